@@ -1,0 +1,27 @@
+import { tf } from '../tfjs/tf.js';
+import type { Backend, BackendInfo } from '../contracts/backend.js';
+import { BackendUnavailableError } from '../errors.js';
+
+/** tfjs-backend-cpu: plain JavaScript kernels. The reference every backend is compared with, and the fallback. */
+export class CpuBackend implements Backend {
+  readonly name = 'cpu';
+  readonly priority = 1;
+  readonly description = 'TensorFlow.js CPU backend (plain JavaScript; slow, always available)';
+
+  async probe(): Promise<{ available: boolean; reason?: string }> {
+    return { available: tf.findBackendFactory('cpu') != null };
+  }
+
+  async activate(): Promise<BackendInfo> {
+    // The cpu backend prints an advertisement for tfjs-node on creation in Node; TopicKD has its own node backend.
+    tf.env().set('IS_TEST', tf.env().getBool('IS_TEST') || isNode());
+    const ok = await tf.setBackend('cpu');
+    if (!ok) throw new BackendUnavailableError('cpu', 'the tfjs cpu backend failed to initialise');
+    await tf.ready();
+    return { name: this.name, tfjsBackend: tf.getBackend(), threads: 1, canTrain: true };
+  }
+}
+
+function isNode(): boolean {
+  return typeof process !== 'undefined' && process.versions?.node != null;
+}

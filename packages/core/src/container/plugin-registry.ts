@@ -1,0 +1,125 @@
+import { inject, injectable, multiInject, optional } from 'inversify';
+import { Backend, type BackendInfo } from '../contracts/backend.js';
+import { DistillationLoss } from '../contracts/distillation-loss.js';
+import { EncoderFactory, type Encoder, type EncoderOptions } from '../contracts/encoder.js';
+import { TopicModelFactory } from '../contracts/topic-model.js';
+import { BackendUnavailableError, UnknownPluginError } from '../errors.js';
+import { DEFAULT_LOSSES, encoderType, lossName, lossWeight, type EncoderSpec, type LossSpec, type PluginConfig } from './config.js';
+
+/** Service identifier of the validated `PluginConfig`. */
+export const PluginConfigToken = Symbol.for('topickd.PluginConfig');
+/** Service identifier of the logger used for warnings (fallbacks, cache rebuilds). */
+export const Logger = Symbol.for('topickd.Logger');
+export interface Logger {
+  warn(message: string): void;
+  info?(message: string): void;
+}
+
+/** A distillation loss chosen by config, with its weight. */
+export interface WeightedLoss {
+  loss: DistillationLoss;
+  weight: number;
+}
+
+/**
+ * The one place plugins are looked up by name. Multi-injects every backend, encoder
+ * factory, topic-model factory and loss bound in the container; unknown names raise
+ * `UnknownPluginError` listing what is registered.
+ */
+@injectable()
+export class PluginRegistry {
+  constructor(
+    @multiInject(Backend) @optional() private readonly backendList: Backend[] = [],
+    @multiInject(EncoderFactory) @optional() private readonly encoderList: EncoderFactory[] = [],
+    @multiInject(DistillationLoss) @optional() private readonly lossList: DistillationLoss[] = [],
+    @multiInject(TopicModelFactory) @optional() private readonly modelList: TopicModelFactory[] = [],
+    @inject(PluginConfigToken) readonly config: PluginConfig,
+    @inject(Logger) private readonly logger: Logger,
+  ) {
+    this.backendList ??= [];
+    this.encoderList ??= [];
+    this.lossList ??= [];
+    this.modelList ??= [];
+  }
+
+  backendNames(): string[] {
+    return this.backendList.map((b) => b.name);
+  }
+  encoderNames(): string[] {
+    return this.encoderList.map((e) => e.name);
+  }
+  lossNames(): string[] {
+    return this.lossList.map((l) => l.name);
+  }
+  modelNames(): string[] {
+    return this.modelList.map((m) => m.name);
+  }
+
+  backend(name: string, key = 'backend'): Backend {
+    const b = this.backendList.find((x) => x.name === name);
+    if (!b) throw new UnknownPluginError('backend', name, this.backendNames(), key);
+    return b;
+  }
+
+  encoderFactory(name: string, key = 'encoder'): EncoderFactory {
+    const e = this.encoderList.find((x) => x.name === name);
+    if (!e) throw new UnknownPluginError('encoder', name, this.encoderNames(), key);
+    return e;
+  }
+
+  loss(name: string, key = 'losses'): DistillationLoss {
+    const l = this.lossList.find((x) => x.name === name);
+    if (!l) throw new UnknownPluginError('loss', name, this.lossNames(), key);
+    return l;
+  }
+
+  modelFactory(name: string, key = 'model'): TopicModelFactory {
+    const m = this.modelList.find((x) => x.name === name);
+    if (!m) throw new UnknownPluginError('model', name, this.modelNames(), key);
+    return m;
+  }
+
+  /** Checks that every name in the config is registered (called by `createContainer`). */
+  validateNames(): void {
+    const c = this.config;
+    if (c.backend) this.backend(c.backend, 'backend');
+    if (c.fallback) this.backend(c.fallback, 'fallback');
+    if (c.encoder) this.encoderFactory(encoderType(c.encoder), 'encoder');
+    (c.losses ?? []).forEach((l, i) => this.loss(lossName(l), `losses[${i}]`));
+  }
+
+  /** Creates an encoder from a spec: `"use"`, `"precomputed:FILE.npy"`, `{ type: "onnx", modelDir }`. */
+  createEncoder(spec: EncoderSpec = this.config.encoder ?? 'use'): Encoder {
+    const type = encoderType(spec);
+    const options: EncoderOptions = typeof spec === 'string' ? (spec.includes(':') ? { path: spec.slice(type.length + 1) } : {}) : { ...spec };
+    return this.encoderFactory(type).create(options);
+  }
+
+  /** The configured distillation losses with their weights (default `w2` + `ce`). */
+  weightedLosses(specs: readonly LossSpec[] = this.config.losses ?? DEFAULT_LOSSES): WeightedLoss[] {
+    return specs.map((s, i) => ({ loss: this.loss(lossName(s), `losses[${i}]`), weight: lossWeight(s) }));
+  }
+
+  /**
+   * Activates the configured backend. Without one, the highest-priority backend whose
+   * probe says it can run. If activation fails and `fallback` is configured, logs a
+   * warning and activates the fallback; otherwise the error propagates.
+   */
+  async activateBackend(name = this.config.backend, fallback = this.config.fallback): Promise<BackendInfo> {
+    if (!name) {
+      const sorted = [...this.backendList].sort((a, b) => b.priority - a.priority);
+      for (const b of sorted) {
+        if ((await b.probe()).available) return b.activate();
+      }
+      throw new BackendUnavailableError('(any)', `no backend can run here; registered: ${this.backendNames().join(', ')}`);
+    }
+    const backend = this.backend(name);
+    try {
+      return await backend.activate();
+    } catch (e) {
+      if (!fallback || fallback === name) throw e;
+      this.logger.warn(`backend "${name}" is unavailable (${(e as Error).message.split('\n')[0]}); falling back to "${fallback}"`);
+      return this.backend(fallback, 'fallback').activate();
+    }
+  }
+}

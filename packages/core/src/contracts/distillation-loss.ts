@@ -1,0 +1,37 @@
+import type { Tensor1D, Tensor2D } from '../tfjs/tf.js';
+
+/**
+ * What a topic model exposes to distillation for one batch of documents
+ * (B documents, K topics, V words).
+ */
+export interface ModelOutputs {
+  /** Posterior means, B×K (after the non-affine batch norm). */
+  mu: Tensor2D;
+  /** Posterior log-variances, B×K. */
+  logvar: Tensor2D;
+  /** Topic proportions that produced `wordLogits`, B×K. */
+  theta: Tensor2D;
+  /** Word logits BN(θβ), B×V: the word distribution is softmax(wordLogits). */
+  wordLogits: Tensor2D;
+}
+
+export interface DistillationContext {
+  /** Softmax temperature T for soft labels. */
+  temperature: number;
+  /** The bag of words of the batch, B×V (some losses weight by it). */
+  bow: Tensor2D;
+}
+
+/**
+ * A knowledge-distillation loss: teacher and student outputs for the same batch in,
+ * one non-negative loss value per document out (shape [B]). Must be differentiable
+ * with respect to the student's tensors; the teacher's are constants.
+ */
+export interface DistillationLoss {
+  readonly name: string;
+  readonly description?: string;
+  compute(teacher: ModelOutputs, student: ModelOutputs, context: DistillationContext): Tensor1D;
+}
+
+/** Service identifier for `DistillationLoss` plugins (multi-bound). */
+export const DistillationLoss = Symbol.for('topickd.DistillationLoss');

@@ -1,0 +1,47 @@
+import type { Float32Matrix } from '../util/matrix.js';
+
+export interface EmbedProgress {
+  done: number;
+  total: number;
+}
+
+export interface EmbedOptions {
+  /** Documents per forward pass. */
+  batchSize?: number;
+  /** Called after every batch. */
+  onProgress?: (progress: EmbedProgress) => void;
+  /** Cancels a long run between batches (rejects with `AbortError`). */
+  signal?: AbortSignal;
+}
+
+/** Texts in, one float32 row per text out. */
+export interface Encoder {
+  /** Stable identity of model + version; embedding caches are keyed by it. */
+  readonly id: string;
+  /** Embedding size. Known after `load()`. */
+  readonly dim: number;
+  /** Loads weights/tokenizer; idempotent. `embed` calls it when needed. */
+  load(): Promise<void>;
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Matrix>;
+  /** Releases model memory. */
+  dispose?(): void;
+}
+
+/** Options given to an encoder factory: everything after the encoder's name in config. */
+export interface EncoderOptions {
+  /** Local model folder (onnx, transformers). */
+  modelDir?: string;
+  /** File to read (precomputed). */
+  path?: string;
+  [key: string]: unknown;
+}
+
+/** A named way to make encoders; plugin packages bind these. */
+export interface EncoderFactory {
+  readonly name: string;
+  readonly description: string;
+  create(options: EncoderOptions): Encoder;
+}
+
+/** Service identifier for `EncoderFactory` plugins (multi-bound). */
+export const EncoderFactory = Symbol.for('topickd.EncoderFactory');

@@ -1,0 +1,137 @@
+import { tf, type Tensor1D } from '../tfjs/tf.js';
+import type { WeightedLoss } from '../container/plugin-registry.js';
+import type { DistillationContext, ModelOutputs } from '../contracts/distillation-loss.js';
+import { ConfigError, DataError, TopicKDError } from '../errors.js';
+import type { ContextualTopicModel } from '../model/contextual-topic-model.js';
+import { trainModel, type StepLoss, type TrainInputs, type TrainOptions, type TrainResult } from '../train/trainer.js';
+import { Random } from '../util/random.js';
+
+export interface DistillOptions extends TrainOptions {
+  /** Weight of the distillation terms: loss = (1 − α)(RL + KL) + α Σ wᵢ lossᵢ. */
+  alpha: number;
+  /** Softmax temperature for soft labels. */
+  temperature: number;
+  /** Apply the KD terms for the first `kdEpochs` epochs only (default: all). */
+  kdEpochs?: number;
+  /** Seed of the teacher's sampling (default: training seed + 1). */
+  teacherSeed?: number;
+}
+
+export interface DistillInputs {
+  /** Student's inputs (BoW + the student encoder's embeddings). */
+  student: TrainInputs;
+  /** Teacher's embeddings of the same documents, row-aligned (the teacher may use another encoder). */
+  teacherEmbeddings: TrainInputs['embeddings'];
+}
+
+export function validateDistillOptions(o: { alpha: number; temperature: number; kdEpochs?: number }): void {
+  if (typeof o.alpha !== 'number' || !(o.alpha >= 0 && o.alpha <= 1)) {
+    throw new ConfigError(`"alpha" must be in [0, 1], got ${o.alpha}`, 'alpha');
+  }
+  if (typeof o.temperature !== 'number' || !(o.temperature > 0) || !Number.isFinite(o.temperature)) {
+    throw new ConfigError(`"temperature" must be > 0, got ${o.temperature}`, 'temperature');
+  }
+  if (o.kdEpochs !== undefined && (!Number.isInteger(o.kdEpochs) || o.kdEpochs < 0)) {
+    throw new ConfigError(`"kdEpochs" must be an integer ≥ 0, got ${o.kdEpochs}`, 'kdEpochs');
+  }
+}
+
+/** Checks that a teacher can teach a student on these inputs (vocabulary, K, rows). */
+export function checkTeacherFits(teacher: ContextualTopicModel, student: ContextualTopicModel, inputs: DistillInputs): void {
+  if (teacher.config.vocabSize !== student.config.vocabSize || inputs.student.bow.cols !== teacher.config.vocabSize) {
+    throw new DataError(
+      `the teacher's vocabulary has ${teacher.config.vocabSize} words, the data ${inputs.student.bow.cols}: distill on the corpus (and vocabulary) the teacher was trained on`,
+      'VOCABULARY_MISMATCH',
+    );
+  }
+  if (teacher.config.numTopics !== student.config.numTopics) {
+    throw new DataError(
+      `the teacher has K = ${teacher.config.numTopics} topics, the student ${student.config.numTopics}: the W2 and soft-label losses compare topic by topic, so K must match`,
+      'DIMENSION_MISMATCH',
+    );
+  }
+  if (inputs.teacherEmbeddings.rows !== inputs.student.bow.rows) {
+    throw new DataError(`${inputs.teacherEmbeddings.rows} teacher embedding rows for ${inputs.student.bow.rows} documents`, 'DIMENSION_MISMATCH');
+  }
+  if (inputs.teacherEmbeddings.cols !== teacher.config.embeddingDim) {
+    throw new DataError(
+      `teacher embeddings have ${inputs.teacherEmbeddings.cols} dimensions, the teacher was trained on ${teacher.config.embeddingDim}; use the teacher's encoder`,
+      'DIMENSION_MISMATCH',
+    );
+  }
+}
+
+/**
+ * Trains `student` with knowledge distillation from a frozen `teacher` (Adhya & Sanyal,
+ * ECIR 2023). Per document:
+ *
+ *   loss = (1 − α)·(RL + KL) + α·Σᵢ wᵢ·lossᵢ(teacher, student)
+ *
+ * for the first `kdEpochs` epochs, then RL + KL. The teacher runs in inference mode
+ * (running batch-norm statistics, no dropout, no gradients) on exactly the student's
+ * batch; its outputs are constants of the student's step.
+ */
+export async function distill(
+  teacher: ContextualTopicModel,
+  student: ContextualTopicModel,
+  inputs: DistillInputs,
+  losses: readonly WeightedLoss[],
+  options: DistillOptions,
+): Promise<TrainResult> {
+  validateDistillOptions(options);
+  checkTeacherFits(teacher, student, inputs);
+  if (losses.length === 0 && options.alpha > 0) throw new ConfigError('alpha > 0 but no distillation losses are configured', 'losses');
+  const { alpha, temperature } = options;
+  const kdEpochs = options.kdEpochs ?? Number.POSITIVE_INFINITY;
+  const teacherRng = new Random(options.teacherSeed ?? (options.seed ?? 0) + 1);
+  const teacherInputs: TrainInputs = { bow: inputs.student.bow, embeddings: inputs.teacherEmbeddings };
+
+  const stepLoss: StepLoss = ({ model, batch, forward, rows, epoch }) => {
+    const vae = model.vaeLoss(batch.bow, forward);
+    if (epoch >= kdEpochs || alpha === 0) return vae;
+    // The teacher's outputs depend only on its own variables and the batch, so no gradient
+    // reaches the teacher: tf.variableGrads differentiates with respect to the student's
+    // variables only.
+    const teacherOut: ModelOutputs = teacher.forwardEval(teacherBatch(teacherInputs, rows, batch.bow), teacherRng);
+    const ctx: DistillationContext = { temperature, bow: batch.bow };
+    let kd: Tensor1D | null = null;
+    for (const { loss, weight } of losses) {
+      if (weight === 0) continue;
+      const value = runLoss(loss.name, () => loss.compute(teacherOut, forward, ctx), rows.length);
+      const weighted = tf.mul(value, weight) as Tensor1D;
+      kd = kd ? (tf.add(kd, weighted) as Tensor1D) : weighted;
+    }
+    if (!kd) return vae;
+    return tf.add(tf.mul(vae, 1 - alpha), tf.mul(kd, alpha)) as Tensor1D;
+  };
+  return trainModel(student, inputs.student, options, stepLoss);
+}
+
+function teacherBatch(inputs: TrainInputs, rows: Int32Array, bow: tf.Tensor2D) {
+  const E = inputs.embeddings.cols;
+  const e = new Float32Array(rows.length * E);
+  for (let r = 0; r < rows.length; r++) e.set(inputs.embeddings.data.subarray(rows[r] * E, (rows[r] + 1) * E), r * E);
+  return { bow, embeddings: tf.tensor2d(e, [rows.length, E]) };
+}
+
+/** Runs a loss plugin and checks its contract: shape [B], finite values. */
+function runLoss(name: string, fn: () => Tensor1D, batchSize: number): Tensor1D {
+  let value: Tensor1D;
+  try {
+    value = fn();
+  } catch (e) {
+    if (e instanceof TopicKDError) throw e;
+    throw new TopicKDError('PLUGIN_FAILED', `distillation loss "${name}" threw: ${(e as Error).message}`, { cause: e });
+  }
+  if (!value || !Array.isArray(value.shape) || value.shape.length !== 1 || value.shape[0] !== batchSize) {
+    throw new TopicKDError(
+      'PLUGIN_FAILED',
+      `distillation loss "${name}" returned shape ${JSON.stringify(value?.shape)}; a loss must return one value per document, shape [${batchSize}]`,
+    );
+  }
+  const finite = tf.all(tf.isFinite(value)).dataSync()[0];
+  if (!finite) {
+    throw new TopicKDError('PLUGIN_FAILED', `distillation loss "${name}" returned NaN or Inf; check the plugin's math (add epsilons inside logs)`);
+  }
+  return value;
+}

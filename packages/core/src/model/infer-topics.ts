@@ -1,0 +1,62 @@
+import { tf, type Tensor2D } from '../tfjs/tf.js';
+import type { CsrMatrix } from '../data/csr-matrix.js';
+import { DataError } from '../errors.js';
+import { gatherRows, type Float32Matrix } from '../util/matrix.js';
+import { Random } from '../util/random.js';
+import type { ContextualTopicModel } from './contextual-topic-model.js';
+
+export interface InferOptions {
+  /** Samples of z averaged per document (default 20, as CTM). */
+  samples?: number;
+  /** Same seed ⇒ same θ. Default 0. */
+  seed?: number;
+  /** Documents per batch (default 512). */
+  batchSize?: number;
+}
+
+export interface InferInputs {
+  /** Needed by CombinedTM; ZeroShotTM ignores it. */
+  bow?: CsrMatrix;
+  embeddings: Float32Matrix;
+}
+
+/**
+ * Document-topic distributions θ (N×K): the mean over `samples` draws of softmax(z),
+ * z ~ N(μ, σ²) from the inference network in inference mode (running batch-norm
+ * statistics, no dropout), as CTM's `get_doc_topic_distribution`. All samples of a
+ * batch run as one tensor computation.
+ */
+export function inferTheta(model: ContextualTopicModel, inputs: InferInputs, options: InferOptions = {}): Float32Matrix {
+  const samples = options.samples ?? 20;
+  const batchSize = options.batchSize ?? 512;
+  const { embeddings, bow } = inputs;
+  const cfg = model.config;
+  if (embeddings.cols !== cfg.embeddingDim) {
+    throw new DataError(`embeddings have ${embeddings.cols} dimensions but the model was trained on ${cfg.embeddingDim}; use the model's encoder`, 'DIMENSION_MISMATCH');
+  }
+  if (cfg.kind === 'combined') {
+    if (!bow) throw new DataError('CombinedTM needs the bag of words as well as the embeddings; use a ZeroShotTM to infer from embeddings alone');
+    if (bow.rows !== embeddings.rows) throw new DataError(`${bow.rows} BoW rows but ${embeddings.rows} embedding rows`, 'DIMENSION_MISMATCH');
+    if (bow.cols !== cfg.vocabSize) throw new DataError(`BoW has ${bow.cols} columns, the model's vocabulary ${cfg.vocabSize}`, 'VOCABULARY_MISMATCH');
+  }
+  const N = embeddings.rows;
+  const K = cfg.numTopics;
+  const out = new Float32Array(N * K);
+  const rng = new Random(options.seed ?? 0);
+  for (let s = 0; s < N; s += batchSize) {
+    const B = Math.min(batchSize, N - s);
+    const rows = Int32Array.from({ length: B }, (_, i) => s + i);
+    const theta = tf.tidy(() => {
+      const e = tf.tensor2d(gatherRows(embeddings, rows), [B, embeddings.cols]);
+      const x = cfg.kind === 'combined' ? tf.tensor2d(bow!.denseRows(rows), [B, cfg.vocabSize]) : (tf.zeros([B, 1]) as Tensor2D);
+      const { mu, logvar } = model.posterior({ bow: x, embeddings: e });
+      const std = tf.exp(tf.mul(logvar, 0.5));
+      const eps = tf.randomNormal([samples, B, K], 0, 1, 'float32', rng.seed());
+      const z = tf.add(tf.expandDims(mu, 0), tf.mul(tf.expandDims(std, 0), eps));
+      const th = tf.reshape(tf.softmax(tf.reshape(z, [samples * B, K])), [samples, B, K]);
+      return tf.mean(th, 0).dataSync() as Float32Array;
+    });
+    out.set(theta, s * K);
+  }
+  return { rows: N, cols: K, data: out };
+}

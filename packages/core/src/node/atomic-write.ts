@@ -1,0 +1,38 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TopicKDError } from '../errors.js';
+
+/** Creates `dir` (and parents) or throws a typed error that says why it cannot. */
+export function ensureDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TopicKDError('IO', `cannot create output folder ${dir} (${code}); choose a writable location`, { cause: e });
+  }
+}
+
+/**
+ * Writes a file so that readers see either the old content or the complete new one:
+ * write to `path.tmp-<pid>`, fsync, rename over `path`.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array | string): void {
+  ensureDir(dirname(path));
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'w');
+    let off = 0;
+    while (off < data.byteLength) off += writeSync(fd, data, off, data.byteLength - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TopicKDError('IO', `cannot write ${path} (${code ?? (e as Error).message}); check that the location is writable and has space`, { cause: e });
+  }
+}

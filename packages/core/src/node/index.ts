@@ -1,0 +1,4 @@
+// @topickd/core/node — Node-only helpers: corpus files, model directories, atomic writes.
+export * from './corpus-files.js';
+export * from './atomic-write.js';
+export * from './model-dir.js';

@@ -1,0 +1,38 @@
+import { readdirSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModelFileError } from '../errors.js';
+import { loadModelFrom, MANIFEST_FILE, serializeModel, type ModelStore, type SavedModel } from '../io/model-format.js';
+import { ensureDir, writeFileAtomic } from './atomic-write.js';
+
+/** A model directory on disk. */
+export function dirStore(dir: string): ModelStore {
+  return {
+    location: dir,
+    async read(name: string) {
+      return new Uint8Array(readFileSync(join(dir, name)));
+    },
+  };
+}
+
+/**
+ * Saves a model directory without ever leaving it half-written: the weights go to a
+ * new content-addressed file first, then manifest.json is replaced atomically (the
+ * commit point), then weights files no longer referenced are removed. Interrupted at
+ * any moment, the directory holds the old model or the new one, both loadable.
+ */
+export async function saveModel(dir: string, saved: SavedModel): Promise<string> {
+  ensureDir(dir);
+  const { manifest, files } = await serializeModel(saved);
+  for (const f of files) writeFileAtomic(join(dir, f.name), f.bytes);
+  for (const name of readdirSync(dir)) {
+    if (/^weights-[0-9a-f]+\.bin$/.test(name) && name !== manifest.weights.file) rmSync(join(dir, name), { force: true });
+  }
+  return join(dir, MANIFEST_FILE);
+}
+
+export async function loadModel(dir: string): Promise<Awaited<ReturnType<typeof loadModelFrom>>> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new ModelFileError(dir, 'is not a model directory; give the folder that `topickd fit` or `distill` wrote (--out)');
+  }
+  return loadModelFrom(dirStore(dir));
+}

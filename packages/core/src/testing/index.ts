@@ -1,0 +1,171 @@
+// @topickd/core/testing — the backend conformance suite. Any backend package runs it
+// from its own tests, passing its test framework's functions (vitest, jest, mocha):
+//
+//   import { describe, it, expect } from 'vitest';
+//   runBackendConformance({ describe, it, expect }, new WasmBackend());
+//
+// Every check runs the same computation on the cpu reference backend and on the
+// backend under test and compares within 1e-5; gradients are also compared with
+// central finite differences.
+import { tf } from '../tfjs/tf.js';
+import type { Backend } from '../contracts/backend.js';
+import { CpuBackend } from '../backends/cpu-backend.js';
+import { ContextualTopicModel, resolveModelConfig } from '../model/contextual-topic-model.js';
+import { Random } from '../util/random.js';
+
+export interface TestApi {
+  describe: (name: string, fn: () => void) => void;
+  it: ((name: string, fn: () => unknown | Promise<unknown>, timeout?: number) => void) & {
+    skip?: (name: string, fn: () => unknown) => void;
+  };
+  expect: (v: unknown) => { toBe(x: unknown): void; toBeLessThan(x: number): void; toEqual(x: unknown): void };
+}
+
+export interface ConformanceOptions {
+  /** Report the whole suite as skipped with this reason (e.g. the native library is missing). */
+  skipReason?: string;
+  tolerance?: number;
+}
+
+const cpu = new CpuBackend();
+
+async function runOn(backend: Backend, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+  await backend.activate();
+  const out = tf.tidy(() => {
+    const r = fn();
+    return (Array.isArray(r) ? r : [r]).map((t) => t.dataSync() as Float32Array);
+  });
+  return out.map((a) => Float32Array.from(a));
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** A deterministic pseudo-random array (same on every backend). */
+function values(n: number, seed: number, scale = 1): Float32Array {
+  const r = new Random(seed);
+  return Float32Array.from({ length: n }, () => (r.next() * 2 - 1) * scale);
+}
+
+/** The tiny VAE used for gradient checks: CombinedTM, V=7, E=5, K=3, hidden [4]. */
+function tinyModel(): ContextualTopicModel {
+  return new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: 3, vocabSize: 7, embeddingDim: 5, hiddenSizes: [4], dropout: 0 }), 3);
+}
+
+function tinyBatch() {
+  const bow = tf.tensor2d(Float32Array.from(values(4 * 7, 11), (v) => Math.round(Math.abs(v) * 3)), [4, 7]);
+  const embeddings = tf.tensor2d(values(4 * 5, 12), [4, 5]);
+  return { bow, embeddings };
+}
+
+/** Summed VAE loss of the tiny model with a fixed ε (seeded), as a function of all its parameters. */
+function tinyLoss(model: ContextualTopicModel): tf.Scalar {
+  const out = model.forwardTrain(tinyBatch(), new Random(5));
+  return tf.sum(model.vaeLoss(tinyBatch().bow, out)) as tf.Scalar;
+}
+
+export function runBackendConformance(api: TestApi, backend: Backend, options: ConformanceOptions = {}): void {
+  const { describe, it, expect } = api;
+  const tol = options.tolerance ?? 1e-5;
+  describe(`backend conformance: ${backend.name}`, () => {
+    if (options.skipReason) {
+      (it.skip ?? it)(`skipped: ${options.skipReason}`, () => undefined);
+      return;
+    }
+    const same = async (fn: () => tf.Tensor | tf.Tensor[]) => {
+      const ref = await runOn(cpu, fn);
+      const got = await runOn(backend, fn);
+      expect(got.length).toBe(ref.length);
+      ref.forEach((r, i) => expect(maxAbsDiff(r, got[i])).toBeLessThan(tol));
+      return got;
+    };
+
+    it('activates and reports itself', async () => {
+      const info = await backend.activate();
+      expect(info.name).toBe(backend.name);
+      expect(typeof info.tfjsBackend).toBe('string');
+    });
+
+    it('matMul (plain and transposed) matches cpu', async () => {
+      const a = values(37 * 53, 1);
+      const b = values(53 * 29, 2);
+      const got = await same(() => {
+        const A = tf.tensor2d(a, [37, 53]);
+        const B = tf.tensor2d(b, [53, 29]);
+        return [tf.matMul(A, B), tf.matMul(tf.transpose(B), tf.transpose(A)), tf.matMul(A, tf.transpose(A), false, false)];
+      });
+      // and a hand-checked 2×2 case
+      const hand = await runOn(backend, () => tf.matMul(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor2d([5, 6, 7, 8], [2, 2])));
+      expect(Array.from(hand[0])).toEqual([19, 22, 43, 50]);
+      expect(got[0].length).toBe(37 * 29);
+    });
+
+    it('softplus, logSoftmax, moments match cpu and closed forms', async () => {
+      const x = values(64 * 40, 3, 6);
+      const [sp, ls, mean, variance] = await same(() => {
+        const X = tf.tensor2d(x, [64, 40]);
+        const m = tf.moments(X, 0);
+        return [tf.softplus(X), tf.logSoftmax(X), m.mean, m.variance];
+      });
+      expect(Math.abs(sp[0] - Math.log1p(Math.exp(x[0])))).toBeLessThan(1e-5);
+      let lse = 0;
+      for (let j = 0; j < 40; j++) lse += Math.exp(x[j]);
+      expect(Math.abs(ls[0] - (x[0] - Math.log(lse)))).toBeLessThan(1e-4);
+      let m0 = 0;
+      for (let i = 0; i < 64; i++) m0 += x[i * 40];
+      m0 /= 64;
+      let v0 = 0;
+      for (let i = 0; i < 64; i++) v0 += (x[i * 40] - m0) ** 2;
+      expect(Math.abs(mean[0] - m0)).toBeLessThan(1e-5);
+      expect(Math.abs(variance[0] - v0 / 64)).toBeLessThan(1e-4);
+    });
+
+    it('seeded random ops give the same values as on cpu', async () => {
+      await same(() => [tf.randomNormal([50, 20], 0, 1, 'float32', 42), tf.randomUniform([30], 0, 1, 'float32', 7), tf.dropout(tf.ones([40, 10]), 0.2, undefined, 9)]);
+    });
+
+    it('gradient of a tiny VAE loss matches cpu and finite differences', async () => {
+      const model = tinyModel();
+      try {
+        const vars = model.trainableVariables();
+        const gradsOn = async (b: Backend) => {
+          await b.activate();
+          return tf.tidy(() => {
+            const { grads } = tf.variableGrads(() => tinyLoss(model), vars);
+            return vars.map((v) => Float32Array.from(grads[v.name].dataSync()));
+          });
+        };
+        const ref = await gradsOn(cpu);
+        const got = await gradsOn(backend);
+        ref.forEach((r, i) => expect(maxAbsDiff(r, got[i]) / (1 + Math.max(...Array.from(r, Math.abs)))).toBeLessThan(1e-4));
+        // central finite differences (in float32, step 1e-2) on a few coordinates of each parameter
+        await backend.activate();
+        const lossValue = () => tf.tidy(() => tinyLoss(model).dataSync()[0]);
+        const h = 1e-2;
+        vars.forEach((v, vi) => {
+          const base = Float32Array.from(v.dataSync());
+          for (const idx of [0, Math.floor(base.length / 2), base.length - 1]) {
+            const plus = base.slice();
+            plus[idx] += h;
+            v.assign(tf.tensor(plus, v.shape));
+            const lp = lossValue();
+            const minus = base.slice();
+            minus[idx] -= h;
+            v.assign(tf.tensor(minus, v.shape));
+            const lm = lossValue();
+            v.assign(tf.tensor(base, v.shape));
+            const fd = (lp - lm) / (2 * h);
+            const an = got[vi][idx];
+            expect(Math.abs(fd - an) / Math.max(1, Math.abs(fd))).toBeLessThan(2e-2);
+          }
+        });
+      } finally {
+        model.dispose();
+      }
+    });
+  });
+}

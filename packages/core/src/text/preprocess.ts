@@ -1,0 +1,122 @@
+import { CsrBuilder, CsrMatrix } from '../data/csr-matrix.js';
+import { ConfigError, DataError } from '../errors.js';
+import { ENGLISH_STOPWORDS } from './stopwords.js';
+import { tokenize, type TokenizerOptions } from './tokenizer.js';
+
+export interface PreprocessOptions extends TokenizerOptions {
+  /** Stopwords to drop: `'english'` (default), `false` for none, or your own list. */
+  stopwords?: 'english' | false | readonly string[];
+  /** Keep at most this many words, the most frequent (default 2000). */
+  vocabularySize?: number;
+  /** Drop words in fewer documents than this: a count (≥ 1) or a fraction (< 1). Default 1. */
+  minDf?: number;
+  /** Drop words in more documents than this fraction (default 1: keep all). */
+  maxDf?: number;
+  /** Documents with fewer in-vocabulary tokens than this are kept out (default 1). */
+  minDocLength?: number;
+  /** A fixed vocabulary: skips vocabulary building; out-of-vocabulary tokens are dropped. */
+  vocabulary?: readonly string[];
+  /** Input is already tokenized: split on whitespace only, no lowercasing or stopwords. */
+  pretokenized?: boolean;
+}
+
+export interface PreprocessedCorpus {
+  vocabulary: string[];
+  /** Bag of words of the kept documents, rows aligned with `kept`. */
+  bow: CsrMatrix;
+  /** In-vocabulary tokens of each kept document, in text order (the coherence reference). */
+  tokens: string[][];
+  /** For each kept row, the index of its document in the input. */
+  kept: Int32Array;
+  /** How many input documents were left out (empty or shorter than `minDocLength`). */
+  dropped: number;
+}
+
+function validate(o: PreprocessOptions): void {
+  const pos = (k: keyof PreprocessOptions, v: unknown, integer: boolean) => {
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
+      throw new ConfigError(`preprocessing option "${String(k)}" must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}`, String(k));
+    }
+  };
+  pos('vocabularySize', o.vocabularySize, true);
+  pos('minDf', o.minDf, false);
+  pos('maxDf', o.maxDf, false);
+  pos('minDocLength', o.minDocLength, true);
+  if (o.maxDf !== undefined && o.maxDf > 1) throw new ConfigError(`"maxDf" is a fraction of documents in (0, 1], got ${o.maxDf}`, 'maxDf');
+}
+
+/** Tokens of one document under `options` (before vocabulary filtering). */
+export function documentTokens(text: string, options: PreprocessOptions, stop: Set<string> | null): string[] {
+  if (options.pretokenized) return text.split(/\s+/).filter(Boolean);
+  const toks = tokenize(text, options);
+  return stop ? toks.filter((t) => !stop.has(t)) : toks;
+}
+
+export function stopwordSet(options: PreprocessOptions): Set<string> | null {
+  if (options.pretokenized || options.stopwords === false) return null;
+  const list = options.stopwords === undefined || options.stopwords === 'english' ? ENGLISH_STOPWORDS : options.stopwords;
+  return new Set(list.map((w) => w.toLowerCase()));
+}
+
+/** Chooses the vocabulary from document frequencies (ties broken alphabetically, so it is deterministic). */
+export function buildVocabulary(docs: readonly string[][], options: PreprocessOptions): string[] {
+  const df = new Map<string, number>();
+  const tf = new Map<string, number>();
+  for (const d of docs) {
+    for (const w of new Set(d)) df.set(w, (df.get(w) ?? 0) + 1);
+    for (const w of d) tf.set(w, (tf.get(w) ?? 0) + 1);
+  }
+  const n = docs.length;
+  const minDf = options.minDf ?? 1;
+  const minCount = minDf < 1 ? Math.ceil(minDf * n) : minDf;
+  const maxCount = (options.maxDf ?? 1) * n;
+  const words = [...df.entries()].filter(([, c]) => c >= minCount && c <= maxCount).map(([w]) => w);
+  words.sort((a, b) => tf.get(b)! - tf.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
+  return words.slice(0, options.vocabularySize ?? 2000).sort();
+}
+
+/**
+ * Texts → vocabulary + sparse bag of words. Documents left empty (or shorter than
+ * `minDocLength`) are counted in `dropped` and left out; `kept` maps every row
+ * back to its input document so embeddings can never be misaligned.
+ */
+export function preprocess(texts: readonly string[], options: PreprocessOptions = {}): PreprocessedCorpus {
+  validate(options);
+  if (texts.length === 0) throw new DataError('the corpus is empty: give at least one document', 'EMPTY_CORPUS');
+  const stop = stopwordSet(options);
+  const docs = texts.map((t) => documentTokens(t, options, stop));
+  const vocabulary = options.vocabulary ? [...options.vocabulary] : buildVocabulary(docs, options);
+  if (vocabulary.length < 2) {
+    throw new DataError(
+      `the vocabulary has ${vocabulary.length} word${vocabulary.length === 1 ? '' : 's'}; a topic model needs at least 2 — ` +
+        'add documents, lower minDf, or turn off stopword removal',
+      'EMPTY_CORPUS',
+    );
+  }
+  const index = new Map(vocabulary.map((w, i) => [w, i] as const));
+  if (index.size !== vocabulary.length) throw new DataError('the vocabulary lists a word twice; give each word once');
+  const minLen = options.minDocLength ?? 1;
+  const builder = new CsrBuilder(vocabulary.length);
+  const tokens: string[][] = [];
+  const kept: number[] = [];
+  for (let d = 0; d < docs.length; d++) {
+    const inVocab = docs[d].filter((w) => index.has(w));
+    if (inVocab.length < minLen || inVocab.length === 0) continue;
+    const counts = new Map<number, number>();
+    for (const w of inVocab) {
+      const id = index.get(w)!;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    builder.addRow(counts);
+    tokens.push(inVocab);
+    kept.push(d);
+  }
+  if (kept.length === 0) {
+    throw new DataError(
+      `all ${texts.length} documents are empty after preprocessing (no in-vocabulary tokens); check the language, the stopword list and minDocLength`,
+      'EMPTY_CORPUS',
+    );
+  }
+  return { vocabulary, bow: builder.build(), tokens, kept: Int32Array.from(kept), dropped: texts.length - kept.length };
+}

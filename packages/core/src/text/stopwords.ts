@@ -1,0 +1,9 @@
+/** A general English stopword list (function words, pronouns, auxiliaries, common contractions). */
+export const ENGLISH_STOPWORDS: readonly string[] = `a about above across after afterwards again against all almost alone along already also although always am among amongst an and another any anyhow anyone anything anyway anywhere are aren around as at
+back be became because become becomes becoming been before beforehand behind being below beside besides between beyond both but by can cannot could couldn did didn do does doesn doing don done down due during
+each eg either else elsewhere enough etc even ever every everyone everything everywhere except few for former formerly from further had hadn has hasn have haven having he hence her here hereafter hereby herein hereupon hers herself him himself his how however i ie if in indeed into is isn it its itself just
+last latter latterly least less ll made many may me meanwhile might mine more moreover most mostly much must my myself namely neither never nevertheless next no nobody none noone nor not nothing now nowhere of off often on once one only onto or other others otherwise our ours ourselves out over own
+per perhaps please put rather re really s same say says seem seemed seeming seems several she should shouldn since so some somehow someone something sometime sometimes somewhere still such t than that the their theirs them themselves then thence there thereafter thereby therefore therein thereupon these they this those though through throughout thru thus to together too toward towards
+under until up upon us ve very via was wasn we well were weren what whatever when whence whenever where whereafter whereas whereby wherein whereupon wherever whether which while whither who whoever whole whom whose why will with within without won would wouldn yet you your yours yourself yourselves`
+  .split(/\s+/)
+  .filter(Boolean);

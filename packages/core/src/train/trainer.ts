@@ -1,0 +1,288 @@
+import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
+import type { CsrMatrix } from '../data/csr-matrix.js';
+import { AbortError, ConfigError, DataError, NonFiniteLossError } from '../errors.js';
+import type { Batch, ContextualTopicModel, TrainForward } from '../model/contextual-topic-model.js';
+import { gatherRows, type Float32Matrix } from '../util/matrix.js';
+import { Random } from '../util/random.js';
+import { AdamOptimizer, type AdamState } from './adam.js';
+import { snapshotModel, restoreModel, type ModelSnapshot } from './snapshot.js';
+
+/** One event interface for everything long: the CLI renders it, tests count it. */
+export type TrainEvent =
+  | { type: 'start'; epochs: number; batches: number; documents: number }
+  | { type: 'batch'; epoch: number; batch: number; batches: number; loss: number }
+  | {
+      type: 'epoch';
+      epoch: number;
+      epochs: number;
+      /** Mean training loss per document in this epoch. */
+      loss: number;
+      valLoss?: number;
+      seconds: number;
+      docsPerSecond: number;
+    }
+  | { type: 'early-stop'; epoch: number; bestEpoch: number }
+  | { type: 'checkpoint'; epoch: number };
+
+export interface TrainOptions {
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  /** Seeds shuffling, dropout and sampling; same seed + backend ⇒ same weights. */
+  seed?: number;
+  /** Fraction of documents held out for validation and early stopping (default 0: off). */
+  validationFraction?: number;
+  /** Epochs without validation improvement before stopping (default 5). */
+  patience?: number;
+  onEvent?: (event: TrainEvent) => void;
+  signal?: AbortSignal;
+  /** Called every `checkpointEvery` epochs with the complete training state. */
+  checkpointEvery?: number;
+  onCheckpoint?: (state: TrainerState) => void | Promise<void>;
+  /** Continue from a saved state (same data, same options). */
+  resume?: TrainerState;
+}
+
+export interface TrainInputs {
+  bow: CsrMatrix;
+  embeddings: Float32Matrix;
+}
+
+export interface TrainResult {
+  epochs: number;
+  /** Mean training loss per document in the last epoch. */
+  finalLoss: number;
+  lossHistory: number[];
+  valHistory: number[];
+  bestEpoch?: number;
+  seconds: number;
+  docsPerSecond: number;
+}
+
+/** Everything needed to continue training exactly where it stopped. */
+export interface TrainerState {
+  epoch: number;
+  rngState: number;
+  model: ModelSnapshot;
+  optimizer: AdamState;
+  lossHistory: number[];
+  valHistory: number[];
+  best?: { epoch: number; valLoss: number; model: ModelSnapshot };
+  seconds: number;
+}
+
+/** The per-document loss of a training step; the default is the VAE loss (RL + KL). */
+export type StepLoss = (ctx: { model: ContextualTopicModel; batch: Batch; forward: TrainForward; rows: Int32Array; epoch: number; rng: Random }) => Tensor1D;
+
+export const vaeStepLoss: StepLoss = ({ model, batch, forward }) => model.vaeLoss(batch.bow, forward);
+
+export const DEFAULT_TRAIN = {
+  epochs: 100,
+  batchSize: 64,
+  learningRate: 2e-3,
+  beta1: 0.99,
+  beta2: 0.99,
+  seed: 0,
+  validationFraction: 0,
+  patience: 5,
+} as const;
+
+function checkOptions(o: Required<Pick<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'validationFraction' | 'patience'>>): void {
+  if (!Number.isInteger(o.epochs) || o.epochs <= 0) throw new ConfigError(`"epochs" must be a positive integer, got ${o.epochs}`, 'epochs');
+  if (!Number.isInteger(o.batchSize) || o.batchSize <= 0) throw new ConfigError(`"batchSize" must be a positive integer, got ${o.batchSize}`, 'batchSize');
+  if (!(o.learningRate > 0)) throw new ConfigError(`"learningRate" must be > 0, got ${o.learningRate}`, 'learningRate');
+  if (!(o.validationFraction >= 0 && o.validationFraction < 1)) {
+    throw new ConfigError(`"validationFraction" must be in [0, 1), got ${o.validationFraction}`, 'validationFraction');
+  }
+  if (!Number.isInteger(o.patience) || o.patience <= 0) throw new ConfigError(`"patience" must be a positive integer, got ${o.patience}`, 'patience');
+}
+
+export function checkInputs(model: ContextualTopicModel, inputs: TrainInputs): void {
+  const { bow, embeddings } = inputs;
+  if (bow.rows === 0) throw new DataError('no documents to train on', 'EMPTY_CORPUS');
+  if (bow.cols !== model.config.vocabSize) {
+    throw new DataError(`the bag of words has ${bow.cols} columns but the model's vocabulary has ${model.config.vocabSize} words`, 'VOCABULARY_MISMATCH');
+  }
+  if (embeddings.rows !== bow.rows) {
+    throw new DataError(`${embeddings.rows} embedding rows for ${bow.rows} documents; embed exactly the documents you train on`, 'DIMENSION_MISMATCH');
+  }
+  if (embeddings.cols !== model.config.embeddingDim) {
+    throw new DataError(`embeddings have ${embeddings.cols} dimensions but the model expects ${model.config.embeddingDim}`, 'DIMENSION_MISMATCH');
+  }
+}
+
+/** Densifies rows of the inputs into a batch (caller disposes / tidies). */
+export function makeBatch(inputs: TrainInputs, rows: ArrayLike<number>): Batch {
+  const B = rows.length;
+  const bow = tf.tensor2d(inputs.bow.denseRows(rows), [B, inputs.bow.cols]);
+  const embeddings = tf.tensor2d(gatherRows(inputs.embeddings, rows), [B, inputs.embeddings.cols]);
+  return { bow, embeddings };
+}
+
+function splitValidation(n: number, fraction: number, rng: Random): { train: Int32Array; val: Int32Array } {
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  if (fraction <= 0) return { train: all, val: new Int32Array(0) };
+  rng.shuffle(all);
+  const nVal = Math.max(1, Math.round(n * fraction));
+  return { train: all.slice(nVal).sort(), val: all.slice(0, nVal).sort() };
+}
+
+/** Mean per-document VAE loss in inference mode (used for validation). */
+export function evaluateLoss(model: ContextualTopicModel, inputs: TrainInputs, rows: Int32Array, batchSize: number, seed: number): number {
+  const rng = new Random(seed);
+  let total = 0;
+  for (let s = 0; s < rows.length; s += batchSize) {
+    const idx = rows.subarray(s, Math.min(rows.length, s + batchSize));
+    total += tf.tidy(() => {
+      const batch = makeBatch(inputs, idx);
+      const out = model.forwardEval(batch, rng);
+      return tf.sum(model.vaeLoss(batch.bow, out)).dataSync()[0];
+    });
+  }
+  return total / rows.length;
+}
+
+/**
+ * Trains `model` with Adam on mini-batches (seeded shuffling). The step loss defaults to
+ * the VAE loss; distillation passes its own. Training is checked for non-finite losses
+ * before each update, so the weights are never overwritten by NaN.
+ */
+export async function trainModel(
+  model: ContextualTopicModel,
+  inputs: TrainInputs,
+  options: TrainOptions = {},
+  stepLoss: StepLoss = vaeStepLoss,
+): Promise<TrainResult> {
+  const o = { ...DEFAULT_TRAIN, ...stripUndefined(options) };
+  checkOptions(o);
+  checkInputs(model, inputs);
+  const vars = model.trainableVariables();
+  const optimizer = new AdamOptimizer(vars, { learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2 });
+  const splitRng = new Random(o.seed ^ 0x5eed);
+  const { train, val } = splitValidation(inputs.bow.rows, o.validationFraction, splitRng);
+  const batches = Math.ceil(train.length / o.batchSize);
+
+  let rng = new Random(o.seed);
+  let startEpoch = 0;
+  let lossHistory: number[] = [];
+  let valHistory: number[] = [];
+  let best: TrainerState['best'];
+  let seconds = 0;
+  if (options.resume) {
+    const st = options.resume;
+    restoreModel(model, st.model);
+    optimizer.setState(st.optimizer);
+    rng = Random.fromState(st.rngState);
+    startEpoch = st.epoch;
+    lossHistory = [...st.lossHistory];
+    valHistory = [...st.valHistory];
+    best = st.best;
+    seconds = st.seconds;
+  }
+
+  options.onEvent?.({ type: 'start', epochs: o.epochs, batches, documents: train.length });
+  const order = Int32Array.from(train);
+  let lastEpochDocsPerSecond = 0;
+  let stoppedEarly = false;
+  for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
+    const t0 = performance.now();
+    // Reset to the sorted order before shuffling, so a resumed run shuffles identically.
+    order.set(train);
+    rng.shuffle(order);
+    let epochLoss = 0;
+    for (let b = 0; b < batches; b++) {
+      if (options.signal?.aborted) throw new AbortError('training');
+      const rows = order.subarray(b * o.batchSize, Math.min(order.length, (b + 1) * o.batchSize));
+      const batchLoss = trainStep(model, optimizer, inputs, rows, epoch, rng, stepLoss, vars);
+      if (!Number.isFinite(batchLoss)) throw new NonFiniteLossError(epoch + 1, b + 1, `loss ${batchLoss}`);
+      epochLoss += batchLoss;
+      options.onEvent?.({ type: 'batch', epoch: epoch + 1, batch: b + 1, batches, loss: batchLoss / rows.length });
+      if (b % 8 === 7) await yieldToEventLoop();
+    }
+    const meanLoss = epochLoss / train.length;
+    lossHistory.push(meanLoss);
+    let valLoss: number | undefined;
+    if (val.length > 0) {
+      valLoss = evaluateLoss(model, inputs, val, o.batchSize, o.seed + epoch + 1);
+      valHistory.push(valLoss);
+      if (!best || valLoss < best.valLoss) best = { epoch: epoch + 1, valLoss, model: snapshotModel(model) };
+    }
+    const dt = (performance.now() - t0) / 1000;
+    seconds += dt;
+    lastEpochDocsPerSecond = train.length / dt;
+    options.onEvent?.({ type: 'epoch', epoch: epoch + 1, epochs: o.epochs, loss: meanLoss, valLoss, seconds: dt, docsPerSecond: lastEpochDocsPerSecond });
+    const done = epoch + 1;
+    if (options.onCheckpoint && options.checkpointEvery && done % options.checkpointEvery === 0 && done < o.epochs) {
+      await options.onCheckpoint({
+        epoch: done,
+        rngState: rng.state,
+        model: snapshotModel(model),
+        optimizer: optimizer.getState(),
+        lossHistory: [...lossHistory],
+        valHistory: [...valHistory],
+        best,
+        seconds,
+      });
+      options.onEvent?.({ type: 'checkpoint', epoch: done });
+    }
+    if (best && done - best.epoch >= o.patience) {
+      options.onEvent?.({ type: 'early-stop', epoch: done, bestEpoch: best.epoch });
+      stoppedEarly = true;
+      break;
+    }
+  }
+  if (best) restoreModel(model, best.model);
+  optimizer.dispose();
+  return {
+    epochs: lossHistory.length,
+    finalLoss: lossHistory[lossHistory.length - 1],
+    lossHistory,
+    valHistory,
+    bestEpoch: best?.epoch,
+    seconds,
+    docsPerSecond: lastEpochDocsPerSecond,
+  };
+}
+
+/** One optimisation step; returns the summed loss of the batch (NaN if non-finite, weights untouched). */
+export function trainStep(
+  model: ContextualTopicModel,
+  optimizer: AdamOptimizer,
+  inputs: TrainInputs,
+  rows: Int32Array,
+  epoch: number,
+  rng: Random,
+  stepLoss: StepLoss,
+  vars: tf.Variable[],
+): number {
+  let stats: TrainForward['bnStats'] = [];
+  const batchLoss = tf.tidy(() => {
+    const batch = makeBatch(inputs, rows);
+    const { value, grads } = tf.variableGrads(() => {
+      const forward = model.forwardTrain(batch, rng);
+      stats = forward.bnStats.map((s) => ({ name: s.name, mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
+      return tf.sum(stepLoss({ model, batch, forward, rows, epoch, rng })) as tf.Scalar;
+    }, vars);
+    const loss = value.dataSync()[0];
+    if (Number.isFinite(loss)) optimizer.apply(grads);
+    return loss;
+  });
+  if (Number.isFinite(batchLoss)) model.updateRunningStats(stats, rows.length);
+  for (const s of stats) {
+    s.mean.dispose();
+    s.variance.dispose();
+  }
+  return batchLoss;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
+}
+
+export type { Tensor2D };

@@ -1,0 +1,49 @@
+import { DataError } from '../errors.js';
+
+/** A dense row-major float32 matrix. */
+export interface Float32Matrix {
+  rows: number;
+  cols: number;
+  data: Float32Array;
+}
+
+export function matrix(rows: number, cols: number, data?: Float32Array): Float32Matrix {
+  const d = data ?? new Float32Array(rows * cols);
+  if (d.length !== rows * cols) {
+    throw new DataError(`matrix data has ${d.length} values, expected ${rows}×${cols} = ${rows * cols}`);
+  }
+  return { rows, cols, data: d };
+}
+
+export function row(m: Float32Matrix, i: number): Float32Array {
+  return m.data.subarray(i * m.cols, (i + 1) * m.cols);
+}
+
+/** Rows `indices` of `m` copied into one new matrix (used to build batches). */
+export function gatherRows(m: Float32Matrix, indices: ArrayLike<number>, out?: Float32Array): Float32Array {
+  const c = m.cols;
+  const res = out ?? new Float32Array(indices.length * c);
+  for (let r = 0; r < indices.length; r++) {
+    const s = indices[r] * c;
+    res.set(m.data.subarray(s, s + c), r * c);
+  }
+  return res;
+}
+
+export function toRowArrays(m: Float32Matrix): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < m.rows; i++) out.push(Array.from(row(m, i)));
+  return out;
+}
+
+/** Throws a DataError naming the first row with NaN or ±Inf. */
+export function assertFinite(m: Float32Matrix, what: string): void {
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (!Number.isFinite(v)) {
+      const r = Math.floor(i / m.cols);
+      throw new DataError(`${what}: row ${r} column ${i % m.cols} is ${v}; remove or recompute that row (embeddings must be finite)`);
+    }
+  }
+}
