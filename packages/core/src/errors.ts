@@ -105,6 +105,16 @@ export class NonFiniteLossError extends TopicKDError {
   }
 }
 
+/** An encoder that cannot run: missing model files, missing optional runtime. */
+export class EncoderUnavailableError extends TopicKDError {
+  readonly encoder: string;
+  constructor(encoder: string, message: string, cause?: unknown) {
+    super('ENCODER_UNAVAILABLE', `encoder "${encoder}": ${message}`, { cause });
+    this.name = 'EncoderUnavailableError';
+    this.encoder = encoder;
+  }
+}
+
 export class AbortError extends TopicKDError {
   constructor(what = 'operation') {
     super('ABORTED', `${what} was cancelled`);

@@ -13,15 +13,12 @@ export class CpuBackend implements Backend {
   }
 
   async activate(): Promise<BackendInfo> {
-    // The cpu backend prints an advertisement for tfjs-node on creation in Node; TopicKD has its own node backend.
-    tf.env().set('IS_TEST', tf.env().getBool('IS_TEST') || isNode());
     const ok = await tf.setBackend('cpu');
     if (!ok) throw new BackendUnavailableError('cpu', 'the tfjs cpu backend failed to initialise');
     await tf.ready();
+    // On its first write the cpu backend prints an advertisement for tfjs-node in Node;
+    // TopicKD has its own node backend, so mark that first use as done.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
     return { name: this.name, tfjsBackend: tf.getBackend(), threads: 1, canTrain: true };
   }
-}
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && process.versions?.node != null;
 }

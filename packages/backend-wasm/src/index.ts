@@ -1,0 +1,14 @@
+import { Backend, ContainerModule } from '@topickd/core';
+import { WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+
+export { WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+export { installWasmMatMulGradient } from './matmul-gradient.js';
+
+/** A ContainerModule binding the wasm backend (optionally with browser options). */
+export function wasmBackendModule(options: WasmBackendOptions = {}): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(Backend).toConstantValue(new WasmBackend(options));
+  });
+}
+
+export default wasmBackendModule();

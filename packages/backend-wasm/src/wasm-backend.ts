@@ -1,0 +1,61 @@
+import { tf, BackendUnavailableError, type Backend, type BackendInfo } from '@topickd/core';
+import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { installWasmMatMulGradient } from './matmul-gradient.js';
+
+export interface WasmBackendOptions {
+  /**
+   * Where the `.wasm` files are served from in a browser (a URL prefix ending in "/",
+   * or a map of file name → URL). In Node they are found next to the package.
+   */
+  wasmPaths?: string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
+  /** Threads (browser with cross-origin isolation only; Node always uses one). */
+  threads?: number;
+}
+
+const isNode = typeof process !== 'undefined' && process.versions?.node != null;
+
+/** TensorFlow.js WebAssembly backend: XNNPACK, SIMD; one thread in Node. */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly priority = 2;
+  readonly description = 'TensorFlow.js WebAssembly backend (XNNPACK, SIMD; one thread in Node)';
+  private activated = false;
+
+  constructor(private readonly options: WasmBackendOptions = {}) {}
+
+  async probe(): Promise<{ available: boolean; reason?: string }> {
+    if (typeof WebAssembly !== 'object') return { available: false, reason: 'this runtime has no WebAssembly' };
+    return { available: true };
+  }
+
+  async activate(): Promise<BackendInfo> {
+    if (!this.activated) {
+      if (this.options.wasmPaths) setWasmPaths(this.options.wasmPaths as never);
+      else if (isNode) setWasmPaths(await nodeWasmDir());
+      if (this.options.threads && !isNode) setThreadsCount(this.options.threads);
+      installWasmMatMulGradient();
+      this.activated = true;
+    }
+    let ok = false;
+    try {
+      ok = await tf.setBackend('wasm');
+      await tf.ready();
+    } catch (e) {
+      throw new BackendUnavailableError('wasm', `the wasm backend failed to initialise: ${(e as Error).message}; in a browser, set wasmPaths to where the .wasm files are served`, e);
+    }
+    if (!ok) throw new BackendUnavailableError('wasm', 'the wasm backend failed to initialise; in a browser, set wasmPaths to where the .wasm files are served');
+    const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads: 1, canTrain: true };
+  }
+}
+
+async function nodeWasmDir(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  const { dirname, join } = await import('node:path');
+  const { pathToFileURL } = await import('node:url');
+  const require = createRequire(import.meta.url);
+  const dir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  // tfjs-backend-wasm in Node reads the files with fs when given a plain path prefix
+  void pathToFileURL;
+  return dir + '/';
+}

@@ -1,0 +1,13 @@
+import { describe, it, expect } from 'vitest';
+import { runBackendConformance } from '@topickd/core/testing';
+import { WasmBackend } from '@topickd/backend-wasm';
+
+runBackendConformance({ describe, it, expect } as never, new WasmBackend());
+
+describe('wasm backend', () => {
+  it('reports SIMD in Node', async () => {
+    const info = await new WasmBackend().activate();
+    expect(info.tfjsBackend).toBe('wasm');
+    expect(info.simd).toBe(true);
+  });
+});

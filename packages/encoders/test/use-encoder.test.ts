@@ -1,0 +1,73 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { UseEncoder } from '@topickd/encoders';
+import { WasmBackend } from '@topickd/backend-wasm';
+import { CpuBackend, row } from '@topickd/core';
+
+const cos = (a: Float32Array, b: Float32Array) => {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d += a[i] * b[i];
+  return d;
+};
+
+describe('Universal Sentence Encoder', () => {
+  const enc = new UseEncoder();
+  beforeAll(async () => {
+    await new WasmBackend().activate();
+    await enc.load();
+  });
+
+  it('embeds to 512-d unit vectors', async () => {
+    const m = await enc.embed(['The quick brown fox jumps over the lazy dog.', 'neural network learning']);
+    expect(m.cols).toBe(512);
+    for (let i = 0; i < m.rows; i++) expect(Math.abs(cos(row(m, i), row(m, i)) - 1)).toBeLessThan(1e-4);
+  });
+
+  it('paraphrases score ≥ 0.6 and unrelated pairs ≤ 0.3', async () => {
+    const paraphrases: [string, string][] = [
+      ['How old are you?', 'What is your age?'],
+      ['The cat sat on the mat.', 'A cat was sitting on the mat.'],
+      ['I like to eat apples.', 'I enjoy eating apples.'],
+      ['The weather is nice today.', 'It is a beautiful day today.'],
+      ['He bought a new car.', 'He purchased a new automobile.'],
+      ['Where is the train station?', 'How do I get to the railway station?'],
+      ['neural networks for image classification', 'deep learning for classifying images'],
+      ['protein structure prediction', 'predicting the structure of proteins'],
+      ['The stock market fell sharply today.', 'Stock prices fell sharply today.'],
+      ['She is reading a book.', 'She reads a book.'],
+    ];
+    const unrelated: [string, string][] = [
+      ['How old are you?', 'The stock market fell sharply.'],
+      ['The cat sat on the mat.', 'protein structure prediction'],
+      ['I like to eat apples.', 'Where is the train station?'],
+      ['He bought a new car.', 'neural networks for image classification'],
+      ['The weather is nice today.', 'monetary policy and interest rates'],
+      ['She is reading a book.', 'crystal growth in optical fibres'],
+      ['quantum field theory', 'my favourite pizza recipe'],
+      ['soil nitrogen in maize farming', 'a goal in the last minute of the match'],
+      ['archaeological excavation of a roman villa', 'how to reset a router password'],
+      ['petroleum refinery catalysts', 'a poem about spring flowers'],
+    ];
+    const all = [...paraphrases, ...unrelated].flat();
+    const m = await enc.embed(all);
+    paraphrases.forEach((_, i) => expect(cos(row(m, 2 * i), row(m, 2 * i + 1))).toBeGreaterThanOrEqual(0.6));
+    unrelated.forEach((_, i) => {
+      const j = paraphrases.length + i;
+      expect(cos(row(m, 2 * j), row(m, 2 * j + 1))).toBeLessThanOrEqual(0.3);
+    });
+  });
+
+  it('does not depend on batch size and agrees between cpu and wasm within 1e-5', async () => {
+    const texts = ['a short one', 'a somewhat longer sentence about topic models and distillation', '', 'Ünïcödé façade naïve café', 'x'];
+    const a = await enc.embed(texts, { batchSize: 1 });
+    const b = await enc.embed(texts, { batchSize: 64 });
+    let maxDiff = 0;
+    for (let i = 0; i < a.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a.data[i] - b.data[i]));
+    expect(maxDiff).toBeLessThan(1e-5);
+    await new CpuBackend().activate();
+    const c = await enc.embed(texts);
+    await new WasmBackend().activate();
+    let cpuDiff = 0;
+    for (let i = 0; i < a.data.length; i++) cpuDiff = Math.max(cpuDiff, Math.abs(a.data[i] - c.data[i]));
+    expect(cpuDiff).toBeLessThan(1e-5);
+  });
+});
