@@ -66,7 +66,7 @@ function logRatio(ws: WindowStats, n: number, a: number, b: number, normalize: b
 /** c_npmi / c_uci: mean over all ordered pairs (i ≠ j) of a topic's words (s_one_one). */
 function directPairs(ref: ReferenceCorpus, ids: number[][], window: number, normalize: boolean): number[] {
   const ws = ref.windows(window);
-  const n = ws.numWindows(new Set(ids.flat()));
+  const n = ws.numWindows();
   return ids.map((t) => {
     const vals: number[] = [];
     for (let i = 0; i < t.length; i++) for (let j = 0; j < t.length; j++) if (i !== j) vals.push(logRatio(ws, n, t[i], t[j], normalize));
@@ -95,7 +95,7 @@ function uMass(ref: ReferenceCorpus, ids: number[][]): number[] {
  */
 function cV(ref: ReferenceCorpus, ids: number[][], window: number): number[] {
   const ws = ref.windows(window);
-  const n = ws.numWindows(new Set(ids.flat()));
+  const n = ws.numWindows();
   return ids.map((t) => {
     const npmi = t.map((a) => t.map((b) => logRatio(ws, n, a < b ? a : b, a < b ? b : a, true)));
     const setVector = t.map((_, j) => t.reduce((s, _a, i) => s + npmi[i][j], 0));

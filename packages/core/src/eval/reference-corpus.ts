@@ -5,10 +5,10 @@
  *  - Boolean sliding windows (c_npmi, c_uci: 10; c_v: 110). Each document is a list
  *    of tokens; a window of size w slides one token at a time inside a document,
  *    never across documents; a document shorter than w is one (virtual) window.
- *    A word or a pair counts once per window that contains it.
- *  - Only documents containing at least one of the evaluated words ("relevant"
- *    texts, gensim's `text_is_relevant`) contribute windows, so N depends on the
- *    set of words being evaluated together.
+ *    N is the number of windows of all documents. A word or a pair counts once per
+ *    window in which gensim's incremental window bookkeeping marks it present (see
+ *    `wordIntervals`: a word repeated inside one window drops out early — gensim's
+ *    quirk, reproduced so that the numbers are the same).
  *  - Boolean documents (u_mass): counts of documents, N = all documents.
  *
  * Counts are computed per word from its positions (intervals of window starts),
@@ -99,12 +99,10 @@ export class WindowStats {
     this.virtualDocs = Int32Array.from(corpus.docLengths, (L) => (L >= windowSize ? L - windowSize + 1 : 1));
   }
 
-  /** N: windows of the documents that contain at least one of `wordIds`. */
-  numWindows(wordIds: Iterable<number>): number {
-    const docs = new Set<number>();
-    for (const a of wordIds) for (const d of this.corpus.postingOf(a).docs) docs.add(d);
+  /** N: the number of (virtual) windows over all documents. */
+  numWindows(): number {
     let n = 0;
-    for (const d of docs) n += this.virtualDocs[d];
+    for (let d = 0; d < this.virtualDocs.length; d++) n += this.virtualDocs[d];
     return n;
   }
 
@@ -116,12 +114,22 @@ export class WindowStats {
     iv = docs.map((d, k) => {
       const nW = this.virtualDocs[d];
       if (this.corpus.docLengths[d] < w) return Int32Array.of(0, 0);
+      const P = positions[k];
+      // gensim's WordOccurrenceAccumulator slides its set of words incrementally: the
+      // token leaving the window is unset even if it occurs again inside the window,
+      // and the token entering is set. A word is therefore "present" from a set event
+      // t (the first window if it occurs there; t = p − w + 1 for an occurrence p ≥ w)
+      // up to and including the window starting at its first occurrence ≥ t.
+      const events: number[] = [];
+      if (P[0] <= w - 1) events.push(0);
+      for (const p of P) if (p >= w) events.push(p - w + 1);
       const out: number[] = [];
-      for (const p of positions[k]) {
-        const s = Math.max(0, p - w + 1);
-        const e = Math.min(p, nW - 1);
-        if (out.length && s <= out[out.length - 1] + 1) out[out.length - 1] = Math.max(out[out.length - 1], e);
-        else out.push(s, e);
+      let q = 0;
+      for (const t of events) {
+        while (P[q] < t) q++;
+        const e = Math.min(P[q], nW - 1);
+        if (out.length && t <= out[out.length - 1] + 1) out[out.length - 1] = Math.max(out[out.length - 1], e);
+        else out.push(t, e);
       }
       return Int32Array.from(out);
     });
