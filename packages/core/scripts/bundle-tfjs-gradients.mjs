@@ -38,4 +38,4 @@ const tmp = outFile + '.tmp';
 writeFileSync(tmp, banner + result.outputFiles[0].text);
 renameSync(tmp, outFile);
 writeFileSync(join(outDir, 'tfjs-gradients.d.ts'), 'export {};\n');
-console.log(`tfjs gradients bundled from tfjs-core ${version} -> ${outFile}`);
+if (!process.argv.includes("--quiet")) console.log(`tfjs gradients bundled from tfjs-core ${version} -> ${outFile}`);

@@ -4,8 +4,10 @@ import { preprocess, type PreprocessOptions, type PreprocessedCorpus } from '../
 export interface Corpus {
   /** Where it came from (a path or a name), for messages. */
   source: string;
-  /** One text per document: what the sentence encoder reads. */
+  /** One text per document: what preprocessing tokenizes into the bag of words. */
   documents: string[];
+  /** The text the sentence encoder reads, when it differs from `documents` (OCTIS's unpreprocessed.txt). */
+  encoderTexts?: string[];
   /** `train`/`val`/`test` per document when the source has them (OCTIS). */
   partitions?: string[];
   labels?: string[];
@@ -35,7 +37,7 @@ export function corpusToDataset(corpus: Corpus, options: PreprocessOptions = {})
   return {
     ...pre,
     source: corpus.source,
-    documents: pick(corpus.documents)!,
+    documents: pick(corpus.encoderTexts ?? corpus.documents)!,
     partitions: pick(corpus.partitions),
     labels: pick(corpus.labels),
   };

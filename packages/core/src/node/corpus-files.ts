@@ -76,9 +76,20 @@ export function loadOctis(pathOrDir: string): Corpus {
   if (documents.length === 0) throw new DataError(`${tsv} has no documents`, 'EMPTY_CORPUS');
   const vocabFile = join(dir, 'vocabulary.txt');
   const vocabulary = existsSync(vocabFile) ? readLines(vocabFile).map((w) => w.trim()).filter(Boolean) : undefined;
+  // CTM embeds the unpreprocessed text when the dataset has it, line-aligned with corpus.tsv.
+  const rawFile = join(dir, 'unpreprocessed.txt');
+  let encoderTexts: string[] | undefined;
+  if (existsSync(rawFile)) {
+    const raw = readLines(rawFile);
+    if (raw.length !== documents.length) {
+      throw new DataError(`${rawFile} has ${raw.length} lines but corpus.tsv has ${documents.length}; they must be line-aligned (or remove unpreprocessed.txt)`);
+    }
+    encoderTexts = raw.map((t, i) => (t.trim() === '' ? documents[i] : t));
+  }
   return {
     source: isDir ? dir : tsv,
     documents,
+    encoderTexts,
     partitions,
     labels: labels.some((l) => l !== '') ? labels : undefined,
     pretokenized: true,

@@ -1,6 +1,5 @@
 import { tf, AbortError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import type { io } from '@tensorflow/tfjs-core';
 import { UseTokenizer } from './use-tokenizer.js';
 
 /** Reads the model's files (model.json, shards, vocab.json) by name: from disk in Node, by URL in a browser. */
@@ -19,6 +18,8 @@ export interface UseEncoderOptions {
   url?: string;
   /** Documents per forward pass (default 64). */
   batchSize?: number;
+  /** Tokens read per document; longer documents are truncated (default 128, as CTM's sentence encoders). */
+  maxTokens?: number;
 }
 
 const DIM = 512;
@@ -57,7 +58,7 @@ export class UseEncoder implements Encoder {
   private async doLoad(): Promise<void> {
     const src = await this.source();
     const text = async (name: string) => new TextDecoder().decode(await src.read(name));
-    let modelJson: { modelTopology: object; weightsManifest: { paths: string[]; weights: io.WeightsManifestEntry[] }[]; format?: string; generatedBy?: string; convertedBy?: string };
+    let modelJson: { modelTopology: object; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[]; format?: string; generatedBy?: string; convertedBy?: string };
     let vocab: [string, number][];
     try {
       modelJson = JSON.parse(await text('model.json'));
@@ -74,7 +75,7 @@ export class UseEncoder implements Encoder {
       weightData.set(b, off);
       off += b.byteLength;
     }
-    const handler: io.IOHandler = {
+    const handler: tf.io.IOHandler = {
       load: async () => ({
         modelTopology: modelJson.modelTopology,
         weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
@@ -101,9 +102,11 @@ export class UseEncoder implements Encoder {
     const out = new Float32Array(n * DIM);
     // A text with no tokens (empty) is read as a single space, which the model sees as "▁".
     const space = this.tokenizer!.encode(' ');
+    const maxTokens = this.options.maxTokens ?? 128;
     const tokens = texts.map((t) => {
-      const ids = this.tokenizer!.encode(t);
-      return ids.length ? ids : space;
+      // Long documents: tokenize a generous prefix only (a token covers ≥ 1 character).
+      const ids = this.tokenizer!.encode(t.length > maxTokens * 16 ? t.slice(0, maxTokens * 16) : t);
+      return ids.length ? ids.slice(0, maxTokens) : space;
     });
     // Sort by length so each batch has similar lengths; results do not depend on batching.
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => tokens[a].length - tokens[b].length || a - b);

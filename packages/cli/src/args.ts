@@ -1,0 +1,95 @@
+import { ConfigError } from '@topickd/core';
+
+/** A flag a command accepts: its type, and the config key it overrides. */
+export interface FlagSpec {
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'list' | 'numbers';
+  description: string;
+  /** Placeholder shown in --help. */
+  arg?: string;
+}
+
+export type ParsedFlags = Record<string, string | number | boolean | string[] | number[] | undefined>;
+
+/** Flags every command accepts. */
+export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
+  backend: { type: 'string', arg: 'NAME', description: 'tensor backend: wasm (default), cpu, node' },
+  fallback: { type: 'string', arg: 'NAME', description: 'backend to continue on when --backend cannot start' },
+  config: { type: 'string', arg: 'FILE', description: 'JSON or YAML config file; flags override it' },
+  json: { type: 'boolean', description: 'print one JSON object on stdout' },
+  quiet: { type: 'boolean', description: 'no progress output' },
+  debug: { type: 'boolean', description: 'print stack traces on errors' },
+  help: { type: 'boolean', description: 'show help for the command' },
+  'cache-dir': { type: 'string', arg: 'DIR', description: 'embedding cache folder (default .topickd-cache)' },
+};
+
+function kebabToCamel(s: string): string {
+  return s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/**
+ * Parses `--name value`, `--name=value` and boolean `--name` flags against a spec.
+ * Unknown flags and wrong types are usage errors naming the flag.
+ */
+export function parseFlags(argv: readonly string[], spec: Record<string, FlagSpec>): { flags: ParsedFlags; positionals: string[] } {
+  const all = { ...GLOBAL_FLAGS, ...spec };
+  const flags: ParsedFlags = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) {
+      positionals.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const s = all[name];
+    if (!s) {
+      const known = Object.keys(all).map((k) => `--${k}`).join(', ');
+      throw new ConfigError(`unknown flag --${name}; this command accepts: ${known}`, name);
+    }
+    let raw: string | undefined;
+    if (s.type === 'boolean') {
+      raw = eq > 0 ? a.slice(eq + 1) : 'true';
+    } else {
+      raw = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (raw === undefined) throw new ConfigError(`flag --${name} needs a value (${s.arg ?? s.type})`, name);
+    }
+    flags[kebabToCamel(name)] = convert(name, s, raw);
+  }
+  return { flags, positionals };
+}
+
+function convert(name: string, s: FlagSpec, raw: string): ParsedFlags[string] {
+  const num = (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`flag --${name} must be a number, got ${JSON.stringify(v)}`, name);
+    return n;
+  };
+  switch (s.type) {
+    case 'boolean':
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0') return false;
+      throw new ConfigError(`flag --${name} is true or false, got ${JSON.stringify(raw)}`, name);
+    case 'number':
+      return num(raw);
+    case 'integer': {
+      const n = num(raw);
+      if (!Number.isInteger(n)) throw new ConfigError(`flag --${name} must be an integer, got ${raw}`, name);
+      return n;
+    }
+    case 'list':
+      return raw.split(',').map((x) => x.trim()).filter(Boolean);
+    case 'numbers':
+      return raw === '' ? [] : raw.split(',').map((x) => num(x.trim()));
+    default:
+      return raw;
+  }
+}
+
+export function helpText(usage: string, description: string, spec: Record<string, FlagSpec>, example: string): string {
+  const rows = Object.entries({ ...spec, ...GLOBAL_FLAGS }).map(([k, s]) => {
+    const left = `  --${k}${s.arg ? ` ${s.arg}` : ''}`;
+    return `${left.padEnd(30)} ${s.description}`;
+  });
+  return `${usage}\n\n${description}\n\nOptions:\n${rows.join('\n')}\n\nExample:\n  ${example}\n`;
+}

@@ -1,0 +1,70 @@
+import type { Logger } from '@topickd/core';
+import type { FlagSpec, ParsedFlags } from './args.js';
+import type { Progress } from './progress.js';
+import type { RunConfig } from './run-config.js';
+
+export interface CommandContext {
+  flags: ParsedFlags;
+  positionals: string[];
+  /** Config file merged with flags. */
+  cfg: RunConfig;
+  progress: Progress;
+  logger: Logger;
+  /** Writes a result line to stdout. */
+  print: (text: string) => void;
+  json: boolean;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  example: string;
+  flags: Record<string, FlagSpec>;
+  run(ctx: CommandContext): Promise<void>;
+}
+
+/** Common flags of the training commands. */
+export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+  data: { type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng' },
+  topics: { type: 'integer', arg: 'K', description: 'number of topics' },
+  hidden: { type: 'numbers', arg: 'H,H', description: 'hidden layer sizes of the inference network (default 100,100; "" for none)' },
+  epochs: { type: 'integer', arg: 'N', description: 'training epochs (default 100)' },
+  'batch-size': { type: 'integer', arg: 'N', description: 'documents per batch (default 64)' },
+  'learning-rate': { type: 'number', arg: 'LR', description: 'Adam learning rate (default 0.002)' },
+  seed: { type: 'integer', arg: 'S', description: 'random seed (default 0)' },
+  encoder: { type: 'string', arg: 'NAME', description: 'sentence encoder: use (default), precomputed:FILE.npy, onnx, transformers' },
+  'model-dir': { type: 'string', arg: 'DIR', description: 'local model folder for the onnx / transformers encoders' },
+  'validation-fraction': { type: 'number', arg: 'F', description: 'hold out this fraction for early stopping (default 0: off)' },
+  patience: { type: 'integer', arg: 'N', description: 'early-stopping patience in epochs (default 5)' },
+  out: { type: 'string', arg: 'DIR', description: 'model folder to write' },
+  plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
+};
+
+/** Maps parsed flags onto config keys (flags win over the config file). */
+export function flagsToConfig(f: ParsedFlags): Partial<RunConfig> {
+  const encoder = f.encoder as string | undefined;
+  const modelDir = f.modelDir as string | undefined;
+  return {
+    backend: f.backend as string | undefined,
+    fallback: f.fallback as string | undefined,
+    encoder: encoder && modelDir && !encoder.includes(':') ? { type: encoder, modelDir } : encoder,
+    data: f.data as string | undefined,
+    model: f.model as RunConfig['model'],
+    topics: f.topics as number | undefined,
+    hidden: f.hidden as number[] | undefined,
+    epochs: f.epochs as number | undefined,
+    batchSize: f.batchSize as number | undefined,
+    learningRate: f.learningRate as number | undefined,
+    seed: f.seed as number | undefined,
+    validationFraction: f.validationFraction as number | undefined,
+    patience: f.patience as number | undefined,
+    alpha: f.alpha as number | undefined,
+    temperature: f.temperature as number | undefined,
+    kdEpochs: f.kdEpochs as number | undefined,
+    losses: f.losses as string[] | undefined,
+    out: f.out as string | undefined,
+    cacheDir: f.cacheDir as string | undefined,
+    plugins: f.plugins as string[] | undefined,
+  };
+}

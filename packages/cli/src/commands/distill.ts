@@ -1,0 +1,99 @@
+import { ConfigError, distill, resolveModelConfig, DEFAULT_LOSSES, lossName, lossWeight } from '@topickd/core';
+import { loadModel, saveModel } from '@topickd/core/node';
+import { TRAIN_FLAGS, type Command } from '../command.js';
+import { createRuntime, embedDataset, loadDataset, trainOptionsOf } from '../pipeline.js';
+
+export const distillCommand: Command = {
+  name: 'distill',
+  summary: 'train a small student from a trained teacher by knowledge distillation',
+  usage:
+    'topickd distill --teacher DIR --data PATH [--student zeroshot|combined] [--topics K] [--hidden 100,100] [--encoder NAME] [--alpha A] [--temperature T] [--losses w2,ce] [--epochs N] [--seed S] --out DIR [--json]',
+  example: 'topickd distill --teacher runs/m10-combined --data m10 --student zeroshot --alpha 0.8 --temperature 4 --out runs/m10-student',
+  flags: {
+    ...TRAIN_FLAGS,
+    teacher: { type: 'string', arg: 'DIR', description: 'the trained teacher model folder' },
+    student: { type: 'string', arg: 'KIND', description: 'student kind: zeroshot (default) or combined' },
+    alpha: { type: 'number', arg: 'A', description: 'weight of the distillation terms in [0, 1] (default 0.8)' },
+    temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default 4)' },
+    losses: { type: 'list', arg: 'L,L', description: 'distillation losses (default w2,ce); any registered loss name' },
+    'kd-epochs': { type: 'integer', arg: 'N', description: 'apply distillation for the first N epochs only (default: all)' },
+    'teacher-encoder': { type: 'string', arg: 'NAME', description: "the teacher's encoder when it differs from the manifest's (e.g. precomputed:FILE)" },
+  },
+  async run({ cfg, flags, print, json, progress, logger }) {
+    const teacherDir = flags.teacher as string | undefined;
+    if (!teacherDir) throw new ConfigError('give the teacher model folder: --teacher DIR', 'teacher');
+    if (!cfg.out) throw new ConfigError('give the student folder to write: --out DIR', 'out');
+    const rt = await createRuntime(cfg, logger);
+    const teacher = await loadModel(teacherDir);
+    const dataset = loadDataset(cfg);
+    const topics = cfg.topics ?? teacher.model.numTopics;
+    const studentKind = (flags.student as 'zeroshot' | 'combined' | undefined) ?? cfg.student?.model ?? 'zeroshot';
+    if (studentKind !== 'zeroshot' && studentKind !== 'combined') throw new ConfigError(`--student must be zeroshot or combined, got "${studentKind}"`, 'student');
+    const alpha = cfg.alpha ?? 0.8;
+    const temperature = cfg.temperature ?? 4;
+    if (dataset.vocabulary.length !== teacher.vocabulary.length || dataset.vocabulary.some((w, i) => w !== teacher.vocabulary[i])) {
+      throw new ConfigError(
+        `the teacher's vocabulary (${teacher.vocabulary.length} words) differs from the data's (${dataset.vocabulary.length}); distill on the corpus the teacher was trained on`,
+        'data',
+      );
+    }
+    const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
+    // The teacher may use another encoder (and embedding size) than the student: embed twice only then.
+    const studentSpec = typeof cfg.encoder === 'string' ? cfg.encoder : (cfg.encoder?.type ?? 'use');
+    const teacherSpec = (flags.teacherEncoder as string | undefined) ?? teacher.encoder.type ?? 'use';
+    const teacherEmb = teacherSpec === studentSpec ? studentEmb : await embedDataset(rt, dataset, teacherSpec, cfg, progress, 'teacher embeddings');
+    const seed = cfg.seed ?? 0;
+    const config = resolveModelConfig({
+      kind: studentKind,
+      numTopics: topics,
+      vocabSize: dataset.vocabulary.length,
+      embeddingDim: studentEmb.embeddings.cols,
+      hiddenSizes: cfg.hidden ?? cfg.student?.hidden,
+      dropout: cfg.dropout,
+    });
+    const student = rt.registry.modelFactory(studentKind).create(config, seed);
+    const lossSpecs = cfg.losses ?? [...DEFAULT_LOSSES];
+    const losses = rt.registry.weightedLosses(lossSpecs);
+    const result = await distill(
+      teacher.model,
+      student,
+      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
+      losses,
+      { ...trainOptionsOf(cfg, progress, `student (${studentKind})`, seed), alpha, temperature, kdEpochs: cfg.kdEpochs },
+    );
+    const lossWeights = Object.fromEntries(lossSpecs.map((s) => [lossName(s), lossWeight(s)]));
+    const topicWords = student.topics(dataset.vocabulary, 10);
+    await saveModel(cfg.out, {
+      model: student,
+      vocabulary: dataset.vocabulary,
+      encoder: { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType },
+      training: { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, lossWeights, teacher: teacherDir, teacherParams: teacher.model.paramCount() },
+    });
+    const out = {
+      model: studentKind,
+      topics,
+      params: student.paramCount(),
+      epochs: result.epochs,
+      finalLoss: result.finalLoss,
+      seconds: result.seconds,
+      docsPerSecond: result.docsPerSecond,
+      topicWords,
+      teacherParams: teacher.model.paramCount(),
+      alpha,
+      temperature,
+      lossWeights,
+      kdEpochs: cfg.kdEpochs ?? result.epochs,
+      backend: rt.backend.name,
+      encoder: studentEmb.encoderId,
+      out: cfg.out,
+    };
+    if (json) print(JSON.stringify(out));
+    else {
+      print(`student ${studentKind} K=${topics}: ${out.params} parameters (teacher ${out.teacherParams}, ${(out.teacherParams / out.params).toFixed(1)}× larger), final loss ${result.finalLoss.toFixed(4)}`);
+      topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)}: ${t.join(' ')}`));
+      print(`saved to ${cfg.out}`);
+    }
+    student.dispose();
+    teacher.model.dispose();
+  },
+};

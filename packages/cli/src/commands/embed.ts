@@ -1,0 +1,42 @@
+import { ConfigError } from '@topickd/core';
+import { loadCorpus, writeFileAtomic } from '@topickd/core/node';
+import { embedWithCache, encodeNpy } from '@topickd/encoders';
+import type { Command } from '../command.js';
+import { createRuntime, encoderSpecOf, resolveDataPath } from '../pipeline.js';
+
+export const embedCommand: Command = {
+  name: 'embed',
+  summary: 'embed documents with a sentence encoder into a float32 .npy',
+  usage: 'topickd embed --encoder NAME [--model-dir DIR] --input PATH --out FILE.npy [--backend NAME] [--batch-size N]',
+  example: 'topickd embed --encoder use --input m10 --out m10-use.npy',
+  flags: {
+    encoder: { type: 'string', arg: 'NAME', description: 'use (default), onnx, transformers' },
+    'model-dir': { type: 'string', arg: 'DIR', description: 'local model folder (onnx, transformers)' },
+    input: { type: 'string', arg: 'PATH', description: 'one document per line (.txt), .jsonl, or an OCTIS folder' },
+    out: { type: 'string', arg: 'FILE.npy', description: 'where to write the embeddings' },
+    'batch-size': { type: 'integer', arg: 'N', description: 'documents per forward pass (default 64)' },
+    'no-cache': { type: 'boolean', description: 'do not read or write the embedding cache' },
+  },
+  async run({ cfg, flags, print, json, progress, logger }) {
+    const input = flags.input as string | undefined;
+    const out = flags.out as string | undefined;
+    if (!input) throw new ConfigError('give the documents: --input PATH', 'input');
+    if (!out) throw new ConfigError('give the output file: --out FILE.npy', 'out');
+    const rt = await createRuntime(cfg, logger);
+    const corpus = loadCorpus(resolveDataPath(input));
+    const texts = corpus.encoderTexts ?? corpus.documents;
+    const spec = encoderSpecOf(cfg.encoder ?? 'use', cfg.baseDir);
+    const encoder = rt.registry.createEncoder(spec);
+    const t0 = performance.now();
+    const m = await embedWithCache(encoder, texts, flags.noCache ? undefined : (cfg.cacheDir ?? '.topickd-cache'), {
+      batchSize: flags.batchSize as number | undefined,
+      onProgress: progress.embedding('embedding'),
+      logger,
+    });
+    writeFileAtomic(out, encodeNpy(m));
+    const seconds = (performance.now() - t0) / 1000;
+    const res = { encoder: encoder.id, rows: m.rows, dim: m.cols, computed: m.computed, seconds, docsPerSecond: m.rows / seconds, out, backend: rt.backend.name };
+    if (json) print(JSON.stringify(res));
+    else print(`${m.rows} × ${m.cols} embeddings (${encoder.id}) written to ${out} in ${seconds.toFixed(1)} s`);
+  },
+};

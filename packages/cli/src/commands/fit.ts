@@ -1,0 +1,56 @@
+import { ConfigError } from '@topickd/core';
+import { saveModel } from '@topickd/core/node';
+import { TRAIN_FLAGS, type Command } from '../command.js';
+import { createRuntime, embedDataset, fitOn, loadDataset } from '../pipeline.js';
+
+export const fitCommand: Command = {
+  name: 'fit',
+  summary: 'train a CombinedTM or ZeroShotTM and save it',
+  usage: 'topickd fit --data PATH --model combined|zeroshot --topics K [--hidden 100,100] [--epochs N] [--seed S] [--encoder use|precomputed:PATH] [--backend wasm] --out DIR [--json]',
+  example: 'topickd fit --data m10 --model combined --topics 20 --epochs 100 --out runs/m10-combined',
+  flags: {
+    ...TRAIN_FLAGS,
+    model: { type: 'string', arg: 'KIND', description: 'combined (BoW + embedding) or zeroshot (embedding only); default combined' },
+  },
+  async run({ cfg, print, json, progress, logger }) {
+    if (!cfg.topics) throw new ConfigError('give the number of topics: --topics K', 'topics');
+    if (!cfg.out) throw new ConfigError('give the model folder to write: --out DIR', 'out');
+    const rt = await createRuntime(cfg, logger);
+    const dataset = loadDataset(cfg);
+    if (dataset.dropped) progress.log(`${dataset.dropped} documents are empty after preprocessing and were left out`);
+    const emb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress);
+    const kind = cfg.model ?? 'combined';
+    const seed = cfg.seed ?? 0;
+    const { model, result } = await fitOn(rt, dataset, emb.embeddings, { kind, topics: cfg.topics, hidden: cfg.hidden }, cfg, progress, kind, seed);
+    const topicWords = model.topics(dataset.vocabulary, 10);
+    await saveModel(cfg.out, {
+      model,
+      vocabulary: dataset.vocabulary,
+      encoder: { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType },
+      training: { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, backend: rt.backend.name },
+    });
+    const out = {
+      model: kind,
+      topics: cfg.topics,
+      params: model.paramCount(),
+      epochs: result.epochs,
+      finalLoss: result.finalLoss,
+      seconds: result.seconds,
+      docsPerSecond: result.docsPerSecond,
+      topicWords,
+      documents: dataset.bow.rows,
+      droppedDocuments: dataset.dropped,
+      vocabularySize: dataset.vocabulary.length,
+      backend: rt.backend.name,
+      encoder: emb.encoderId,
+      out: cfg.out,
+    };
+    if (json) print(JSON.stringify(out));
+    else {
+      print(`${kind} K=${cfg.topics}: ${out.params} parameters, final loss ${result.finalLoss.toFixed(4)} per document, ${result.seconds.toFixed(1)} s`);
+      topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)}: ${t.join(' ')}`));
+      print(`saved to ${cfg.out}`);
+    }
+    model.dispose();
+  },
+};

@@ -1,0 +1,45 @@
+import type { Command } from '../command.js';
+import { createRuntime } from '../pipeline.js';
+
+export const infoCommand: Command = {
+  name: 'info',
+  summary: 'list registered backends, encoders, losses and the active backend',
+  usage: 'topickd info [--backend NAME] [--json]',
+  example: 'topickd info --backend wasm --json',
+  flags: {
+    plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
+  },
+  async run({ cfg, print, json }) {
+    const rt = await createRuntime(cfg, { warn: (m) => process.stderr.write(`topickd: warning: ${m}\n`) });
+    const r = rt.registry;
+    const backends = await Promise.all(
+      r.backendNames().map(async (name) => {
+        const b = r.backend(name);
+        const probe = await b.probe();
+        return { name, priority: b.priority, available: probe.available, ...(probe.reason ? { reason: probe.reason } : {}), description: b.description };
+      }),
+    );
+    const node = backends.find((b) => b.name === 'node');
+    const out = {
+      backends: backends.map((b) => b.name),
+      encoders: r.encoderNames(),
+      losses: r.lossNames(),
+      models: r.modelNames(),
+      activeBackend: rt.backend.name,
+      tfjsBackend: rt.backend.tfjsBackend,
+      simd: rt.backend.simd,
+      nodeEngine: node?.available ? 'tfjs-node' : null,
+      ...(node && !node.available ? { nodeEngineReason: node.reason } : {}),
+      backendDetails: backends,
+    };
+    if (json) print(JSON.stringify(out, null, 2));
+    else {
+      print(`active backend: ${out.activeBackend} (tfjs "${out.tfjsBackend}"${out.simd ? ', SIMD' : ''})`);
+      print('backends:');
+      for (const b of backends) print(`  ${b.name.padEnd(12)} ${b.available ? 'available  ' : 'unavailable'} ${b.description}`);
+      print(`encoders: ${out.encoders.join(', ')}`);
+      print(`losses:   ${out.losses.join(', ')}`);
+      print(`models:   ${out.models.join(', ')}`);
+    }
+  },
+};

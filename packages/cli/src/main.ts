@@ -1,0 +1,81 @@
+import { isTopicKDError, type Logger } from '@topickd/core';
+import { helpText, parseFlags } from './args.js';
+import type { Command } from './command.js';
+import { flagsToConfig } from './command.js';
+import { distillCommand } from './commands/distill.js';
+import { embedCommand } from './commands/embed.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { experimentCommand } from './commands/experiment.js';
+import { demoCommand } from './commands/demo.js';
+import { fitCommand } from './commands/fit.js';
+import { inferCommand } from './commands/infer.js';
+import { infoCommand } from './commands/info.js';
+import { reportCommand } from './commands/report.js';
+import { exportCommand } from './commands/export.js';
+import { Progress } from './progress.js';
+import { loadConfigFile, mergeConfig } from './run-config.js';
+
+export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, evaluateCommand, inferCommand, embedCommand, reportCommand, exportCommand, infoCommand];
+
+function generalHelp(): string {
+  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`);
+  return `topickd — contextualized neural topic models and their knowledge distillation
+
+Usage: topickd <command> [options]    (topickd <command> --help for its options)
+
+Commands:
+${rows.join('\n')}
+
+Every command accepts --backend NAME, --config FILE, --json, --quiet, --debug.
+`;
+}
+
+export interface MainIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+const defaultIo: MainIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+/** Runs the CLI; returns the exit code (0 ok, 1 runtime error, 2 usage error). */
+export async function main(argv: readonly string[], io: MainIo = defaultIo): Promise<number> {
+  const debug = argv.includes('--debug');
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(generalHelp());
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    io.stdout('0.1.0\n');
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr(`topickd: error: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}\n`);
+    return 2;
+  }
+  try {
+    const { flags, positionals } = parseFlags(rest, command.flags);
+    if (flags.help) {
+      io.stdout(helpText(`Usage: ${command.usage}`, command.summary, command.flags, command.example));
+      return 0;
+    }
+    const file = flags.config ? loadConfigFile(String(flags.config)) : {};
+    const cfg = mergeConfig(file, flagsToConfig(flags));
+    const json = Boolean(flags.json);
+    const progress = new Progress({ quiet: Boolean(flags.quiet) });
+    const logger: Logger = { warn: (m) => io.stderr(`topickd: warning: ${m}\n`) };
+    await command.run({ flags, positionals, cfg, progress, logger, json, print: (t) => io.stdout(`${t}\n`) });
+    return 0;
+  } catch (e) {
+    if (isTopicKDError(e)) {
+      io.stderr(`topickd: error: ${e.message}\n`);
+      if (debug && e.stack) io.stderr(`${e.stack}\n`);
+      return e.kind === 'usage' ? 2 : 1;
+    }
+    io.stderr(`topickd: error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (debug) io.stderr(`${(e as Error)?.stack ?? ''}\n`);
+    else io.stderr('(run with --debug for the stack trace)\n');
+    return 1;
+  }
+}

@@ -1,0 +1,217 @@
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  ConfigError,
+  ContainerModule,
+  corpusToDataset,
+  createContainer,
+  DataError,
+  registryOf,
+  resolveModelConfig,
+  TopicKDError,
+  trainModel,
+  type BackendInfo,
+  type Dataset,
+  type EncoderSpec,
+  type Float32Matrix,
+  type Logger,
+  type PluginRegistry,
+  type TrainResult,
+  type ContextualTopicModel,
+  type TrainOptions,
+} from '@topickd/core';
+import { loadCorpus } from '@topickd/core/node';
+import wasmModule from '@topickd/backend-wasm';
+import nodeBackendModule from '@topickd/backend-node';
+import { encodersModule, embedWithCache } from '@topickd/encoders';
+import lossesModule from '@topickd/losses';
+import type { Progress } from './progress.js';
+import type { RunConfig } from './run-config.js';
+
+export const BUNDLED_DATASETS = ['m10', '20ng'] as const;
+
+/** The bundled `datasets/` folder of the TopicKD repository, found by walking up from this file. */
+export function datasetsDir(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    const cand = join(dir, 'datasets');
+    if (existsSync(join(cand, 'm10', 'corpus.tsv'))) return cand;
+    dir = dirname(dir);
+  }
+  return undefined;
+}
+
+/** `m10` / `20ng` → the bundled OCTIS folder; anything else is a path (relative to `baseDir`). */
+export function resolveDataPath(data: string, baseDir = process.cwd()): string {
+  if ((BUNDLED_DATASETS as readonly string[]).includes(data.toLowerCase())) {
+    const dir = datasetsDir();
+    if (!dir) throw new DataError(`dataset "${data}" is bundled in the TopicKD repository's datasets/ folder, which is not here; pass the path of an OCTIS folder instead`, 'IO');
+    return join(dir, data.toLowerCase());
+  }
+  return isAbsolute(data) ? data : resolve(baseDir, data);
+}
+
+/** Imports third-party plugin modules named in the config; each exports a ContainerModule as default. */
+export async function loadPluginModules(specs: readonly string[], baseDir: string): Promise<ContainerModule[]> {
+  const modules: ContainerModule[] = [];
+  for (const spec of specs) {
+    let url: string;
+    if (spec.startsWith('.') || isAbsolute(spec)) {
+      const p = resolve(baseDir, spec);
+      const entry = existsSync(p) && statSync(p).isDirectory() ? packageEntry(p) : p;
+      url = pathToFileURL(entry).href;
+    } else {
+      try {
+        url = pathToFileURL(createRequire(join(baseDir, 'package.json')).resolve(spec)).href;
+      } catch {
+        try {
+          url = pathToFileURL(createRequire(import.meta.url).resolve(spec)).href;
+        } catch (e) {
+          throw new ConfigError(`plugin "${spec}" cannot be found from ${baseDir}; install it or give a path`, 'plugins');
+        }
+      }
+    }
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(url)) as Record<string, unknown>;
+    } catch (e) {
+      throw new TopicKDError('PLUGIN_FAILED', `plugin "${spec}" failed to load: ${(e as Error).message}`, { cause: e });
+    }
+    const m = (mod.default ?? mod.topickdModule) as ContainerModule | undefined;
+    if (!m || typeof (m as { load?: unknown }).load !== 'function') {
+      throw new TopicKDError('PLUGIN_FAILED', `plugin "${spec}" does not export an inversify ContainerModule as its default export`);
+    }
+    modules.push(m);
+  }
+  return modules;
+}
+
+function packageEntry(dir: string): string {
+  const pj = join(dir, 'package.json');
+  if (existsSync(pj)) {
+    const req = createRequire(pj);
+    const pkg = req(pj) as { name?: string };
+    if (pkg.name) {
+      try {
+        return req.resolve(dir);
+      } catch {
+        /* fall through */
+      }
+    }
+  }
+  return join(dir, 'index.js');
+}
+
+export interface Runtime {
+  registry: PluginRegistry;
+  backend: BackendInfo;
+  logger: Logger;
+}
+
+/** The DI container with every bundled plugin and the config's third-party ones, backend activated. */
+export async function createRuntime(cfg: RunConfig, logger: Logger, options: { activate?: boolean } = {}): Promise<Runtime> {
+  const extra = await loadPluginModules(cfg.plugins ?? [], cfg.baseDir ?? process.cwd());
+  const container = await createContainer(
+    { backend: cfg.backend ?? 'wasm', fallback: cfg.fallback, encoder: cfg.encoder, losses: cfg.losses, plugins: cfg.plugins },
+    { modules: [wasmModule, nodeBackendModule, encodersModule, lossesModule, ...extra], logger },
+  );
+  const registry = registryOf(container);
+  const backend = options.activate === false ? ({ name: cfg.backend ?? 'wasm', tfjsBackend: '', canTrain: true } as BackendInfo) : await registry.activateBackend();
+  return { registry, backend, logger };
+}
+
+export function loadDataset(cfg: RunConfig, data = cfg.data): Dataset {
+  if (!data) throw new ConfigError('no data: give --data (an OCTIS folder, .tsv, .jsonl, .txt, or m10 / 20ng)', 'data');
+  const path = resolveDataPath(data, cfg.baseDir);
+  const corpus = loadCorpus(path);
+  return corpusToDataset(corpus, { vocabularySize: cfg.vocabularySize, minDf: cfg.minDf, maxDf: cfg.maxDf });
+}
+
+export function encoderSpecOf(spec: EncoderSpec | undefined, baseDir?: string): EncoderSpec {
+  const s = spec ?? 'use';
+  // relative precomputed paths in a config file resolve against the file's folder
+  if (typeof s === 'string' && s.startsWith('precomputed:') && baseDir) {
+    const p = s.slice('precomputed:'.length);
+    return `precomputed:${isAbsolute(p) ? p : resolve(baseDir, p)}`;
+  }
+  return s;
+}
+
+/** Embeds the dataset's documents with the named encoder, through the on-disk cache. */
+export async function embedDataset(
+  rt: Runtime,
+  dataset: Dataset,
+  spec: EncoderSpec | undefined,
+  cfg: RunConfig,
+  progress: Progress,
+  label = 'embedding',
+): Promise<{ embeddings: Float32Matrix; encoderId: string; encoderType: string; computed: number; seconds: number }> {
+  const s = encoderSpecOf(spec, cfg.baseDir);
+  const encoder = rt.registry.createEncoder(s);
+  const t0 = performance.now();
+  const type = typeof s === 'string' ? s.split(':')[0] : s.type;
+  let m: Float32Matrix & { computed: number };
+  if (type === 'precomputed') {
+    // precomputed rows are aligned with the corpus file: keep the rows of the documents preprocessing kept
+    const pre = encoder as unknown as { rows(idx: ArrayLike<number>): Promise<Float32Matrix>; size(): Promise<number>; load(): Promise<void> };
+    await pre.load();
+    const total = await pre.size();
+    const expected = dataset.kept.length + dataset.dropped;
+    if (total !== expected) {
+      throw new DataError(`the embedding file has ${total} rows but the corpus has ${expected} documents; embed the same corpus, one row per document`, 'DIMENSION_MISMATCH');
+    }
+    m = { ...(await pre.rows(dataset.kept)), computed: 0 };
+  } else {
+    m = await embedWithCache(encoder, dataset.documents, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding(label), logger: rt.logger });
+  }
+  for (let i = 0; i < m.data.length; i++) {
+    if (!Number.isFinite(m.data[i])) {
+      const r = Math.floor(i / m.cols);
+      throw new DataError(`embedding of document ${r} contains ${m.data[i]}; fix or drop that document (embeddings must be finite)`, 'NON_FINITE');
+    }
+  }
+  return { embeddings: m, encoderId: encoder.id, encoderType: type, computed: m.computed, seconds: (performance.now() - t0) / 1000 };
+}
+
+export function trainOptionsOf(cfg: RunConfig, progress: Progress, label: string, seed: number): TrainOptions {
+  return {
+    epochs: cfg.epochs ?? 100,
+    batchSize: cfg.batchSize,
+    learningRate: cfg.learningRate,
+    seed,
+    validationFraction: cfg.validationFraction,
+    patience: cfg.patience,
+    onEvent: progress.training(label),
+  };
+}
+
+export interface TrainedModel {
+  model: ContextualTopicModel;
+  result: TrainResult;
+}
+
+export async function fitOn(
+  rt: Runtime,
+  dataset: Dataset,
+  embeddings: Float32Matrix,
+  arch: { kind: 'combined' | 'zeroshot'; topics: number; hidden?: number[] },
+  cfg: RunConfig,
+  progress: Progress,
+  label: string,
+  seed: number,
+  extra: Partial<TrainOptions> = {},
+): Promise<TrainedModel> {
+  const config = resolveModelConfig({
+    kind: arch.kind,
+    numTopics: arch.topics,
+    vocabSize: dataset.vocabulary.length,
+    embeddingDim: embeddings.cols,
+    hiddenSizes: arch.hidden,
+    dropout: cfg.dropout,
+  });
+  const model = rt.registry.modelFactory(arch.kind).create(config, seed);
+  const result = await trainModel(model, { bow: dataset.bow, embeddings }, { ...trainOptionsOf(cfg, progress, label, seed), ...extra });
+  return { model, result };
+}

@@ -1,0 +1,144 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, describe, validatePluginConfig, type EncoderSpec, type LossSpec } from '@topickd/core';
+
+/** Everything a run needs; a JSON/YAML config file holds any part of it, flags override it. */
+export interface RunConfig {
+  backend?: string;
+  fallback?: string;
+  /** Encoder of the model being trained (student, for distill). */
+  encoder?: EncoderSpec;
+  /** Encoder of the teacher (experiment; default: `encoder`). */
+  teacherEncoder?: EncoderSpec;
+  losses?: LossSpec[];
+  plugins?: string[];
+  data?: string;
+  model?: 'combined' | 'zeroshot';
+  topics?: number;
+  hidden?: number[];
+  epochs?: number;
+  batchSize?: number;
+  learningRate?: number;
+  seed?: number;
+  dropout?: number;
+  validationFraction?: number;
+  patience?: number;
+  alpha?: number;
+  temperature?: number;
+  kdEpochs?: number;
+  /** Student architecture for distill/experiment. */
+  student?: { model?: 'combined' | 'zeroshot'; hidden?: number[] };
+  /** Teacher architecture for experiment. */
+  teacher?: { model?: 'combined' | 'zeroshot'; hidden?: number[] };
+  out?: string;
+  cacheDir?: string;
+  samples?: number;
+  checkpointEvery?: number;
+  /** Preprocessing for raw text corpora. */
+  vocabularySize?: number;
+  minDf?: number;
+  maxDf?: number;
+  /** Directory the config file was read from (relative paths in it resolve against it). */
+  baseDir?: string;
+}
+
+type Check = (v: unknown) => string | null;
+const isPosInt: Check = (v) => (Number.isInteger(v) && (v as number) > 0 ? null : 'a positive integer');
+const isNonNegInt: Check = (v) => (Number.isInteger(v) && (v as number) >= 0 ? null : 'an integer ≥ 0');
+const isPosNum: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? null : 'a number > 0');
+const isUnit: Check = (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? null : 'a number in [0, 1]');
+const isFraction: Check = (v) => (typeof v === 'number' && v >= 0 && v < 1 ? null : 'a number in [0, 1)');
+const isStr: Check = (v) => (typeof v === 'string' && v !== '' ? null : 'a non-empty string');
+const isModel: Check = (v) => (v === 'combined' || v === 'zeroshot' ? null : '"combined" or "zeroshot"');
+const isHidden: Check = (v) => (Array.isArray(v) && v.every((h) => Number.isInteger(h) && h > 0) ? null : 'a list of positive integers, e.g. [100, 100]');
+const isInt: Check = (v) => (Number.isInteger(v) ? null : 'an integer');
+const isArch: Check = (v) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'an object { model, hidden }';
+  for (const [k, x] of Object.entries(v)) {
+    if (k === 'model' && isModel(x)) return `an object whose "model" is ${isModel(x)}`;
+    if (k === 'hidden' && isHidden(x)) return `an object whose "hidden" is ${isHidden(x)}`;
+    if (k !== 'model' && k !== 'hidden') return `an object with only "model" and "hidden" (found "${k}")`;
+  }
+  return null;
+};
+
+const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
+  backend: 'plugin',
+  fallback: 'plugin',
+  encoder: 'plugin',
+  teacherEncoder: 'plugin',
+  losses: 'plugin',
+  plugins: 'plugin',
+  data: isStr,
+  model: isModel,
+  topics: isPosInt,
+  hidden: (v) => (Array.isArray(v) && v.length === 0 ? null : isHidden(v)),
+  epochs: isPosInt,
+  batchSize: isPosInt,
+  learningRate: isPosNum,
+  seed: isInt,
+  dropout: isFraction,
+  validationFraction: isFraction,
+  patience: isPosInt,
+  alpha: isUnit,
+  temperature: isPosNum,
+  kdEpochs: isNonNegInt,
+  student: isArch,
+  teacher: isArch,
+  out: isStr,
+  cacheDir: isStr,
+  samples: isPosInt,
+  checkpointEvery: isPosInt,
+  vocabularySize: isPosInt,
+  minDf: isPosNum,
+  maxDf: isUnit,
+  baseDir: isStr,
+};
+
+/** Validates a run config: unknown keys and wrong values are errors naming the key, the value and what is allowed. */
+export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
+  if (raw === null || raw === undefined) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${where} must be an object (key: value), got ${describe(raw)}`);
+  const c = raw as Record<string, unknown>;
+  for (const [k, v] of Object.entries(c)) {
+    const check = SCHEMA[k as keyof RunConfig];
+    if (!check) {
+      throw new ConfigError(`${where}: unknown key "${k}"; allowed keys: ${Object.keys(SCHEMA).filter((x) => x !== 'baseDir').join(', ')}`, k);
+    }
+    if (v === undefined || check === 'plugin') continue;
+    const problem = check(v);
+    if (problem) throw new ConfigError(`${where}: key "${k}" must be ${problem}, got ${describe(v)}`, k);
+  }
+  const plugin: Record<string, unknown> = {};
+  for (const k of ['backend', 'fallback', 'encoder', 'losses', 'plugins'] as const) if (c[k] !== undefined) plugin[k] = c[k];
+  try {
+    validatePluginConfig(plugin);
+    if (c.teacherEncoder !== undefined) validatePluginConfig({ encoder: c.teacherEncoder });
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`${where}: ${e.message}`, e.key);
+    throw e;
+  }
+  return c as RunConfig;
+}
+
+/** Reads a JSON or YAML config file (never executes it). */
+export function loadConfigFile(path: string): RunConfig {
+  if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist`, 'config');
+  const text = readFileSync(path, 'utf8');
+  let raw: unknown;
+  try {
+    raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`, 'config');
+  }
+  const cfg = validateRunConfig(raw, path);
+  return { ...cfg, baseDir: dirname(resolve(path)) };
+}
+
+/** Config file values, overridden by flags that were given. */
+export function mergeConfig(file: RunConfig, flags: Partial<RunConfig>): RunConfig {
+  const out: RunConfig = { ...file };
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return validateRunConfig(out, 'flags');
+}
