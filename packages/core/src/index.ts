@@ -35,3 +35,4 @@ export * from './eval/coherence.js';
 
 export * from './io/model-format.js';
 export { sha256Hex } from './io/sha256.js';
+export { directFloat32View } from './tfjs/direct-memory.js';

@@ -1,0 +1,38 @@
+// Profiles one CombinedTM training step (synthetic data) on a backend: where the time goes.
+import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss } from '@topickd/core';
+import { WasmBackend } from '@topickd/backend-wasm';
+const V = 2000, E = 512, K = 50, B = 64;
+await new WasmBackend().activate();
+const rng = new Random(1);
+const b = new CsrBuilder(V);
+const N = 2048;
+for (let i = 0; i < N; i++) { const m = new Map(); for (let j = 0; j < 30; j++) { const w = Math.floor(rng.next() * V); m.set(w, (m.get(w) ?? 0) + 1); } b.addRow(m); }
+const bow = b.build();
+const emb = { rows: N, cols: E, data: rng.uniformArray(N * E, -0.05, 0.05) };
+const model = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [100, 100] }), 0);
+const vars = model.trainableVariables();
+const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 });
+const rows = Int32Array.from({ length: B }, (_, i) => i);
+const step = () => trainStep(model, opt, { bow, embeddings: emb }, rows, 0, rng, vaeStepLoss, vars);
+for (let i = 0; i < 10; i++) step();
+let t0 = performance.now(); const n = 50;
+for (let i = 0; i < n; i++) step();
+console.log('full step ms', ((performance.now() - t0) / n).toFixed(2));
+// forward+backward only
+const { makeBatch } = await import('@topickd/core');
+t0 = performance.now();
+for (let i = 0; i < n; i++) tf.tidy(() => { const batch = makeBatch({ bow, embeddings: emb }, rows); const { value, grads } = tf.variableGrads(() => tf.sum(model.vaeLoss(batch.bow, model.forwardTrain(batch, rng))), vars); value.dataSync(); });
+console.log('fwd+bwd ms', ((performance.now() - t0) / n).toFixed(2));
+t0 = performance.now();
+for (let i = 0; i < n; i++) tf.tidy(() => { const batch = makeBatch({ bow, embeddings: emb }, rows); tf.sum(model.vaeLoss(batch.bow, model.forwardTrain(batch, rng))).dataSync(); });
+console.log('fwd ms', ((performance.now() - t0) / n).toFixed(2));
+const grads = tf.tidy(() => { const batch = makeBatch({ bow, embeddings: emb }, rows); const { grads } = tf.variableGrads(() => tf.sum(model.vaeLoss(batch.bow, model.forwardTrain(batch, rng))), vars); return grads; });
+t0 = performance.now();
+for (let i = 0; i < n; i++) opt.apply(grads);
+console.log('adam ms', ((performance.now() - t0) / n).toFixed(2));
+// kernel counts
+const prof = await tf.profile(() => { step(); });
+const counts = {}; for (const k of prof.kernels) counts[k.name] = (counts[k.name] ?? 0) + 1;
+console.log('kernels', prof.kernels.length, JSON.stringify(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 25)));
+const times = {}; for (const k of prof.kernels) times[k.name] = (times[k.name] ?? 0) + k.kernelTimeMs;
+console.log('kernel ms', JSON.stringify(Object.entries(times).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, +v.toFixed(2)])));
