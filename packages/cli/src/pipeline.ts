@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -79,7 +79,9 @@ export async function loadPluginModules(specs: readonly string[], baseDir: strin
     } catch (e) {
       throw new TopicKDError('PLUGIN_FAILED', `plugin "${spec}" failed to load: ${(e as Error).message}`, { cause: e });
     }
-    const m = (mod.default ?? mod.topickdModule) as ContainerModule | undefined;
+    // ESM default export, or a CommonJS module whose exports hold `default`
+    let m = (mod.default ?? mod.topickdModule) as (ContainerModule & { default?: ContainerModule }) | undefined;
+    if (m && typeof (m as { load?: unknown }).load !== 'function' && m.default) m = m.default as typeof m;
     if (!m || typeof (m as { load?: unknown }).load !== 'function') {
       throw new TopicKDError('PLUGIN_FAILED', `plugin "${spec}" does not export an inversify ContainerModule as its default export`);
     }
@@ -88,18 +90,15 @@ export async function loadPluginModules(specs: readonly string[], baseDir: strin
   return modules;
 }
 
+/** The ESM entry of a plugin package folder: exports["."].import, then module, then main. */
 function packageEntry(dir: string): string {
   const pj = join(dir, 'package.json');
   if (existsSync(pj)) {
-    const req = createRequire(pj);
-    const pkg = req(pj) as { name?: string };
-    if (pkg.name) {
-      try {
-        return req.resolve(dir);
-      } catch {
-        /* fall through */
-      }
-    }
+    const pkg = JSON.parse(readFileSync(pj, 'utf8')) as { exports?: Record<string, unknown>; module?: string; main?: string };
+    const dot = pkg.exports?.['.'];
+    const imp = typeof dot === 'string' ? dot : (dot as { import?: unknown } | undefined)?.import;
+    const entry = (typeof imp === 'string' ? imp : undefined) ?? pkg.module ?? pkg.main;
+    if (entry) return join(dir, entry);
   }
   return join(dir, 'index.js');
 }

@@ -1,0 +1,123 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { tf, CpuBackend, type ModelOutputs, type DistillationLoss, Random } from '@topickd/core';
+import { CrossEntropyLoss, WassersteinLoss, KlLoss, MseLoss } from '@topickd/losses';
+
+const B = 3;
+const K = 4;
+const V = 6;
+
+function outputs(seed: number): { arrays: Record<keyof ModelOutputs, Float32Array>; make: () => ModelOutputs } {
+  const r = new Random(seed);
+  const arrays = {
+    mu: r.uniformArray(B * K, -1, 1),
+    logvar: r.uniformArray(B * K, -1, 0.5),
+    theta: r.uniformArray(B * K, 0, 1),
+    wordLogits: r.uniformArray(B * V, -2, 2),
+  };
+  return {
+    arrays,
+    make: () => ({
+      mu: tf.tensor2d(arrays.mu, [B, K]),
+      logvar: tf.tensor2d(arrays.logvar, [B, K]),
+      theta: tf.tensor2d(arrays.theta, [B, K]),
+      wordLogits: tf.tensor2d(arrays.wordLogits, [B, V]),
+    }),
+  };
+}
+
+const softmax = (xs: number[]) => {
+  const m = Math.max(...xs);
+  const e = xs.map((x) => Math.exp(x - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+};
+const rowOf = (a: Float32Array, i: number, n: number) => Array.from(a.subarray(i * n, (i + 1) * n));
+
+/** Closed forms, in float64, per document. */
+const closed: Record<string, (t: Record<string, Float32Array>, s: Record<string, Float32Array>, T: number) => number[]> = {
+  ce: (t, s, T) =>
+    Array.from({ length: B }, (_, i) => {
+      const pt = softmax(rowOf(t.wordLogits, i, V).map((x) => x / T));
+      const ps = softmax(rowOf(s.wordLogits, i, V).map((x) => x / T));
+      return -T * T * pt.reduce((acc, p, v) => acc + p * Math.log(ps[v] + 1e-10), 0);
+    }),
+  w2: (t, s) =>
+    Array.from({ length: B }, (_, i) => {
+      let d = 0;
+      for (let k = 0; k < K; k++) {
+        const j = i * K + k;
+        d += (s.mu[j] - t.mu[j]) ** 2 + (Math.exp(s.logvar[j] / 2) - Math.exp(t.logvar[j] / 2)) ** 2;
+        // equivalently ‖Δμ‖² + tr Σs + tr Σt − 2 tr √(Σs Σt)
+      }
+      return d;
+    }),
+  kl: (t, s) =>
+    Array.from({ length: B }, (_, i) => {
+      let d = 0;
+      for (let k = 0; k < K; k++) {
+        const j = i * K + k;
+        const vs = Math.exp(s.logvar[j]);
+        const vt = Math.exp(t.logvar[j]);
+        d += Math.log(vt / vs) + (vs + (s.mu[j] - t.mu[j]) ** 2) / vt - 1;
+      }
+      return d / 2;
+    }),
+  mse: (t, s) =>
+    Array.from({ length: B }, (_, i) => {
+      let d = 0;
+      for (let k = 0; k < K; k++) d += (s.mu[i * K + k] - t.mu[i * K + k]) ** 2 + (s.logvar[i * K + k] - t.logvar[i * K + k]) ** 2;
+      return d;
+    }),
+};
+
+const losses: DistillationLoss[] = [new CrossEntropyLoss(), new WassersteinLoss(), new KlLoss(), new MseLoss()];
+
+describe('distillation losses', () => {
+  beforeAll(async () => {
+    await new CpuBackend().activate();
+  });
+
+  for (const loss of losses) {
+    it(`${loss.name}: per-document values equal the closed form`, () => {
+      const t = outputs(1);
+      const s = outputs(2);
+      const T = 2.5;
+      const got = tf.tidy(() => {
+        const ctx = { temperature: T, bow: tf.zeros([B, V]) as tf.Tensor2D };
+        const v = loss.compute(t.make(), s.make(), ctx);
+        expect(v.shape).toEqual([B]);
+        return Array.from(v.dataSync());
+      });
+      const want = closed[loss.name](t.arrays, s.arrays, T);
+      got.forEach((g, i) => expect(Math.abs(g - want[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(want[i]))));
+    });
+
+    it(`${loss.name}: gradients with respect to the student match finite differences, and it is 0-minimal at the teacher`, () => {
+      const t = outputs(3);
+      const s = outputs(4);
+      const T = 2;
+      const keys = loss.name === 'ce' ? (['wordLogits'] as const) : (['mu', 'logvar'] as const);
+      for (const key of keys) {
+        const shape: [number, number] = key === 'wordLogits' ? [B, V] : [B, K];
+        const f = (x: tf.Tensor2D) => {
+          const so = { ...s.make(), [key]: x };
+          return tf.sum(loss.compute(t.make(), so, { temperature: T, bow: tf.zeros([B, V]) as tf.Tensor2D })) as tf.Scalar;
+        };
+        const g = tf.tidy(() => Array.from(tf.grad(f)(tf.tensor2d(s.arrays[key], shape)).dataSync()));
+        const h = 1e-2;
+        for (const idx of [0, 3, shape[0] * shape[1] - 1]) {
+          const plus = s.arrays[key].slice();
+          plus[idx] += h;
+          const minus = s.arrays[key].slice();
+          minus[idx] -= h;
+          const fd = tf.tidy(() => (f(tf.tensor2d(plus, shape)).dataSync()[0] - f(tf.tensor2d(minus, shape)).dataSync()[0]) / (2 * h));
+          expect(Math.abs(fd - g[idx])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+        }
+      }
+      if (loss.name !== 'ce') {
+        const same = tf.tidy(() => Array.from(loss.compute(t.make(), t.make(), { temperature: T, bow: tf.zeros([B, V]) as tf.Tensor2D }).dataSync()));
+        same.forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-5));
+      }
+    });
+  }
+});
