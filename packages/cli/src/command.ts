@@ -21,6 +21,8 @@ export interface Command {
   usage: string;
   example: string;
   flags: Record<string, FlagSpec>;
+  /** Flags of this command that mean something else than the config key of the same name (e.g. infer's --model DIR). */
+  ownFlags?: string[];
   run(ctx: CommandContext): Promise<void>;
 }
 
@@ -42,7 +44,8 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
 };
 
 /** Maps parsed flags onto config keys (flags win over the config file). */
-export function flagsToConfig(f: ParsedFlags): Partial<RunConfig> {
+export function flagsToConfig(parsed: ParsedFlags, ownFlags: readonly string[] = []): Partial<RunConfig> {
+  const f = Object.fromEntries(Object.entries(parsed).filter(([k]) => !ownFlags.includes(k)));
   const encoder = f.encoder as string | undefined;
   const modelDir = f.modelDir as string | undefined;
   return {

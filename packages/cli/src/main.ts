@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
       return 0;
     }
     const file = flags.config ? loadConfigFile(String(flags.config)) : {};
-    const cfg = mergeConfig(file, flagsToConfig(flags));
+    const cfg = mergeConfig(file, flagsToConfig(flags, command.ownFlags));
     const json = Boolean(flags.json);
     const progress = new Progress({ quiet: Boolean(flags.quiet) });
     const logger: Logger = { warn: (m) => io.stderr(`topickd: warning: ${m}\n`) };

@@ -49,8 +49,9 @@ export class UnknownPluginError extends ConfigError {
   readonly requested: string;
   readonly available: readonly string[];
   constructor(pluginKind: string, requested: string, available: readonly string[], key?: string) {
+    const plural = pluginKind.endsWith('s') ? `${pluginKind}es` : `${pluginKind}s`;
     super(
-      `unknown ${pluginKind} "${requested}"${key ? ` (config key "${key}")` : ''}; registered ${pluginKind}s: ${
+      `unknown ${pluginKind} "${requested}"${key ? ` (config key "${key}")` : ''}; registered ${plural}: ${
         available.length ? available.join(', ') : '(none)'
       }`,
       key,

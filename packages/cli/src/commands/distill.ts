@@ -39,9 +39,15 @@ export const distillCommand: Command = {
     }
     const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
     // The teacher may use another encoder (and embedding size) than the student: embed twice only then.
-    const studentSpec = typeof cfg.encoder === 'string' ? cfg.encoder : (cfg.encoder?.type ?? 'use');
-    const teacherSpec = (flags.teacherEncoder as string | undefined) ?? teacher.encoder.type ?? 'use';
-    const teacherEmb = teacherSpec === studentSpec ? studentEmb : await embedDataset(rt, dataset, teacherSpec, cfg, progress, 'teacher embeddings');
+    const teacherFlag = flags.teacherEncoder as string | undefined;
+    let teacherEmb = studentEmb;
+    if (teacherFlag || teacher.encoder.id !== studentEmb.encoderId) {
+      const spec = teacherFlag ?? teacher.encoder.type ?? 'use';
+      if (spec === 'precomputed') {
+        throw new ConfigError(`the teacher was trained on precomputed embeddings (${teacher.encoder.id}); give them with --teacher-encoder precomputed:FILE`, 'teacherEncoder');
+      }
+      teacherEmb = await embedDataset(rt, dataset, spec, cfg, progress, 'teacher embeddings');
+    }
     const seed = cfg.seed ?? 0;
     const config = resolveModelConfig({
       kind: studentKind,

@@ -35,6 +35,7 @@ export const evaluateCommand: Command = {
   summary: 'topic coherence (NPMI, C_V, UMass, UCI — equal to gensim), diversity and inverted RBO',
   usage: 'topickd evaluate --corpus PATH --topics PATH [--metrics npmi,cv,umass,uci,td,irbo] [--topn 10] [--json]',
   example: 'topickd evaluate --corpus m10 --topics runs/m10-combined --json',
+  ownFlags: ['topics'],
   flags: {
     corpus: { type: 'string', arg: 'PATH', description: 'reference corpus: OCTIS folder, corpus.tsv, or .txt with one tokenized document per line' },
     topics: { type: 'string', arg: 'PATH', description: 'JSON array of arrays of words, or a model folder' },

@@ -9,6 +9,7 @@ export const experimentCommand: Command = {
   summary: "the paper's experiment: teacher, student alone and distilled student per K and seed",
   usage: 'topickd experiment --dataset m10|20ng|PATH --topics 20,50 --seeds 0,1,2 [--alpha A --temperature T] [--epochs N] --out DIR',
   example: 'topickd experiment --dataset m10 --topics 20,50 --seeds 0,1,2 --out runs/m10',
+  ownFlags: ['topics'],
   flags: {
     dataset: { type: 'string', arg: 'NAME|PATH', description: 'm10, 20ng (bundled) or a corpus path' },
     topics: { type: 'numbers', arg: 'K,K', description: 'numbers of topics (default 20,50)' },

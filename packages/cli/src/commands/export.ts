@@ -11,6 +11,7 @@ export const exportCommand: Command = {
   summary: 'write a bundle a web page can load: model manifest + weights + vocabulary + encoder files',
   usage: 'topickd export --model DIR --out DIR [--no-encoder]',
   example: 'topickd export --model runs/demo/K20-seed0/distilled --out web-bundle',
+  ownFlags: ['model'],
   flags: {
     model: { type: 'string', arg: 'DIR', description: 'model folder' },
     out: { type: 'string', arg: 'DIR', description: 'bundle folder to write' },

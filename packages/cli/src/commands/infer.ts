@@ -9,6 +9,7 @@ export const inferCommand: Command = {
   summary: 'topic proportions θ of new documents with a trained model',
   usage: 'topickd infer --model DIR --input PATH [--samples 20] [--seed S] [--json]',
   example: 'topickd infer --model runs/m10-student --input my-titles.txt --json',
+  ownFlags: ['model'],
   flags: {
     model: { type: 'string', arg: 'DIR', description: 'a trained model folder' },
     input: { type: 'string', arg: 'PATH', description: 'documents: .txt (one per line), .jsonl, or an OCTIS folder' },

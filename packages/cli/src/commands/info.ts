@@ -9,8 +9,8 @@ export const infoCommand: Command = {
   flags: {
     plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
   },
-  async run({ cfg, print, json }) {
-    const rt = await createRuntime(cfg, { warn: (m) => process.stderr.write(`topickd: warning: ${m}\n`) });
+  async run({ cfg, print, json, logger }) {
+    const rt = await createRuntime(cfg, logger);
     const r = rt.registry;
     const backends = await Promise.all(
       r.backendNames().map(async (name) => {

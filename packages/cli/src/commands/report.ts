@@ -10,6 +10,7 @@ export const reportCommand: Command = {
   summary: 'write a self-contained HTML report: topics, coherence, intertopic map; teacher vs student',
   usage: 'topickd report --model DIR [--teacher DIR] --corpus PATH --out FILE.html',
   example: 'topickd report --model runs/demo/K20-seed0/distilled --teacher runs/demo/K20-seed0/teacher --corpus m10 --out report.html',
+  ownFlags: ['model', 'teacher'],
   flags: {
     model: { type: 'string', arg: 'DIR', description: 'model folder' },
     teacher: { type: 'string', arg: 'DIR', description: 'teacher model folder, shown side by side' },

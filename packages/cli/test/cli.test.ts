@@ -1,0 +1,247 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '@topickd/cli';
+import { encodeNpy, decodeNpy } from '@topickd/encoders';
+import { Random } from '@topickd/core';
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
+  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'topickd-cli-'));
+const m10 = fileURLToPath(new URL('../../../datasets/m10/corpus.tsv', import.meta.url));
+const titles = readFileSync(m10, 'utf8').split('\n').slice(0, 240).map((l) => l.split('\t')[0]);
+const corpusTxt = join(dir, 'titles.txt');
+const embNpy = join(dir, 'emb.npy');
+
+beforeAll(() => {
+  writeFileSync(corpusTxt, titles.join('\n') + '\n');
+  const r = new Random(3);
+  writeFileSync(embNpy, encodeNpy({ rows: titles.length, cols: 16, data: r.uniformArray(titles.length * 16, -1, 1) }));
+});
+
+describe('topickd info and backends', () => {
+  it('info --json lists plugins from the container and the active backend', async () => {
+    const r = await run('info', '--backend', 'wasm', '--json');
+    expect(r.code).toBe(0);
+    const j = r.json();
+    expect(j.backends).toEqual(expect.arrayContaining(['cpu', 'wasm', 'node']));
+    expect(j.encoders).toEqual(expect.arrayContaining(['use', 'precomputed']));
+    expect(j.losses).toEqual(expect.arrayContaining(['ce', 'w2', 'kl', 'mse']));
+    expect(j.activeBackend).toBe('wasm');
+    expect((await run('info', '--backend', 'cpu', '--json')).json().activeBackend).toBe('cpu');
+  });
+
+  it('an unknown backend is a usage error (exit 2) naming the registered ones', async () => {
+    const r = await run('info', '--backend', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown backend "nope".*registered backends: cpu, wasm, node/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+
+  it('--backend node exits 1 with the install hint here; with a fallback it runs on wasm', async () => {
+    const probe = await run('info', '--json');
+    if (probe.json().nodeEngine === 'tfjs-node') return; // tfjs-node is installed on this machine
+    const r = await run('info', '--backend', 'node');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/pnpm add @tensorflow\/tfjs-node/);
+    const f = await run('info', '--backend', 'node', '--fallback', 'wasm', '--json');
+    expect(f.code).toBe(0);
+    expect(f.json().activeBackend).toBe('wasm');
+    expect(f.stderr).toMatch(/falling back to "wasm"/);
+  });
+
+  it('usage errors: unknown command, unknown flag, missing value, bad number', async () => {
+    expect((await run('frobnicate')).code).toBe(2);
+    const r = await run('fit', '--nope');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown flag --nope/);
+    expect((await run('fit', '--topics')).stderr).toMatch(/--topics needs a value/);
+    expect((await run('fit', '--topics', 'abc')).code).toBe(2);
+  });
+
+  it('every command has --help with an example', async () => {
+    for (const c of ['fit', 'distill', 'experiment', 'evaluate', 'infer', 'export', 'info', 'embed', 'report', 'demo']) {
+      const r = await run(c, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Example:\n  topickd /);
+    }
+  });
+});
+
+describe('fit, infer, evaluate, distill, export end to end (precomputed embeddings)', () => {
+  const teacherDir = join(dir, 'models', 'teacher');
+  const studentDir = join(dir, 'models', 'student');
+
+  it('fit --json prints the contract fields and writes a model folder (creating missing folders)', async () => {
+    const r = await run('fit', '--data', corpusTxt, '--model', 'combined', '--topics', '5', '--epochs', '3', '--encoder', `precomputed:${embNpy}`, '--out', teacherDir, '--json', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = r.json();
+    for (const k of ['model', 'topics', 'params', 'epochs', 'finalLoss', 'seconds', 'docsPerSecond', 'topicWords']) expect(j).toHaveProperty(k);
+    expect(j.model).toBe('combined');
+    expect(j.topics).toBe(5);
+    expect(j.epochs).toBe(3);
+    expect(j.topicWords).toHaveLength(5);
+    expect(j.topicWords[0]).toHaveLength(10);
+    expect(existsSync(join(teacherDir, 'manifest.json'))).toBe(true);
+  });
+
+  it('infer prints θ per document', async () => {
+    const r = await run('infer', '--model', teacherDir, '--input', corpusTxt, '--encoder', `precomputed:${embNpy}`, '--json', '--quiet');
+    expect(r.code).toBe(0);
+    const j = r.json();
+    expect(j.theta).toHaveLength(titles.length);
+    expect(j.theta[0]).toHaveLength(5);
+    expect(j.theta[0].reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
+  });
+
+  it('evaluate accepts a topics JSON or a model folder and prints every metric', async () => {
+    const ref = join(dir, 'ref.txt');
+    writeFileSync(ref, titles.join('\n'));
+    const topics = join(dir, 'topics.json');
+    writeFileSync(topics, JSON.stringify([titles[0].split(' ').slice(0, 3), titles[1].split(' ').slice(0, 3)]));
+    const r = await run('evaluate', '--corpus', ref, '--topics', topics, '--json');
+    expect(r.code).toBe(0);
+    const j = r.json();
+    for (const m of ['npmi', 'cv', 'umass', 'uci', 'td', 'irbo']) {
+      expect(typeof j[m].mean).toBe('number');
+      expect(Array.isArray(j[m].perTopic)).toBe(true);
+    }
+    const unknown = join(dir, 'unknown.json');
+    writeFileSync(unknown, JSON.stringify([['zzzz', 'neural']]));
+    const u = await run('evaluate', '--corpus', ref, '--topics', unknown, '--metrics', 'npmi');
+    expect(u.code).toBe(1);
+    expect(u.stderr).toMatch(/"zzzz" does not occur in the reference corpus/);
+  });
+
+  it('distill --json adds teacherParams and the loss weights', async () => {
+    const r = await run('distill', '--teacher', teacherDir, '--data', corpusTxt, '--student', 'zeroshot', '--hidden', '8', '--epochs', '2', '--alpha', '0.5', '--temperature', '2', '--encoder', `precomputed:${embNpy}`, '--out', studentDir, '--json', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = r.json();
+    expect(j.teacherParams).toBeGreaterThan(j.params);
+    expect(j.lossWeights).toEqual({ w2: 1, ce: 1 });
+    expect(j.alpha).toBe(0.5);
+    expect(j.temperature).toBe(2);
+    for (const k of ['model', 'topics', 'params', 'epochs', 'finalLoss', 'seconds', 'docsPerSecond', 'topicWords']) expect(j).toHaveProperty(k);
+  });
+
+  it('distill refuses a teacher whose vocabulary does not fit the data', async () => {
+    const other = join(dir, 'other.txt');
+    writeFileSync(other, titles.slice(100).join('\n'));
+    const npy = join(dir, 'other.npy');
+    writeFileSync(npy, encodeNpy({ rows: 140, cols: 16, data: new Float32Array(140 * 16).fill(0.1) }));
+    const r = await run('distill', '--teacher', teacherDir, '--data', other, '--encoder', `precomputed:${npy}`, '--out', join(dir, 'x'), '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/vocabulary/);
+  });
+
+  it('export writes a bundle a web page can load', async () => {
+    const out = join(dir, 'bundle');
+    const r = await run('export', '--model', studentDir, '--out', out, '--json');
+    expect(r.code).toBe(0);
+    const bundle = JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8'));
+    expect(bundle.format).toBe('topickd-bundle');
+    expect(existsSync(join(out, 'model', 'manifest.json'))).toBe(true);
+  });
+
+  it('a damaged model folder is refused with a message naming the file', async () => {
+    const bad = join(dir, 'models', 'damaged');
+    await run('export', '--model', teacherDir, '--out', bad, '--no-encoder', '--quiet');
+    const modelDir = join(bad, 'model');
+    const weights = readdirSync(modelDir).find((f) => f.startsWith('weights-'))!;
+    truncateSync(join(modelDir, weights), statSync(join(modelDir, weights)).size - 4);
+    const r = await run('infer', '--model', modelDir, '--input', corpusTxt, '--encoder', `precomputed:${embNpy}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${weights}: has \\d+ bytes, the manifest says`));
+  });
+});
+
+describe('config files and bad input', () => {
+  it('unknown keys, wrong types and out-of-range values name the key and what is allowed (exit 2)', async () => {
+    const cases: [object, RegExp][] = [
+      [{ topcs: 5 }, /unknown key "topcs"/],
+      [{ topics: 'five' }, /key "topics" must be a positive integer, got string "five"/],
+      [{ alpha: 1.5 }, /key "alpha" must be a number in \[0, 1\]/],
+      [{ temperature: 0 }, /key "temperature" must be a number > 0/],
+      [{ epochs: 0 }, /key "epochs" must be a positive integer/],
+      [{ losses: 'w2' }, /"losses" must be an array/],
+      [{ losses: ['w2', 'nope'] }, /unknown loss "nope".*registered losses: ce, w2, kl, mse/],
+    ];
+    for (const [cfg, re] of cases) {
+      const f = join(dir, `cfg-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(f, JSON.stringify(cfg));
+      const r = await run('distill', '--config', f, '--teacher', 'x', '--data', corpusTxt, '--out', join(dir, 'y'));
+      expect(r.code, JSON.stringify(cfg)).toBe(2);
+      expect(r.stderr).toMatch(re);
+    }
+    const yaml = join(dir, 'cfg.yaml');
+    writeFileSync(yaml, 'topics: [oops\n');
+    const y = await run('fit', '--config', yaml);
+    expect(y.code).toBe(2);
+    expect(y.stderr).toMatch(/not valid YAML/);
+  });
+
+  it('flags override the config file', async () => {
+    const f = join(dir, 'ok.yaml');
+    writeFileSync(f, `data: ${corpusTxt}\nmodel: zeroshot\ntopics: 3\nepochs: 5\nencoder: precomputed:${embNpy}\n`);
+    const r = await run('fit', '--config', f, '--epochs', '1', '--out', join(dir, 'cfgmodel'), '--json', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.json().epochs).toBe(1);
+    expect(r.json().model).toBe('zeroshot');
+  });
+
+  it('corpus problems are typed errors naming the file and line', async () => {
+    const tsvDir = join(dir, 'octis');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(tsvDir, { recursive: true });
+    writeFileSync(join(tsvDir, 'corpus.tsv'), 'neural network\ttrain\t0\nlearning\ttrain\t1\textra\n');
+    let r = await run('fit', '--data', tsvDir, '--topics', '2', '--out', join(dir, 'z'), '--encoder', `precomputed:${embNpy}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/corpus\.tsv:2: expected 2 or 3 tab-separated columns/);
+    const bin = join(dir, 'latin1.txt');
+    writeFileSync(bin, Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]));
+    r = await run('fit', '--data', bin, '--topics', '2', '--out', join(dir, 'z'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/latin1\.txt is not valid UTF-8/);
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '\n\n');
+    r = await run('fit', '--data', empty, '--topics', '2', '--out', join(dir, 'z'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/has no documents/);
+    const stop = join(dir, 'stop.txt');
+    writeFileSync(stop, 'the and of\nit is a\n');
+    r = await run('fit', '--data', stop, '--topics', '2', '--out', join(dir, 'z'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/the vocabulary has 0 words|empty after preprocessing/);
+  });
+
+  it('embeddings whose rows do not match the corpus are refused', async () => {
+    const npy = join(dir, 'short.npy');
+    writeFileSync(npy, encodeNpy({ rows: 10, cols: 16, data: new Float32Array(160) }));
+    const r = await run('fit', '--data', corpusTxt, '--topics', '3', '--epochs', '1', '--encoder', `precomputed:${npy}`, '--out', join(dir, 'z'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/10 rows but the corpus has 240 documents/);
+    const nan = join(dir, 'nan.npy');
+    const data = new Float32Array(240 * 16);
+    data[17] = NaN;
+    writeFileSync(nan, encodeNpy({ rows: 240, cols: 16, data }));
+    const r2 = await run('fit', '--data', corpusTxt, '--topics', '3', '--epochs', '1', '--encoder', `precomputed:${nan}`, '--out', join(dir, 'z'));
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toMatch(/row 1 column 1 is NaN/);
+  });
+
+  it('the .npy codec round-trips', () => {
+    const m = { rows: 3, cols: 2, data: Float32Array.from([1, 2, 3, 4, 5, 6]) };
+    const back = decodeNpy(encodeNpy(m));
+    expect(back.rows).toBe(3);
+    expect(Array.from(back.data)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
