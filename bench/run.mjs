@@ -1,0 +1,151 @@
+// pnpm bench — speed figures for BENCHMARKS.md, measured on this machine.
+//
+//   training step: CombinedTM V=2000, E=512, hidden (100,100), K=50, batch 64 (synthetic data)
+//   inference:     θ with 20 samples per document
+//   embedding:     Universal Sentence Encoder on M10 titles
+//   evaluation:    NPMI + C_V + UMass + UCI of 100 topics × 10 words on 20NG
+//   reference:     the same training step in PyTorch (bench/pytorch_step.py), when /usr/bin/python3 has torch
+//
+// Writes bench/results.json and the generated section of BENCHMARKS.md.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, inferTheta, CpuBackend, ReferenceCorpus, evaluateTopics } from '@topickd/core';
+import { loadOctis } from '@topickd/core/node';
+import { WasmBackend } from '@topickd/backend-wasm';
+import { UseEncoder } from '@topickd/encoders';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const quick = process.argv.includes('--quick');
+const results = { date: new Date().toISOString(), machine: machine(), runs: {} };
+
+function machine() {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
+}
+
+function syntheticInputs(V, E, N, seed = 1) {
+  const rng = new Random(seed);
+  const b = new CsrBuilder(V);
+  for (let i = 0; i < N; i++) {
+    const m = new Map();
+    for (let j = 0; j < 30; j++) {
+      const w = Math.floor(rng.next() * V);
+      m.set(w, (m.get(w) ?? 0) + 1);
+    }
+    b.addRow(m);
+  }
+  return { bow: b.build(), embeddings: { rows: N, cols: E, data: rng.uniformArray(N * E, -0.05, 0.05) } };
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function trainStepBench(backendName, steps) {
+  await (backendName === 'wasm' ? new WasmBackend() : new CpuBackend()).activate();
+  const V = 2000, E = 512, K = 50, B = 64;
+  const inputs = syntheticInputs(V, E, B * 8);
+  const model = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [100, 100] }), 0);
+  const vars = model.trainableVariables();
+  const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 });
+  const rng = new Random(2);
+  const batches = Array.from({ length: 8 }, (_, b) => Int32Array.from({ length: B }, (_, i) => b * B + i));
+  const step = (i) => trainStep(model, opt, inputs, batches[i % 8], 0, rng, vaeStepLoss, vars);
+  for (let i = 0; i < 5; i++) step(i);
+  const times = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) step(i);
+    times.push((performance.now() - t0) / steps);
+  }
+  const ms = median(times);
+  // inference: θ, 20 samples
+  let infer = null;
+  if (backendName === 'wasm') {
+    const inf = syntheticInputs(V, E, 8192, 3);
+    inferTheta(model, inf, { samples: 20 });
+    const t0 = performance.now();
+    inferTheta(model, inf, { samples: 20 });
+    infer = 8192 / ((performance.now() - t0) / 1000);
+  }
+  model.dispose();
+  return { msPerStep: ms, docsPerSecond: B / (ms / 1000), inferDocsPerSecond: infer };
+}
+
+async function embeddingBench() {
+  await new WasmBackend().activate();
+  const m10 = loadOctis(join(root, 'datasets', 'm10'));
+  const texts = m10.documents.slice(0, quick ? 500 : 2000);
+  const enc = new UseEncoder();
+  await enc.load();
+  await enc.embed(texts.slice(0, 64));
+  const t0 = performance.now();
+  await enc.embed(texts);
+  return { documents: texts.length, docsPerSecond: texts.length / ((performance.now() - t0) / 1000) };
+}
+
+function evaluationBench() {
+  const ng = loadOctis(join(root, 'datasets', '20ng'));
+  const t0 = performance.now();
+  const ref = new ReferenceCorpus(ng.documents.map((d) => d.split(' ')));
+  const rng = new Random(5);
+  const vocab = ng.vocabulary.filter((w) => ref.has(w));
+  const topics = Array.from({ length: 100 }, () => Array.from({ length: 10 }, () => vocab[Math.floor(rng.next() * vocab.length)]));
+  evaluateTopics(ref, topics, ['npmi', 'cv', 'umass', 'uci', 'td', 'irbo']);
+  return { documents: ref.numDocs, topics: 100, seconds: (performance.now() - t0) / 1000 };
+}
+
+function pytorchReference() {
+  const py = '/usr/bin/python3';
+  if (!existsSync(py)) return { available: false, reason: '/usr/bin/python3 not found' };
+  try {
+    const out = execFileSync(py, [join(root, 'bench', 'pytorch_step.py')], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, timeout: 300_000 });
+    return { available: true, ...JSON.parse(out.trim().split('\n').pop()) };
+  } catch (e) {
+    return { available: false, reason: `PyTorch not importable by /usr/bin/python3 (${String(e.message).split('\n')[0].slice(0, 120)})` };
+  }
+}
+
+const STORED_PYTORCH = { msPerStep: 7.1, source: 'ENVIRONMENT.md probe: PyTorch 1.13 (Debian), 1 thread, same step' };
+
+console.error('training step (wasm) ...');
+results.runs.wasm = await trainStepBench('wasm', quick ? 10 : 30);
+console.error('training step (cpu) ...');
+results.runs.cpu = await trainStepBench('cpu', quick ? 2 : 4);
+console.error('USE embedding ...');
+results.runs.embedding = await embeddingBench();
+console.error('evaluation on 20NG ...');
+results.runs.evaluation = evaluationBench();
+console.error('PyTorch reference ...');
+results.runs.pytorch = pytorchReference();
+const refMs = results.runs.pytorch.available ? results.runs.pytorch.msPerStep : STORED_PYTORCH.msPerStep;
+
+const f = (x, d = 1) => (x == null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const md = `<!-- generated by \`pnpm bench\` (bench/run.mjs); do not edit by hand -->
+Measured ${results.date.slice(0, 10)} on: ${results.machine}. Command: \`pnpm bench\`.
+
+| what | engine | ms/step | docs/s | vs PyTorch 1 thread |
+| --- | --- | ---: | ---: | ---: |
+| CombinedTM training step (V=2000, E=512, hidden 100,100, K=50, batch 64) | tfjs wasm (SIMD, 1 thread) | ${f(results.runs.wasm.msPerStep)} | ${f(results.runs.wasm.docsPerSecond, 0)} | ${f(results.runs.wasm.msPerStep / refMs, 2)}× |
+| same | tfjs cpu (plain JS) | ${f(results.runs.cpu.msPerStep)} | ${f(results.runs.cpu.docsPerSecond, 0)} | ${f(results.runs.cpu.msPerStep / refMs, 2)}× |
+| same | PyTorch${results.runs.pytorch.available ? ` ${results.runs.pytorch.torch}, 1 thread (measured now)` : ` (stored: ${STORED_PYTORCH.source}; ${results.runs.pytorch.reason})`} | ${f(refMs)} | ${f(64 / (refMs / 1000), 0)} | 1.00× |
+
+| what | figure |
+| --- | ---: |
+| inference θ (20 samples), wasm, same model | ${f(results.runs.wasm.inferDocsPerSecond, 0)} docs/s |
+| Universal Sentence Encoder on ${results.runs.embedding.documents} M10 titles, wasm | ${f(results.runs.embedding.docsPerSecond, 0)} docs/s |
+| evaluate 100 topics × 10 words on 20NG (${results.runs.evaluation.documents} docs; NPMI, C_V, UMass, UCI, TD, IRBO; incl. counting) | ${f(results.runs.evaluation.seconds, 2)} s |
+`;
+writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 1) + '\n');
+const bmPath = join(root, 'BENCHMARKS.md');
+const start = '<!-- bench:start -->';
+const end = '<!-- bench:end -->';
+let doc = existsSync(bmPath) ? readFileSync(bmPath, 'utf8') : `# Benchmarks\n\n${start}\n${end}\n`;
+if (!doc.includes(start)) doc += `\n${start}\n${end}\n`;
+doc = doc.slice(0, doc.indexOf(start) + start.length) + '\n' + md + doc.slice(doc.indexOf(end));
+writeFileSync(bmPath, doc);
+console.log(md);
