@@ -103,7 +103,7 @@ function pytorchReference() {
   const py = '/usr/bin/python3';
   if (!existsSync(py)) return { available: false, reason: '/usr/bin/python3 not found' };
   try {
-    const out = execFileSync(py, [join(root, 'bench', 'pytorch_step.py')], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' }, timeout: 300_000 });
+    const out = execFileSync(py, [join(root, 'bench', 'pytorch_step.py')], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }, timeout: 300_000 });
     return { available: true, ...JSON.parse(out.trim().split('\n').pop()) };
   } catch (e) {
     return { available: false, reason: `PyTorch not importable by /usr/bin/python3 (${String(e.message).split('\n')[0].slice(0, 120)})` };

@@ -6,6 +6,8 @@ import type { RunConfig } from './run-config.js';
 export interface CommandContext {
   flags: ParsedFlags;
   positionals: string[];
+  /** The command's raw arguments (after the command name). */
+  argv: readonly string[];
   /** Config file merged with flags. */
   cfg: RunConfig;
   progress: Progress;

@@ -35,6 +35,8 @@ export interface RunRecord {
   finalLoss: number;
   alpha: number | null;
   temperature: number | null;
+  /** For teacher rows: the seed the (possibly shared) teacher was trained with. */
+  teacherSeed?: number;
   topicWords: string[][];
 }
 
@@ -65,6 +67,8 @@ export interface ExperimentOptions {
   saveModels?: boolean;
   /** Write report.html for the first K and seed (default true). */
   report?: boolean;
+  /** Train the teacher once per K (with the first seed; default) or once per K and seed. */
+  teacherPer?: 'K' | 'seed';
 }
 
 /** The paper's hyper-parameters (Adhya & Sanyal 2023) for the bundled datasets. */
@@ -157,7 +161,10 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       encoder: studentEmb.encoderId,
       teacherEncoder: teacherEmb.encoderId,
       epochs,
-      teacherTraining: 'teacher trained once per K and seed; student alone and distilled student use the same seed',
+      teacherTraining:
+        opt.teacherPer === 'seed'
+          ? 'teacher trained once per K and seed; student alone and distilled student use the same seed'
+          : `teacher trained once per K (seed ${opt.seeds[0]}) and shared by the students of every seed`,
       losses: Object.fromEntries(lossSpecs.map((s) => [lossName(s), lossWeight(s)])),
       runs,
       totalSeconds: (performance.now() - t0) / 1000,
@@ -168,11 +175,12 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
     return res;
   };
   let reportWritten = false;
+  const teacherCache = new Map<number, { trained: Awaited<ReturnType<typeof fitOn>>; ev: Evaluation; seed: number }>();
   for (const K of opt.topics) {
     const { alpha, temperature } = opt.hyper(K);
     for (const seed of opt.seeds) {
       const tag = `K=${K} seed=${seed}`;
-      const record = (role: Role, model: ContextualTopicModel, seconds: number, finalLoss: number, ev: Evaluation, kd: boolean) =>
+      const record = (role: Role, model: ContextualTopicModel, seconds: number, finalLoss: number, ev: Evaluation, kd: boolean, teacherSeed?: number) =>
         runs.push({
           K,
           seed,
@@ -186,12 +194,17 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
           finalLoss,
           alpha: kd ? alpha : null,
           temperature: kd ? temperature : null,
+          ...(teacherSeed !== undefined ? { teacherSeed } : {}),
           topicWords: model.topics(dataset.vocabulary, 10),
         });
-      const teacher = await fitOn(rt, dataset, teacherEmb.embeddings, { kind: opt.teacher.model, topics: K, hidden: opt.teacher.hidden }, cfg, progress, `${tag} teacher`, seed);
-      const tEval = evaluateModel(teacher.model, dataset.vocabulary, ref);
-      record('teacher', teacher.model, teacher.result.seconds, teacher.result.finalLoss, tEval, false);
-
+      let teacher = teacherCache.get(K);
+      if (!teacher || opt.teacherPer === 'seed') {
+        const trained = await fitOn(rt, dataset, teacherEmb.embeddings, { kind: opt.teacher.model, topics: K, hidden: opt.teacher.hidden }, cfg, progress, `${tag} teacher`, seed);
+        teacher = { trained, ev: evaluateModel(trained.model, dataset.vocabulary, ref), seed };
+        teacherCache.set(K, teacher);
+      }
+      const tEval = teacher.ev;
+      record('teacher', teacher.trained.model, teacher.trained.result.seconds, teacher.trained.result.finalLoss, tEval, false, teacher.seed);
       const alone = await fitOn(rt, dataset, studentEmb.embeddings, { kind: opt.student.model, topics: K, hidden: opt.student.hidden }, cfg, progress, `${tag} student`, seed);
       const aEval = evaluateModel(alone.model, dataset.vocabulary, ref);
       record('student', alone.model, alone.result.seconds, alone.result.finalLoss, aEval, false);
@@ -199,7 +212,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       const config = resolveModelConfig({ kind: opt.student.model, numTopics: K, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: opt.student.hidden, dropout: cfg.dropout });
       const student = rt.registry.modelFactory(opt.student.model).create(config, seed);
       const dres = await distill(
-        teacher.model,
+        teacher.trained.model,
         student,
         { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
         losses,
@@ -212,29 +225,34 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       if (opt.saveModels !== false) {
         const base = join(opt.out, `K${K}-seed${seed}`);
         const enc = (e: typeof studentEmb) => ({ id: e.encoderId, dim: e.embeddings.cols, type: e.encoderType });
-        await saveModel(join(base, 'teacher'), { model: teacher.model, vocabulary: dataset.vocabulary, encoder: enc(teacherEmb), training: { role: 'teacher', seed, K } });
+        if (teacher.seed === seed) await saveModel(join(base, 'teacher'), { model: teacher.trained.model, vocabulary: dataset.vocabulary, encoder: enc(teacherEmb), training: { role: 'teacher', seed, K } });
+        else writeFileAtomic(join(base, 'TEACHER.txt'), `the teacher of this run is ../K${K}-seed${teacher.seed}/teacher\n`);
         await saveModel(join(base, 'student'), { model: alone.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), training: { role: 'student', seed, K } });
         await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), training: { role: 'distilled', seed, K, alpha, temperature } });
       }
       if (opt.report !== false && !reportWritten) {
-        const thetaT = inferTheta(teacher.model, { bow: dataset.bow, embeddings: teacherEmb.embeddings }, { samples: 20, seed: 0 });
+        const thetaT = inferTheta(teacher.trained.model, { bow: dataset.bow, embeddings: teacherEmb.embeddings }, { samples: 20, seed: 0 });
         const thetaS = inferTheta(student, { bow: dataset.bow, embeddings: studentEmb.embeddings }, { samples: 20, seed: 0 });
         const html = renderReport({
           title: `TopicKD — ${opt.datasetName}, K=${K}, seed ${seed}`,
           corpus: `${opt.datasetName} (${dataset.bow.rows} documents, ${dataset.vocabulary.length} words)`,
           models: [
-            reportModel('teacher', teacher.model, dataset.vocabulary, tEval, thetaT),
+            reportModel('teacher', teacher.trained.model, dataset.vocabulary, tEval, thetaT),
             reportModel(`distilled student (α=${alpha}, T=${temperature})`, student, dataset.vocabulary, dEval, thetaS),
           ],
         });
         writeFileAtomic(join(opt.out, 'report.html'), html);
         reportWritten = true;
       }
-      teacher.model.dispose();
+      if (opt.teacherPer === 'seed') {
+        teacher.trained.model.dispose();
+        teacherCache.delete(K);
+      }
       alone.model.dispose();
       student.dispose();
       writeResults();
     }
   }
+  for (const t of teacherCache.values()) t.trained.model.dispose();
   return writeResults();
 }

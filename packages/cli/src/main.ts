@@ -65,7 +65,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     const json = Boolean(flags.json);
     const progress = new Progress({ quiet: Boolean(flags.quiet) });
     const logger: Logger = { warn: (m) => io.stderr(`topickd: warning: ${m}\n`) };
-    await command.run({ flags, positionals, cfg, progress, logger, json, print: (t) => io.stdout(`${t}\n`) });
+    await command.run({ flags, positionals, argv: rest, cfg, progress, logger, json, print: (t) => io.stdout(`${t}\n`) });
     return 0;
   } catch (e) {
     if (isTopicKDError(e)) {

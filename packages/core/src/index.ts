@@ -34,5 +34,6 @@ export * from './eval/reference-corpus.js';
 export * from './eval/coherence.js';
 
 export * from './io/model-format.js';
+export * from './io/checkpoint-format.js';
 export { sha256Hex } from './io/sha256.js';
 export { directFloat32View } from './tfjs/direct-memory.js';

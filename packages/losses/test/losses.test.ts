@@ -99,8 +99,8 @@ describe('distillation losses', () => {
       const keys = loss.name === 'ce' ? (['wordLogits'] as const) : (['mu', 'logvar'] as const);
       for (const key of keys) {
         const shape: [number, number] = key === 'wordLogits' ? [B, V] : [B, K];
-        const f = (x: tf.Tensor2D) => {
-          const so = { ...s.make(), [key]: x };
+        const f = (x: tf.Tensor) => {
+          const so = { ...s.make(), [key]: x as tf.Tensor2D };
           return tf.sum(loss.compute(t.make(), so, { temperature: T, bow: tf.zeros([B, V]) as tf.Tensor2D })) as tf.Scalar;
         };
         const g = tf.tidy(() => Array.from(tf.grad(f)(tf.tensor2d(s.arrays[key], shape)).dataSync()));

@@ -1,8 +1,19 @@
-import { ConfigError } from '@topickd/core';
-import { basename } from 'node:path';
+import { ConfigError, TopicKDError } from '@topickd/core';
+import { writeFileAtomic } from '@topickd/core/node';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { basename, join } from 'node:path';
+import { readFileSync, copyFileSync, existsSync } from 'node:fs';
+import type { ExperimentResults } from '../experiment.js';
 import type { Command } from '../command.js';
-import { createRuntime, loadDataset, BUNDLED_DATASETS } from '../pipeline.js';
+import { createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from '../pipeline.js';
 import { paperHyper, resultsTable, runExperiment } from '../experiment.js';
+
+function teacherPer(v: unknown): 'K' | 'seed' {
+  if (v === undefined || v === 'K' || v === 'k') return 'K';
+  if (v === 'seed') return 'seed';
+  throw new ConfigError(`--teacher-per must be K or seed, got ${JSON.stringify(v)}`, 'teacher-per');
+}
 
 export const experimentCommand: Command = {
   name: 'experiment',
@@ -24,8 +35,10 @@ export const experimentCommand: Command = {
     'student-hidden': { type: 'numbers', arg: 'H,H', description: 'student hidden layers (default 100,100)' },
     out: { type: 'string', arg: 'DIR', description: 'folder for results.json, results.md, report.html and the models' },
     'no-models': { type: 'boolean', description: 'do not save the trained models' },
+    jobs: { type: 'integer', arg: 'N', description: 'run the Ks in N parallel processes (default: one per core, at most one per K)' },
+    'teacher-per': { type: 'string', arg: 'K|seed', description: 'train the teacher once per K (default) or once per K and seed' },
   },
-  async run({ cfg, flags, print, json, progress, logger }) {
+  async run({ cfg, flags, argv, print, json, progress, logger }) {
     const datasetArg = (flags.dataset as string | undefined) ?? cfg.data;
     if (!datasetArg) throw new ConfigError('give --dataset m10, 20ng or a corpus path', 'dataset');
     if (!cfg.out) throw new ConfigError('give the output folder: --out DIR', 'out');
@@ -34,6 +47,19 @@ export const experimentCommand: Command = {
     for (const K of topics) if (!Number.isInteger(K) || K <= 0) throw new ConfigError(`--topics must list positive integers, got ${K}`, 'topics');
     for (const s of seeds) if (!Number.isInteger(s)) throw new ConfigError(`--seeds must list integers, got ${s}`, 'seeds');
     const name = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase()) ? datasetArg.toLowerCase() : basename(datasetArg);
+    const jobs = Math.min(topics.length, (flags.jobs as number | undefined) ?? availableParallelism());
+    if (jobs > 1) {
+      // embed once here (into the cache) so the parallel runs do not both compute it
+      const warm = { ...cfg, teacherEncoder: (flags.teacherEncoder as string | undefined) ?? cfg.teacherEncoder };
+      const rt0 = await createRuntime(warm, logger);
+      const ds0 = loadDataset(warm, datasetArg);
+      await embedDataset(rt0, ds0, warm.encoder, warm, progress, 'student embeddings');
+      if (warm.teacherEncoder) await embedDataset(rt0, ds0, warm.teacherEncoder, warm, progress, 'teacher embeddings');
+      const res = await runInParallel(argv, topics, jobs, cfg.out, Boolean(flags.quiet), progress.log.bind(progress));
+      if (json) print(JSON.stringify(res));
+      else print(resultsTable(res));
+      return;
+    }
     const teacherEncoder = (flags.teacherEncoder as string | undefined) ?? cfg.teacherEncoder;
     const runCfg = { ...cfg, teacherEncoder };
     const rt = await createRuntime(runCfg, logger);
@@ -54,6 +80,7 @@ export const experimentCommand: Command = {
         teacher: { model: cfg.teacher?.model ?? 'combined', hidden: (flags.teacherHidden as number[] | undefined) ?? cfg.teacher?.hidden ?? [100, 100] },
         student: { model: cfg.student?.model ?? 'zeroshot', hidden: (flags.studentHidden as number[] | undefined) ?? cfg.student?.hidden ?? [100, 100] },
         saveModels: !flags.noModels,
+        teacherPer: teacherPer(flags.teacherPer),
       },
       progress,
     );
@@ -61,3 +88,67 @@ export const experimentCommand: Command = {
     else print(resultsTable(res));
   },
 };
+
+/** Drops `--name value` / `--name=value` pairs from an argument list. */
+function withoutFlags(argv: readonly string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.startsWith('--') ? a.slice(2).split('=')[0] : '';
+    if (names.includes(name)) {
+      if (!a.includes('=') && i + 1 < argv.length && !argv[i + 1].startsWith('--')) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+/**
+ * Runs one child `topickd experiment` per K (at most `jobs` at once; on a 2-core machine
+ * two trainings run side by side), then merges their results into OUT/results.{json,md}.
+ */
+async function runInParallel(argv: readonly string[], topics: number[], jobs: number, out: string, quiet: boolean, log: (m: string) => void): Promise<ExperimentResults> {
+  const t0 = performance.now();
+  const base = withoutFlags(argv, ['topics', 'out', 'jobs', 'json', 'quiet']);
+  const queue = [...topics];
+  const parts: ExperimentResults[] = [];
+  const runOne = (K: number) =>
+    new Promise<void>((resolve, reject) => {
+      const dir = join(out, `K${K}`);
+      const child = spawn(process.execPath, [process.argv[1], 'experiment', ...base, '--topics', String(K), '--out', dir, '--jobs', '1'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+      });
+      let buf = '';
+      child.stderr.on('data', (d: Buffer) => {
+        buf += d.toString();
+        const lines = buf.split('\n');
+        buf = lines.pop() ?? '';
+        for (const l of lines) if (!quiet || /error|warning/.test(l)) log(`[K=${K}] ${l}`);
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        if (code !== 0) return reject(new TopicKDError('PLUGIN_FAILED', `the experiment for K=${K} failed (exit ${code}); see the lines marked [K=${K}] above`));
+        parts.push(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as ExperimentResults);
+        resolve();
+      });
+    });
+  const workers = Array.from({ length: jobs }, async () => {
+    while (queue.length) await runOne(queue.shift()!);
+  });
+  await Promise.all(workers);
+  parts.sort((a, b) => topics.indexOf(a.runs[0]?.K) - topics.indexOf(b.runs[0]?.K));
+  const merged: ExperimentResults = {
+    ...parts[0],
+    runs: parts.flatMap((p) => p.runs),
+    totalSeconds: (performance.now() - t0) / 1000,
+    embeddingSeconds: Math.max(...parts.map((p) => p.embeddingSeconds)),
+  };
+  (merged as ExperimentResults & { parallelJobs: number }).parallelJobs = jobs;
+  writeFileAtomic(join(out, 'results.json'), JSON.stringify(merged, null, 1) + '\n');
+  writeFileAtomic(join(out, 'results.md'), resultsTable(merged) + `\nRun as ${jobs} parallel processes (one per K); total time is wall-clock time.\n`);
+  const firstReport = join(out, `K${topics[0]}`, 'report.html');
+  if (existsSync(firstReport)) copyFileSync(firstReport, join(out, 'report.html'));
+  return merged;
+}

@@ -3,7 +3,8 @@ import type { WeightedLoss } from '../container/plugin-registry.js';
 import type { DistillationContext, ModelOutputs } from '../contracts/distillation-loss.js';
 import { ConfigError, DataError, TopicKDError } from '../errors.js';
 import type { ContextualTopicModel } from '../model/contextual-topic-model.js';
-import { trainModel, type StepLoss, type TrainInputs, type TrainOptions, type TrainResult } from '../train/trainer.js';
+import { makeBatch, trainModel, type StepLoss, type TrainInputs, type TrainOptions, type TrainResult } from '../train/trainer.js';
+import { gatherRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 
 export interface DistillOptions extends TrainOptions {
@@ -84,7 +85,10 @@ export async function distill(
   const { alpha, temperature } = options;
   const kdEpochs = options.kdEpochs ?? Number.POSITIVE_INFINITY;
   const teacherRng = new Random(options.teacherSeed ?? (options.seed ?? 0) + 1);
-  const teacherInputs: TrainInputs = { bow: inputs.student.bow, embeddings: inputs.teacherEmbeddings };
+  // The teacher's posterior (μ, log σ²) in inference mode is a fixed function of each
+  // document: computed once for the whole corpus instead of once per batch and epoch.
+  const teacherPost = teacherPosteriors(teacher, { bow: inputs.student.bow, embeddings: inputs.teacherEmbeddings });
+  const K = teacher.config.numTopics;
 
   const stepLoss: StepLoss = ({ model, batch, forward, rows, epoch }) => {
     const vae = model.vaeLoss(batch.bow, forward);
@@ -92,7 +96,11 @@ export async function distill(
     // The teacher's outputs depend only on its own variables and the batch, so no gradient
     // reaches the teacher: tf.variableGrads differentiates with respect to the student's
     // variables only.
-    const teacherOut: ModelOutputs = teacher.forwardEval(teacherBatch(teacherInputs, rows, batch.bow), teacherRng);
+    const teacherOut: ModelOutputs = teacher.sampleAndDecodeEval(
+      tf.tensor2d(gatherRows(teacherPost.mu, rows), [rows.length, K]),
+      tf.tensor2d(gatherRows(teacherPost.logvar, rows), [rows.length, K]),
+      teacherRng,
+    );
     const ctx: DistillationContext = { temperature, bow: batch.bow };
     let kd: Tensor1D | null = null;
     for (const { loss, weight } of losses) {
@@ -107,11 +115,21 @@ export async function distill(
   return trainModel(student, inputs.student, options, stepLoss);
 }
 
-function teacherBatch(inputs: TrainInputs, rows: Int32Array, bow: tf.Tensor2D) {
-  const E = inputs.embeddings.cols;
-  const e = new Float32Array(rows.length * E);
-  for (let r = 0; r < rows.length; r++) e.set(inputs.embeddings.data.subarray(rows[r] * E, (rows[r] + 1) * E), r * E);
-  return { bow, embeddings: tf.tensor2d(e, [rows.length, E]) };
+/** The teacher's posterior parameters for every document (inference mode), as N×K matrices. */
+export function teacherPosteriors(teacher: ContextualTopicModel, inputs: TrainInputs, batchSize = 512): { mu: Float32Matrix; logvar: Float32Matrix } {
+  const N = inputs.bow.rows;
+  const K = teacher.config.numTopics;
+  const mu = new Float32Array(N * K);
+  const logvar = new Float32Array(N * K);
+  for (let s = 0; s < N; s += batchSize) {
+    const rows = Int32Array.from({ length: Math.min(batchSize, N - s) }, (_, i) => s + i);
+    tf.tidy(() => {
+      const p = teacher.posterior(makeBatch(inputs, rows));
+      mu.set(p.mu.dataSync(), s * K);
+      logvar.set(p.logvar.dataSync(), s * K);
+    });
+  }
+  return { mu: { rows: N, cols: K, data: mu }, logvar: { rows: N, cols: K, data: logvar } };
 }
 
 /** Runs a loss plugin and checks its contract: shape [B], finite values. */

@@ -209,6 +209,11 @@ export class ContextualTopicModel {
    */
   forwardEval(batch: Batch, rng: Random): ModelOutputs {
     const { mu, logvar } = this.posterior(batch);
+    return this.sampleAndDecodeEval(mu, logvar, rng);
+  }
+
+  /** One θ ~ softmax(N(μ, σ²)) per document and its word logits, in inference mode. Call inside `tf.tidy`. */
+  sampleAndDecodeEval(mu: Tensor2D, logvar: Tensor2D, rng: Random): ModelOutputs {
     const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', rng.seed());
     const theta = tf.softmax(tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps))) as Tensor2D;
     const wordLogits = this.bnEval(tf.matMul(theta, this.p('beta') as unknown as Tensor2D), 'beta');

@@ -36,3 +36,20 @@ export async function loadModel(dir: string): Promise<Awaited<ReturnType<typeof 
   }
   return loadModelFrom(dirStore(dir));
 }
+
+import { parseCheckpoint, serializeCheckpoint, type CheckpointMeta } from '../io/checkpoint-format.js';
+import type { TrainerState } from '../train/trainer.js';
+
+export const CHECKPOINT_FILE = 'checkpoint.tkdc';
+
+/** Writes a checkpoint atomically (a kill at any moment leaves the previous one intact). */
+export async function saveCheckpoint(path: string, meta: CheckpointMeta, state: TrainerState): Promise<void> {
+  writeFileAtomic(path, await serializeCheckpoint(meta, state));
+}
+
+/** Reads a checkpoint file, or `DIR/checkpoint.tkdc`. */
+export async function loadCheckpoint(pathOrDir: string): Promise<{ meta: CheckpointMeta; state: TrainerState; path: string }> {
+  const path = existsSync(pathOrDir) && statSync(pathOrDir).isDirectory() ? join(pathOrDir, CHECKPOINT_FILE) : pathOrDir;
+  if (!existsSync(path)) throw new ModelFileError(path, 'no checkpoint here; --checkpoint-every N writes OUT/checkpoint.tkdc');
+  return { ...(await parseCheckpoint(new Uint8Array(readFileSync(path)), path)), path };
+}
