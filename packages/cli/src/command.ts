@@ -42,6 +42,8 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'validation-fraction': { type: 'number', arg: 'F', description: 'hold out this fraction for early stopping (default 0: off)' },
   patience: { type: 'integer', arg: 'N', description: 'early-stopping patience in epochs (default 5)' },
   out: { type: 'string', arg: 'DIR', description: 'model folder to write' },
+  'checkpoint-every': { type: 'integer', arg: 'N', description: 'write OUT/checkpoint.tkdc (model + optimizer + RNG) every N epochs, atomically' },
+  resume: { type: 'string', arg: 'PATH', description: 'continue from a checkpoint (OUT folder or checkpoint.tkdc) with the same data and options' },
   plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
 };
 
@@ -69,6 +71,7 @@ export function flagsToConfig(parsed: ParsedFlags, ownFlags: readonly string[] =
     kdEpochs: f.kdEpochs as number | undefined,
     losses: f.losses as string[] | undefined,
     out: f.out as string | undefined,
+    checkpointEvery: f.checkpointEvery as number | undefined,
     cacheDir: f.cacheDir as string | undefined,
     plugins: f.plugins as string[] | undefined,
   };

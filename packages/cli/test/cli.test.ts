@@ -245,3 +245,28 @@ describe('config files and bad input', () => {
     expect(Array.from(back.data)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
+
+describe('training that survives', () => {
+  it('SIGINT during training leaves the last checkpoint intact; --resume continues from it', async () => {
+    const { spawn } = await import('node:child_process');
+    const { loadCheckpoint } = await import('@topickd/core/node');
+    const out = join(dir, 'survive');
+    const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+    const args = ['fit', '--data', corpusTxt, '--model', 'zeroshot', '--topics', '3', '--hidden', '8', '--encoder', `precomputed:${embNpy}`, '--checkpoint-every', '1', '--out', out, '--quiet'];
+    const child = spawn(process.execPath, [bin, ...args, '--epochs', '100000'], { stdio: 'ignore' });
+    const ckpt = join(out, 'checkpoint.tkdc');
+    const t0 = Date.now();
+    while (!existsSync(ckpt) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300)); // let it write more checkpoints, possibly mid-write
+    child.kill('SIGINT');
+    await new Promise((r) => child.on('exit', r));
+    const { state } = await loadCheckpoint(out); // intact and readable
+    expect(state.epoch).toBeGreaterThanOrEqual(1);
+    const r = await run(...args, '--epochs', String(state.epoch + 1), '--resume', out, '--json');
+    expect(r.code).toBe(0);
+    expect(r.json().epochs).toBe(state.epoch + 1);
+    const bad = await run(...args.map((a) => (a === '3' ? '4' : a)), '--epochs', String(state.epoch + 2), '--resume', out);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/resume with --model zeroshot --topics 3/);
+  });
+});

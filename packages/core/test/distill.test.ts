@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { tf, ContextualTopicModel, resolveModelConfig, trainModel, distill, ConfigError, DataError, TopicKDError, type DistillationLoss } from '@topickd/core';
 import { WassersteinLoss, CrossEntropyLoss } from '@topickd/losses';
 import { WasmBackend } from '@topickd/backend-wasm';
-import { plantedCorpus } from './model.test.js';
+import { plantedCorpus } from './planted-corpus.js';
 
 const c = plantedCorpus({ topics: 3, wordsPerTopic: 8, docs: 256, docLength: 20, dim: 8, seed: 7 });
 const inputs = { bow: c.bow, embeddings: c.embeddings };

@@ -1,5 +1,6 @@
-import { ConfigError } from '@topickd/core';
-import { saveModel } from '@topickd/core/node';
+import { ConfigError, resolveModelConfig } from '@topickd/core';
+import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
+import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
 import { createRuntime, embedDataset, fitOn, loadDataset } from '../pipeline.js';
 
@@ -12,7 +13,7 @@ export const fitCommand: Command = {
     ...TRAIN_FLAGS,
     model: { type: 'string', arg: 'KIND', description: 'combined (BoW + embedding) or zeroshot (embedding only); default combined' },
   },
-  async run({ cfg, print, json, progress, logger }) {
+  async run({ cfg, flags, print, json, progress, logger }) {
     if (!cfg.topics) throw new ConfigError('give the number of topics: --topics K', 'topics');
     if (!cfg.out) throw new ConfigError('give the model folder to write: --out DIR', 'out');
     const rt = await createRuntime(cfg, logger);
@@ -21,12 +22,34 @@ export const fitCommand: Command = {
     const emb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress);
     const kind = cfg.model ?? 'combined';
     const seed = cfg.seed ?? 0;
-    const { model, result } = await fitOn(rt, dataset, emb.embeddings, { kind, topics: cfg.topics, hidden: cfg.hidden }, cfg, progress, kind, seed);
+    const resumeFrom = flags.resume as string | undefined;
+    const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
+    const encoderRef = { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType };
+    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0 };
+    if (resume) {
+      const m = resume.meta;
+      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+      if (!same(m.vocabulary, dataset.vocabulary)) throw new ConfigError(`${resume.path} was written for another corpus (vocabulary differs); resume with the same --data`, 'resume');
+      if (m.encoder.id !== emb.encoderId) throw new ConfigError(`${resume.path} was trained on ${m.encoder.id} embeddings, not ${emb.encoderId}; resume with the same --encoder`, 'resume');
+      if (!same(m.options, options)) throw new ConfigError(`${resume.path} was written with options ${JSON.stringify(m.options)}; resume with the same seed, batch size, learning rate and validation fraction`, 'resume');
+      if (m.config.kind !== kind || m.config.numTopics !== cfg.topics) throw new ConfigError(`${resume.path} holds a ${m.config.kind} model with K=${m.config.numTopics}; resume with --model ${m.config.kind} --topics ${m.config.numTopics}`, 'resume');
+      progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
+    }
+    const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
+    const hidden = resume?.meta.config.hiddenSizes ?? cfg.hidden;
+    const modelConfig = resolveModelConfig({ kind, numTopics: cfg.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout });
+    const { model, result } = await fitOn(rt, dataset, emb.embeddings, { kind, topics: cfg.topics, hidden }, cfg, progress, kind, seed, {
+      resume: resume?.state,
+      checkpointEvery: cfg.checkpointEvery,
+      onCheckpoint: cfg.checkpointEvery
+        ? (state) => saveCheckpoint(checkpointPath, { config: modelConfig, vocabulary: dataset.vocabulary, encoder: encoderRef, options }, state)
+        : undefined,
+    });
     const topicWords = model.topics(dataset.vocabulary, 10);
     await saveModel(cfg.out, {
       model,
       vocabulary: dataset.vocabulary,
-      encoder: { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType },
+      encoder: encoderRef,
       training: { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, backend: rt.backend.name },
     });
     const out = {
