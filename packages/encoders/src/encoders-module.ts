@@ -1,6 +1,7 @@
 import { ContainerModule, EncoderFactory, EncoderUnavailableError, type EncoderOptions } from '@topickd/core';
 import { UseEncoder } from './use/use-encoder.js';
 import { PrecomputedEncoder } from './precomputed/precomputed-encoder.js';
+import { OnnxEncoder } from './onnx/onnx-encoder.js';
 
 export const encoderFactories: EncoderFactory[] = [
   {
@@ -17,9 +18,20 @@ export const encoderFactories: EncoderFactory[] = [
       return new PrecomputedEncoder(path);
     },
   },
+  {
+    name: 'onnx',
+    description: 'a sentence-transformers ONNX export in a local folder (model.onnx + tokenizer.json), mean pooling; onnxruntime-node or -web',
+    create: (o: EncoderOptions) =>
+      new OnnxEncoder({
+        modelDir: (o.modelDir ?? o.path) as string,
+        normalize: o.normalize as boolean | undefined,
+        maxLength: o.maxLength as number | undefined,
+        batchSize: o.batchSize as number | undefined,
+      }),
+  },
 ];
 
-/** Binds the encoder factories: `use`, `precomputed`. */
+/** Binds the encoder factories: `use`, `precomputed`, `onnx`. */
 export const encodersModule = new ContainerModule(({ bind }) => {
   for (const f of encoderFactories) bind(EncoderFactory).toConstantValue(f);
 });

@@ -5,3 +5,5 @@ export { encodeNpy, decodeNpy } from './precomputed/npy.js';
 export { EmbeddingCache, embedWithCache } from './cache/embedding-cache.js';
 export { encodersModule, encoderFactories } from './encoders-module.js';
 export { encodersModule as default } from './encoders-module.js';
+export { OnnxEncoder, type OnnxEncoderOptions } from './onnx/onnx-encoder.js';
+export { WordPieceTokenizer } from './onnx/wordpiece-tokenizer.js';
