@@ -1,0 +1,84 @@
+import { describe, it, expect } from 'vitest';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { main } from '@topickd/cli';
+import { inferTheta } from '@topickd/core';
+import { loadModel } from '@topickd/core/node';
+import { WasmBackend } from '@topickd/backend-wasm';
+import { UseEncoder } from '@topickd/encoders';
+
+const CHROMIUM = '/usr/bin/chromium';
+const dist = fileURLToPath(new URL('../dist', import.meta.url));
+const ready = existsSync(CHROMIUM) && existsSync(join(dist, 'app.js'));
+const TEXT = 'recurrent neural network language model for speech recognition';
+
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
+
+describe('the exported student in a browser page', () => {
+  it.skipIf(!ready)("computes the same θ as Node for the same model and text (within 1e-4)", async () => {
+    const work = mkdtempSync(join(tmpdir(), 'topickd-web-'));
+    const m10 = fileURLToPath(new URL('../../../datasets/m10/corpus.tsv', import.meta.url));
+    const corpus = join(work, 'titles.txt');
+    writeFileSync(corpus, readFileSync(m10, 'utf8').split('\n').slice(0, 400).map((l) => l.split('\t')[0]).join('\n'));
+    const quiet = { stdout: () => undefined, stderr: (s: string) => process.stderr.write(s) };
+    const modelDir = join(work, 'student');
+    expect(await main(['fit', '--data', corpus, '--model', 'zeroshot', '--topics', '5', '--epochs', '2', '--cache-dir', join(work, 'cache'), '--out', modelDir, '--quiet'], quiet)).toBe(0);
+    const bundle = join(work, 'bundle');
+    expect(await main(['export', '--model', modelDir, '--out', bundle, '--quiet'], quiet)).toBe(0);
+
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const [root, rel] = url.pathname.startsWith('/bundle/') ? [bundle, url.pathname.slice('/bundle/'.length)] : [dist, url.pathname.slice(1) || 'index.html'];
+      const file = normalize(join(root, decodeURIComponent(rel)));
+      if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      const logs: string[] = [];
+      page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+      page.on('requestfailed', (r) => logs.push(`requestfailed: ${r.url()}`));
+      page.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()}: ${r.url()}`));
+      await page.goto(`http://127.0.0.1:${port}/index.html?bundle=/bundle`);
+      await page.waitForFunction(() => window.topickd?.ready || window.topickd?.error, null, { timeout: 90_000 }).catch((e) => {
+        throw new Error(`${(e as Error).message}\npage log:\n${logs.join('\n')}`);
+      });
+      expect(await page.evaluate(() => window.topickd.error ?? null)).toBeNull();
+      await page.fill('#text', TEXT);
+      await page.click('#run');
+      await page.waitForFunction(() => Array.isArray(window.topickd.theta), null, { timeout: 60_000 });
+      const browserTheta = (await page.evaluate(() => window.topickd.theta)) as number[];
+      expect(await page.locator('#mixture tr').count()).toBe(5);
+      expect(await page.locator('#topics tr').count()).toBe(5);
+      await page.screenshot({ path: join(work, 'web-demo.png'), fullPage: true });
+
+      await new WasmBackend().activate();
+      const saved = await loadModel(join(bundle, 'model'));
+      const embeddings = await new UseEncoder().embed([TEXT]);
+      const nodeTheta = Array.from(inferTheta(saved.model, { embeddings }, { samples: 20, seed: 0 }).data);
+      expect(browserTheta).toHaveLength(5);
+      const diff = Math.max(...nodeTheta.map((v, i) => Math.abs(v - browserTheta[i])));
+      expect(diff).toBeLessThan(1e-4);
+      console.log(`browser vs Node θ max difference ${diff.toExponential(2)}; screenshot ${join(work, 'web-demo.png')}`);
+      saved.model.dispose();
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  });
+});
