@@ -270,3 +270,41 @@ describe('training that survives', () => {
     expect(bad.stderr).toMatch(/resume with --model zeroshot --topics 3/);
   });
 });
+
+describe('encoders across the pipeline', () => {
+  it('teacher and student can use different encoders (different ids and dims)', async () => {
+    const teacherEmb = join(dir, 'teacher-emb.npy');
+    const studentEmb = join(dir, 'student-emb.npy');
+    const r = new Random(8);
+    writeFileSync(teacherEmb, encodeNpy({ rows: titles.length, cols: 24, data: r.uniformArray(titles.length * 24, -1, 1) }));
+    writeFileSync(studentEmb, encodeNpy({ rows: titles.length, cols: 8, data: r.uniformArray(titles.length * 8, -1, 1) }));
+    const t = join(dir, 'two-enc-teacher');
+    expect((await run('fit', '--data', corpusTxt, '--topics', '4', '--epochs', '1', '--encoder', `precomputed:${teacherEmb}`, '--out', t, '--quiet')).code).toBe(0);
+    const s = await run('distill', '--teacher', t, '--data', corpusTxt, '--epochs', '1', '--hidden', '8', '--encoder', `precomputed:${studentEmb}`, '--teacher-encoder', `precomputed:${teacherEmb}`, '--out', join(dir, 'two-enc-student'), '--json', '--quiet');
+    expect(s.stderr).toBe('');
+    expect(s.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'two-enc-student', 'manifest.json'), 'utf8'));
+    expect(manifest.encoder.dim).toBe(8);
+    expect(manifest.config.embeddingDim).toBe(8);
+    const tm = JSON.parse(readFileSync(join(t, 'manifest.json'), 'utf8'));
+    expect(tm.encoder.dim).toBe(24);
+    expect(tm.encoder.id).not.toBe(manifest.encoder.id);
+  });
+
+  it('embed writes a .npy that precomputed reads back', async () => {
+    const small = join(dir, 'small.txt');
+    writeFileSync(small, titles.slice(0, 30).join('\n'));
+    const out = join(dir, 'small-use.npy');
+    const r = await run('embed', '--encoder', 'use', '--input', small, '--out', out, '--cache-dir', join(dir, 'cache'), '--json', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.json().rows).toBe(30);
+    expect(r.json().dim).toBe(512);
+    const m = decodeNpy(new Uint8Array(readFileSync(out)));
+    expect(m.rows).toBe(30);
+    expect(m.cols).toBe(512);
+    const again = await run('embed', '--encoder', 'use', '--input', small, '--out', out, '--cache-dir', join(dir, 'cache'), '--json', '--quiet');
+    expect(again.json().computed).toBe(0);
+    const fit = await run('fit', '--data', small, '--topics', '2', '--epochs', '1', '--encoder', `precomputed:${out}`, '--out', join(dir, 'from-npy'), '--json', '--quiet');
+    expect(fit.code).toBe(0);
+  });
+});

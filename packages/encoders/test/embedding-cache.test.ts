@@ -1,0 +1,55 @@
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddingCache, UseEncoder, embedWithCache } from '@topickd/encoders';
+import { WasmBackend } from '@topickd/backend-wasm';
+
+const texts = ['topic models with knowledge distillation', 'protein folding simulation', 'stock market volatility', 'soil moisture and crop yield', 'protein folding simulation'];
+
+describe('embedding cache', () => {
+  const enc = new UseEncoder();
+  beforeAll(async () => {
+    await new WasmBackend().activate();
+  });
+
+  it('a second run over the same texts computes nothing and returns the same rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-'));
+    const first = await embedWithCache(enc, texts, dir);
+    expect(first.computed).toBe(4); // the repeated text is embedded once
+    const second = await embedWithCache(enc, texts, dir);
+    expect(second.computed).toBe(0);
+    expect(Array.from(second.data)).toEqual(Array.from(first.data));
+    const direct = await enc.embed(texts);
+    expect(Math.max(...Array.from(direct.data, (v, i) => Math.abs(v - first.data[i])))).toBeLessThan(1e-6);
+    // new texts are added to the same file
+    const third = await embedWithCache(enc, [...texts, 'a brand new sentence'], dir);
+    expect(third.computed).toBe(1);
+  });
+
+  it('a corrupt cache file is detected, discarded with a warning, and rebuilt', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-'));
+    await embedWithCache(enc, texts, dir);
+    const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+    expect(existsSync(cache.file)).toBe(true);
+    const bytes = readFileSync(cache.file);
+    bytes[bytes.length - 10] ^= 0xff;
+    writeFileSync(cache.file, bytes);
+    const warnings: string[] = [];
+    const again = await embedWithCache(enc, texts, dir, { logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings.join('\n')).toMatch(/is corrupt \(checksum mismatch\); discarding it and recomputing/);
+    expect(again.computed).toBe(4);
+    writeFileSync(cache.file, Buffer.from('garbage'));
+    const w2: string[] = [];
+    await embedWithCache(enc, texts, dir, { logger: { warn: (m) => w2.push(m) } });
+    expect(w2.join('\n')).toMatch(/corrupt \(too short\)/);
+    const final = await embedWithCache(enc, texts, dir);
+    expect(final.computed).toBe(0);
+  });
+
+  it('embedding can be cancelled between batches', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(enc.embed(texts, { signal: ac.signal, batchSize: 1 })).rejects.toThrow(/cancelled/);
+  });
+});
