@@ -308,3 +308,56 @@ describe('encoders across the pipeline', () => {
     expect(fit.code).toBe(0);
   });
 });
+
+describe('more bad input', () => {
+  it('a BOM and CRLF line ends are read correctly; a 10 MB single document works', async () => {
+    const crlf = join(dir, 'crlf.txt');
+    writeFileSync(crlf, '\uFEFF' + titles.join('\r\n') + '\r\n');
+    const r = await run('fit', '--data', crlf, '--topics', '3', '--epochs', '1', '--encoder', `precomputed:${embNpy}`, '--out', join(dir, 'crlf'), '--json', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.json().documents).toBe(240);
+    const manifest = JSON.parse(readFileSync(join(dir, 'crlf', 'manifest.json'), 'utf8'));
+    expect(manifest.vocabulary.some((w: string) => w.includes('\uFEFF') || w.includes('\r'))).toBe(false);
+
+    const big = join(dir, 'big.txt');
+    const words = titles.join(' ').split(' ');
+    let doc = '';
+    while (doc.length < 10_000_000) doc += words.join(' ') + ' ';
+    writeFileSync(big, `${doc}\n${titles.slice(0, 9).join('\n')}\n`);
+    const npy = join(dir, 'big.npy');
+    writeFileSync(npy, encodeNpy({ rows: 10, cols: 16, data: new Random(2).uniformArray(160, -1, 1) }));
+    const b = await run('fit', '--data', big, '--topics', '2', '--epochs', '1', '--encoder', `precomputed:${npy}`, '--out', join(dir, 'big'), '--json', '--quiet');
+    expect(b.stderr).toBe('');
+    expect(b.code).toBe(0);
+    expect(b.json().documents).toBe(10);
+  });
+
+  it('K larger than the vocabulary, and an output folder that cannot be created, are clear errors', async () => {
+    const tiny = join(dir, 'tiny.txt');
+    writeFileSync(tiny, 'apple banana\nbanana cherry\ncherry apple\n');
+    const npy = join(dir, 'tiny.npy');
+    writeFileSync(npy, encodeNpy({ rows: 3, cols: 4, data: new Float32Array(12).fill(0.5) }));
+    const k = await run('fit', '--data', tiny, '--topics', '10', '--encoder', `precomputed:${npy}`, '--out', join(dir, 'k'));
+    expect(k.code).toBe(2);
+    expect(k.stderr).toMatch(/K = 10 topics is more than the 3-word vocabulary/);
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, 'x');
+    const o = await run('fit', '--data', tiny, '--topics', '2', '--epochs', '1', '--encoder', `precomputed:${npy}`, '--out', join(blocker, 'model'));
+    expect(o.code).toBe(1);
+    expect(o.stderr).toMatch(/cannot create output folder .*a-file\/model/);
+    const one = join(dir, 'one.txt');
+    writeFileSync(one, 'apple apple\napple\n');
+    const v = await run('fit', '--data', one, '--topics', '1', '--encoder', `precomputed:${npy}`, '--out', join(dir, 'v'));
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/the vocabulary has 1 word; a topic model needs at least 2/);
+  });
+
+  it('an embedding size that does not match the saved model is refused', async () => {
+    const teacherDir = join(dir, 'models', 'teacher');
+    const npy = join(dir, 'wrongdim.npy');
+    writeFileSync(npy, encodeNpy({ rows: titles.length, cols: 7, data: new Float32Array(titles.length * 7) }));
+    const r = await run('infer', '--model', teacherDir, '--input', corpusTxt, '--encoder', `precomputed:${npy}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/embeddings have 7 dimensions but the model was trained on 16/);
+  });
+});
