@@ -31,6 +31,7 @@ export interface Command {
 /** Common flags of the training commands. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   data: { type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng' },
+  'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
   topics: { type: 'integer', arg: 'K', description: 'number of topics' },
   hidden: { type: 'numbers', arg: 'H,H', description: 'hidden layer sizes of the inference network (default 100,100; "" for none)' },
   epochs: { type: 'integer', arg: 'N', description: 'training epochs (default 100)' },
@@ -57,6 +58,7 @@ export function flagsToConfig(parsed: ParsedFlags, ownFlags: readonly string[] =
     fallback: f.fallback as string | undefined,
     encoder: encoder && modelDir && !encoder.includes(':') ? { type: encoder, modelDir } : encoder,
     data: f.data as string | undefined,
+    textField: f.textField as string | undefined,
     model: f.model as RunConfig['model'],
     topics: f.topics as number | undefined,
     hidden: f.hidden as number[] | undefined,

@@ -124,7 +124,7 @@ export async function createRuntime(cfg: RunConfig, logger: Logger, options: { a
 export function loadDataset(cfg: RunConfig, data = cfg.data): Dataset {
   if (!data) throw new ConfigError('no data: give --data (an OCTIS folder, .tsv, .jsonl, .txt, or m10 / 20ng)', 'data');
   const path = resolveDataPath(data, cfg.baseDir);
-  const corpus = loadCorpus(path);
+  const corpus = loadCorpus(path, { textField: cfg.textField });
   return corpusToDataset(corpus, { vocabularySize: cfg.vocabularySize, minDf: cfg.minDf, maxDf: cfg.maxDf });
 }
 

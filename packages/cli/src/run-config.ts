@@ -14,6 +14,8 @@ export interface RunConfig {
   losses?: LossSpec[];
   plugins?: string[];
   data?: string;
+  /** JSONL corpora: the field holding the text (default "text"). */
+  textField?: string;
   model?: 'combined' | 'zeroshot';
   topics?: number;
   hidden?: number[];
@@ -71,6 +73,7 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   losses: 'plugin',
   plugins: 'plugin',
   data: isStr,
+  textField: isStr,
   model: isModel,
   topics: isPosInt,
   hidden: (v) => (Array.isArray(v) && v.length === 0 ? null : isHidden(v)),

@@ -361,3 +361,16 @@ describe('more bad input', () => {
     expect(r.stderr).toMatch(/embeddings have 7 dimensions but the model was trained on 16/);
   });
 });
+
+describe('JSONL corpora', () => {
+  it('--text-field picks the field; a line without it names the line and the flag', async () => {
+    const jl = join(dir, 'docs.jsonl');
+    writeFileSync(jl, titles.map((t, i) => JSON.stringify({ id: i, body: t })).join('\n') + '\n');
+    const ok = await run('fit', '--data', jl, '--text-field', 'body', '--topics', '3', '--epochs', '1', '--encoder', `precomputed:${embNpy}`, '--out', join(dir, 'jsonl'), '--json', '--quiet');
+    expect(ok.code).toBe(0);
+    expect(ok.json().documents).toBe(240);
+    const bad = await run('fit', '--data', jl, '--topics', '3', '--encoder', `precomputed:${embNpy}`, '--out', join(dir, 'jsonl2'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/docs\.jsonl:1: field "text" is missing.*--text-field/);
+  });
+});

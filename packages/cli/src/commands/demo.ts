@@ -7,9 +7,9 @@ export const demoCommand: Command = {
   name: 'demo',
   summary: 'the main job on the embedded defaults: train a teacher on M10, distill a student, print topics and coherence, write the report',
   usage: 'topickd demo [--epochs N] [--topics K] [--out DIR] [--backend wasm]',
-  example: 'topickd demo --epochs 50',
+  example: 'topickd demo --epochs 100',
   flags: {
-    epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 50)' },
+    epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 30)' },
     topics: { type: 'integer', arg: 'K', description: 'topics (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'seed (default 0)' },
     out: { type: 'string', arg: 'DIR', description: 'output folder (default runs/demo)' },
@@ -17,7 +17,7 @@ export const demoCommand: Command = {
   async run({ cfg, print, json, progress, logger }) {
     const out = cfg.out ?? join('runs', 'demo');
     const K = cfg.topics ?? 20;
-    const runCfg = { ...cfg, epochs: cfg.epochs ?? 50 };
+    const runCfg = { ...cfg, epochs: cfg.epochs ?? 30 };
     const rt = await createRuntime(runCfg, logger);
     progress.log(`TopicKD demo: M10 (bundled), Universal Sentence Encoder, backend ${rt.backend.name}; teacher CombinedTM → student ZeroShotTM, K=${K}, ${runCfg.epochs} epochs each`);
     const dataset = loadDataset(runCfg, 'm10');
