@@ -27,6 +27,8 @@ export class EmbeddingCache {
   readonly file: string;
   private entries = new Map<string, Float32Array>();
   private loaded = false;
+  /** Texts embedded between two saves of the cache file. */
+  chunkSize = 2048;
 
   constructor(
     dir: string,
@@ -111,9 +113,17 @@ export class EmbeddingCache {
       }
     });
     if (missing.length) {
-      const m = await encoder.embed(missing.map((i) => texts[i]), options);
-      missing.forEach((docIndex, r) => this.entries.set(keys[docIndex], m.data.slice(r * m.cols, (r + 1) * m.cols)));
-      this.save();
+      // Embed in chunks and save after each, so an interrupted run keeps what it computed.
+      const chunk = Math.max(1, this.chunkSize);
+      for (let s = 0; s < missing.length; s += chunk) {
+        const part = missing.slice(s, s + chunk);
+        const m = await encoder.embed(part.map((i) => texts[i]), {
+          ...options,
+          onProgress: options.onProgress && ((p) => options.onProgress!({ done: s + p.done, total: missing.length })),
+        });
+        part.forEach((docIndex, r) => this.entries.set(keys[docIndex], m.data.slice(r * m.cols, (r + 1) * m.cols)));
+        this.save();
+      }
     } else options.onProgress?.({ done: texts.length, total: texts.length });
     const out = new Float32Array(texts.length * this.dim);
     keys.forEach((k, i) => out.set(this.entries.get(k)!, i * this.dim));
