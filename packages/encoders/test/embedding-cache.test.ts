@@ -53,3 +53,28 @@ describe('embedding cache', () => {
     await expect(enc.embed(texts, { signal: ac.signal, batchSize: 1 })).rejects.toThrow(/cancelled/);
   });
 });
+
+describe('embedding cache, interrupted', () => {
+  it('keeps the chunks embedded before a cancellation', async () => {
+    await new WasmBackend().activate();
+    const enc = new UseEncoder();
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-'));
+    const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+    cache.chunkSize = 2;
+    const ac = new AbortController();
+    const many = ['one text', 'two texts', 'three texts', 'four texts', 'five texts', 'six texts'];
+    let batches = 0;
+    const err = await cache
+      .embed(enc, many, {
+        signal: ac.signal,
+        batchSize: 1,
+        onProgress: () => {
+          if (++batches === 3) ac.abort();
+        },
+      })
+      .catch((e) => e);
+    expect(String(err)).toMatch(/cancelled/);
+    const resumed = await new EmbeddingCache(dir, enc.id, enc.dim).embed(enc, many);
+    expect(resumed.computed).toBe(4); // the first chunk (2 texts) was saved before the cancellation
+  });
+});
