@@ -2,6 +2,7 @@ import { ContainerModule, EncoderFactory, EncoderUnavailableError, type EncoderO
 import { UseEncoder } from './use/use-encoder.js';
 import { PrecomputedEncoder } from './precomputed/precomputed-encoder.js';
 import { OnnxEncoder } from './onnx/onnx-encoder.js';
+import { TransformersEncoder } from './transformers/transformers-encoder.js';
 
 export const encoderFactories: EncoderFactory[] = [
   {
@@ -29,9 +30,15 @@ export const encoderFactories: EncoderFactory[] = [
         batchSize: o.batchSize as number | undefined,
       }),
   },
+  {
+    name: 'transformers',
+    description: '@huggingface/transformers feature-extraction from a local model folder (remote models disabled)',
+    create: (o: EncoderOptions) =>
+      new TransformersEncoder({ modelDir: (o.modelDir ?? o.path) as string, normalize: o.normalize as boolean | undefined, batchSize: o.batchSize as number | undefined }),
+  },
 ];
 
-/** Binds the encoder factories: `use`, `precomputed`, `onnx`. */
+/** Binds the encoder factories: `use`, `precomputed`, `onnx`, `transformers`. */
 export const encodersModule = new ContainerModule(({ bind }) => {
   for (const f of encoderFactories) bind(EncoderFactory).toConstantValue(f);
 });

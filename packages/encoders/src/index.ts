@@ -7,3 +7,4 @@ export { encodersModule, encoderFactories } from './encoders-module.js';
 export { encodersModule as default } from './encoders-module.js';
 export { OnnxEncoder, type OnnxEncoderOptions } from './onnx/onnx-encoder.js';
 export { WordPieceTokenizer } from './onnx/wordpiece-tokenizer.js';
+export { TransformersEncoder, TRANSFORMERS_FILES, type TransformersEncoderOptions } from './transformers/transformers-encoder.js';
