@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
+  assertFinite,
   ConfigError,
   ContainerModule,
   corpusToDataset,
@@ -165,12 +166,7 @@ export async function embedDataset(
   } else {
     m = await embedWithCache(encoder, dataset.documents, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding(label), logger: rt.logger });
   }
-  for (let i = 0; i < m.data.length; i++) {
-    if (!Number.isFinite(m.data[i])) {
-      const r = Math.floor(i / m.cols);
-      throw new DataError(`embedding of document ${r} contains ${m.data[i]}; fix or drop that document (embeddings must be finite)`, 'NON_FINITE');
-    }
-  }
+  assertFinite(m, `embeddings from ${encoder.id}`);
   return { embeddings: m, encoderId: encoder.id, encoderType: type, computed: m.computed, seconds: (performance.now() - t0) / 1000 };
 }
 

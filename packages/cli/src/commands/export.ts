@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { cpSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '@topickd/core';
@@ -43,6 +43,6 @@ export const exportCommand: Command = {
     writeFileAtomic(join(cfg.out, 'bundle.json'), JSON.stringify(bundle, null, 1) + '\n');
     saved.model.dispose();
     if (json) print(JSON.stringify({ out: cfg.out, ...bundle }));
-    else print(`bundle written to ${cfg.out}${encoderFiles ? ` (with the USE encoder files)` : ''}${existsSync(join(cfg.out, 'bundle.json')) ? '' : ''}`);
+    else print(`bundle written to ${cfg.out}${encoderFiles ? ' (with the USE encoder files)' : ''}`);
   },
 };
