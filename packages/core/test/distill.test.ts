@@ -51,6 +51,19 @@ describe('distiller', () => {
     kd.dispose();
   });
 
+  it('does not leak tensors across distillation epochs', async () => {
+    const s = zeroshot(3);
+    const counts: number[] = [];
+    await distill(teacher, s, { student: inputs, teacherEmbeddings: inputs.embeddings }, losses(), {
+      epochs: 4,
+      alpha: 0.5,
+      temperature: 2,
+      onEvent: (e) => e.type === 'epoch' && counts.push(tf.memory().numTensors),
+    });
+    expect(new Set(counts).size).toBe(1);
+    s.dispose();
+  });
+
   it('a loss plugin with the wrong shape or NaN is a typed error naming the plugin', async () => {
     const bad: DistillationLoss = { name: 'bad-shape', compute: () => tf.zeros([2]) as tf.Tensor1D };
     const nan: DistillationLoss = { name: 'nan-loss', compute: (_t, s) => tf.mul(tf.sum(s.mu, 1), NaN) as tf.Tensor1D };
