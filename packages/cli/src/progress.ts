@@ -92,7 +92,7 @@ export class Progress {
         epochStart = Date.now();
         if (!this.tty && !this.options.quiet) {
           this.stream.write(
-            `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)}${e.valLoss !== undefined ? ` val ${e.valLoss.toFixed(4)}` : ''} ${e.docsPerSecond.toFixed(0)} docs/s\n`,
+            `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)}${e.valLoss !== undefined ? ` val ${e.valLoss.toFixed(4)}` : ''} ${e.docsPerSecond.toFixed(0)} docs/s rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`,
           );
         }
         if (e.epoch === e.epochs) this.log(`${label}: ${e.epochs} epochs, final loss ${e.loss.toFixed(4)}, ${fmtTime((Date.now() - t0) / 1000)}`);
