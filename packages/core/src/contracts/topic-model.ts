@@ -1,4 +1,3 @@
-import type { CsrMatrix } from '../data/csr-matrix.js';
 import type { ContextualTopicModel, TopicModelConfig, TopicModelKind } from '../model/contextual-topic-model.js';
 
 /**
@@ -17,4 +16,3 @@ export interface TopicModelFactory {
 /** Service identifier for `TopicModelFactory` bindings (multi-bound). */
 export const TopicModelFactory = Symbol.for('topickd.TopicModelFactory');
 
-export type { CsrMatrix };

@@ -1,4 +1,4 @@
-import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
+import { tf, type Tensor1D } from '../tfjs/tf.js';
 import type { CsrMatrix } from '../data/csr-matrix.js';
 import { AbortError, ConfigError, DataError, NonFiniteLossError } from '../errors.js';
 import type { Batch, ContextualTopicModel, TrainForward } from '../model/contextual-topic-model.js';
@@ -285,4 +285,3 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
 }
 
-export type { Tensor2D };
