@@ -35,12 +35,7 @@ export class PluginRegistry {
     @multiInject(TopicModelFactory) @optional() private readonly modelList: TopicModelFactory[] = [],
     @inject(PluginConfigToken) readonly config: PluginConfig,
     @inject(Logger) private readonly logger: Logger,
-  ) {
-    this.backendList ??= [];
-    this.encoderList ??= [];
-    this.lossList ??= [];
-    this.modelList ??= [];
-  }
+  ) {}
 
   backendNames(): string[] {
     return this.backendList.map((b) => b.name);
