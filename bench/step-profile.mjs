@@ -1,8 +1,11 @@
 // Profiles one CombinedTM training step (synthetic data) on a backend: where the time goes.
 import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss } from '@topickd/core';
 import { WasmBackend } from '@topickd/backend-wasm';
+import { NodeBackend } from '@topickd/backend-node';
 const V = 2000, E = 512, K = 50, B = 64;
-await new WasmBackend().activate();
+// usage: node bench/step-profile.mjs [wasm|node]
+const which = process.argv[2] ?? 'wasm';
+console.log('backend', (await (which === 'node' ? new NodeBackend() : new WasmBackend()).activate()).tfjsBackend);
 const rng = new Random(1);
 const b = new CsrBuilder(V);
 const N = 2048;

@@ -1,71 +1,137 @@
 import { tf, BackendUnavailableError, type Backend, type BackendInfo } from '@topickd/core';
+import { WasmBackend } from '@topickd/backend-wasm';
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
+import { loadOpenBlasAddon, type AddonLoad } from './openblas/addon.js';
+import { OPENBLAS_TFJS_BACKEND, PINNED_TFJS_WASM_VERSION, registerOpenBlasEngine } from './openblas/engine.js';
 
 /** The npm package that provides native TensorFlow for tfjs. */
 export const TFJS_NODE_PACKAGE = '@tensorflow/tfjs-node';
 
 export const TFJS_NODE_INSTALL_HINT =
   `install it with \`pnpm add ${TFJS_NODE_PACKAGE}@4.22.0\` (or npm i) on a machine whose install step can download libtensorflow, ` +
+  'or install a C++ compiler and libopenblas-dev and reinstall @topickd/backend-node to build its OpenBLAS engine, ' +
   'or choose --backend wasm, or set `fallback: "wasm"` in the config to continue on wasm when it is missing';
+
+/** The native engine behind the `node` backend. */
+export type NodeEngine = 'tfjs-node' | 'openblas';
 
 type Importer = (specifier: string) => Promise<unknown>;
 
 /** Imports a module by a computed name, so bundlers leave the optional dependency alone. */
 const dynamicImport: Importer = (specifier) => import(/* @vite-ignore */ /* webpackIgnore: true */ specifier);
 
+export interface NodeBackendOptions {
+  /** Engines to try, in order (default: tfjs-node, then openblas). */
+  engines?: NodeEngine[];
+  /** OpenBLAS threads (default 1, or OPENBLAS_NUM_THREADS). */
+  threads?: number;
+  /** Loads the OpenBLAS addon (tests replace it to simulate a machine without it). */
+  loadAddon?: () => AddonLoad;
+}
+
+interface Resolved {
+  engine: NodeEngine;
+  version?: string;
+  addon?: Extract<AddonLoad, { addon: object }>['addon'];
+}
+
 /**
- * Native TensorFlow through @tensorflow/tfjs-node (libtensorflow, multi-threaded C++
- * kernels). It is an optional peer dependency, imported lazily on first use: nothing
- * on the default path needs it. Where it is missing (it cannot install without
- * network access to TensorFlow's binaries), `activate` throws a
- * BackendUnavailableError that says how to install it or fall back.
+ * The `node` backend: native code for Node.js, never on the default path.
+ *  1. `tfjs-node` — TensorFlow's C++ kernels through @tensorflow/tfjs-node, an optional
+ *     peer dependency imported lazily (it cannot install without network access to
+ *     TensorFlow's binaries);
+ *  2. `openblas` — the OpenBLAS engine: the wasm backend's tensors, with matrix products
+ *     and the Adam update computed by a native addon on the wasm heap (built at install
+ *     where a C++ compiler and libopenblas-dev exist).
+ * Where neither loads, `activate` throws a BackendUnavailableError that says how to get
+ * one or fall back.
  */
 export class NodeBackend implements Backend {
   readonly name = 'node';
   readonly priority = 3;
-  readonly description = 'native TensorFlow via @tensorflow/tfjs-node (optional peer dependency, loaded lazily)';
-  private loaded: Promise<{ version?: string }> | undefined;
+  readonly description = 'native code: @tensorflow/tfjs-node when installed, else the OpenBLAS engine (wasm tensors + native sgemm)';
+  private loaded: Promise<Resolved> | undefined;
+  private readonly options: NodeBackendOptions;
 
-  constructor(private readonly importer: Importer = dynamicImport) {}
+  constructor(
+    private readonly importer: Importer = dynamicImport,
+    options: NodeBackendOptions = {},
+  ) {
+    this.options = options;
+  }
 
-  private load(): Promise<{ version?: string }> {
+  private async tryTfjsNode(): Promise<Resolved | string> {
+    let mod: { version?: { 'tfjs-node'?: string } };
+    try {
+      mod = (await this.importer(TFJS_NODE_PACKAGE)) as typeof mod;
+    } catch (e) {
+      const msg = String((e as Error).message);
+      const notFound = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (module|package)|Could not resolve|Failed to resolve/.test(msg);
+      return notFound ? `${TFJS_NODE_PACKAGE} is not installed` : `${TFJS_NODE_PACKAGE} failed to load (${msg.split('\n')[0]})`;
+    }
+    if (tf.findBackendFactory('tensorflow') == null) {
+      return `${TFJS_NODE_PACKAGE} loaded but registered no "tensorflow" backend with this tfjs-core; install ${TFJS_NODE_PACKAGE} at the version of @tensorflow/tfjs-core (4.22.0)`;
+    }
+    return { engine: 'tfjs-node', version: mod.version?.['tfjs-node'] };
+  }
+
+  private async tryOpenBlas(): Promise<Resolved | string> {
+    const wasmVersion: string = version_wasm;
+    const loaded = (this.options.loadAddon ?? loadOpenBlasAddon)();
+    if (!loaded.addon) return loaded.reason;
+    if (wasmVersion !== PINNED_TFJS_WASM_VERSION) {
+      return `the OpenBLAS engine reads internals of @tensorflow/tfjs-backend-wasm ${PINNED_TFJS_WASM_VERSION}, and ${wasmVersion} is installed`;
+    }
+    return { engine: 'openblas', addon: loaded.addon };
+  }
+
+  private load(): Promise<Resolved> {
     this.loaded ??= (async () => {
       if (typeof process === 'undefined' || !process.versions?.node) {
         throw new BackendUnavailableError('node', 'the node backend runs only in Node.js; use wasm in a browser');
       }
-      let mod: { version?: { 'tfjs-node'?: string } };
-      try {
-        mod = (await this.importer(TFJS_NODE_PACKAGE)) as typeof mod;
-      } catch (e) {
-        const msg = String((e as Error).message);
-        const notFound = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || /Cannot find (module|package)|Could not resolve|Failed to resolve/.test(msg);
-        const reason = notFound
-          ? `${TFJS_NODE_PACKAGE} is not installed`
-          : `${TFJS_NODE_PACKAGE} failed to load (${(e as Error).message.split('\n')[0]})`;
-        throw new BackendUnavailableError('node', `backend "node" is unavailable: ${reason}; ${TFJS_NODE_INSTALL_HINT}`, e);
+      const reasons: string[] = [];
+      for (const engine of this.options.engines ?? ['tfjs-node', 'openblas']) {
+        const r = engine === 'tfjs-node' ? await this.tryTfjsNode() : await this.tryOpenBlas();
+        if (typeof r !== 'string') return r;
+        reasons.push(r);
       }
-      if (tf.findBackendFactory('tensorflow') == null) {
-        throw new BackendUnavailableError('node', `${TFJS_NODE_PACKAGE} loaded but registered no "tensorflow" backend with this tfjs-core; install ${TFJS_NODE_PACKAGE} at the version of @tensorflow/tfjs-core (4.22.0)`);
-      }
-      return { version: mod.version?.['tfjs-node'] };
+      throw new BackendUnavailableError('node', `backend "node" is unavailable: ${reasons.join('; and ')}; ${TFJS_NODE_INSTALL_HINT}`);
     })();
     this.loaded.catch(() => (this.loaded = undefined));
     return this.loaded;
   }
 
-  async probe(): Promise<{ available: boolean; reason?: string }> {
+  /** Which engine `activate` would use, or null and why (for `topickd info`). */
+  async engine(): Promise<{ engine: NodeEngine | null; reason?: string }> {
     try {
-      await this.load();
-      return { available: true };
+      return { engine: (await this.load()).engine };
     } catch (e) {
-      return { available: false, reason: (e as Error).message };
+      return { engine: null, reason: (e as Error).message };
     }
   }
 
+  async probe(): Promise<{ available: boolean; reason?: string }> {
+    const e = await this.engine();
+    return e.engine ? { available: true } : { available: false, reason: e.reason };
+  }
+
   async activate(): Promise<BackendInfo> {
-    const { version } = await this.load();
-    const ok = await tf.setBackend('tensorflow');
-    if (!ok) throw new BackendUnavailableError('node', `${TFJS_NODE_PACKAGE} is installed but its backend failed to initialise; ${TFJS_NODE_INSTALL_HINT}`);
+    const r = await this.load();
+    if (r.engine === 'tfjs-node') {
+      const ok = await tf.setBackend('tensorflow');
+      if (!ok) throw new BackendUnavailableError('node', `${TFJS_NODE_PACKAGE} is installed but its backend failed to initialise; ${TFJS_NODE_INSTALL_HINT}`);
+      await tf.ready();
+      return { name: this.name, tfjsBackend: tf.getBackend(), canTrain: true, detail: `tfjs-node ${r.version ?? ''}`.trim() };
+    }
+    const addon = r.addon!;
+    const threads = addon.setThreads(this.options.threads ?? (Number(process.env.OPENBLAS_NUM_THREADS) || 1));
+    const wasm = await new WasmBackend().activate();
+    registerOpenBlasEngine(addon);
+    const ok = await tf.setBackend(OPENBLAS_TFJS_BACKEND);
+    if (!ok) throw new BackendUnavailableError('node', 'the OpenBLAS engine failed to initialise on the wasm backend; choose --backend wasm');
     await tf.ready();
-    return { name: this.name, tfjsBackend: tf.getBackend(), canTrain: true, detail: `tfjs-node ${version ?? ''}`.trim() };
+    const config = addon.config().trim();
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd: wasm.simd, threads, canTrain: true, detail: `OpenBLAS engine (${config}; ${threads} thread${threads === 1 ? '' : 's'})` };
   }
 }

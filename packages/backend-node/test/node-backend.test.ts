@@ -1,43 +1,159 @@
 import { describe, it, expect } from 'vitest';
-import { runBackendConformance } from '@topickd/core/testing';
-import { createContainer, registryOf, BackendUnavailableError, tf } from '@topickd/core';
-import { NodeBackend, nodeBackendModule } from '@topickd/backend-node';
-import wasmModule from '@topickd/backend-wasm';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runBackendConformance, maxAbsDiff } from '@topickd/core/testing';
+import { createContainer, registryOf, BackendUnavailableError, tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, ContainerModule, Backend } from '@topickd/core';
+import { NodeBackend, loadOpenBlasAddon, openBlasStats, addonPath } from '@topickd/backend-node';
+import wasmModule, { WasmBackend } from '@topickd/backend-wasm';
 
 const probe = await new NodeBackend().probe();
+const engine = (await new NodeBackend().engine()).engine;
+const noAddon = () => ({ addon: null, reason: 'the OpenBLAS engine is not built (test)' }) as const;
+const withoutEngines = () => new NodeBackend(undefined, { loadAddon: noAddon });
+const pkgDir = fileURLToPath(new URL('..', import.meta.url));
 
-// The conformance suite runs where @tensorflow/tfjs-node imports; elsewhere it is reported as skipped, with the reason.
+// The conformance suite runs on whichever engine loads here (tfjs-node, or the OpenBLAS engine);
+// where none does it is reported as skipped, with the reason.
 runBackendConformance({ describe, it, expect } as never, new NodeBackend(), probe.available ? {} : { skipReason: probe.reason?.split(';')[0] ?? 'unavailable' });
 
-describe('node backend without tfjs-node', () => {
-  it.skipIf(probe.available)('activate throws BackendUnavailableError with an install hint', async () => {
-    const err = await new NodeBackend().activate().catch((e) => e);
+describe('node backend without tfjs-node and without the OpenBLAS engine', () => {
+  it('activate throws BackendUnavailableError naming both and how to get either', async () => {
+    const err = await new NodeBackend(async () => {
+      throw Object.assign(new Error("Cannot find package '@tensorflow/tfjs-node'"), { code: 'ERR_MODULE_NOT_FOUND' });
+    }, { loadAddon: noAddon }).activate().catch((e) => e);
     expect(err).toBeInstanceOf(BackendUnavailableError);
-    expect(err.message).toMatch(/@tensorflow\/tfjs-node is not installed/);
+    expect(err.message).toMatch(/@tensorflow\/tfjs-node is not installed; and the OpenBLAS engine is not built/);
     expect(err.message).toMatch(/pnpm add @tensorflow\/tfjs-node/);
+    expect(err.message).toMatch(/libopenblas-dev/);
     expect(err.message).toMatch(/fallback/);
   });
 
   it('a failing import is reported with the reason', async () => {
     const backend = new NodeBackend(async () => {
       throw new Error('libtensorflow.so.2: cannot open shared object file');
-    });
+    }, { loadAddon: noAddon });
     const err = await backend.activate().catch((e) => e);
     expect(err).toBeInstanceOf(BackendUnavailableError);
     expect(err.message).toMatch(/failed to load \(libtensorflow\.so\.2/);
+    expect(await backend.engine()).toMatchObject({ engine: null });
   });
 
-  it.skipIf(probe.available)('with fallback: "wasm" the pipeline continues on wasm and logs a warning', async () => {
+  it.skipIf(engine === 'tfjs-node')('with fallback: "wasm" the pipeline continues on wasm and logs a warning', async () => {
     const warnings: string[] = [];
-    const c = await createContainer({ backend: 'node', fallback: 'wasm' }, { modules: [nodeBackendModule, wasmModule], logger: { warn: (m) => warnings.push(m) } });
+    const mod = new ContainerModule(({ bind }) => {
+      bind(Backend).toConstantValue(withoutEngines());
+    });
+    const c = await createContainer({ backend: 'node', fallback: 'wasm' }, { modules: [mod, wasmModule], logger: { warn: (m) => warnings.push(m) } });
     const info = await registryOf(c).activateBackend();
     expect(info.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(warnings.join('\n')).toMatch(/backend "node" is unavailable.*falling back to "wasm"/);
   });
 
-  it.skipIf(probe.available)('without fallback the error propagates', async () => {
-    const c = await createContainer({ backend: 'node' }, { modules: [nodeBackendModule, wasmModule], logger: { warn: () => undefined } });
+  it.skipIf(engine === 'tfjs-node')('without fallback the error propagates', async () => {
+    const mod = new ContainerModule(({ bind }) => {
+      bind(Backend).toConstantValue(withoutEngines());
+    });
+    const c = await createContainer({ backend: 'node' }, { modules: [mod, wasmModule], logger: { warn: () => undefined } });
     await expect(registryOf(c).activateBackend()).rejects.toBeInstanceOf(BackendUnavailableError);
+  });
+
+  it('the install step skips the engine without failing where no compiler or no OpenBLAS headers exist', () => {
+    const script = fileURLToPath(new URL('../scripts/build-native.mjs', import.meta.url));
+    const before = existsSync(addonPath()) ? statSync(addonPath()).mtimeMs : null;
+    for (const env of [{ TOPICKD_NATIVE_CXX: '/nonexistent/c++' }, { TOPICKD_CBLAS_INCLUDE: '/nonexistent' }]) {
+      const r = spawnSync(process.execPath, [script], { cwd: pkgDir, env: { ...process.env, ...env }, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/the OpenBLAS engine was not built \((no C\+\+ compiler|no cblas\.h)/);
+    }
+    // an engine built earlier is left alone
+    expect(existsSync(addonPath()) ? statSync(addonPath()).mtimeMs : null).toBe(before);
+  });
+});
+
+const addon = loadOpenBlasAddon().addon;
+
+describe.skipIf(!addon)('the OpenBLAS engine', () => {
+  it('sgemm: every transpose combination and a broadcast batch against a hand loop', () => {
+    const r = new Random(4);
+    const M = 5, N = 4, K = 3, batch = 2;
+    const A = r.uniformArray(batch * M * K, -1, 1);
+    const B = r.uniformArray(K * N, -1, 1);
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      const C = new Float32Array(batch * M * N);
+      addon!.sgemm(ta, tb, M, N, K, A, B, C, batch, M * K, 0, M * N);
+      for (let b = 0; b < batch; b++)
+        for (let i = 0; i < M; i++)
+          for (let j = 0; j < N; j++) {
+            let s = 0;
+            for (let k = 0; k < K; k++) s += A[b * M * K + (ta ? k * M + i : i * K + k)] * B[tb ? j * K + k : k * N + j];
+            expect(C[b * M * N + i * N + j]).toBeCloseTo(s, 5);
+          }
+    }
+    expect(() => addon!.sgemm(false, false, M, N, K, A, B, new Float32Array(3), 1, 0, 0, M * N)).toThrow(/C is shorter/);
+    expect(() => addon!.sgemm(false, false, M, N, K, A, [1, 2] as never, new Float32Array(M * N), 1, 0, 0, M * N)).toThrow(/B must be a Float32Array/);
+  });
+
+  it('adam: PyTorch\'s update, against the same formula in float64', () => {
+    const r = new Random(5);
+    const n = 1001;
+    const p = r.uniformArray(n, -1, 1), g = r.uniformArray(n, -1, 1), m = r.uniformArray(n, -0.1, 0.1), v = r.uniformArray(n, 0, 0.1);
+    const [p0, m0, v0] = [p.slice(), m.slice(), v.slice()];
+    addon!.adam(p, g, m, v, 2e-3, 1.3, 0.99, 0.99, 1e-8);
+    for (let j = 0; j < n; j++) {
+      const mj = 0.99 * m0[j] + 0.01 * g[j];
+      const vj = 0.99 * v0[j] + 0.01 * g[j] * g[j];
+      expect(m[j]).toBeCloseTo(mj, 6);
+      expect(v[j]).toBeCloseTo(vj, 6);
+      expect(p[j]).toBeCloseTo(p0[j] - (2e-3 * mj) / (Math.sqrt(vj) * 1.3 + 1e-8), 6);
+    }
+  });
+
+  it('matrix products and 20 training steps equal the wasm backend within 1e-5; products run natively', async () => {
+    const V = 300, E = 64, K = 10, B = 32, N = 96;
+    const rng = new Random(1);
+    const b = new CsrBuilder(V);
+    for (let i = 0; i < N; i++) {
+      const m = new Map<number, number>();
+      for (let j = 0; j < 12; j++) {
+        const w = Math.floor(rng.next() * V);
+        m.set(w, (m.get(w) ?? 0) + 1);
+      }
+      b.addRow(m);
+    }
+    const inputs = { bow: b.build(), embeddings: { rows: N, cols: E, data: rng.uniformArray(N * E, -0.1, 0.1) } };
+    const run = async (backend: { activate(): Promise<unknown> }) => {
+      await backend.activate();
+      const products = tf.tidy(() => {
+        const x = tf.tensor3d(new Random(2).uniformArray(3 * 7 * 5, -1, 1), [3, 7, 5]);
+        const w = tf.tensor2d(new Random(3).uniformArray(5 * 6, -1, 1), [5, 6]);
+        return [tf.matMul(x, w), tf.matMul(x, x, false, true), tf.matMul(tf.reshape(x, [21, 5]), w, false, false)].map((t) => t.dataSync().slice());
+      });
+      const model = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [50, 50] }), 0);
+      const vars = model.trainableVariables();
+      const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 });
+      const r = new Random(7);
+      const losses: number[] = [];
+      for (let s = 0; s < 20; s++) losses.push(trainStep(model, opt, inputs, Int32Array.from({ length: B }, (_, i) => (s * B + i) % N), 0, r, vaeStepLoss, vars));
+      const weights = new Map(vars.map((v) => [v.name.replace(/_\d+$/, ''), v.dataSync().slice()] as const));
+      model.dispose();
+      return { products, weights, losses };
+    };
+    const w = await run(new WasmBackend());
+    const before = openBlasStats.native;
+    const o = await run(new NodeBackend(undefined, { engines: ['openblas'] }));
+    expect(tf.getBackend()).toBe('openblas');
+    expect(openBlasStats.native - before).toBeGreaterThan(20 * 10);
+    o.products.forEach((p, i) => expect(maxAbsDiff(p, w.products[i])).toBeLessThan(1e-5));
+    o.losses.forEach((l, i) => expect(Math.abs(l - w.losses[i]) / Math.abs(w.losses[i])).toBeLessThan(1e-5));
+    // The biases under batch norm (μ, log σ²) and the prior mean have an exact gradient of
+    // zero at the start (batch norm removes shifts; the normalised μ has batch mean 0):
+    // each backend computes it as float32 noise, which Adam scales to full-size steps, as
+    // PyTorch does. They change no output (the losses above agree); every other weight agrees.
+    for (const [name, p] of o.weights) {
+      if (['mu.bias', 'logvar.bias', 'prior.mean'].includes(name)) continue;
+      expect(maxAbsDiff(p, w.weights.get(name)!), name).toBeLessThan(1e-5);
+    }
   });
 });

@@ -69,6 +69,8 @@ export interface ExperimentOptions {
   report?: boolean;
   /** Train the teacher once per K (with the first seed; default) or once per K and seed. */
   teacherPer?: 'K' | 'seed';
+  /** With teacherPer 'K': the seed the teacher is trained with (default: the first seed). */
+  teacherSeed?: number;
 }
 
 /** The paper's hyper-parameters (Adhya & Sanyal 2023) for the bundled datasets. */
@@ -164,7 +166,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       teacherTraining:
         opt.teacherPer === 'seed'
           ? 'teacher trained once per K and seed; student alone and distilled student use the same seed'
-          : `teacher trained once per K (seed ${opt.seeds[0]}) and shared by the students of every seed`,
+          : `teacher trained once per K (seed ${opt.teacherSeed ?? opt.seeds[0]}) and shared by the students of every seed`,
       losses: Object.fromEntries(lossSpecs.map((s) => [lossName(s), lossWeight(s)])),
       runs,
       totalSeconds: (performance.now() - t0) / 1000,
@@ -175,6 +177,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
     return res;
   };
   let reportWritten = false;
+  const teacherSavedIn = new Map<number, string>();
   const teacherCache = new Map<number, { trained: Awaited<ReturnType<typeof fitOn>>; ev: Evaluation; seed: number }>();
   for (const K of opt.topics) {
     const { alpha, temperature } = opt.hyper(K);
@@ -199,8 +202,9 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
         });
       let teacher = teacherCache.get(K);
       if (!teacher || opt.teacherPer === 'seed') {
-        const trained = await fitOn(rt, dataset, teacherEmb.embeddings, { kind: opt.teacher.model, topics: K, hidden: opt.teacher.hidden }, cfg, progress, `${tag} teacher`, seed);
-        teacher = { trained, ev: evaluateModel(trained.model, dataset.vocabulary, ref), seed };
+        const tSeed = opt.teacherPer === 'seed' ? seed : (opt.teacherSeed ?? seed);
+        const trained = await fitOn(rt, dataset, teacherEmb.embeddings, { kind: opt.teacher.model, topics: K, hidden: opt.teacher.hidden }, cfg, progress, `K=${K} seed=${tSeed} teacher`, tSeed);
+        teacher = { trained, ev: evaluateModel(trained.model, dataset.vocabulary, ref), seed: tSeed };
         teacherCache.set(K, teacher);
       }
       const tEval = teacher.ev;
@@ -225,8 +229,11 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       if (opt.saveModels !== false) {
         const base = join(opt.out, `K${K}-seed${seed}`);
         const enc = (e: typeof studentEmb) => ({ id: e.encoderId, dim: e.embeddings.cols, type: e.encoderType });
-        if (teacher.seed === seed) await saveModel(join(base, 'teacher'), { model: teacher.trained.model, vocabulary: dataset.vocabulary, encoder: enc(teacherEmb), training: { role: 'teacher', seed, K } });
-        else writeFileAtomic(join(base, 'TEACHER.txt'), `the teacher of this run is ../K${K}-seed${teacher.seed}/teacher\n`);
+        const savedIn = teacherSavedIn.get(K);
+        if (savedIn === undefined || opt.teacherPer === 'seed') {
+          await saveModel(join(base, 'teacher'), { model: teacher.trained.model, vocabulary: dataset.vocabulary, encoder: enc(teacherEmb), training: { role: 'teacher', seed: teacher.seed, K } });
+          teacherSavedIn.set(K, `K${K}-seed${seed}`);
+        } else writeFileAtomic(join(base, 'TEACHER.txt'), `the teacher of this run (trained with seed ${teacher.seed}) is ../${savedIn}/teacher\n`);
         await saveModel(join(base, 'student'), { model: alone.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), training: { role: 'student', seed, K } });
         await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), training: { role: 'distilled', seed, K, alpha, temperature } });
       }

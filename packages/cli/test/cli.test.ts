@@ -2,6 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '@topickd/cli';
 import { encodeNpy, decodeNpy } from '@topickd/encoders';
@@ -45,15 +46,34 @@ describe('topickd info and backends', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('--backend node exits 1 with the install hint here; with a fallback it runs on wasm', async () => {
-    const probe = await run('info', '--json');
-    if (probe.json().nodeEngine === 'tfjs-node') return; // tfjs-node is installed on this machine
-    const r = await run('info', '--backend', 'node');
-    expect(r.code).toBe(1);
+  it('--backend node runs the OpenBLAS engine where it was built; info --json names the engine', async () => {
+    const probe = (await run('info', '--json')).json();
+    expect(['tfjs-node', 'openblas', null]).toContain(probe.nodeEngine);
+    if (probe.nodeEngine === null) expect(probe.nodeEngineReason).toMatch(/OpenBLAS engine/);
+    if (probe.nodeEngine !== 'openblas') return; // no compiler or libopenblas-dev here: the child-process test below covers it
+    const r = await run('info', '--backend', 'node', '--json');
+    expect(r.code).toBe(0);
+    expect(r.json().activeBackend).toBe('node');
+    expect(r.json().tfjsBackend).toBe('openblas');
+  });
+
+  it('without tfjs-node and without the OpenBLAS engine, --backend node exits 1 with the hint; with a fallback it runs on wasm', () => {
+    const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+    const env = { ...process.env, TOPICKD_OPENBLAS_ADDON: join(dir, 'no-such-addon.node') };
+    const info = spawnSync(process.execPath, [bin, 'info', '--json'], { env, encoding: 'utf8' });
+    expect(info.status).toBe(0);
+    const j = JSON.parse(info.stdout);
+    if (j.nodeEngine === 'tfjs-node') return; // tfjs-node is installed on this machine
+    expect(j.nodeEngine).toBeNull();
+    expect(j.nodeEngineReason).toMatch(/@tensorflow\/tfjs-node is not installed.*OpenBLAS engine is not built/);
+    const r = spawnSync(process.execPath, [bin, 'info', '--backend', 'node'], { env, encoding: 'utf8' });
+    expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/pnpm add @tensorflow\/tfjs-node/);
-    const f = await run('info', '--backend', 'node', '--fallback', 'wasm', '--json');
-    expect(f.code).toBe(0);
-    expect(f.json().activeBackend).toBe('wasm');
+    expect(r.stderr).toMatch(/libopenblas-dev/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const f = spawnSync(process.execPath, [bin, 'info', '--backend', 'node', '--fallback', 'wasm', '--json'], { env, encoding: 'utf8' });
+    expect(f.status).toBe(0);
+    expect(JSON.parse(f.stdout).activeBackend).toBe('wasm');
     expect(f.stderr).toMatch(/falling back to "wasm"/);
   });
 

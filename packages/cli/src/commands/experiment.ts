@@ -37,6 +37,7 @@ export const experimentCommand: Command = {
     'no-models': { type: 'boolean', description: 'do not save the trained models' },
     jobs: { type: 'integer', arg: 'N', description: 'run the Ks in N parallel processes (default: one per core, at most one per K)' },
     'teacher-per': { type: 'string', arg: 'K|seed', description: 'train the teacher once per K (default) or once per K and seed' },
+    'teacher-seed': { type: 'integer', arg: 'S', description: 'with --teacher-per K: the seed of the shared teacher (default: the first seed); lets a later run add seeds to an earlier grid' },
   },
   async run({ cfg, flags, argv, print, json, progress, logger }) {
     const datasetArg = (flags.dataset as string | undefined) ?? cfg.data;
@@ -46,6 +47,7 @@ export const experimentCommand: Command = {
     const seeds = (flags.seeds as number[] | undefined) ?? [0, 1, 2];
     for (const K of topics) if (!Number.isInteger(K) || K <= 0) throw new ConfigError(`--topics must list positive integers, got ${K}`, 'topics');
     for (const s of seeds) if (!Number.isInteger(s)) throw new ConfigError(`--seeds must list integers, got ${s}`, 'seeds');
+    if (flags.teacherSeed !== undefined && teacherPer(flags.teacherPer) === 'seed') throw new ConfigError('--teacher-seed applies to a teacher shared per K; drop it or --teacher-per seed', 'teacher-seed');
     const name = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase()) ? datasetArg.toLowerCase() : basename(datasetArg);
     const jobs = Math.min(topics.length, (flags.jobs as number | undefined) ?? availableParallelism());
     if (jobs > 1) {
@@ -81,6 +83,7 @@ export const experimentCommand: Command = {
         student: { model: cfg.student?.model ?? 'zeroshot', hidden: (flags.studentHidden as number[] | undefined) ?? cfg.student?.hidden ?? [100, 100] },
         saveModels: !flags.noModels,
         teacherPer: teacherPer(flags.teacherPer),
+        teacherSeed: flags.teacherSeed as number | undefined,
       },
       progress,
     );

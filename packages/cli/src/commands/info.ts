@@ -20,6 +20,9 @@ export const infoCommand: Command = {
       }),
     );
     const node = backends.find((b) => b.name === 'node');
+    // the node backend says which native engine it would run: tfjs-node or the OpenBLAS engine
+    const nodePlugin = node ? (r.backend('node') as { engine?: () => Promise<{ engine: string | null; reason?: string }> }) : undefined;
+    const nodeEngine = nodePlugin?.engine ? await nodePlugin.engine() : { engine: node?.available ? 'tfjs-node' : null, reason: node?.reason };
     const out = {
       backends: backends.map((b) => b.name),
       encoders: r.encoderNames(),
@@ -28,8 +31,8 @@ export const infoCommand: Command = {
       activeBackend: rt.backend.name,
       tfjsBackend: rt.backend.tfjsBackend,
       simd: rt.backend.simd,
-      nodeEngine: node?.available ? 'tfjs-node' : null,
-      ...(node && !node.available ? { nodeEngineReason: node.reason } : {}),
+      nodeEngine: nodeEngine.engine,
+      ...(nodeEngine.engine === null && nodeEngine.reason ? { nodeEngineReason: nodeEngine.reason } : {}),
       backendDetails: backends,
     };
     if (json) print(JSON.stringify(out, null, 2));
@@ -37,6 +40,7 @@ export const infoCommand: Command = {
       print(`active backend: ${out.activeBackend} (tfjs "${out.tfjsBackend}"${out.simd ? ', SIMD' : ''})`);
       print('backends:');
       for (const b of backends) print(`  ${b.name.padEnd(12)} ${b.available ? 'available  ' : 'unavailable'} ${b.description}`);
+      print(`node engine: ${out.nodeEngine ?? `none (${nodeEngine.reason ?? 'the node backend is not registered'})`}`);
       print(`encoders: ${out.encoders.join(', ')}`);
       print(`losses:   ${out.losses.join(', ')}`);
       print(`models:   ${out.models.join(', ')}`);

@@ -3,6 +3,7 @@ import type { ModelOutputs } from '../contracts/distillation-loss.js';
 import { ConfigError, DataError } from '../errors.js';
 import { Random } from '../util/random.js';
 import type { Float32Matrix } from '../util/matrix.js';
+import { batchNormTrain, gaussianKl, reconstructionLoss } from './fused-ops.js';
 
 export type TopicModelKind = 'combined' | 'zeroshot';
 
@@ -152,9 +153,9 @@ export class ContextualTopicModel {
   }
 
   private bnTrain(x: Tensor2D, name: string, stats: TrainForward['bnStats']): Tensor2D {
-    const { mean, variance } = tf.moments(x, 0);
-    stats.push({ name, mean: mean as Tensor1D, variance: variance as Tensor1D });
-    return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS))) as Tensor2D;
+    const { y, mean, variance } = batchNormTrain(x, BN_EPS);
+    stats.push({ name, mean, variance });
+    return y;
   }
 
   private bnEval(x: Tensor2D, name: string): Tensor2D {
@@ -222,19 +223,12 @@ export class ContextualTopicModel {
 
   /** Per-document reconstruction loss −Σ x log softmax(logits) (shape [B]). */
   reconstructionLoss(bow: Tensor2D, wordLogits: Tensor2D): Tensor1D {
-    return tf.neg(tf.sum(tf.mul(bow, tf.logSoftmax(wordLogits)), 1)) as Tensor1D;
+    return reconstructionLoss(bow, wordLogits);
   }
 
   /** Per-document KL(N(μ, σ²) ‖ prior) in closed form (shape [B]). */
   klDivergence(mu: Tensor2D, logvar: Tensor2D): Tensor1D {
-    const pm = this.p('prior.mean');
-    const pv = this.p('prior.variance');
-    const K = this.config.numTopics;
-    const varDivision = tf.sum(tf.div(tf.exp(logvar), pv), 1);
-    const diff = tf.sub(pm, mu);
-    const diffTerm = tf.sum(tf.div(tf.mul(diff, diff), pv), 1);
-    const logDet = tf.sub(tf.sum(tf.log(pv)), tf.sum(logvar, 1));
-    return tf.mul(0.5, tf.add(tf.sub(tf.add(varDivision, diffTerm), K), logDet)) as Tensor1D;
+    return gaussianKl(mu, logvar, this.p('prior.mean'), this.p('prior.variance'));
   }
 
   /** Per-document VAE loss RL + KL for a training forward pass. */

@@ -3,7 +3,8 @@ import { tf } from './tf.js';
 /**
  * A Float32Array view of a float32 tensor's storage inside the active backend, for the
  * backends whose storage is plain memory: `cpu` (a JS typed array) and `wasm` (the
- * module's heap). Returns null elsewhere (callers fall back to dataSync/assign).
+ * module's heap; also engines built on the wasm backend, such as the OpenBLAS engine).
+ * Returns null elsewhere (callers fall back to dataSync/assign).
  *
  * Reads tfjs internals of @tensorflow/tfjs-core / -backend-cpu / -backend-wasm 4.22.0
  * (pinned in package.json); a shape or dtype it does not expect also gives null.
@@ -22,7 +23,7 @@ export function directFloat32View(t: tf.Tensor): Float32Array | null {
     const values = backend.data?.get(t.dataId)?.values;
     return values instanceof Float32Array && values.length === t.size ? values : null;
   }
-  if (name === 'wasm') {
+  if (name === 'wasm' || backend.wasm?.HEAPU8) {
     const info = backend.dataIdMap?.get(t.dataId);
     const heap = backend.wasm?.HEAPU8;
     if (!info || info.memoryOffset == null || !heap) return null;

@@ -1,5 +1,6 @@
 import { tf } from '../tfjs/tf.js';
 import { directFloat32View } from '../tfjs/direct-memory.js';
+import { backendTraits } from '../tfjs/backend-traits.js';
 
 export interface AdamOptions {
   learningRate: number;
@@ -60,18 +61,26 @@ export class AdamOptimizer {
     const eps = this.eps;
     const c1 = 1 - b1;
     const c2 = 1 - b2;
-    // In place only on cpu: the wasm backend's XNNPACK caches packed weights per tensor,
-    // so a weight changed in place would keep being multiplied in its old form there.
-    const inPlace = tf.getBackend() === 'cpu';
+    // In place only where the backend allows it (cpu, the OpenBLAS engine): the wasm
+    // backend's XNNPACK caches packed weights per tensor, so a weight changed in place
+    // would keep being multiplied in its old form there.
+    const traits = backendTraits();
+    const inPlace = traits.inPlaceWeightUpdates === true;
     this.vars.forEach((x, i) => {
       const gt = grads[x.name];
       if (!gt) return;
-      const g = directFloat32View(gt) ?? (gt.dataSync() as Float32Array);
-      const old = directFloat32View(x) ?? (x.dataSync() as Float32Array);
-      const direct = inPlace && directFloat32View(x) !== null;
-      const p = direct ? old : (this.scratch[i] ??= new Float32Array(x.size));
+      const gView = directFloat32View(gt);
+      const xView = directFloat32View(x);
       const m = this.m[i];
       const v = this.v[i];
+      if (inPlace && traits.adamUpdate && gView && xView) {
+        traits.adamUpdate(xView, gView, m, v, stepSize, invSqrtBc2, b1, b2, eps);
+        return;
+      }
+      const g = gView ?? (gt.dataSync() as Float32Array);
+      const old = xView ?? (x.dataSync() as Float32Array);
+      const direct = inPlace && xView !== null;
+      const p = direct ? old : (this.scratch[i] ??= new Float32Array(x.size));
       for (let j = 0; j < p.length; j++) {
         const gj = g[j];
         const mj = b1 * m[j] + c1 * gj;

@@ -6,6 +6,7 @@ import { gatherRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 import { AdamOptimizer, type AdamState } from './adam.js';
 import { snapshotModel, restoreModel, type ModelSnapshot } from './snapshot.js';
+import { backward, forwardTrainWithCache } from '../model/manual-gradients.js';
 
 /** One event interface for everything long: the CLI renders it, tests count it. */
 export type TrainEvent =
@@ -43,6 +44,8 @@ export interface TrainOptions {
   onCheckpoint?: (state: TrainerState) => void | Promise<void>;
   /** Continue from a saved state (same data, same options). */
   resume?: TrainerState;
+  /** How steps get their gradients (default `manual`; `tape` is tfjs's autodiff of everything). */
+  gradients?: GradientMode;
 }
 
 export interface TrainInputs {
@@ -72,6 +75,13 @@ export interface TrainerState {
   best?: { epoch: number; valLoss: number; model: ModelSnapshot };
   seconds: number;
 }
+
+/**
+ * How a training step gets its gradients: `manual` (default) differentiates the loss
+ * with tfjs from the model's outputs and runs the network's hand-written backward pass;
+ * `tape` differentiates everything with tfjs's tape (the reference the tests compare with).
+ */
+export type GradientMode = 'manual' | 'tape';
 
 /** The per-document loss of a training step; the default is the VAE loss (RL + KL). */
 export type StepLoss = (ctx: { model: ContextualTopicModel; batch: Batch; forward: TrainForward; rows: Int32Array; epoch: number; rng: Random }) => Tensor1D;
@@ -195,7 +205,7 @@ export async function trainModel(
     for (let b = 0; b < batches; b++) {
       if (options.signal?.aborted) throw new AbortError('training');
       const rows = order.subarray(b * o.batchSize, Math.min(order.length, (b + 1) * o.batchSize));
-      const batchLoss = trainStep(model, optimizer, inputs, rows, epoch, rng, stepLoss, vars);
+      const batchLoss = trainStep(model, optimizer, inputs, rows, epoch, rng, stepLoss, vars, o.gradients ?? 'manual');
       if (!Number.isFinite(batchLoss)) throw new NonFiniteLossError(epoch + 1, b + 1, `loss ${batchLoss}`);
       epochLoss += batchLoss;
       options.onEvent?.({ type: 'batch', epoch: epoch + 1, batch: b + 1, batches, loss: batchLoss / rows.length });
@@ -256,16 +266,35 @@ export function trainStep(
   rng: Random,
   stepLoss: StepLoss,
   vars: tf.Variable[],
+  gradients: GradientMode = 'manual',
 ): number {
   let stats: TrainForward['bnStats'] = [];
   const batchLoss = tf.tidy(() => {
     const batch = makeBatch(inputs, rows);
-    const { value, grads } = tf.variableGrads(() => {
-      const forward = model.forwardTrain(batch, rng);
+    let loss: number;
+    let grads: Record<string, tf.Tensor>;
+    if (gradients === 'manual') {
+      // tfjs differentiates only the loss, from the model's outputs; the network's
+      // backward pass is written out (model/manual-gradients.ts).
+      const { forward, cache } = forwardTrainWithCache(model, batch, rng);
       stats = forward.bnStats.map((s) => ({ name: s.name, mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
-      return tf.sum(stepLoss({ model, batch, forward, rows, epoch, rng })) as tf.Scalar;
-    }, vars);
-    const loss = value.dataSync()[0];
+      const priors = [model.params.get('prior.mean')!, model.params.get('prior.variance')!].filter((v) => v.trainable);
+      const xs: tf.Tensor[] = [forward.mu, forward.logvar, forward.theta, forward.wordLogits, ...priors];
+      const res = tf.engine().gradients(() => tf.sum(stepLoss({ model, batch, forward, rows, epoch, rng })) as tf.Scalar, xs, undefined, true);
+      loss = res.value.dataSync()[0];
+      if (!Number.isFinite(loss)) return loss;
+      const [gMu, gLv, gTheta, gLogits, ...gPriors] = res.grads as (tf.Tensor2D | undefined)[];
+      grads = backward(model, cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gLogits });
+      priors.forEach((v, i) => (grads[v.name] = gPriors[i] ?? tf.zerosLike(v)));
+    } else {
+      const res = tf.variableGrads(() => {
+        const forward = model.forwardTrain(batch, rng);
+        stats = forward.bnStats.map((s) => ({ name: s.name, mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
+        return tf.sum(stepLoss({ model, batch, forward, rows, epoch, rng })) as tf.Scalar;
+      }, vars);
+      loss = res.value.dataSync()[0];
+      grads = res.grads;
+    }
     if (Number.isFinite(loss)) optimizer.apply(grads);
     return loss;
   });

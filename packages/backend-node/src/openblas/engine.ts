@@ -1,0 +1,117 @@
+import { tf, registerBackendTraits } from '@topickd/core';
+import type { OpenBlasAddon } from './addon.js';
+
+/** The tfjs backend name the OpenBLAS engine registers. */
+export const OPENBLAS_TFJS_BACKEND = 'openblas';
+
+/**
+ * The tfjs-backend-wasm version whose internals (dataIdMap, makeOutput, the wasm heap)
+ * the engine reads. Another version is refused at activation rather than trusted.
+ */
+export const PINNED_TFJS_WASM_VERSION = '4.22.0';
+
+interface WasmTensorData {
+  id: number;
+  memoryOffset: number;
+}
+interface WasmBackendInternals {
+  dataIdMap: { get(dataId: object): WasmTensorData | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  wasm: { HEAPU8: Uint8Array };
+}
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
+type KernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** A Float32Array over a tensor's storage in the wasm heap (valid until the heap grows). */
+function heapView(b: WasmBackendInternals, t: tf.TensorInfo): Float32Array | null {
+  const d = b.dataIdMap.get(t.dataId);
+  if (!d || d.memoryOffset == null || d.memoryOffset % 4 !== 0) return null;
+  const heap = b.wasm.HEAPU8;
+  return new Float32Array(heap.buffer, heap.byteOffset + d.memoryOffset, size(t.shape));
+}
+
+/** Counts of products computed natively and handed back to the wasm kernel (for tests and profiles). */
+export const openBlasStats = { native: 0, fallback: 0 };
+
+/**
+ * BatchMatMul through cblas_sgemm on the wasm heap. Handles float32 operands of rank
+ * ≥ 2 whose batch dimensions are equal or one of them is a single matrix; anything
+ * else (other dtypes, general broadcasting, empty tensors) goes to the wasm kernel.
+ */
+function batchMatMulKernel(addon: OpenBlasAddon, wasmKernel: KernelFunc): KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs;
+    const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+    const be = args.backend as WasmBackendInternals;
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const fallback = () => {
+      openBlasStats.fallback++;
+      return wasmKernel(args);
+    };
+    if (a.dtype !== 'float32' || b.dtype !== 'float32' || ra < 2 || rb < 2) return fallback();
+    const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+    const Ka = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+    const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+    const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+    if (Ka !== Kb) return fallback(); // the wasm kernel throws tfjs's own message
+    const outerA = a.shape.slice(0, -2);
+    const outerB = b.shape.slice(0, -2);
+    const batchA = size(outerA);
+    const batchB = size(outerB);
+    let outer: number[];
+    try {
+      outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
+    } catch {
+      return fallback(); // the wasm kernel throws tfjs's own message
+    }
+    const batch = size(outer);
+    if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return fallback();
+    if (M === 0 || N === 0 || Ka === 0 || batch === 0) return fallback();
+    const out = be.makeOutput([...outer, M, N], 'float32');
+    // views taken after the allocation: makeOutput may grow (and so move) the heap
+    const A = heapView(be, a);
+    const B = heapView(be, b);
+    const C = heapView(be, out);
+    if (!A || !B || !C) {
+      (args.backend as { disposeData(id: object): void }).disposeData(out.dataId);
+      return fallback();
+    }
+    addon.sgemm(Boolean(transposeA), Boolean(transposeB), M, N, Ka, A, B, C, batch, batchA === 1 ? 0 : M * Ka, batchB === 1 ? 0 : Ka * N, M * N);
+    openBlasStats.native++;
+    return out;
+  };
+}
+
+let registered = false;
+
+/**
+ * Registers the tfjs backend "openblas": the wasm backend's instance and every one of its
+ * kernels, with BatchMatMul computed by OpenBLAS on the wasm heap. Requires the wasm
+ * backend to be registered (importing @topickd/backend-wasm does that).
+ */
+export function registerOpenBlasEngine(addon: OpenBlasAddon): void {
+  if (registered) return;
+  const wasmFactory = tf.findBackendFactory('wasm');
+  if (!wasmFactory) throw new Error('the wasm backend is not registered; import @topickd/backend-wasm first');
+  // One backend instance under two names: tensors never move between them.
+  tf.registerBackend(OPENBLAS_TFJS_BACKEND, async () => tf.findBackend('wasm') ?? (await wasmFactory()), 0);
+  const kernels = tf.getKernelsForBackend('wasm');
+  for (const k of kernels) {
+    if (k.kernelName === 'BatchMatMul') continue;
+    tf.registerKernel({ ...k, backendName: OPENBLAS_TFJS_BACKEND });
+  }
+  const wasmMatMul = kernels.find((k) => k.kernelName === 'BatchMatMul');
+  if (!wasmMatMul) throw new Error('tfjs-backend-wasm registered no BatchMatMul kernel');
+  tf.registerKernel({
+    kernelName: 'BatchMatMul',
+    backendName: OPENBLAS_TFJS_BACKEND,
+    setupFunc: wasmMatMul.setupFunc,
+    kernelFunc: batchMatMulKernel(addon, wasmMatMul.kernelFunc as unknown as KernelFunc) as never,
+  });
+  // No XNNPACK weight cache on our products: parameters can be updated in place, natively.
+  registerBackendTraits(OPENBLAS_TFJS_BACKEND, { inPlaceWeightUpdates: true, fastTransposedMatMul: true, adamUpdate: (p, g, m, v, s, ib, b1, b2, e) => addon.adam(p, g, m, v, s, ib, b1, b2, e) });
+  registered = true;
+}

@@ -1,0 +1,96 @@
+import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
+
+/**
+ * The VAE's building blocks with gradients written in closed form (`tf.customGrad`).
+ * tfjs's tape records every kernel of a composite op and clones each tensor it saves;
+ * a fused op is one tape node whose backward pass dispatches only the arithmetic.
+ * `test/fused-ops.test.ts` checks each against tfjs's autodiff of the plain formula
+ * and against finite differences.
+ */
+
+/**
+ * Batch norm without affine parameters in training mode:
+ *   y = (x − μ_B) / √(σ²_B + ε), μ_B, σ²_B the batch mean and (biased) variance;
+ *   ∂L/∂x = r · (g − mean_B(g) − y · mean_B(g·y)), r = 1/√(σ²_B + ε), g = ∂L/∂y.
+ * Returns the batch statistics too (owned by the caller's scope).
+ */
+export function batchNormTrain(x: Tensor2D, eps: number): { y: Tensor2D; mean: Tensor1D; variance: Tensor1D } {
+  let mean: tf.Tensor | undefined;
+  let variance: tf.Tensor | undefined;
+  const f = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+    const m = tf.moments(input, 0);
+    const r = tf.rsqrt(tf.add(m.variance, eps));
+    const y = tf.mul(tf.sub(input, m.mean), r);
+    mean = tf.keep(m.mean);
+    variance = tf.keep(m.variance);
+    save([y, r]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [ys, rs] = saved;
+        const mdy = tf.mean(dy, 0);
+        const mdyy = tf.mean(tf.mul(dy, ys), 0);
+        return tf.mul(rs, tf.sub(tf.sub(dy, mdy), tf.mul(ys, mdyy)));
+      },
+    };
+  });
+  const y = f(x) as Tensor2D;
+  // adopt the statistics into the caller's tidy scope
+  const out = { y, mean: tf.clone(mean!) as Tensor1D, variance: tf.clone(variance!) as Tensor1D };
+  mean!.dispose();
+  variance!.dispose();
+  return out;
+}
+
+/**
+ * Per-document reconstruction loss RL = −Σ_v x_v · log softmax(l)_v (shape [B]);
+ *   ∂RL/∂l = softmax(l) · Σ_v x_v − x (times the upstream gradient of each document).
+ * The bag of words gets no gradient.
+ */
+export function reconstructionLoss(bow: Tensor2D, logits: Tensor2D): Tensor1D {
+  const f = tf.customGrad((l: tf.Tensor, save: tf.GradSaveFunc) => {
+    const logp = tf.logSoftmax(l);
+    // saved, not captured: tensors made inside a gradient's forward function are gone by the backward pass
+    save([logp, bow]);
+    return {
+      value: tf.neg(tf.sum(tf.mul(bow, logp), 1)),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [lp, x] = saved;
+        const n = tf.sum(x, 1, true);
+        return tf.mul(tf.reshape(dy, [-1, 1]), tf.sub(tf.mul(tf.exp(lp), n), x));
+      },
+    };
+  });
+  return f(logits) as Tensor1D;
+}
+
+/**
+ * Per-document KL(N(μ, σ²) ‖ N(m, v)) with diagonal covariances, σ² = exp(λ) (shape [B]):
+ *   KL = ½ (Σ e^λ/v + Σ (m − μ)²/v − K + Σ log v − Σ λ)
+ *   ∂/∂μ = (μ − m)/v,  ∂/∂λ = ½ (e^λ/v − 1),
+ *   ∂/∂m = Σ_B (m − μ)/v,  ∂/∂v = Σ_B ½ (1/v − (e^λ + (m − μ)²)/v²).
+ */
+export function gaussianKl(mu: Tensor2D, logvar: Tensor2D, priorMean: tf.Tensor, priorVar: tf.Tensor): Tensor1D {
+  const K = mu.shape[1];
+  const f = tf.customGrad((m: tf.Tensor, lv: tf.Tensor, pm: tf.Tensor, pv: tf.Tensor, save: tf.GradSaveFunc) => {
+    const ev = tf.exp(lv);
+    const diff = tf.sub(pm, m);
+    const invV = tf.reciprocal(pv);
+    const inner = tf.sub(tf.mul(tf.add(ev, tf.square(diff)), invV), lv);
+    const value = tf.mul(0.5, tf.add(tf.sub(tf.sum(inner, 1), K), tf.sum(tf.log(pv))));
+    save([ev, diff, invV]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [e, d, iv] = saved;
+        const g = tf.reshape(dy, [-1, 1]);
+        const dMu = tf.mul(g, tf.mul(tf.neg(d), iv));
+        const dLv = tf.mul(g, tf.mul(0.5, tf.sub(tf.mul(e, iv), 1)));
+        const dPm = tf.sum(tf.mul(g, tf.mul(d, iv)), 0);
+        const dPv = tf.sum(tf.mul(g, tf.mul(0.5, tf.sub(iv, tf.mul(tf.add(e, tf.square(d)), tf.square(iv))))), 0);
+        return [dMu, dLv, dPm, dPv];
+      },
+    };
+  });
+  return f(mu, logvar, priorMean, priorVar) as Tensor1D;
+}

@@ -1,0 +1,172 @@
+import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
+import { backendTraits } from '../tfjs/backend-traits.js';
+import type { Random } from '../util/random.js';
+import type { Batch, ContextualTopicModel, TrainForward } from './contextual-topic-model.js';
+
+/**
+ * The training-mode forward pass of a ContextualTopicModel that keeps what its backward
+ * pass needs, and that backward pass written out by hand (no tape): tfjs's tape records
+ * every kernel and clones every tensor it saves, which costs as much as the arithmetic
+ * for models this small. The loss itself (RL + KL, distillation losses, plugins) is
+ * still differentiated by tfjs, but only from the model's outputs (μ, log σ², θ, word
+ * logits) and the prior, a few kernels; `backward` carries those gradients through the
+ * network. `test/manual-gradients.test.ts` checks it against tfjs's autodiff of the
+ * same forward pass.
+ *
+ * The forward values are those of `ContextualTopicModel.forwardTrain` (same kernels, same
+ * seeded draws in the same order).
+ */
+export interface ForwardCache {
+  batch: Batch;
+  /** Input of the first layer: [x, W·e + b] (combined) or e. */
+  input: Tensor2D;
+  /** Pre-activations and outputs of the softplus layers. */
+  pre: Tensor2D[];
+  act: Tensor2D[];
+  /** Dropout multipliers (null without dropout) after the trunk and on θ. */
+  hMask: Tensor2D | null;
+  thetaMask: Tensor2D | null;
+  /** Trunk output after dropout (the heads' input). */
+  trunk: Tensor2D;
+  /** Batch-norm outputs and reciprocal standard deviations: μ, log σ², word logits. */
+  bn: { mu: { y: Tensor2D; r: Tensor1D }; logvar: { y: Tensor2D; r: Tensor1D }; beta: { y: Tensor2D; r: Tensor1D } };
+  eps: Tensor2D;
+  /** softmax(z) before dropout, and θ after it (the decoder's input). */
+  thetaSoft: Tensor2D;
+  thetaDrop: Tensor2D;
+}
+
+const BN_EPS = 1e-5;
+
+function bnForward(x: Tensor2D, name: string, stats: TrainForward['bnStats']): { y: Tensor2D; r: Tensor1D } {
+  const m = tf.moments(x, 0);
+  const r = tf.rsqrt(tf.add(m.variance, BN_EPS)) as Tensor1D;
+  const y = tf.mul(tf.sub(x, m.mean), r) as Tensor2D;
+  stats.push({ name, mean: m.mean as Tensor1D, variance: m.variance as Tensor1D });
+  return { y, r };
+}
+
+/** ∂L/∂x of y = BN(x) from ∂L/∂y: r · (g − mean(g) − y · mean(g·y)). */
+function bnBackward(g: Tensor2D, c: { y: Tensor2D; r: Tensor1D }): Tensor2D {
+  const mg = tf.mean(g, 0);
+  const mgy = tf.mean(tf.mul(g, c.y), 0);
+  return tf.mul(c.r, tf.sub(tf.sub(g, mg), tf.mul(c.y, mgy))) as Tensor2D;
+}
+
+/** tf.dropout's multiplier, computed as tf.dropout does (same seed, same values). */
+function dropoutMask(shape: number[], rate: number, seed: number): Tensor2D {
+  const keep = 1 - rate;
+  return tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keep)), keep) as Tensor2D;
+}
+
+export function forwardTrainWithCache(model: ContextualTopicModel, batch: Batch, rng: Random): { forward: TrainForward; cache: ForwardCache } {
+  const P = (n: string) => model.params.get(n)! as unknown as Tensor2D;
+  const dense = (x: Tensor2D, n: string) => tf.add(tf.matMul(x, P(`${n}.weight`)), P(`${n}.bias`)) as Tensor2D;
+  const stats: TrainForward['bnStats'] = [];
+  const rate = model.config.dropout;
+  const input = model.config.kind === 'combined' ? (tf.concat([batch.bow, dense(batch.embeddings, 'adapt')], 1) as Tensor2D) : batch.embeddings;
+  const pre: Tensor2D[] = [];
+  const act: Tensor2D[] = [];
+  let h = input;
+  model.config.hiddenSizes.forEach((_, i) => {
+    const z = dense(h, `hidden${i}`);
+    pre.push(z);
+    h = tf.softplus(z) as Tensor2D;
+    act.push(h);
+  });
+  const hMask = rate > 0 ? dropoutMask(h.shape, rate, rng.seed()) : null;
+  const trunk = hMask ? (tf.mul(h, hMask) as Tensor2D) : h;
+  const mu = bnForward(dense(trunk, 'mu'), 'mu', stats);
+  const logvar = bnForward(dense(trunk, 'logvar'), 'logvar', stats);
+  const eps = tf.randomNormal(mu.y.shape, 0, 1, 'float32', rng.seed()) as Tensor2D;
+  const thetaSoft = tf.softmax(tf.add(mu.y, tf.mul(tf.exp(tf.mul(logvar.y, 0.5)), eps))) as Tensor2D;
+  const thetaMask = rate > 0 ? dropoutMask(thetaSoft.shape, rate, rng.seed()) : null;
+  const thetaDrop = thetaMask ? (tf.mul(thetaSoft, thetaMask) as Tensor2D) : thetaSoft;
+  const beta = bnForward(tf.matMul(thetaDrop, P('beta')) as Tensor2D, 'beta', stats);
+  const forward: TrainForward = { mu: mu.y, logvar: logvar.y, theta: thetaDrop, wordLogits: beta.y, bnStats: stats };
+  return { forward, cache: { batch, input, pre, act, hMask, thetaMask, trunk, bn: { mu, logvar, beta }, eps, thetaSoft, thetaDrop } };
+}
+
+/** Gradients of the loss with respect to the model's outputs (any may be missing). */
+export interface OutputGradients {
+  mu?: Tensor2D;
+  logvar?: Tensor2D;
+  theta?: Tensor2D;
+  wordLogits?: Tensor2D;
+}
+
+/**
+ * Carries output gradients through the network; returns the gradient of every
+ * trainable parameter except the prior (whose gradient comes with the loss), keyed by
+ * variable name, as tf.variableGrads does.
+ */
+export function backward(model: ContextualTopicModel, c: ForwardCache, g: OutputGradients): Record<string, tf.Tensor> {
+  const P = (n: string) => model.params.get(n)! as unknown as Tensor2D;
+  const out: Record<string, tf.Tensor> = {};
+  const put = (n: string, t: tf.Tensor) => (out[model.params.get(n)!.name] = t);
+  // aᵀ·b and a·bᵀ: with transpose flags where the backend multiplies them at full speed,
+  // else transposed explicitly (tfjs wasm's XNNPACK leaves its fast path with the flags).
+  const flags = backendTraits().fastTransposedMatMul === true;
+  const atb = (a: Tensor2D, b: Tensor2D) => (flags ? tf.matMul(a, b, true, false) : tf.matMul(tf.transpose(a), b)) as Tensor2D;
+  const abt = (a: Tensor2D, b: Tensor2D) => (flags ? tf.matMul(a, b, false, true) : tf.matMul(a, tf.transpose(b))) as Tensor2D;
+  const { config } = model;
+  const B = c.batch.bow.shape[0];
+  const K = config.numTopics;
+
+  // decoder: l = BN(θd·β)
+  let gTheta: Tensor2D | null = g.theta ?? null;
+  if (g.wordLogits) {
+    const gPre = bnBackward(g.wordLogits, c.bn.beta);
+    put('beta', atb(c.thetaDrop, gPre));
+    const gThetaDrop = abt(gPre, P('beta'));
+    gTheta = gTheta ? (tf.add(gTheta, gThetaDrop) as Tensor2D) : gThetaDrop;
+  } else put('beta', tf.zeros(P('beta').shape));
+  // θd = θ·mask; θ = softmax(z), z = μ + exp(½ log σ²)·ε
+  let gMu = g.mu ?? null;
+  let gLv = g.logvar ?? null;
+  if (gTheta) {
+    const gSoft = c.thetaMask ? (tf.mul(gTheta, c.thetaMask) as Tensor2D) : gTheta;
+    const gz = tf.mul(c.thetaSoft, tf.sub(gSoft, tf.sum(tf.mul(gSoft, c.thetaSoft), 1, true))) as Tensor2D;
+    gMu = gMu ? (tf.add(gMu, gz) as Tensor2D) : gz;
+    const gzLv = tf.mul(gz, tf.mul(tf.mul(tf.exp(tf.mul(c.bn.logvar.y, 0.5)), c.eps), 0.5)) as Tensor2D;
+    gLv = gLv ? (tf.add(gLv, gzLv) as Tensor2D) : gzLv;
+  }
+  gMu ??= tf.zeros([B, K]) as Tensor2D;
+  gLv ??= tf.zeros([B, K]) as Tensor2D;
+  // heads: μ = BN(trunk·Wμ + bμ), log σ² = BN(trunk·Wλ + bλ)
+  const gMuPre = bnBackward(gMu, c.bn.mu);
+  const gLvPre = bnBackward(gLv, c.bn.logvar);
+  put('mu.weight', atb(c.trunk, gMuPre));
+  put('mu.bias', tf.sum(gMuPre, 0));
+  put('logvar.weight', atb(c.trunk, gLvPre));
+  put('logvar.bias', tf.sum(gLvPre, 0));
+  const layers = config.hiddenSizes.map((_, i) => `hidden${i}`);
+  const needInputGrad = config.kind === 'combined';
+  const V = config.vocabSize;
+  // gradient with respect to the adapted-embedding half of the first layer's input
+  const adaptHalf = (gOut: Tensor2D, w: Tensor2D) => abt(gOut, tf.slice(w, [V, 0], [V, w.shape[1]]) as Tensor2D);
+  let gAdapt: Tensor2D | null = null;
+  if (layers.length === 0) {
+    if (needInputGrad) {
+      // the heads read the dropped-out input directly
+      gAdapt = tf.add(adaptHalf(gMuPre, P('mu.weight')), adaptHalf(gLvPre, P('logvar.weight'))) as Tensor2D;
+      if (c.hMask) gAdapt = tf.mul(gAdapt, tf.slice(c.hMask, [0, V], [B, V])) as Tensor2D;
+    }
+  } else {
+    let gH = tf.add(abt(gMuPre, P('mu.weight')), abt(gLvPre, P('logvar.weight'))) as Tensor2D;
+    if (c.hMask) gH = tf.mul(gH, c.hMask) as Tensor2D;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const gPre = tf.mul(gH, tf.sigmoid(c.pre[i])) as Tensor2D; // softplus' = sigmoid
+      const inp = i === 0 ? c.input : c.act[i - 1];
+      put(`${layers[i]}.weight`, atb(inp, gPre));
+      put(`${layers[i]}.bias`, tf.sum(gPre, 0));
+      if (i > 0) gH = abt(gPre, P(`${layers[i]}.weight`));
+      else if (needInputGrad) gAdapt = adaptHalf(gPre, P(`${layers[i]}.weight`));
+    }
+  }
+  if (gAdapt) {
+    put('adapt.weight', atb(c.batch.embeddings, gAdapt));
+    put('adapt.bias', tf.sum(gAdapt, 0));
+  }
+  return out;
+}
