@@ -20,7 +20,8 @@ function gradsBoth(kind: 'combined' | 'zeroshot', hidden: number[], dropout: num
   const bowData = Float32Array.from({ length: B * V }, () => Math.floor(r.next() * 3));
   const embData = r.uniformArray(B * E, -1, 1);
   const vars = model.trainableVariables();
-  const result = tf.tidy(() => {
+  let result!: { values: number[]; pairs: { name: string; tape: number[]; manual: number[] | null }[] };
+  tf.tidy(() => {
     const batch = { bow: tf.tensor2d(bowData, [B, V]), embeddings: tf.tensor2d(embData, [B, E]) };
     const tape = tf.variableGrads(() => tf.sum(loss(model, batch, model.forwardTrain(batch, new Random(21)))) as tf.Scalar, vars);
     const { forward, cache } = forwardTrainWithCache(model, batch, new Random(21));
@@ -29,7 +30,7 @@ function gradsBoth(kind: 'combined' | 'zeroshot', hidden: number[], dropout: num
     const [gMu, gLv, gTheta, gL, ...gP] = res.grads as tf.Tensor2D[];
     const manual = backward(model, cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gL });
     priors.forEach((v, i) => (manual[v.name] = gP[i]));
-    return {
+    result = {
       values: [tape.value.dataSync()[0], res.value.dataSync()[0]],
       pairs: vars.map((v) => ({ name: v.name, tape: Array.from(tape.grads[v.name].dataSync()), manual: manual[v.name] ? Array.from(manual[v.name].dataSync()) : null })),
     };

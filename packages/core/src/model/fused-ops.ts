@@ -1,5 +1,8 @@
 import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
 
+/** tf.customGrad's parameter type (not exported by tfjs-core): inputs, then the save function. */
+type CustomGradFn = Parameters<typeof tf.customGrad>[0];
+
 /**
  * The VAE's building blocks with gradients written in closed form (`tf.customGrad`).
  * tfjs's tape records every kernel of a composite op and clones each tensor it saves;
@@ -17,7 +20,7 @@ import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
 export function batchNormTrain(x: Tensor2D, eps: number): { y: Tensor2D; mean: Tensor1D; variance: Tensor1D } {
   let mean: tf.Tensor | undefined;
   let variance: tf.Tensor | undefined;
-  const f = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const m = tf.moments(input, 0);
     const r = tf.rsqrt(tf.add(m.variance, eps));
     const y = tf.mul(tf.sub(input, m.mean), r);
@@ -33,7 +36,7 @@ export function batchNormTrain(x: Tensor2D, eps: number): { y: Tensor2D; mean: T
         return tf.mul(rs, tf.sub(tf.sub(dy, mdy), tf.mul(ys, mdyy)));
       },
     };
-  });
+  }) as unknown as CustomGradFn);
   const y = f(x) as Tensor2D;
   // adopt the statistics into the caller's tidy scope
   const out = { y, mean: tf.clone(mean!) as Tensor1D, variance: tf.clone(variance!) as Tensor1D };
@@ -48,7 +51,7 @@ export function batchNormTrain(x: Tensor2D, eps: number): { y: Tensor2D; mean: T
  * The bag of words gets no gradient.
  */
 export function reconstructionLoss(bow: Tensor2D, logits: Tensor2D): Tensor1D {
-  const f = tf.customGrad((l: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = tf.customGrad(((l: tf.Tensor, save: tf.GradSaveFunc) => {
     const logp = tf.logSoftmax(l);
     // saved, not captured: tensors made inside a gradient's forward function are gone by the backward pass
     save([logp, bow]);
@@ -60,7 +63,7 @@ export function reconstructionLoss(bow: Tensor2D, logits: Tensor2D): Tensor1D {
         return tf.mul(tf.reshape(dy, [-1, 1]), tf.sub(tf.mul(tf.exp(lp), n), x));
       },
     };
-  });
+  }) as unknown as CustomGradFn);
   return f(logits) as Tensor1D;
 }
 
@@ -72,7 +75,7 @@ export function reconstructionLoss(bow: Tensor2D, logits: Tensor2D): Tensor1D {
  */
 export function gaussianKl(mu: Tensor2D, logvar: Tensor2D, priorMean: tf.Tensor, priorVar: tf.Tensor): Tensor1D {
   const K = mu.shape[1];
-  const f = tf.customGrad((m: tf.Tensor, lv: tf.Tensor, pm: tf.Tensor, pv: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = tf.customGrad(((m: tf.Tensor, lv: tf.Tensor, pm: tf.Tensor, pv: tf.Tensor, save: tf.GradSaveFunc) => {
     const ev = tf.exp(lv);
     const diff = tf.sub(pm, m);
     const invV = tf.reciprocal(pv);
@@ -91,6 +94,6 @@ export function gaussianKl(mu: Tensor2D, logvar: Tensor2D, priorMean: tf.Tensor,
         return [dMu, dLv, dPm, dPv];
       },
     };
-  });
+  }) as unknown as CustomGradFn);
   return f(mu, logvar, priorMean, priorVar) as Tensor1D;
 }
