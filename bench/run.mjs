@@ -4,7 +4,9 @@
 //   inference:     θ with 20 samples per document
 //   embedding:     Universal Sentence Encoder on M10 titles
 //   evaluation:    NPMI + C_V + UMass + UCI of 100 topics × 10 words on 20NG
-//   reference:     the same training step in PyTorch (bench/pytorch_step.py), when /usr/bin/python3 has torch
+//   distillation:  one KD epoch on M10-shaped data (teacher frozen), on wasm and the node backend
+//   reference:     the same training step and KD epoch in PyTorch (bench/pytorch_step.py,
+//                  bench/pytorch_kd_epoch.py), when /usr/bin/python3 has torch
 //
 // Writes bench/results.json and the generated section of BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
@@ -12,7 +14,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, inferTheta, CpuBackend, ReferenceCorpus, evaluateTopics } from '@topickd/core';
+import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, inferTheta, CpuBackend, ReferenceCorpus, evaluateTopics, distill } from '@topickd/core';
+import { NodeBackend } from '@topickd/backend-node';
+import { CrossEntropyLoss, WassersteinLoss } from '@topickd/losses';
 import { loadOctis } from '@topickd/core/node';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders';
@@ -26,12 +30,12 @@ function machine() {
   return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.arch()}`;
 }
 
-function syntheticInputs(V, E, N, seed = 1) {
+function syntheticInputs(V, E, N, seed = 1, wordsPerDoc = 30) {
   const rng = new Random(seed);
   const b = new CsrBuilder(V);
   for (let i = 0; i < N; i++) {
     const m = new Map();
-    for (let j = 0; j < 30; j++) {
+    for (let j = 0; j < wordsPerDoc; j++) {
       const w = Math.floor(rng.next() * V);
       m.set(w, (m.get(w) ?? 0) + 1);
     }
@@ -45,8 +49,12 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
+function backendOf(name) {
+  return name === 'wasm' ? new WasmBackend() : name === 'node' ? new NodeBackend(undefined, { engines: ['openblas'] }) : new CpuBackend();
+}
+
 async function trainStepBench(backendName, steps) {
-  await (backendName === 'wasm' ? new WasmBackend() : new CpuBackend()).activate();
+  await backendOf(backendName).activate();
   const V = 2000, E = 512, K = 50, B = 64;
   const inputs = syntheticInputs(V, E, B * 8);
   const model = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [100, 100] }), 0);
@@ -65,7 +73,7 @@ async function trainStepBench(backendName, steps) {
   const ms = median(times);
   // inference: θ, 20 samples
   let infer = null;
-  if (backendName === 'wasm') {
+  if (backendName !== 'cpu') {
     const inf = syntheticInputs(V, E, 8192, 3);
     inferTheta(model, inf, { samples: 20 });
     const t0 = performance.now();
@@ -75,7 +83,7 @@ async function trainStepBench(backendName, steps) {
   model.dispose();
   // inference with a distilled-student-sized ZeroShotTM (M10: 8,355 documents, E=512, hidden 100,100, K=20)
   let studentInfer = null;
-  if (backendName === 'wasm') {
+  if (backendName !== 'cpu') {
     const student = new ContextualTopicModel(resolveModelConfig({ kind: 'zeroshot', numTopics: 20, vocabSize: 1696, embeddingDim: E, hiddenSizes: [100, 100] }), 0);
     const embeddings = { rows: 8355, cols: E, data: new Random(4).uniformArray(8355 * E, -0.05, 0.05) };
     inferTheta(student, { embeddings }, { samples: 20 });
@@ -85,6 +93,23 @@ async function trainStepBench(backendName, steps) {
     student.dispose();
   }
   return { msPerStep: ms, docsPerSecond: B / (ms / 1000), inferDocsPerSecond: infer, studentInferDocsPerSecond: studentInfer };
+}
+
+/** One distillation epoch on M10-shaped synthetic data, as bench/pytorch_kd_epoch.py (per epoch, over 3, including the one-time teacher pass). */
+async function distillEpochBench(backendName) {
+  await backendOf(backendName).activate();
+  const N = 8355, V = 1696, E = 512, K = 20;
+  const inputs = syntheticInputs(V, E, N, 6, 8);
+  const teacher = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [100, 100] }), 1);
+  const student = new ContextualTopicModel(resolveModelConfig({ kind: 'zeroshot', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [100, 100] }), 2);
+  const losses = [{ loss: new WassersteinLoss(), weight: 1 }, { loss: new CrossEntropyLoss(), weight: 1 }];
+  const epochs = quick ? 1 : 3;
+  const t0 = performance.now();
+  await distill(teacher, student, { student: inputs, teacherEmbeddings: inputs.embeddings }, losses, { epochs, alpha: 0.8, temperature: 4, seed: 0 });
+  const seconds = (performance.now() - t0) / 1000 / epochs;
+  teacher.dispose();
+  student.dispose();
+  return { documents: N, secondsPerEpoch: seconds };
 }
 
 async function embeddingBench() {
@@ -110,11 +135,11 @@ function evaluationBench() {
   return { documents: ref.numDocs, topics: 100, seconds: (performance.now() - t0) / 1000 };
 }
 
-function pytorchReference() {
+function pytorchReference(script) {
   const py = '/usr/bin/python3';
   if (!existsSync(py)) return { available: false, reason: '/usr/bin/python3 not found' };
   try {
-    const out = execFileSync(py, [join(root, 'bench', 'pytorch_step.py')], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }, timeout: 300_000 });
+    const out = execFileSync(py, [join(root, 'bench', script)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }, timeout: 600_000 });
     return { available: true, ...JSON.parse(out.trim().split('\n').pop()) };
   } catch (e) {
     return { available: false, reason: `PyTorch not importable by /usr/bin/python3 (${String(e.message).split('\n')[0].slice(0, 120)})` };
@@ -123,32 +148,56 @@ function pytorchReference() {
 
 const STORED_PYTORCH = { msPerStep: 7.1, source: 'ENVIRONMENT.md probe: PyTorch 1.13 (Debian), 1 thread, same step' };
 
+const nodeEngine = (await new NodeBackend(undefined, { engines: ['openblas'] }).engine()).engine === 'openblas';
 console.error('training step (wasm) ...');
 results.runs.wasm = await trainStepBench('wasm', quick ? 10 : 30);
+if (nodeEngine) {
+  console.error('training step (node: OpenBLAS engine) ...');
+  results.runs.node = await trainStepBench('node', quick ? 10 : 30);
+}
 console.error('training step (cpu) ...');
 results.runs.cpu = await trainStepBench('cpu', quick ? 2 : 4);
+console.error('distillation epoch (wasm) ...');
+results.runs.distillWasm = await distillEpochBench('wasm');
+if (nodeEngine) {
+  console.error('distillation epoch (node: OpenBLAS engine) ...');
+  results.runs.distillNode = await distillEpochBench('node');
+}
 console.error('USE embedding ...');
 results.runs.embedding = await embeddingBench();
 console.error('evaluation on 20NG ...');
 results.runs.evaluation = evaluationBench();
 console.error('PyTorch reference ...');
-results.runs.pytorch = pytorchReference();
+results.runs.pytorch = pytorchReference('pytorch_step.py');
+results.runs.pytorchKd = results.runs.pytorch.available ? pytorchReference('pytorch_kd_epoch.py') : results.runs.pytorch;
 const refMs = results.runs.pytorch.available ? results.runs.pytorch.msPerStep : STORED_PYTORCH.msPerStep;
+const refKd = results.runs.pytorchKd.available ? results.runs.pytorchKd.secondsPerEpoch : null;
 
 const f = (x, d = 1) => (x == null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const ratio = (x, ref) => (x == null || ref == null ? '–' : `${f(x / ref, 2)}×`);
+const torchName = results.runs.pytorch.available ? `PyTorch ${results.runs.pytorch.torch}, 1 thread (measured now)` : `PyTorch (stored: ${STORED_PYTORCH.source}; ${results.runs.pytorch.reason})`;
+const nodeRow = (r) => (r ? '' : ' (not built here)');
 const md = `<!-- generated by \`pnpm bench\` (bench/run.mjs); do not edit by hand -->
 Measured ${results.date.slice(0, 10)} on: ${results.machine}. Command: \`pnpm bench\`.
 
 | what | engine | ms/step | docs/s | vs PyTorch 1 thread |
 | --- | --- | ---: | ---: | ---: |
-| CombinedTM training step (V=2000, E=512, hidden 100,100, K=50, batch 64) | tfjs wasm (SIMD, 1 thread) | ${f(results.runs.wasm.msPerStep)} | ${f(results.runs.wasm.docsPerSecond, 0)} | ${f(results.runs.wasm.msPerStep / refMs, 2)}× |
-| same | tfjs cpu (plain JS) | ${f(results.runs.cpu.msPerStep)} | ${f(results.runs.cpu.docsPerSecond, 0)} | ${f(results.runs.cpu.msPerStep / refMs, 2)}× |
-| same | PyTorch${results.runs.pytorch.available ? ` ${results.runs.pytorch.torch}, 1 thread (measured now)` : ` (stored: ${STORED_PYTORCH.source}; ${results.runs.pytorch.reason})`} | ${f(refMs)} | ${f(64 / (refMs / 1000), 0)} | 1.00× |
+| CombinedTM training step (V=2000, E=512, hidden 100,100, K=50, batch 64) | tfjs wasm (SIMD, 1 thread) | ${f(results.runs.wasm.msPerStep)} | ${f(results.runs.wasm.docsPerSecond, 0)} | ${ratio(results.runs.wasm.msPerStep, refMs)} |
+| same | node: OpenBLAS engine (wasm tensors + OpenBLAS sgemm and Adam, 1 thread)${nodeRow(results.runs.node)} | ${f(results.runs.node?.msPerStep)} | ${f(results.runs.node?.docsPerSecond, 0)} | ${ratio(results.runs.node?.msPerStep, refMs)} |
+| same | tfjs cpu (plain JS) | ${f(results.runs.cpu.msPerStep)} | ${f(results.runs.cpu.docsPerSecond, 0)} | ${ratio(results.runs.cpu.msPerStep, refMs)} |
+| same | ${torchName} | ${f(refMs)} | ${f(64 / (refMs / 1000), 0)} | 1.00× |
+
+| what | engine | s/epoch | vs PyTorch 1 thread |
+| --- | --- | ---: | ---: |
+| distillation epoch, M10-shaped (8,355 docs, V=1696, E=512; teacher CombinedTM 100,100 frozen; student ZeroShotTM 100,100; K=20; W2 + CE) | tfjs wasm | ${f(results.runs.distillWasm.secondsPerEpoch, 2)} | ${ratio(results.runs.distillWasm.secondsPerEpoch, refKd)} |
+| same | node: OpenBLAS engine${nodeRow(results.runs.distillNode)} | ${f(results.runs.distillNode?.secondsPerEpoch, 2)} | ${ratio(results.runs.distillNode?.secondsPerEpoch, refKd)} |
+| same | ${results.runs.pytorchKd.available ? `PyTorch ${results.runs.pytorchKd.torch}, 1 thread, teacher run per batch as the paper's code (bench/pytorch_kd_epoch.py)` : `PyTorch: not measured (${results.runs.pytorchKd.reason})`} | ${f(refKd, 2)} | ${refKd ? '1.00×' : '–'} |
 
 | what | figure |
 | --- | ---: |
 | inference θ (20 samples), wasm, the CombinedTM above | ${f(results.runs.wasm.inferDocsPerSecond, 0)} docs/s |
 | inference θ (20 samples), wasm, ZeroShotTM student (E=512, hidden 100,100, K=20), 8,355 documents | ${f(results.runs.wasm.studentInferDocsPerSecond, 0)} docs/s |
+| same, node: OpenBLAS engine | ${f(results.runs.node?.studentInferDocsPerSecond, 0)} docs/s |
 | Universal Sentence Encoder on ${results.runs.embedding.documents} M10 titles, wasm | ${f(results.runs.embedding.docsPerSecond, 0)} docs/s |
 | evaluate 100 topics × 10 words on 20NG (${results.runs.evaluation.documents} docs; NPMI, C_V, UMass, UCI, TD, IRBO; incl. counting) | ${f(results.runs.evaluation.seconds, 2)} s |
 `;

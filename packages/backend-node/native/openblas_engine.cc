@@ -78,6 +78,16 @@ void AdamLoop(float* __restrict p, const float* __restrict g, float* __restrict 
   }
 }
 
+void ColSumsLoop(const float* __restrict X, int64_t rows, int64_t cols, float* __restrict out, float scale) {
+  for (int64_t j = 0; j < cols; j++) out[j] = 0.0f;
+  for (int64_t i = 0; i < rows; i++) {
+    const float* row = X + i * cols;
+    for (int64_t j = 0; j < cols; j++) out[j] += row[j];
+  }
+  if (scale != 1.0f)
+    for (int64_t j = 0; j < cols; j++) out[j] *= scale;
+}
+
 // adam(p, g, m, v, stepSize, invSqrtBc2, beta1, beta2, eps): PyTorch's Adam update in place,
 //   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  p ← p − stepSize · m / (√v · invSqrtBc2 + ε).
 Napi::Value Adam(const Napi::CallbackInfo& info) {
@@ -110,6 +120,25 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// colSums(X, rows, cols, out, scale): out[j] = scale · Σ_i X[i, j] (row-major X). tfjs wasm
+// reduces over a leading axis by transposing first; this reads X once, in order.
+Napi::Value ColSums(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const int64_t rows = info[1].As<Napi::Number>().Int64Value();
+  const int64_t cols = info[2].As<Napi::Number>().Int64Value();
+  if (rows <= 0 || cols <= 0) {
+    Napi::RangeError::New(env, "colSums: bad sizes").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const float* X = FloatData(env, info[0], rows * cols, "X");
+  if (!X) return env.Undefined();
+  float* out = FloatData(env, info[3], cols, "out");
+  if (!out) return env.Undefined();
+  const float scale = static_cast<float>(info[4].As<Napi::Number>().DoubleValue());
+  ColSumsLoop(X, rows, cols, out, scale);
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].As<Napi::Number>().Int32Value();
   openblas_set_num_threads(n < 1 ? 1 : n);
@@ -123,6 +152,7 @@ Napi::Value Config(const Napi::CallbackInfo& info) { return Napi::String::New(in
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sgemm", Napi::Function::New(env, Sgemm));
   exports.Set("adam", Napi::Function::New(env, Adam));
+  exports.Set("colSums", Napi::Function::New(env, ColSums));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("config", Napi::Function::New(env, Config));

@@ -10,10 +10,21 @@ export class CrossEntropyLoss implements DistillationLoss {
   readonly name = 'ce';
   readonly description = 'soft-label cross-entropy of temperature-softened word distributions, × T²';
   compute(teacher: ModelOutputs, student: ModelOutputs, { temperature: T }: DistillationContext): Tensor1D {
-    return tf.tidy(() => {
+    // Gradient in closed form (one tape node instead of a dozen): with q = t / (s + 1e-10),
+    //   ∂loss/∂(student logits) = −T · s ⊙ (q − Σ_v s_v q_v)
+    const f = tf.customGrad(((studentLogits: tf.Tensor, save: tf.GradSaveFunc) => {
       const t = tf.softmax(tf.div(teacher.wordLogits, T));
-      const s = tf.softmax(tf.div(student.wordLogits, T));
-      return tf.mul(tf.neg(tf.sum(tf.mul(t, tf.log(tf.add(s, 1e-10))), 1)), T * T) as Tensor1D;
-    });
+      const s = tf.softmax(tf.div(studentLogits, T));
+      save([t, s]);
+      return {
+        value: tf.mul(tf.neg(tf.sum(tf.mul(t, tf.log(tf.add(s, 1e-10))), 1)), T * T),
+        gradFunc: (dy: tf.Tensor, [ts, ss]: tf.Tensor[]) => {
+          const q = tf.div(ts, tf.add(ss, 1e-10));
+          const inner = tf.sub(q, tf.sum(tf.mul(ss, q), 1, true));
+          return tf.mul(tf.reshape(tf.mul(dy, -T), [-1, 1]), tf.mul(ss, inner));
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return f(student.wordLogits) as Tensor1D;
   }
 }

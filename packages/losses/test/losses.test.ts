@@ -77,6 +77,11 @@ describe('distillation losses', () => {
     await new CpuBackend().activate();
   });
 
+  // the plain tensor formulas, differentiated by tfjs, for the losses whose gradient is written out
+  const plain: Record<string, (t: { mu: tf.Tensor; logvar: tf.Tensor; wordLogits: tf.Tensor }, s: { mu: tf.Tensor; logvar: tf.Tensor; wordLogits: tf.Tensor }, T: number) => tf.Tensor> = {
+    ce: (t, s, T) => tf.mul(tf.neg(tf.sum(tf.mul(tf.softmax(tf.div(t.wordLogits, T)), tf.log(tf.add(tf.softmax(tf.div(s.wordLogits, T)), 1e-10))), 1)), T * T),
+    w2: (t, s) => tf.add(tf.sum(tf.square(tf.sub(s.mu, t.mu)), 1), tf.sum(tf.square(tf.sub(tf.exp(tf.mul(s.logvar, 0.5)), tf.exp(tf.mul(t.logvar, 0.5)))), 1)),
+  };
   for (const loss of losses) {
     it(`${loss.name}: per-document values equal the closed form`, () => {
       const t = outputs(1);
@@ -112,6 +117,16 @@ describe('distillation losses', () => {
           minus[idx] -= h;
           const fd = tf.tidy(() => (f(tf.tensor2d(plus, shape)).dataSync()[0] - f(tf.tensor2d(minus, shape)).dataSync()[0]) / (2 * h));
           expect(Math.abs(fd - g[idx])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+        }
+      }
+      // every element of the gradient against tfjs's autodiff of the plain formula (ce and w2 have closed-form gradients)
+      if (loss.name in plain) {
+        for (const key of keys) {
+          const shape: [number, number] = key === 'wordLogits' ? [B, V] : [B, K];
+          const mk = (fn: (a: ModelOutputs, b: ModelOutputs) => tf.Tensor) => (x: tf.Tensor) => tf.sum(fn(t.make(), { ...s.make(), [key]: x as tf.Tensor2D })) as tf.Scalar;
+          const ours = tf.tidy(() => Array.from(tf.grad(mk((a, b) => loss.compute(a, b, { temperature: T, bow: tf.zeros([B, V]) as tf.Tensor2D })))(tf.tensor2d(s.arrays[key], shape)).dataSync()));
+          const auto = tf.tidy(() => Array.from(tf.grad(mk((a, b) => plain[loss.name](a, b, T)))(tf.tensor2d(s.arrays[key], shape)).dataSync()));
+          ours.forEach((g, i) => expect(Math.abs(g - auto[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(auto[i]))));
         }
       }
       if (loss.name !== 'ce') {

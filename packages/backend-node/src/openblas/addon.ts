@@ -21,6 +21,8 @@ export interface OpenBlasAddon {
     strideC: number,
   ): void;
   adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, invSqrtBc2: number, beta1: number, beta2: number, eps: number): void;
+  /** out[j] = scale · Σ_i X[i, j] for a row-major rows × cols X. */
+  colSums(X: Float32Array, rows: number, cols: number, out: Float32Array, scale: number): void;
   setThreads(n: number): number;
   threads(): number;
   config(): string;

@@ -85,6 +85,37 @@ function batchMatMulKernel(addon: OpenBlasAddon, wasmKernel: KernelFunc): Kernel
   };
 }
 
+/**
+ * Sum and Mean over the leading axis of a float32 matrix (batch statistics, bias
+ * gradients), computed natively in one pass; tfjs wasm transposes the matrix first.
+ * Any other reduction goes to the wasm kernel.
+ */
+function columnReductionKernel(addon: OpenBlasAddon, wasmKernel: KernelFunc, mean: boolean): KernelFunc {
+  return (args) => {
+    const { x } = args.inputs;
+    const { axis, keepDims } = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
+    const axes = axis == null ? null : Array.isArray(axis) ? axis : [axis];
+    const leading = x.shape.length === 2 && axes !== null && axes.length === 1 && (axes[0] === 0 || axes[0] === -2);
+    if (x.dtype !== 'float32' || !leading || x.shape[0] === 0 || x.shape[1] === 0) {
+      openBlasStats.fallback++;
+      return wasmKernel(args);
+    }
+    const be = args.backend as WasmBackendInternals;
+    const [rows, cols] = x.shape;
+    const out = be.makeOutput(keepDims ? [1, cols] : [cols], 'float32');
+    const X = heapView(be, x);
+    const O = heapView(be, out);
+    if (!X || !O) {
+      (args.backend as { disposeData(id: object): void }).disposeData(out.dataId);
+      openBlasStats.fallback++;
+      return wasmKernel(args);
+    }
+    addon.colSums(X, rows, cols, O, mean ? 1 / rows : 1);
+    openBlasStats.native++;
+    return out;
+  };
+}
+
 let registered = false;
 
 /**
@@ -99,9 +130,15 @@ export function registerOpenBlasEngine(addon: OpenBlasAddon): void {
   // One backend instance under two names: tensors never move between them.
   tf.registerBackend(OPENBLAS_TFJS_BACKEND, async () => tf.findBackend('wasm') ?? (await wasmFactory()), 0);
   const kernels = tf.getKernelsForBackend('wasm');
+  const native = new Set(['BatchMatMul', 'Sum', 'Mean']);
   for (const k of kernels) {
-    if (k.kernelName === 'BatchMatMul') continue;
+    if (native.has(k.kernelName)) continue;
     tf.registerKernel({ ...k, backendName: OPENBLAS_TFJS_BACKEND });
+  }
+  for (const [name, mean] of [['Sum', false], ['Mean', true]] as const) {
+    const wasmKernel = kernels.find((k) => k.kernelName === name);
+    if (!wasmKernel) throw new Error(`tfjs-backend-wasm registered no ${name} kernel`);
+    tf.registerKernel({ kernelName: name, backendName: OPENBLAS_TFJS_BACKEND, setupFunc: wasmKernel.setupFunc, kernelFunc: columnReductionKernel(addon, wasmKernel.kernelFunc as unknown as KernelFunc, mean) as never });
   }
   const wasmMatMul = kernels.find((k) => k.kernelName === 'BatchMatMul');
   if (!wasmMatMul) throw new Error('tfjs-backend-wasm registered no BatchMatMul kernel');

@@ -90,28 +90,37 @@ export async function distill(
   const teacherPost = teacherPosteriors(teacher, { bow: inputs.student.bow, embeddings: inputs.teacherEmbeddings });
   const K = teacher.config.numTopics;
 
-  const stepLoss: StepLoss = ({ model, batch, forward, rows, epoch }) => {
-    const vae = model.vaeLoss(batch.bow, forward);
-    if (epoch >= kdEpochs || alpha === 0) return vae;
-    // The teacher's outputs depend only on its own variables and the batch, so no gradient
-    // reaches the teacher: tf.variableGrads differentiates with respect to the student's
-    // variables only.
-    const teacherOut: ModelOutputs = teacher.sampleAndDecodeEval(
-      tf.tensor2d(gatherRows(teacherPost.mu, rows), [rows.length, K]),
-      tf.tensor2d(gatherRows(teacherPost.logvar, rows), [rows.length, K]),
-      teacherRng,
-    );
-    const ctx: DistillationContext = { temperature, bow: batch.bow };
-    let kd: Tensor1D | null = null;
-    for (const { loss, weight } of losses) {
-      if (weight === 0) continue;
-      const value = runLoss(loss.name, () => loss.compute(teacherOut, forward, ctx), rows.length);
-      const weighted = tf.mul(value, weight) as Tensor1D;
-      kd = kd ? (tf.add(kd, weighted) as Tensor1D) : weighted;
-    }
-    if (!kd) return vae;
-    return tf.add(tf.mul(vae, 1 - alpha), tf.mul(kd, alpha)) as Tensor1D;
+  // The teacher's outputs for a batch depend only on its own (frozen) variables and the
+  // documents: computed before the step's gradient tape, which then records only the
+  // student. (The teacher's variables are never among the ones differentiated.)
+  let teacherOut: ModelOutputs | null = null;
+  const prepare = ({ rows, epoch }: { rows: Int32Array; epoch: number }) => {
+    teacherOut =
+      epoch >= kdEpochs || alpha === 0
+        ? null
+        : teacher.sampleAndDecodeEval(
+            tf.tensor2d(gatherRows(teacherPost.mu, rows), [rows.length, K]),
+            tf.tensor2d(gatherRows(teacherPost.logvar, rows), [rows.length, K]),
+            teacherRng,
+          );
   };
+  const stepLoss: StepLoss = Object.assign(
+    ({ model, batch, forward, rows }: Parameters<StepLoss>[0]) => {
+      const vae = model.vaeLoss(batch.bow, forward);
+      if (!teacherOut) return vae;
+      const ctx: DistillationContext = { temperature, bow: batch.bow };
+      let kd: Tensor1D | null = null;
+      for (const { loss, weight } of losses) {
+        if (weight === 0) continue;
+        const value = runLoss(loss.name, () => loss.compute(teacherOut!, forward, ctx), rows.length);
+        const weighted = tf.mul(value, weight) as Tensor1D;
+        kd = kd ? (tf.add(kd, weighted) as Tensor1D) : weighted;
+      }
+      if (!kd) return vae;
+      return tf.add(tf.mul(vae, 1 - alpha), tf.mul(kd, alpha)) as Tensor1D;
+    },
+    { prepare },
+  );
   return trainModel(student, inputs.student, options, stepLoss);
 }
 
@@ -147,7 +156,10 @@ function runLoss(name: string, fn: () => Tensor1D, batchSize: number): Tensor1D 
       `distillation loss "${name}" returned shape ${JSON.stringify(value?.shape)}; a loss must return one value per document, shape [${batchSize}]`,
     );
   }
-  const finite = tf.all(tf.isFinite(value)).dataSync()[0];
+  // read back (B numbers; no kernels on the tape) rather than tf.all(tf.isFinite(...))
+  const values = value.dataSync();
+  let finite = true;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) finite = false;
   if (!finite) {
     throw new TopicKDError('PLUGIN_FAILED', `distillation loss "${name}" returned NaN or Inf; check the plugin's math (add epsilons inside logs)`);
   }

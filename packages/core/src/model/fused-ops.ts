@@ -51,16 +51,22 @@ export function batchNormTrain(x: Tensor2D, eps: number): { y: Tensor2D; mean: T
  * The bag of words gets no gradient.
  */
 export function reconstructionLoss(bow: Tensor2D, logits: Tensor2D): Tensor1D {
+  // One exp over the logits: p = softmax(l) is kept for the backward pass, and
+  // −Σ x log p = (Σ x)·logsumexp(l) − Σ x·l.
   const f = tf.customGrad(((l: tf.Tensor, save: tf.GradSaveFunc) => {
-    const logp = tf.logSoftmax(l);
+    const m = tf.max(l, 1, true);
+    const e = tf.exp(tf.sub(l, m));
+    const z = tf.sum(e, 1, true);
+    const p = tf.div(e, z);
+    const n = tf.sum(bow, 1, true);
+    const lse = tf.add(m, tf.log(z));
     // saved, not captured: tensors made inside a gradient's forward function are gone by the backward pass
-    save([logp, bow]);
+    save([p, n, bow]);
     return {
-      value: tf.neg(tf.sum(tf.mul(bow, logp), 1)),
+      value: tf.reshape(tf.sub(tf.mul(n, lse), tf.sum(tf.mul(bow, l), 1, true)), [-1]),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [lp, x] = saved;
-        const n = tf.sum(x, 1, true);
-        return tf.mul(tf.reshape(dy, [-1, 1]), tf.sub(tf.mul(tf.exp(lp), n), x));
+        const [ps, ns, x] = saved;
+        return tf.mul(tf.reshape(dy, [-1, 1]), tf.sub(tf.mul(ps, ns), x));
       },
     };
   }) as unknown as CustomGradFn);

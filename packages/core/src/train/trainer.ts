@@ -84,7 +84,14 @@ export interface TrainerState {
 export type GradientMode = 'manual' | 'tape';
 
 /** The per-document loss of a training step; the default is the VAE loss (RL + KL). */
-export type StepLoss = (ctx: { model: ContextualTopicModel; batch: Batch; forward: TrainForward; rows: Int32Array; epoch: number; rng: Random }) => Tensor1D;
+export type StepLoss = ((ctx: { model: ContextualTopicModel; batch: Batch; forward: TrainForward; rows: Int32Array; epoch: number; rng: Random }) => Tensor1D) & {
+  /**
+   * Optional: computes what the loss needs that does not depend on the trained model
+   * (a frozen teacher's outputs), before the step's gradient tape starts, so the tape
+   * does not record it. Its tensors live until the end of the step.
+   */
+  prepare?: (ctx: { batch: Batch; rows: Int32Array; epoch: number }) => void;
+};
 
 export const vaeStepLoss: StepLoss = ({ model, batch, forward }) => model.vaeLoss(batch.bow, forward);
 
@@ -271,6 +278,7 @@ export function trainStep(
   let stats: TrainForward['bnStats'] = [];
   const batchLoss = tf.tidy(() => {
     const batch = makeBatch(inputs, rows);
+    stepLoss.prepare?.({ batch, rows, epoch });
     let loss: number;
     let grads: Record<string, tf.Tensor>;
     if (gradients === 'manual') {
