@@ -2,3 +2,4 @@
 export * from './corpus-files.js';
 export * from './atomic-write.js';
 export * from './model-dir.js';
+export * from './streaming.js';

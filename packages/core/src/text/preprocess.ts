@@ -32,7 +32,7 @@ export interface PreprocessedCorpus {
   dropped: number;
 }
 
-function validate(o: PreprocessOptions): void {
+export function validatePreprocessOptions(o: PreprocessOptions): void {
   const pos = (k: keyof PreprocessOptions, v: unknown, integer: boolean) => {
     if (v === undefined) return;
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v))) {
@@ -67,7 +67,11 @@ export function buildVocabulary(docs: readonly string[][], options: PreprocessOp
     for (const w of new Set(d)) df.set(w, (df.get(w) ?? 0) + 1);
     for (const w of d) tf.set(w, (tf.get(w) ?? 0) + 1);
   }
-  const n = docs.length;
+  return buildVocabularyFromCounts(df, tf, docs.length, options);
+}
+
+/** The vocabulary from document frequencies `df` and term frequencies `tf` over `n` documents. */
+export function buildVocabularyFromCounts(df: Map<string, number>, tf: Map<string, number>, n: number, options: PreprocessOptions): string[] {
   const minDf = options.minDf ?? 1;
   const minCount = minDf < 1 ? Math.ceil(minDf * n) : minDf;
   const maxCount = (options.maxDf ?? 1) * n;
@@ -82,7 +86,7 @@ export function buildVocabulary(docs: readonly string[][], options: PreprocessOp
  * back to its input document so embeddings can never be misaligned.
  */
 export function preprocess(texts: readonly string[], options: PreprocessOptions = {}): PreprocessedCorpus {
-  validate(options);
+  validatePreprocessOptions(options);
   if (texts.length === 0) throw new DataError('the corpus is empty: give at least one document', 'EMPTY_CORPUS');
   const stop = stopwordSet(options);
   const docs = texts.map((t) => documentTokens(t, options, stop));

@@ -2,7 +2,7 @@ import { tf, type Tensor1D } from '../tfjs/tf.js';
 import type { CsrMatrix } from '../data/csr-matrix.js';
 import { AbortError, ConfigError, DataError, NonFiniteLossError } from '../errors.js';
 import type { Batch, ContextualTopicModel, TrainForward } from '../model/contextual-topic-model.js';
-import { gatherRows, type Float32Matrix } from '../util/matrix.js';
+import { gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 import { AdamOptimizer, type AdamState } from './adam.js';
 import { snapshotModel, restoreModel, type ModelSnapshot } from './snapshot.js';
@@ -50,7 +50,7 @@ export interface TrainOptions {
 
 export interface TrainInputs {
   bow: CsrMatrix;
-  embeddings: Float32Matrix;
+  embeddings: EmbeddingRows;
 }
 
 export interface TrainResult {

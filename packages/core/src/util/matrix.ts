@@ -19,10 +19,32 @@ export function row(m: Float32Matrix, i: number): Float32Array {
   return m.data.subarray(i * m.cols, (i + 1) * m.cols);
 }
 
+/**
+ * Rows read on demand instead of held in memory (e.g. embeddings streamed from a file,
+ * see `openEmbeddingRows` in @topickd/core/node): anything that can copy given rows out.
+ */
+export interface RowSource {
+  rows: number;
+  cols: number;
+  /** Copies rows `indices` into `out` (indices.length × cols, row-major). */
+  readRows(indices: ArrayLike<number>, out: Float32Array): void;
+}
+
+/** Embeddings for training: in memory, or rows read on demand. */
+export type EmbeddingRows = Float32Matrix | RowSource;
+
+export function isRowSource(m: EmbeddingRows): m is RowSource {
+  return typeof (m as RowSource).readRows === 'function';
+}
+
 /** Rows `indices` of `m` copied into one new matrix (used to build batches). */
-export function gatherRows(m: Float32Matrix, indices: ArrayLike<number>, out?: Float32Array): Float32Array {
+export function gatherRows(m: EmbeddingRows, indices: ArrayLike<number>, out?: Float32Array): Float32Array {
   const c = m.cols;
   const res = out ?? new Float32Array(indices.length * c);
+  if (isRowSource(m)) {
+    m.readRows(indices, res);
+    return res;
+  }
   for (let r = 0; r < indices.length; r++) {
     const s = indices[r] * c;
     res.set(m.data.subarray(s, s + c), r * c);
