@@ -3,6 +3,7 @@ import { WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 
 export { WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
 export { installWasmMatMulGradient } from './matmul-gradient.js';
+export { installPointwiseConv2D, pointwiseConvStats } from './pointwise-conv.js';
 
 /** A ContainerModule binding the wasm backend (optionally with browser options). */
 export function wasmBackendModule(options: WasmBackendOptions = {}): ContainerModule {

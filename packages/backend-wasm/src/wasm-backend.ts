@@ -1,6 +1,7 @@
 import { tf, BackendUnavailableError, type Backend, type BackendInfo } from '@topickd/core';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
+import { installPointwiseConv2D } from './pointwise-conv.js';
 
 export interface WasmBackendOptions {
   /**
@@ -34,6 +35,7 @@ export class WasmBackend implements Backend {
       else if (isNode) setWasmPaths(await nodeWasmDir());
       if (this.options.threads && !isNode) setThreadsCount(this.options.threads);
       installWasmMatMulGradient();
+      installPointwiseConv2D('wasm');
       this.activated = true;
     }
     let ok = false;
