@@ -112,8 +112,8 @@ async function distillEpochBench(backendName) {
   return { documents: N, secondsPerEpoch: seconds };
 }
 
-async function embeddingBench() {
-  await new WasmBackend().activate();
+async function embeddingBench(backendName = 'wasm') {
+  await backendOf(backendName).activate();
   const m10 = loadOctis(join(root, 'datasets', 'm10'));
   const texts = m10.documents.slice(0, quick ? 500 : 2000);
   const enc = new UseEncoder();
@@ -165,6 +165,10 @@ if (nodeEngine) {
 }
 console.error('USE embedding ...');
 results.runs.embedding = await embeddingBench();
+if (nodeEngine) {
+  console.error('USE embedding (node: OpenBLAS engine) ...');
+  results.runs.embeddingNode = await embeddingBench('node');
+}
 console.error('evaluation on 20NG ...');
 results.runs.evaluation = evaluationBench();
 console.error('PyTorch reference ...');
@@ -199,6 +203,7 @@ Measured ${results.date.slice(0, 10)} on: ${results.machine}. Command: \`pnpm be
 | inference θ (20 samples), wasm, ZeroShotTM student (E=512, hidden 100,100, K=20), 8,355 documents | ${f(results.runs.wasm.studentInferDocsPerSecond, 0)} docs/s |
 | same, node: OpenBLAS engine | ${f(results.runs.node?.studentInferDocsPerSecond, 0)} docs/s |
 | Universal Sentence Encoder on ${results.runs.embedding.documents} M10 titles, wasm | ${f(results.runs.embedding.docsPerSecond, 0)} docs/s |
+| same, node: OpenBLAS engine | ${f(results.runs.embeddingNode?.docsPerSecond, 0)} docs/s |
 | evaluate 100 topics × 10 words on 20NG (${results.runs.evaluation.documents} docs; NPMI, C_V, UMass, UCI, TD, IRBO; incl. counting) | ${f(results.runs.evaluation.seconds, 2)} s |
 `;
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 1) + '\n');

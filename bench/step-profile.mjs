@@ -3,7 +3,7 @@ import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, Cs
 import { WasmBackend } from '@topickd/backend-wasm';
 import { NodeBackend } from '@topickd/backend-node';
 const V = 2000, E = 512, K = 50, B = 64;
-// usage: node bench/step-profile.mjs [wasm|node]
+// usage: node bench/step-profile.mjs [wasm|node] [manual|tape]
 const which = process.argv[2] ?? 'wasm';
 console.log('backend', (await (which === 'node' ? new NodeBackend() : new WasmBackend()).activate()).tfjsBackend);
 const rng = new Random(1);
@@ -16,7 +16,9 @@ const model = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', nu
 const vars = model.trainableVariables();
 const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 });
 const rows = Int32Array.from({ length: B }, (_, i) => i);
-const step = () => trainStep(model, opt, { bow, embeddings: emb }, rows, 0, rng, vaeStepLoss, vars);
+const mode = process.argv[3] ?? 'manual';
+console.log('gradients', mode);
+const step = () => trainStep(model, opt, { bow, embeddings: emb }, rows, 0, rng, vaeStepLoss, vars, mode);
 for (let i = 0; i < 10; i++) step();
 let t0 = performance.now(); const n = 50;
 for (let i = 0; i < n; i++) step();
