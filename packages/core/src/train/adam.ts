@@ -17,6 +17,25 @@ export interface AdamState {
 }
 
 /**
+ * The update loop, a top-level function with every value a local or an argument: as a
+ * closure over the optimizer's values, V8 compiled it about 3× slower (17 vs 6 ms for
+ * 1.5 M parameters).
+ */
+function adamLoop(p: Float32Array, old: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, invSqrtBc2: number, b1: number, b2: number, eps: number): void {
+  const c1 = 1 - b1;
+  const c2 = 1 - b2;
+  const n = p.length;
+  for (let j = 0; j < n; j++) {
+    const gj = g[j];
+    const mj = b1 * m[j] + c1 * gj;
+    const vj = b2 * v[j] + c2 * gj * gj;
+    m[j] = mj;
+    v[j] = vj;
+    p[j] = old[j] - (stepSize * mj) / (Math.sqrt(vj) * invSqrtBc2 + eps);
+  }
+}
+
+/**
  * Adam exactly as PyTorch's `torch.optim.Adam` (the reference CTM's optimizer):
  *   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
  *   p ← p − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε).
@@ -59,8 +78,6 @@ export class AdamOptimizer {
     const stepSize = lr / (1 - Math.pow(b1, this.step));
     const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(b2, this.step));
     const eps = this.eps;
-    const c1 = 1 - b1;
-    const c2 = 1 - b2;
     // In place only where the backend allows it (cpu, the OpenBLAS engine): the wasm
     // backend's XNNPACK caches packed weights per tensor, so a weight changed in place
     // would keep being multiplied in its old form there.
@@ -81,14 +98,7 @@ export class AdamOptimizer {
       const old = xView ?? (x.dataSync() as Float32Array);
       const direct = inPlace && xView !== null;
       const p = direct ? old : (this.scratch[i] ??= new Float32Array(x.size));
-      for (let j = 0; j < p.length; j++) {
-        const gj = g[j];
-        const mj = b1 * m[j] + c1 * gj;
-        const vj = b2 * v[j] + c2 * gj * gj;
-        m[j] = mj;
-        v[j] = vj;
-        p[j] = old[j] - (stepSize * mj) / (Math.sqrt(vj) * invSqrtBc2 + eps);
-      }
+      adamLoop(p, old, g, m, v, stepSize, invSqrtBc2, b1, b2, eps);
       // tf.tensor copies `p` into the backend (wasm heap), so the scratch array can be reused.
       if (!direct) tf.tidy(() => x.assign(tf.tensor(p, x.shape, 'float32')));
     });
