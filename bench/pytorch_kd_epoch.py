@@ -11,8 +11,9 @@ import json
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+
+from pytorch_ctm import CTM
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -20,48 +21,10 @@ N, V, E, H, K, B = 8355, 1696, 512, 100, 20, 64
 ALPHA, T = 0.8, 4.0
 
 
-class CTM(nn.Module):
-    def __init__(self, combined):
-        super().__init__()
-        self.combined = combined
-        if combined:
-            self.adapt_bert = nn.Linear(E, V)
-        self.input_layer = nn.Linear(2 * V if combined else E, H)
-        self.hidden = nn.Linear(H, H)
-        self.f_mu = nn.Linear(H, K)
-        self.f_mu_bn = nn.BatchNorm1d(K, affine=False)
-        self.f_sigma = nn.Linear(H, K)
-        self.f_sigma_bn = nn.BatchNorm1d(K, affine=False)
-        self.drop = nn.Dropout(0.2)
-        self.prior_mean = nn.Parameter(torch.zeros(K))
-        self.prior_variance = nn.Parameter(torch.full((K,), 1.0 - 1.0 / K))
-        self.beta = nn.Parameter(torch.empty(K, V))
-        nn.init.xavier_uniform_(self.beta)
-        self.beta_bn = nn.BatchNorm1d(V, affine=False)
-
-    def forward(self, x, e):
-        h = torch.cat((x, self.adapt_bert(e)), 1) if self.combined else e
-        h = F.softplus(self.input_layer(h))
-        h = F.softplus(self.hidden(h))
-        h = self.drop(h)
-        mu = self.f_mu_bn(self.f_mu(h))
-        logvar = self.f_sigma_bn(self.f_sigma(h))
-        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-        theta = self.drop(F.softmax(z, dim=1))
-        logits = self.beta_bn(theta @ self.beta)
-        return mu, logvar, logits
-
-    def vae_loss(self, x, mu, logvar, logits):
-        pv = self.prior_variance
-        kl = 0.5 * ((torch.exp(logvar) / pv).sum(1) + ((self.prior_mean - mu) ** 2 / pv).sum(1) - K + pv.log().sum() - logvar.sum(1))
-        rl = -(x * torch.log(F.softmax(logits, dim=1) + 1e-10)).sum(1)
-        return kl + rl
-
-
-teacher = CTM(True).eval()
+teacher = CTM(True, V, E, H, K).eval()
 for p in teacher.parameters():
     p.requires_grad_(False)
-student = CTM(False)
+student = CTM(False, V, E, H, K)
 opt = torch.optim.Adam(student.parameters(), lr=2e-3, betas=(0.99, 0.99))
 x = torch.zeros(N, V)
 idx = torch.randint(0, V, (N, 8))
