@@ -13,3 +13,4 @@ export function wasmBackendModule(options: WasmBackendOptions = {}): ContainerMo
 }
 
 export default wasmBackendModule();
+export { wasmAdamState, wasmAdamAvailable } from './adam/wasm-adam.js';

@@ -1,4 +1,5 @@
-import { tf, BackendUnavailableError, type Backend, type BackendInfo } from '@topickd/core';
+import { tf, BackendUnavailableError, registerBackendTraits, type Backend, type BackendInfo } from '@topickd/core';
+import { wasmAdamAvailable, wasmAdamState } from './adam/wasm-adam.js';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
 import { installPointwiseConv2D } from './pointwise-conv.js';
@@ -11,6 +12,8 @@ export interface WasmBackendOptions {
   wasmPaths?: string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
   /** Threads (browser with cross-origin isolation only; Node always uses one). */
   threads?: number;
+  /** Adam in WebAssembly SIMD on the wasm heap (default true; false keeps the JavaScript loop). */
+  simdAdam?: boolean;
 }
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
@@ -47,6 +50,8 @@ export class WasmBackend implements Backend {
     }
     if (!ok) throw new BackendUnavailableError('wasm', 'the wasm backend failed to initialise; in a browser, set wasmPaths to where the .wasm files are served');
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    // Adam in WebAssembly SIMD on the heap, where it can run (see adam/wasm-adam.ts)
+    registerBackendTraits('wasm', { adamState: this.options.simdAdam !== false && simd && wasmAdamAvailable() ? wasmAdamState : undefined });
     return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads: 1, canTrain: true };
   }
 }

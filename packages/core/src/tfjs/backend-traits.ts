@@ -14,6 +14,19 @@ export type AdamUpdateKernel = (
 ) => void;
 
 /**
+ * Adam's moments kept by a backend (e.g. in the wasm heap) and updated there by a native
+ * kernel, with the same update as AdamOptimizer. Parameter `i` is the optimizer's i-th variable.
+ */
+export interface NativeAdamState {
+  /** One Adam update of parameter `i` from gradient `g`; replaces x's value. */
+  update(i: number, x: tf.Variable, g: tf.Tensor, stepSize: number, invSqrtBc2: number, beta1: number, beta2: number, eps: number): boolean;
+  /** Copies of the moments of parameter `i`. */
+  read(i: number): { m: Float32Array; v: Float32Array };
+  write(i: number, m: Float32Array, v: Float32Array): void;
+  dispose(): void;
+}
+
+/**
  * What TopicKD's own fast paths may assume about a tfjs backend, by tfjs backend name.
  * Backend plugins that register a tfjs backend describe it here (the OpenBLAS engine does).
  */
@@ -29,6 +42,8 @@ export interface BackendTraits {
    * the OpenBLAS engine; tfjs wasm's XNNPACK leaves its fast path with them).
    */
   fastTransposedMatMul?: boolean;
+  /** Native Adam state and update for backends that cannot update parameters in place. */
+  adamState?: (sizes: number[]) => NativeAdamState;
   /** A native fused Adam update, used when parameters can be updated in place. */
   adamUpdate?: AdamUpdateKernel;
 }

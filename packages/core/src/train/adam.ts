@@ -1,6 +1,6 @@
 import { tf } from '../tfjs/tf.js';
 import { directFloat32View } from '../tfjs/direct-memory.js';
-import { backendTraits } from '../tfjs/backend-traits.js';
+import { backendTraits, type NativeAdamState } from '../tfjs/backend-traits.js';
 
 export interface AdamOptions {
   learningRate: number;
@@ -53,6 +53,8 @@ export class AdamOptimizer {
   private readonly eps: number;
   private ownedStorage = false;
   private readonly scratch: Float32Array[] = [];
+  /** Moments held by the backend (wasm heap) while training on it; this.m/this.v are then stale. */
+  private native: { backend: string; state: NativeAdamState } | null = null;
 
   constructor(
     private readonly vars: tf.Variable[],
@@ -83,6 +85,13 @@ export class AdamOptimizer {
     // would keep being multiplied in its old form there.
     const traits = backendTraits();
     const inPlace = traits.inPlaceWeightUpdates === true;
+    const backend = tf.getBackend();
+    if (this.native && this.native.backend !== backend) this.unbindNative();
+    if (!inPlace && traits.adamState && !this.native) {
+      const state = traits.adamState(this.vars.map((x) => x.size));
+      this.vars.forEach((_, i) => state.write(i, this.m[i], this.v[i]));
+      this.native = { backend, state };
+    }
     this.vars.forEach((x, i) => {
       const gt = grads[x.name];
       if (!gt) return;
@@ -90,6 +99,7 @@ export class AdamOptimizer {
       const xView = directFloat32View(x);
       const m = this.m[i];
       const v = this.v[i];
+      if (this.native && this.native.state.update(i, x, gt, stepSize, invSqrtBc2, b1, b2, eps)) return;
       if (inPlace && traits.adamUpdate && gView && xView) {
         traits.adamUpdate(xView, gView, m, v, stepSize, invSqrtBc2, b1, b2, eps);
         return;
@@ -104,7 +114,26 @@ export class AdamOptimizer {
     });
   }
 
+  /** Copies the backend-held moments back and lets them go. */
+  private unbindNative(): void {
+    if (!this.native) return;
+    this.vars.forEach((_, i) => {
+      const { m, v } = this.native!.state.read(i);
+      this.m[i].set(m);
+      this.v[i].set(v);
+    });
+    this.native.state.dispose();
+    this.native = null;
+  }
+
   getState(): AdamState {
+    if (this.native) {
+      this.vars.forEach((_, i) => {
+        const { m, v } = this.native!.state.read(i);
+        this.m[i].set(m);
+        this.v[i].set(v);
+      });
+    }
     return { step: this.step, m: this.m.map((a) => a.slice()), v: this.v.map((a) => a.slice()) };
   }
 
@@ -115,9 +144,11 @@ export class AdamOptimizer {
     this.step = s.step;
     s.m.forEach((a, i) => this.m[i].set(a));
     s.v.forEach((a, i) => this.v[i].set(a));
+    if (this.native) this.vars.forEach((_, i) => this.native!.state.write(i, this.m[i], this.v[i]));
   }
 
+  /** Frees backend-held moments (their values stay readable through getState). */
   dispose(): void {
-    /* moments are plain arrays */
+    this.unbindNative();
   }
 }

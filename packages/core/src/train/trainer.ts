@@ -203,55 +203,59 @@ export async function trainModel(
   const order = Int32Array.from(train);
   let lastEpochDocsPerSecond = 0;
   let stoppedEarly = false;
-  for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
-    const t0 = performance.now();
-    // Reset to the sorted order before shuffling, so a resumed run shuffles identically.
-    order.set(train);
-    rng.shuffle(order);
-    let epochLoss = 0;
-    for (let b = 0; b < batches; b++) {
-      if (options.signal?.aborted) throw new AbortError('training');
-      const rows = order.subarray(b * o.batchSize, Math.min(order.length, (b + 1) * o.batchSize));
-      const batchLoss = trainStep(model, optimizer, inputs, rows, epoch, rng, stepLoss, vars, o.gradients ?? 'manual');
-      if (!Number.isFinite(batchLoss)) throw new NonFiniteLossError(epoch + 1, b + 1, `loss ${batchLoss}`);
-      epochLoss += batchLoss;
-      options.onEvent?.({ type: 'batch', epoch: epoch + 1, batch: b + 1, batches, loss: batchLoss / rows.length });
-      if (b % 8 === 7) await yieldToEventLoop();
+  try {
+    for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
+      const t0 = performance.now();
+      // Reset to the sorted order before shuffling, so a resumed run shuffles identically.
+      order.set(train);
+      rng.shuffle(order);
+      let epochLoss = 0;
+      for (let b = 0; b < batches; b++) {
+        if (options.signal?.aborted) throw new AbortError('training');
+        const rows = order.subarray(b * o.batchSize, Math.min(order.length, (b + 1) * o.batchSize));
+        const batchLoss = trainStep(model, optimizer, inputs, rows, epoch, rng, stepLoss, vars, o.gradients ?? 'manual');
+        if (!Number.isFinite(batchLoss)) throw new NonFiniteLossError(epoch + 1, b + 1, `loss ${batchLoss}`);
+        epochLoss += batchLoss;
+        options.onEvent?.({ type: 'batch', epoch: epoch + 1, batch: b + 1, batches, loss: batchLoss / rows.length });
+        if (b % 8 === 7) await yieldToEventLoop();
+      }
+      const meanLoss = epochLoss / train.length;
+      lossHistory.push(meanLoss);
+      let valLoss: number | undefined;
+      if (val.length > 0) {
+        valLoss = evaluateLoss(model, inputs, val, o.batchSize, o.seed + epoch + 1);
+        valHistory.push(valLoss);
+        if (!best || valLoss < best.valLoss) best = { epoch: epoch + 1, valLoss, model: snapshotModel(model) };
+      }
+      const dt = (performance.now() - t0) / 1000;
+      seconds += dt;
+      lastEpochDocsPerSecond = train.length / dt;
+      options.onEvent?.({ type: 'epoch', epoch: epoch + 1, epochs: o.epochs, loss: meanLoss, valLoss, seconds: dt, docsPerSecond: lastEpochDocsPerSecond });
+      const done = epoch + 1;
+      if (options.onCheckpoint && options.checkpointEvery && done % options.checkpointEvery === 0 && done < o.epochs) {
+        await options.onCheckpoint({
+          epoch: done,
+          rngState: rng.state,
+          model: snapshotModel(model),
+          optimizer: optimizer.getState(),
+          lossHistory: [...lossHistory],
+          valHistory: [...valHistory],
+          best,
+          seconds,
+        });
+        options.onEvent?.({ type: 'checkpoint', epoch: done });
+      }
+      if (best && done - best.epoch >= o.patience) {
+        options.onEvent?.({ type: 'early-stop', epoch: done, bestEpoch: best.epoch });
+        stoppedEarly = true;
+        break;
+      }
     }
-    const meanLoss = epochLoss / train.length;
-    lossHistory.push(meanLoss);
-    let valLoss: number | undefined;
-    if (val.length > 0) {
-      valLoss = evaluateLoss(model, inputs, val, o.batchSize, o.seed + epoch + 1);
-      valHistory.push(valLoss);
-      if (!best || valLoss < best.valLoss) best = { epoch: epoch + 1, valLoss, model: snapshotModel(model) };
-    }
-    const dt = (performance.now() - t0) / 1000;
-    seconds += dt;
-    lastEpochDocsPerSecond = train.length / dt;
-    options.onEvent?.({ type: 'epoch', epoch: epoch + 1, epochs: o.epochs, loss: meanLoss, valLoss, seconds: dt, docsPerSecond: lastEpochDocsPerSecond });
-    const done = epoch + 1;
-    if (options.onCheckpoint && options.checkpointEvery && done % options.checkpointEvery === 0 && done < o.epochs) {
-      await options.onCheckpoint({
-        epoch: done,
-        rngState: rng.state,
-        model: snapshotModel(model),
-        optimizer: optimizer.getState(),
-        lossHistory: [...lossHistory],
-        valHistory: [...valHistory],
-        best,
-        seconds,
-      });
-      options.onEvent?.({ type: 'checkpoint', epoch: done });
-    }
-    if (best && done - best.epoch >= o.patience) {
-      options.onEvent?.({ type: 'early-stop', epoch: done, bestEpoch: best.epoch });
-      stoppedEarly = true;
-      break;
-    }
+  } finally {
+    // frees optimizer state a backend may hold (the wasm heap), also when training stops on an error
+    optimizer.dispose();
   }
   if (best) restoreModel(model, best.model);
-  optimizer.dispose();
   return {
     epochs: lossHistory.length,
     finalLoss: lossHistory[lossHistory.length - 1],
