@@ -1,6 +1,5 @@
 import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
 import { backendTraits } from '../tfjs/backend-traits.js';
-import { directFloat32View } from '../tfjs/direct-memory.js';
 import type { Random } from '../util/random.js';
 import type { Batch, ContextualTopicModel, TrainForward } from './contextual-topic-model.js';
 
@@ -19,14 +18,8 @@ import type { Batch, ContextualTopicModel, TrainForward } from './contextual-top
  */
 export interface ForwardCache {
   batch: Batch;
-  /** Input of the first layer: [x, W·e + b] (combined) or e; null when the first layer reads the bag of words sparsely. */
-  input: Tensor2D | null;
-  /**
-   * CombinedTM with hidden layers: the first layer computes x·W₀[:V] from the bag of
-   * words' non-zeros (a document has a few dozen of V words) plus (W·e + b)·W₀[V:],
-   * instead of multiplying the dense [x, W·e + b] — the same numbers, a fraction of the work.
-   */
-  sparse: { rows: Int32Array; cols: Int32Array; vals: Float32Array; adapt: Tensor2D; w0Bottom: Tensor2D } | null;
+  /** Input of the first layer: [x, W·e + b] (combined) or e. */
+  input: Tensor2D;
   /** Pre-activations and outputs of the softplus layers. */
   pre: Tensor2D[];
   act: Tensor2D[];
@@ -60,59 +53,6 @@ function bnBackward(g: Tensor2D, c: { y: Tensor2D; r: Tensor1D }): Tensor2D {
   return tf.mul(c.r, tf.sub(tf.sub(g, mg), tf.mul(c.y, mgy))) as Tensor2D;
 }
 
-/** A float32 tensor's values: its backend memory where readable directly, else a copy. */
-function floatsOf(t: tf.Tensor): Float32Array {
-  return directFloat32View(t) ?? (t.dataSync() as Float32Array);
-}
-
-/** Row, column and value of every non-zero of a dense B×V matrix, row by row. */
-function nonZeros(x: Tensor2D): { rows: Int32Array; cols: Int32Array; vals: Float32Array } {
-  const [B, V] = x.shape;
-  const d = floatsOf(x);
-  let n = 0;
-  for (let i = 0; i < d.length; i++) if (d[i] !== 0) n++;
-  const rows = new Int32Array(n);
-  const cols = new Int32Array(n);
-  const vals = new Float32Array(n);
-  let k = 0;
-  for (let r = 0; r < B; r++) {
-    const o = r * V;
-    for (let c = 0; c < V; c++) {
-      const v = d[o + c];
-      if (v !== 0) {
-        rows[k] = r;
-        cols[k] = c;
-        vals[k++] = v;
-      }
-    }
-  }
-  return { rows, cols, vals };
-}
-
-/** (sparse B×V) · W[:V] for a row-major W with H columns (only W's first V rows are read). */
-function sparseTimesDense(nz: { rows: Int32Array; cols: Int32Array; vals: Float32Array }, B: number, w: Float32Array, H: number): Float32Array {
-  const out = new Float32Array(B * H);
-  for (let k = 0; k < nz.vals.length; k++) {
-    const o = nz.rows[k] * H;
-    const wo = nz.cols[k] * H;
-    const v = nz.vals[k];
-    for (let j = 0; j < H; j++) out[o + j] += v * w[wo + j];
-  }
-  return out;
-}
-
-/** (sparse B×V)ᵀ · G for G of B×H: a V×H matrix (zero where a word is absent from the batch). */
-function sparseTransposeTimes(nz: { rows: Int32Array; cols: Int32Array; vals: Float32Array }, V: number, g: Float32Array, H: number): Float32Array {
-  const out = new Float32Array(V * H);
-  for (let k = 0; k < nz.vals.length; k++) {
-    const o = nz.cols[k] * H;
-    const go = nz.rows[k] * H;
-    const v = nz.vals[k];
-    for (let j = 0; j < H; j++) out[o + j] += v * g[go + j];
-  }
-  return out;
-}
-
 /** tf.dropout's multiplier, computed as tf.dropout does (same seed, same values). */
 function dropoutMask(shape: number[], rate: number, seed: number): Tensor2D {
   const keep = 1 - rate;
@@ -124,32 +64,11 @@ export function forwardTrainWithCache(model: ContextualTopicModel, batch: Batch,
   const dense = (x: Tensor2D, n: string) => tf.add(tf.matMul(x, P(`${n}.weight`)), P(`${n}.bias`)) as Tensor2D;
   const stats: TrainForward['bnStats'] = [];
   const rate = model.config.dropout;
-  const combined = model.config.kind === 'combined';
-  const hidden = model.config.hiddenSizes;
-  let input: Tensor2D | null = null;
-  let sparse: ForwardCache['sparse'] = null;
+  const input = model.config.kind === 'combined' ? (tf.concat([batch.bow, dense(batch.embeddings, 'adapt')], 1) as Tensor2D) : batch.embeddings;
   const pre: Tensor2D[] = [];
   const act: Tensor2D[] = [];
-  let h: Tensor2D;
-  if (combined && hidden.length > 0) {
-    const V = model.config.vocabSize;
-    const H = hidden[0];
-    const adapt = dense(batch.embeddings, 'adapt');
-    const w0 = P('hidden0.weight');
-    const w0Bottom = tf.slice(w0, [V, 0], [V, H]) as Tensor2D;
-    const nz = nonZeros(batch.bow);
-    const xw = sparseTimesDense(nz, batch.bow.shape[0], floatsOf(w0), H);
-    const z = tf.add(tf.add(tf.tensor2d(xw, [batch.bow.shape[0], H]), tf.matMul(adapt, w0Bottom)), P('hidden0.bias')) as Tensor2D;
-    sparse = { ...nz, adapt, w0Bottom };
-    pre.push(z);
-    h = tf.softplus(z) as Tensor2D;
-    act.push(h);
-  } else {
-    input = combined ? (tf.concat([batch.bow, dense(batch.embeddings, 'adapt')], 1) as Tensor2D) : batch.embeddings;
-    h = input;
-  }
-  hidden.forEach((_, i) => {
-    if (i < pre.length) return;
+  let h = input;
+  model.config.hiddenSizes.forEach((_, i) => {
     const z = dense(h, `hidden${i}`);
     pre.push(z);
     h = tf.softplus(z) as Tensor2D;
@@ -165,7 +84,7 @@ export function forwardTrainWithCache(model: ContextualTopicModel, batch: Batch,
   const thetaDrop = thetaMask ? (tf.mul(thetaSoft, thetaMask) as Tensor2D) : thetaSoft;
   const beta = bnForward(tf.matMul(thetaDrop, P('beta')) as Tensor2D, 'beta', stats);
   const forward: TrainForward = { mu: mu.y, logvar: logvar.y, theta: thetaDrop, wordLogits: beta.y, bnStats: stats };
-  return { forward, cache: { batch, input, sparse, pre, act, hMask, thetaMask, trunk, bn: { mu, logvar, beta }, eps, thetaSoft, thetaDrop } };
+  return { forward, cache: { batch, input, pre, act, hMask, thetaMask, trunk, bn: { mu, logvar, beta }, eps, thetaSoft, thetaDrop } };
 }
 
 /** Gradients of the loss with respect to the model's outputs (any may be missing). */
@@ -238,16 +157,7 @@ export function backward(model: ContextualTopicModel, c: ForwardCache, g: Output
     if (c.hMask) gH = tf.mul(gH, c.hMask) as Tensor2D;
     for (let i = layers.length - 1; i >= 0; i--) {
       const gPre = tf.mul(gH, tf.sigmoid(c.pre[i])) as Tensor2D; // softplus' = sigmoid
-      if (i === 0 && c.sparse) {
-        // first layer of a CombinedTM read sparsely: ∂W₀ = [xᵀ·g ; (W·e + b)ᵀ·g], ∂(W·e + b) = g·W₀[V:]ᵀ
-        const H = gPre.shape[1];
-        const top = tf.tensor2d(sparseTransposeTimes(c.sparse, V, floatsOf(gPre), H), [V, H]);
-        put(`${layers[0]}.weight`, tf.concat([top, atb(c.sparse.adapt, gPre)], 0));
-        put(`${layers[0]}.bias`, tf.sum(gPre, 0));
-        gAdapt = abt(gPre, c.sparse.w0Bottom);
-        continue;
-      }
-      const inp = i === 0 ? c.input! : c.act[i - 1];
+      const inp = i === 0 ? c.input : c.act[i - 1];
       put(`${layers[i]}.weight`, atb(inp, gPre));
       put(`${layers[i]}.bias`, tf.sum(gPre, 0));
       if (i > 0) gH = abt(gPre, P(`${layers[i]}.weight`));
