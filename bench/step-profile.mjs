@@ -3,7 +3,7 @@ import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, Cs
 import { WasmBackend } from '@topickd/backend-wasm';
 import { NodeBackend } from '@topickd/backend-node';
 const V = 2000, E = 512, K = 50, B = 64;
-// usage: node bench/step-profile.mjs [wasm|node] [manual|tape]
+// usage: node bench/step-profile.mjs [wasm|node] [manual|tape] [--matmuls]  (--matmuls: time of each product of one step)
 const which = process.argv[2] ?? 'wasm';
 console.log('backend', (await (which === 'node' ? new NodeBackend() : new WasmBackend()).activate()).tfjsBackend);
 const rng = new Random(1);
@@ -41,3 +41,7 @@ const counts = {}; for (const k of prof.kernels) counts[k.name] = (counts[k.name
 console.log('kernels', prof.kernels.length, JSON.stringify(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 25)));
 const times = {}; for (const k of prof.kernels) times[k.name] = (times[k.name] ?? 0) + k.kernelTimeMs;
 console.log('kernel ms', JSON.stringify(Object.entries(times).sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => [k, +v.toFixed(2)])));
+if (process.argv.includes('--matmuls')) {
+  const p2 = await tf.profile(() => { step(); });
+  for (const k of p2.kernels.filter((k) => k.name === 'BatchMatMul')) console.log('  BatchMatMul', JSON.stringify(k.inputShapes), k.kernelTimeMs.toFixed(2), 'ms');
+}
