@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tf, ContextualTopicModel, resolveModelConfig, Random, trainModel, corpusToDataset } from '@topickd/core';
+import { tf, ContextualTopicModel, resolveModelConfig, Random, trainModel, corpusToDataset, encodeNpyHeader } from '@topickd/core';
 import { loadOctis, preprocessFile, openEmbeddingRows } from '@topickd/core/node';
 import { WasmBackend } from '@topickd/backend-wasm';
 
@@ -34,16 +34,6 @@ function writeSection(name, md) {
   doc = doc.slice(0, doc.indexOf(start) + start.length) + '\n' + md + doc.slice(doc.indexOf(end));
   writeFileSync(path, doc);
   console.log(md);
-}
-
-function npyHeader(rows, cols) {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
-  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
-  const h = Buffer.alloc(10);
-  h.write('\x93NUMPY', 0, 'latin1');
-  h[6] = 1;
-  h.writeUInt16LE(header.length, 8);
-  return Buffer.concat([h, Buffer.from(header, 'latin1')]);
 }
 
 await new WasmBackend().activate();
@@ -115,7 +105,7 @@ RSS after epoch 1: ${rss[0]} MB; after epoch 20: ${rss.at(-1)} MB; range over ep
     if (buf.length) writeSync(fd, buf.join('\n') + '\n');
     closeSync(fd);
     const fe = openSync(embPath, 'w');
-    writeSync(fe, npyHeader(N, E));
+    writeSync(fe, encodeNpyHeader(N, E));
     for (let s = 0; s < N; s += 10000) {
       const n = Math.min(10000, N - s);
       const chunk = rng.uniformArray(n * E, -0.05, 0.05);

@@ -3,23 +3,12 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { preprocess, CpuBackend, ContextualTopicModel, resolveModelConfig, trainModel, Random, DataError, type Float32Matrix } from '@topickd/core';
+import { preprocess, encodeNpy, CpuBackend, ContextualTopicModel, resolveModelConfig, trainModel, Random, DataError, type Float32Matrix } from '@topickd/core';
 import { preprocessFile, openEmbeddingRows } from '@topickd/core/node';
 
 const dir = mkdtempSync(join(tmpdir(), 'topickd-stream-'));
 const m10 = fileURLToPath(new URL('../../../datasets/m10/corpus.tsv', import.meta.url));
 const texts = readFileSync(m10, 'utf8').split('\n').filter(Boolean).slice(0, 1500).map((l) => l.split('\t')[0]);
-
-function npy(m: Float32Matrix): Buffer {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${m.rows}, ${m.cols}), }`;
-  header += ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
-  const h = Buffer.alloc(10);
-  h.write('\x93NUMPY', 0, 'latin1');
-  h[6] = 1;
-  h[7] = 0;
-  h.writeUInt16LE(header.length, 8);
-  return Buffer.concat([h, Buffer.from(header, 'latin1'), Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength)]);
-}
 
 describe('streamed corpora and embeddings', () => {
   beforeAll(async () => {
@@ -55,7 +44,7 @@ describe('streamed corpora and embeddings', () => {
   it('openEmbeddingRows reads rows on demand from .npy and raw float32, and refuses a truncated file', () => {
     const r = new Random(2);
     const m: Float32Matrix = { rows: 50, cols: 7, data: r.uniformArray(350, -1, 1) };
-    writeFileSync(join(dir, 'e.npy'), npy(m));
+    writeFileSync(join(dir, 'e.npy'), encodeNpy(m));
     writeFileSync(join(dir, 'e.f32'), Buffer.from(m.data.buffer));
     for (const f of [openEmbeddingRows(join(dir, 'e.npy')), openEmbeddingRows(join(dir, 'e.f32'), { cols: 7 })]) {
       expect([f.rows, f.cols]).toEqual([50, 7]);
@@ -70,7 +59,7 @@ describe('streamed corpora and embeddings', () => {
       expect(() => f.readRows([50], new Float32Array(7))).toThrow(/outside the 50 rows/);
       f.close();
     }
-    writeFileSync(join(dir, 'bad.npy'), npy(m).subarray(0, 300));
+    writeFileSync(join(dir, 'bad.npy'), encodeNpy(m).subarray(0, 300));
     expect(() => openEmbeddingRows(join(dir, 'bad.npy'))).toThrow(/truncated/);
   });
 
@@ -78,7 +67,7 @@ describe('streamed corpora and embeddings', () => {
     const st = preprocess(texts.slice(0, 300), { vocabularySize: 300 });
     const E = 16;
     const emb: Float32Matrix = { rows: st.bow.rows, cols: E, data: new Random(3).uniformArray(st.bow.rows * E, -0.1, 0.1) };
-    writeFileSync(join(dir, 'train.npy'), npy(emb));
+    writeFileSync(join(dir, 'train.npy'), encodeNpy(emb));
     const train = async (embeddings: Parameters<typeof trainModel>[1]['embeddings']) => {
       const model = new ContextualTopicModel(resolveModelConfig({ kind: 'zeroshot', numTopics: 5, vocabSize: st.vocabulary.length, embeddingDim: E, hiddenSizes: [20] }), 1);
       await trainModel(model, { bow: st.bow, embeddings }, { epochs: 2, seed: 4 });

@@ -4,6 +4,7 @@ import { CsrBuilder, type CsrMatrix } from '../data/csr-matrix.js';
 import { DataError } from '../errors.js';
 import { buildVocabularyFromCounts, documentTokens, stopwordSet, validatePreprocessOptions, type PreprocessOptions } from '../text/preprocess.js';
 import type { RowSource } from '../util/matrix.js';
+import { NPY_PREAMBLE_BYTES, npyHeaderLength, parseNpyHeader } from '../io/npy.js';
 
 /**
  * Corpora and embeddings too large to hold as text or as dense rows: the corpus file is
@@ -116,22 +117,15 @@ export interface EmbeddingRowFile extends RowSource {
   select(rows: Int32Array): RowSource;
 }
 
-/** Parses a .npy header: float32, C order, 2-D. Returns the data offset and shape. */
+/** Reads and parses a .npy file's header: only float32 rows can be streamed. */
 function npyHeader(fd: number, path: string): { offset: number; rows: number; cols: number } {
-  const head = Buffer.alloc(12);
-  readSync(fd, head, 0, 12, 0);
-  if (head.toString('latin1', 0, 6) !== '\x93NUMPY') throw new DataError(`${path} is not a .npy file`);
-  const major = head[6];
-  const len = major === 1 ? head.readUInt16LE(8) : head.readUInt32LE(8);
-  const start = major === 1 ? 10 : 12;
-  const hb = Buffer.alloc(len);
-  readSync(fd, hb, 0, len, start);
-  const h = hb.toString('latin1');
-  if (!/'descr':\s*'<f4'/.test(h)) throw new DataError(`${path}: only little-endian float32 (<f4) .npy files can be streamed`);
-  if (/'fortran_order':\s*True/.test(h)) throw new DataError(`${path}: Fortran-ordered .npy; save it in C order`);
-  const m = /'shape':\s*\((\d+),\s*(\d+)\)/.exec(h);
-  if (!m) throw new DataError(`${path}: the .npy array must be 2-D (documents × dimensions)`);
-  return { offset: start + len, rows: Number(m[1]), cols: Number(m[2]) };
+  const preamble = new Uint8Array(NPY_PREAMBLE_BYTES);
+  readSync(fd, preamble, 0, NPY_PREAMBLE_BYTES, 0);
+  const header = new Uint8Array(npyHeaderLength(preamble, path));
+  readSync(fd, header, 0, header.length, 0);
+  const { descr, rows, cols, dataStart } = parseNpyHeader(header, path);
+  if (descr !== '<f4') throw new DataError(`${path}: only little-endian float32 (<f4) .npy files can be streamed`);
+  return { offset: dataStart, rows, cols };
 }
 
 /**
