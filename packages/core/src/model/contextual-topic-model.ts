@@ -3,7 +3,7 @@ import type { ModelOutputs } from '../contracts/distillation-loss.js';
 import { ConfigError, DataError } from '../errors.js';
 import { Random } from '../util/random.js';
 import type { Float32Matrix } from '../util/matrix.js';
-import { batchNormTrain, gaussianKl, reconstructionLoss } from './fused-ops.js';
+import { BN_EPS, batchNormTrain, gaussianKl, reconstructionLoss } from './fused-ops.js';
 
 export type TopicModelKind = 'combined' | 'zeroshot';
 
@@ -52,7 +52,6 @@ export function resolveModelConfig(c: Partial<TopicModelConfig> & Pick<TopicMode
 }
 
 /** Batch-norm epsilon and running-statistics momentum, as PyTorch's BatchNorm1d. */
-const BN_EPS = 1e-5;
 const BN_MOMENTUM = 0.1;
 
 /** A batch of model inputs: BoW (B×V) and embeddings (B×E). */

@@ -11,31 +11,40 @@ type CustomGradFn = Parameters<typeof tf.customGrad>[0];
  * and against finite differences.
  */
 
+/** Batch norm's ε (PyTorch's BatchNorm1d default). */
+export const BN_EPS = 1e-5;
+
 /**
  * Batch norm without affine parameters in training mode:
- *   y = (x − μ_B) / √(σ²_B + ε), μ_B, σ²_B the batch mean and (biased) variance;
- *   ∂L/∂x = r · (g − mean_B(g) − y · mean_B(g·y)), r = 1/√(σ²_B + ε), g = ∂L/∂y.
- * Returns the batch statistics too (owned by the caller's scope).
+ *   y = (x − μ_B) · r, r = 1/√(σ²_B + ε), μ_B, σ²_B the batch mean and (biased) variance.
+ */
+export function batchNormForward(x: tf.Tensor, eps: number): { y: tf.Tensor; r: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const m = tf.moments(x, 0);
+  const r = tf.rsqrt(tf.add(m.variance, eps));
+  return { y: tf.mul(tf.sub(x, m.mean), r), r, mean: m.mean, variance: m.variance };
+}
+
+/** ∂L/∂x of y = batchNormForward(x).y from g = ∂L/∂y: r · (g − mean_B(g) − y · mean_B(g·y)). */
+export function batchNormBackward(g: tf.Tensor, y: tf.Tensor, r: tf.Tensor): tf.Tensor {
+  const mg = tf.mean(g, 0);
+  const mgy = tf.mean(tf.mul(g, y), 0);
+  return tf.mul(r, tf.sub(tf.sub(g, mg), tf.mul(y, mgy)));
+}
+
+/**
+ * Batch norm in training mode as one tape node (batchNormForward, with
+ * batchNormBackward as its gradient). Returns the batch statistics too (owned by the
+ * caller's scope).
  */
 export function batchNormTrain(x: Tensor2D, eps: number): { y: Tensor2D; mean: Tensor1D; variance: Tensor1D } {
   let mean: tf.Tensor | undefined;
   let variance: tf.Tensor | undefined;
   const f = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
-    const m = tf.moments(input, 0);
-    const r = tf.rsqrt(tf.add(m.variance, eps));
-    const y = tf.mul(tf.sub(input, m.mean), r);
-    mean = tf.keep(m.mean);
-    variance = tf.keep(m.variance);
-    save([y, r]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [ys, rs] = saved;
-        const mdy = tf.mean(dy, 0);
-        const mdyy = tf.mean(tf.mul(dy, ys), 0);
-        return tf.mul(rs, tf.sub(tf.sub(dy, mdy), tf.mul(ys, mdyy)));
-      },
-    };
+    const bn = batchNormForward(input, eps);
+    mean = tf.keep(bn.mean);
+    variance = tf.keep(bn.variance);
+    save([bn.y, bn.r]);
+    return { value: bn.y, gradFunc: (dy: tf.Tensor, [ys, rs]: tf.Tensor[]) => batchNormBackward(dy, ys, rs) };
   }) as unknown as CustomGradFn);
   const y = f(x) as Tensor2D;
   // adopt the statistics into the caller's tidy scope

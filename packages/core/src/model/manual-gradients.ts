@@ -1,5 +1,6 @@
 import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
 import { backendTraits } from '../tfjs/backend-traits.js';
+import { BN_EPS, batchNormBackward, batchNormForward } from './fused-ops.js';
 import type { Random } from '../util/random.js';
 import type { Batch, ContextualTopicModel, TrainForward } from './contextual-topic-model.js';
 
@@ -36,22 +37,13 @@ export interface ForwardCache {
   thetaDrop: Tensor2D;
 }
 
-const BN_EPS = 1e-5;
-
 function bnForward(x: Tensor2D, name: string, stats: TrainForward['bnStats']): { y: Tensor2D; r: Tensor1D } {
-  const m = tf.moments(x, 0);
-  const r = tf.rsqrt(tf.add(m.variance, BN_EPS)) as Tensor1D;
-  const y = tf.mul(tf.sub(x, m.mean), r) as Tensor2D;
-  stats.push({ name, mean: m.mean as Tensor1D, variance: m.variance as Tensor1D });
-  return { y, r };
+  const { y, r, mean, variance } = batchNormForward(x, BN_EPS);
+  stats.push({ name, mean: mean as Tensor1D, variance: variance as Tensor1D });
+  return { y: y as Tensor2D, r: r as Tensor1D };
 }
 
-/** ∂L/∂x of y = BN(x) from ∂L/∂y: r · (g − mean(g) − y · mean(g·y)). */
-function bnBackward(g: Tensor2D, c: { y: Tensor2D; r: Tensor1D }): Tensor2D {
-  const mg = tf.mean(g, 0);
-  const mgy = tf.mean(tf.mul(g, c.y), 0);
-  return tf.mul(c.r, tf.sub(tf.sub(g, mg), tf.mul(c.y, mgy))) as Tensor2D;
-}
+const bnBackward = (g: Tensor2D, c: { y: Tensor2D; r: Tensor1D }) => batchNormBackward(g, c.y, c.r) as Tensor2D;
 
 /** tf.dropout's multiplier, computed as tf.dropout does (same seed, same values). */
 function dropoutMask(shape: number[], rate: number, seed: number): Tensor2D {
