@@ -95,11 +95,11 @@ export class AdamOptimizer {
     this.vars.forEach((x, i) => {
       const gt = grads[x.name];
       if (!gt) return;
+      if (this.native && this.native.state.update(i, x, gt, stepSize, invSqrtBc2, b1, b2, eps)) return;
       const gView = directFloat32View(gt);
       const xView = directFloat32View(x);
       const m = this.m[i];
       const v = this.v[i];
-      if (this.native && this.native.state.update(i, x, gt, stepSize, invSqrtBc2, b1, b2, eps)) return;
       if (inPlace && traits.adamUpdate && gView && xView) {
         traits.adamUpdate(xView, gView, m, v, stepSize, invSqrtBc2, b1, b2, eps);
         return;
@@ -114,26 +114,27 @@ export class AdamOptimizer {
     });
   }
 
-  /** Copies the backend-held moments back and lets them go. */
-  private unbindNative(): void {
-    if (!this.native) return;
+  /** Copies backend-held moments (if any) into this.m / this.v. */
+  private syncFromNative(): void {
+    const native = this.native;
+    if (!native) return;
     this.vars.forEach((_, i) => {
-      const { m, v } = this.native!.state.read(i);
+      const { m, v } = native.state.read(i);
       this.m[i].set(m);
       this.v[i].set(v);
     });
+  }
+
+  /** Copies the backend-held moments back and lets them go. */
+  private unbindNative(): void {
+    if (!this.native) return;
+    this.syncFromNative();
     this.native.state.dispose();
     this.native = null;
   }
 
   getState(): AdamState {
-    if (this.native) {
-      this.vars.forEach((_, i) => {
-        const { m, v } = this.native!.state.read(i);
-        this.m[i].set(m);
-        this.v[i].set(v);
-      });
-    }
+    this.syncFromNative();
     return { step: this.step, m: this.m.map((a) => a.slice()), v: this.v.map((a) => a.slice()) };
   }
 
