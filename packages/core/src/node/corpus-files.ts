@@ -97,24 +97,30 @@ export function loadOctis(pathOrDir: string): Corpus {
   };
 }
 
+/** One JSONL line → its text (field `field`) and label; a typed error naming file and line otherwise. */
+export function parseJsonlLine(path: string, lineNo: number, line: string, field: string): { text: string; label: string } {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch (e) {
+    throw new DataError(`${path}:${lineNo}: not valid JSON (${(e as Error).message}); each line must be one JSON object`);
+  }
+  const text = (obj as Record<string, unknown> | null)?.[field];
+  if (typeof text !== 'string') {
+    throw new DataError(`${path}:${lineNo}: field "${field}" is missing or not a string; set the text field name (--text-field) to the one your file uses`);
+  }
+  const label = (obj as Record<string, unknown>).label;
+  return { text, label: label === undefined ? '' : String(label) };
+}
+
 export function loadJsonl(path: string, field = 'text'): Corpus {
   const documents: string[] = [];
   const labels: string[] = [];
   readLines(path).forEach((line, i) => {
     if (line.trim() === '') return;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(line);
-    } catch (e) {
-      throw new DataError(`${path}:${i + 1}: not valid JSON (${(e as Error).message}); each line must be one JSON object`);
-    }
-    const text = (obj as Record<string, unknown> | null)?.[field];
-    if (typeof text !== 'string') {
-      throw new DataError(`${path}:${i + 1}: field "${field}" is missing or not a string; set the text field name (--text-field) to the one your file uses`);
-    }
+    const { text, label } = parseJsonlLine(path, i + 1, line, field);
     documents.push(text);
-    const label = (obj as Record<string, unknown>).label;
-    labels.push(label === undefined ? '' : String(label));
+    labels.push(label);
   });
   if (documents.length === 0) throw new DataError(`${path} has no documents`, 'EMPTY_CORPUS');
   return { source: path, documents, labels: labels.some((l) => l) ? labels : undefined, pretokenized: false };

@@ -2,8 +2,9 @@ import { closeSync, existsSync, fstatSync, openSync, readSync, createReadStream 
 import { createInterface } from 'node:readline';
 import { CsrBuilder, type CsrMatrix } from '../data/csr-matrix.js';
 import { DataError } from '../errors.js';
-import { buildVocabularyFromCounts, documentTokens, stopwordSet, validatePreprocessOptions, type PreprocessOptions } from '../text/preprocess.js';
+import { buildVocabularyFromCounts, countTerms, wordCounts, documentTokens, stopwordSet, validatePreprocessOptions, type PreprocessOptions } from '../text/preprocess.js';
 import type { RowSource } from '../util/matrix.js';
+import { parseJsonlLine } from './corpus-files.js';
 import { NPY_PREAMBLE_BYTES, npyHeaderLength, parseNpyHeader } from '../io/npy.js';
 
 /**
@@ -43,15 +44,7 @@ async function* documentsOf(path: string, o: StreamCorpusOptions): AsyncGenerato
     if (n === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     if (o.format === 'jsonl') {
       if (line.trim() === '') continue;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch (e) {
-        throw new DataError(`${path}:${n}: not valid JSON (${(e as Error).message}); each line must be one JSON object`);
-      }
-      const text = (obj as Record<string, unknown> | null)?.[o.textField ?? 'text'];
-      if (typeof text !== 'string') throw new DataError(`${path}:${n}: field "${o.textField ?? 'text'}" is missing or not a string; set the text field name`);
-      yield text;
+      yield parseJsonlLine(path, n, line, o.textField ?? 'text').text;
     } else yield line;
   }
 }
@@ -68,9 +61,7 @@ export async function preprocessFile(path: string, options: StreamCorpusOptions 
     const tf = new Map<string, number>();
     let n = 0;
     for await (const text of documentsOf(path, options)) {
-      const toks = documentTokens(text, options, stop);
-      for (const w of toks) tf.set(w, (tf.get(w) ?? 0) + 1);
-      for (const w of new Set(toks)) df.set(w, (df.get(w) ?? 0) + 1);
+      countTerms(documentTokens(text, options, stop), df, tf);
       if (++n % 100_000 === 0) options.onProgress?.(1, n);
     }
     if (n === 0) throw new DataError(`the corpus ${path} is empty: give at least one document`, 'EMPTY_CORPUS');
@@ -86,14 +77,7 @@ export async function preprocessFile(path: string, options: StreamCorpusOptions 
   let rows = 0;
   let n = 0;
   for await (const text of documentsOf(path, options)) {
-    const counts = new Map<number, number>();
-    let len = 0;
-    for (const w of documentTokens(text, options, stop)) {
-      const id = index.get(w);
-      if (id === undefined) continue;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
-      len++;
-    }
+    const { counts, length: len } = wordCounts(documentTokens(text, options, stop), index);
     if (len > 0 && len >= minLen) {
       builder.addRow(counts);
       if (rows === kept.length) {

@@ -63,11 +63,27 @@ export function stopwordSet(options: PreprocessOptions): Set<string> | null {
 export function buildVocabulary(docs: readonly string[][], options: PreprocessOptions): string[] {
   const df = new Map<string, number>();
   const tf = new Map<string, number>();
-  for (const d of docs) {
-    for (const w of new Set(d)) df.set(w, (df.get(w) ?? 0) + 1);
-    for (const w of d) tf.set(w, (tf.get(w) ?? 0) + 1);
-  }
+  for (const d of docs) countTerms(d, df, tf);
   return buildVocabularyFromCounts(df, tf, docs.length, options);
+}
+
+/** Adds one document's tokens to document frequencies `df` and term frequencies `tf`. */
+export function countTerms(tokens: readonly string[], df: Map<string, number>, tf: Map<string, number>): void {
+  for (const w of new Set(tokens)) df.set(w, (df.get(w) ?? 0) + 1);
+  for (const w of tokens) tf.set(w, (tf.get(w) ?? 0) + 1);
+}
+
+/** One document's bag of words over `index` (word → column); `length` counts its in-vocabulary tokens. */
+export function wordCounts(tokens: Iterable<string>, index: Map<string, number>): { counts: Map<number, number>; length: number } {
+  const counts = new Map<number, number>();
+  let length = 0;
+  for (const w of tokens) {
+    const id = index.get(w);
+    if (id === undefined) continue;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+    length++;
+  }
+  return { counts, length };
 }
 
 /** The vocabulary from document frequencies `df` and term frequencies `tf` over `n` documents. */
@@ -107,12 +123,7 @@ export function preprocess(texts: readonly string[], options: PreprocessOptions 
   for (let d = 0; d < docs.length; d++) {
     const inVocab = docs[d].filter((w) => index.has(w));
     if (inVocab.length < minLen || inVocab.length === 0) continue;
-    const counts = new Map<number, number>();
-    for (const w of inVocab) {
-      const id = index.get(w)!;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    builder.addRow(counts);
+    builder.addRow(wordCounts(inVocab, index).counts);
     tokens.push(inVocab);
     kept.push(d);
   }
