@@ -38,5 +38,5 @@ export * from './io/model-format.js';
 export * from './io/checkpoint-format.js';
 export { sha256Hex } from './io/sha256.js';
 export * from './io/npy.js';
-export { directFloat32View } from './tfjs/direct-memory.js';
+export { directFloat32View, wasmHeapFloat32 } from './tfjs/direct-memory.js';
 export { registerBackendTraits, backendTraits, type BackendTraits, type AdamUpdateKernel, type NativeAdamState } from './tfjs/backend-traits.js';

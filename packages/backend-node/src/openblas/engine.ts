@@ -1,4 +1,4 @@
-import { tf, registerBackendTraits } from '@topickd/core';
+import { tf, registerBackendTraits, wasmHeapFloat32 } from '@topickd/core';
 import type { OpenBlasAddon } from './addon.js';
 
 /** The tfjs backend name the OpenBLAS engine registers. */
@@ -10,14 +10,8 @@ export const OPENBLAS_TFJS_BACKEND = 'openblas';
  */
 export const PINNED_TFJS_WASM_VERSION = '4.22.0';
 
-interface WasmTensorData {
-  id: number;
-  memoryOffset: number;
-}
 interface WasmBackendInternals {
-  dataIdMap: { get(dataId: object): WasmTensorData | undefined };
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  wasm: { HEAPU8: Uint8Array };
 }
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
@@ -25,12 +19,7 @@ type KernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** A Float32Array over a tensor's storage in the wasm heap (valid until the heap grows). */
-function heapView(b: WasmBackendInternals, t: tf.TensorInfo): Float32Array | null {
-  const d = b.dataIdMap.get(t.dataId);
-  if (!d || d.memoryOffset == null || d.memoryOffset % 4 !== 0) return null;
-  const heap = b.wasm.HEAPU8;
-  return new Float32Array(heap.buffer, heap.byteOffset + d.memoryOffset, size(t.shape));
-}
+const heapView = (b: WasmBackendInternals, t: tf.TensorInfo) => wasmHeapFloat32(b, t.dataId, size(t.shape));
 
 /** Counts of products computed natively and handed back to the wasm kernel (for tests and profiles). */
 export const openBlasStats = { native: 0, fallback: 0 };

@@ -16,19 +16,26 @@ export function directFloat32View(t: tf.Tensor): Float32Array | null {
   const name = tf.getBackend();
   const backend = tf.backend() as unknown as {
     data?: { get(id: object): { values?: unknown } | undefined };
-    dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined };
     wasm?: { HEAPU8: Uint8Array };
   };
   if (name === 'cpu') {
     const values = backend.data?.get(t.dataId)?.values;
     return values instanceof Float32Array && values.length === t.size ? values : null;
   }
-  if (name === 'wasm' || backend.wasm?.HEAPU8) {
-    const info = backend.dataIdMap?.get(t.dataId);
-    const heap = backend.wasm?.HEAPU8;
-    if (!info || info.memoryOffset == null || !heap) return null;
-    if (info.memoryOffset + t.size * 4 > heap.byteLength || info.memoryOffset % 4 !== 0) return null;
-    return new Float32Array(heap.buffer, heap.byteOffset + info.memoryOffset, t.size);
-  }
+  if (name === 'wasm' || backend.wasm?.HEAPU8) return wasmHeapFloat32(backend, t.dataId, t.size);
   return null;
+}
+
+/**
+ * A Float32Array over `size` floats of a tensor's storage in a wasm-backend instance's heap
+ * (kernels get the backend and TensorInfos, not Tensors); null when it is not there. Valid
+ * until the heap grows: take it after allocating.
+ */
+export function wasmHeapFloat32(backend: unknown, dataId: object, size: number): Float32Array | null {
+  const b = backend as { dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined }; wasm?: { HEAPU8: Uint8Array } };
+  const info = b.dataIdMap?.get(dataId);
+  const heap = b.wasm?.HEAPU8;
+  if (!info || info.memoryOffset == null || !heap) return null;
+  if (info.memoryOffset + size * 4 > heap.byteLength || info.memoryOffset % 4 !== 0) return null;
+  return new Float32Array(heap.buffer, heap.byteOffset + info.memoryOffset, size);
 }
