@@ -12,6 +12,7 @@ export const PINNED_TFJS_WASM_VERSION = '4.22.0';
 
 interface WasmBackendInternals {
   makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  disposeData(dataId: object): void;
 }
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: unknown; attrs?: Record<string, unknown> };
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
@@ -24,6 +25,30 @@ const heapView = (b: WasmBackendInternals, t: tf.TensorInfo) => wasmHeapFloat32(
 /** Counts of products computed natively and handed back to the wasm kernel (for tests and profiles). */
 export const openBlasStats = { native: 0, fallback: 0 };
 
+function fallbackTo(wasmKernel: KernelFunc, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] {
+  openBlasStats.fallback++;
+  return wasmKernel(args);
+}
+
+/**
+ * Allocates the float32 output, takes heap views of the inputs and the output — after the
+ * allocation, which may grow (and so move) the heap — and runs `compute` on them; where a
+ * view cannot be taken, frees the output and runs the wasm kernel instead.
+ */
+function runNative(args: KernelArgs, wasmKernel: KernelFunc, outShape: number[], inputs: tf.TensorInfo[], compute: (inputs: Float32Array[], out: Float32Array) => void) {
+  const be = args.backend as WasmBackendInternals;
+  const out = be.makeOutput(outShape, 'float32');
+  const views = inputs.map((t) => heapView(be, t));
+  const o = heapView(be, out);
+  if (!o || views.some((v) => !v)) {
+    be.disposeData(out.dataId);
+    return fallbackTo(wasmKernel, args);
+  }
+  compute(views as Float32Array[], o);
+  openBlasStats.native++;
+  return out;
+}
+
 /**
  * BatchMatMul through cblas_sgemm on the wasm heap. Handles float32 operands of rank
  * ≥ 2 whose batch dimensions are equal or one of them is a single matrix; anything
@@ -33,13 +58,9 @@ function batchMatMulKernel(addon: OpenBlasAddon, wasmKernel: KernelFunc): Kernel
   return (args) => {
     const { a, b } = args.inputs;
     const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-    const be = args.backend as WasmBackendInternals;
     const ra = a.shape.length;
     const rb = b.shape.length;
-    const fallback = () => {
-      openBlasStats.fallback++;
-      return wasmKernel(args);
-    };
+    const fallback = () => fallbackTo(wasmKernel, args);
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || ra < 2 || rb < 2) return fallback();
     const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
     const Ka = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
@@ -59,18 +80,9 @@ function batchMatMulKernel(addon: OpenBlasAddon, wasmKernel: KernelFunc): Kernel
     const batch = size(outer);
     if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return fallback();
     if (M === 0 || N === 0 || Ka === 0 || batch === 0) return fallback();
-    const out = be.makeOutput([...outer, M, N], 'float32');
-    // views taken after the allocation: makeOutput may grow (and so move) the heap
-    const A = heapView(be, a);
-    const B = heapView(be, b);
-    const C = heapView(be, out);
-    if (!A || !B || !C) {
-      (args.backend as { disposeData(id: object): void }).disposeData(out.dataId);
-      return fallback();
-    }
-    addon.sgemm(Boolean(transposeA), Boolean(transposeB), M, N, Ka, A, B, C, batch, batchA === 1 ? 0 : M * Ka, batchB === 1 ? 0 : Ka * N, M * N);
-    openBlasStats.native++;
-    return out;
+    return runNative(args, wasmKernel, [...outer, M, N], [a, b], ([A, B], C) =>
+      addon.sgemm(Boolean(transposeA), Boolean(transposeB), M, N, Ka, A, B, C, batch, batchA === 1 ? 0 : M * Ka, batchB === 1 ? 0 : Ka * N, M * N),
+    );
   };
 }
 
@@ -85,23 +97,9 @@ function columnReductionKernel(addon: OpenBlasAddon, wasmKernel: KernelFunc, mea
     const { axis, keepDims } = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
     const axes = axis == null ? null : Array.isArray(axis) ? axis : [axis];
     const leading = x.shape.length === 2 && axes !== null && axes.length === 1 && (axes[0] === 0 || axes[0] === -2);
-    if (x.dtype !== 'float32' || !leading || x.shape[0] === 0 || x.shape[1] === 0) {
-      openBlasStats.fallback++;
-      return wasmKernel(args);
-    }
-    const be = args.backend as WasmBackendInternals;
+    if (x.dtype !== 'float32' || !leading || x.shape[0] === 0 || x.shape[1] === 0) return fallbackTo(wasmKernel, args);
     const [rows, cols] = x.shape;
-    const out = be.makeOutput(keepDims ? [1, cols] : [cols], 'float32');
-    const X = heapView(be, x);
-    const O = heapView(be, out);
-    if (!X || !O) {
-      (args.backend as { disposeData(id: object): void }).disposeData(out.dataId);
-      openBlasStats.fallback++;
-      return wasmKernel(args);
-    }
-    addon.colSums(X, rows, cols, O, mean ? 1 / rows : 1);
-    openBlasStats.native++;
-    return out;
+    return runNative(args, wasmKernel, keepDims ? [1, cols] : [cols], [x], ([X], O) => addon.colSums(X, rows, cols, O, mean ? 1 / rows : 1));
   };
 }
 
