@@ -19,7 +19,6 @@ await run(1);
 let t0 = performance.now();
 await run(2);
 console.log('ms per step (2 epochs incl. teacher pass)', ((performance.now() - t0) / (2 * N / 64)).toFixed(2));
-const small = { bow: inputs.bow.sliceRows ? inputs.bow : inputs.bow, embeddings: inputs.embeddings };
-const prof = await tf.profile(async () => { await distill(teacher, student, { student: small, teacherEmbeddings: inputs.embeddings }, losses, { epochs: 1, alpha: 0.8, temperature: 4, seed: 0, batchSize: 2048 }); });
+const prof = await tf.profile(async () => { await distill(teacher, student, { student: inputs, teacherEmbeddings: inputs.embeddings }, losses, { epochs: 1, alpha: 0.8, temperature: 4, seed: 0, batchSize: 2048 }); });
 const counts = {}; for (const k of prof.kernels) counts[k.name] = (counts[k.name] ?? 0) + 1;
 console.log('kernels (one epoch of one 2048-doc batch, incl. teacher pass)', prof.kernels.length, JSON.stringify(Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 30)));
