@@ -46,6 +46,27 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+/**
+ * PyTorch's Adam update in float64, element by element — the independent reference that
+ * native Adam kernels (OpenBLAS engine, WebAssembly SIMD) are tested against.
+ */
+export function adamReference(
+  p: ArrayLike<number>,
+  g: ArrayLike<number>,
+  m: ArrayLike<number>,
+  v: ArrayLike<number>,
+  o: { stepSize: number; invSqrtBc2: number; beta1: number; beta2: number; eps: number },
+): { p: Float64Array; m: Float64Array; v: Float64Array } {
+  const n = p.length;
+  const out = { p: new Float64Array(n), m: new Float64Array(n), v: new Float64Array(n) };
+  for (let j = 0; j < n; j++) {
+    out.m[j] = o.beta1 * m[j] + (1 - o.beta1) * g[j];
+    out.v[j] = o.beta2 * v[j] + (1 - o.beta2) * g[j] * g[j];
+    out.p[j] = p[j] - (o.stepSize * out.m[j]) / (Math.sqrt(out.v[j]) * o.invSqrtBc2 + o.eps);
+  }
+  return out;
+}
+
 /** A deterministic pseudo-random array (same on every backend). */
 function values(n: number, seed: number, scale = 1): Float32Array {
   const r = new Random(seed);
