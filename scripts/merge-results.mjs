@@ -6,7 +6,7 @@
 //   node scripts/merge-results.mjs OUT_DIR RUN_DIR [RUN_DIR ...]
 //
 // Refuses runs whose dataset, backend, encoders, epochs or losses differ, and duplicate
-// (K, seed, role) rows. Teacher rows must agree where the runs share a teacher seed.
+// (K, seed, role) rows; reports a teacher shared by several runs whose NPMI differs between them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resultsTable } from '@topickd/cli';
