@@ -10,7 +10,7 @@
 //
 // Writes bench/results.json and the generated section of BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +20,7 @@ import { CrossEntropyLoss, WassersteinLoss } from '@topickd/losses';
 import { loadOctis } from '@topickd/core/node';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders';
+import { writeBenchmarksSection } from './benchmarks-md.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -208,11 +209,4 @@ Measured ${results.date.slice(0, 10)} on: ${results.machine}. Command: \`pnpm be
 | evaluate 100 topics × 10 words on 20NG (${results.runs.evaluation.documents} docs; NPMI, C_V, UMass, UCI, TD, IRBO; incl. counting) | ${f(results.runs.evaluation.seconds, 2)} s |
 `;
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 1) + '\n');
-const bmPath = join(root, 'BENCHMARKS.md');
-const start = '<!-- bench:start -->';
-const end = '<!-- bench:end -->';
-let doc = existsSync(bmPath) ? readFileSync(bmPath, 'utf8') : `# Benchmarks\n\n${start}\n${end}\n`;
-if (!doc.includes(start)) doc += `\n${start}\n${end}\n`;
-doc = doc.slice(0, doc.indexOf(start) + start.length) + '\n' + md + doc.slice(doc.indexOf(end));
-writeFileSync(bmPath, doc);
-console.log(md);
+writeBenchmarksSection('bench', md);
