@@ -3,6 +3,7 @@ import { wasmAdamAvailable, wasmAdamState } from './adam/wasm-adam.js';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
 import { installPointwiseConv2D } from './pointwise-conv.js';
+import { installWasmGemm, setWasmGemmEnabled, wasmGemmActive } from './gemm/wasm-gemm.js';
 
 export interface WasmBackendOptions {
   /**
@@ -14,6 +15,12 @@ export interface WasmBackendOptions {
   threads?: number;
   /** Adam in WebAssembly SIMD on the wasm heap (default true; false keeps the JavaScript loop). */
   simdAdam?: boolean;
+  /**
+   * Matrix products by TopicKD's WebAssembly SIMD kernel (default true; false keeps
+   * tfjs's XNNPACK kernel). Applies to the wasm backend as a whole: the last activated
+   * WasmBackend's setting wins.
+   */
+  simdMatMul?: boolean;
 }
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
@@ -39,6 +46,7 @@ export class WasmBackend implements Backend {
       if (this.options.threads && !isNode) setThreadsCount(this.options.threads);
       installWasmMatMulGradient();
       installPointwiseConv2D('wasm');
+      installWasmGemm('wasm');
       this.activated = true;
     }
     let ok = false;
@@ -50,8 +58,13 @@ export class WasmBackend implements Backend {
     }
     if (!ok) throw new BackendUnavailableError('wasm', 'the wasm backend failed to initialise; in a browser, set wasmPaths to where the .wasm files are served');
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-    // Adam in WebAssembly SIMD on the heap, where it can run (see adam/wasm-adam.ts)
-    registerBackendTraits('wasm', { adamState: this.options.simdAdam !== false && simd && wasmAdamAvailable() ? wasmAdamState : undefined });
+    setWasmGemmEnabled(this.options.simdMatMul !== false);
+    // Adam in WebAssembly SIMD on the heap, where it can run (see adam/wasm-adam.ts); products
+    // with transpose flags at full speed where our SIMD product runs (see gemm/wasm-gemm.ts)
+    registerBackendTraits('wasm', {
+      adamState: this.options.simdAdam !== false && simd && wasmAdamAvailable() ? wasmAdamState : undefined,
+      fastTransposedMatMul: simd && wasmGemmActive(),
+    });
     return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads: 1, canTrain: true };
   }
 }

