@@ -2,7 +2,8 @@
 // Compiles the package's WebAssembly kernels into TypeScript files holding their bytes
 // (committed, so building the package needs no WebAssembly toolchain):
 //   src/adam/adam.wat → src/adam/adam-wasm.generated.ts   (hand-written)
-//   src/gemm/gemm.wat → src/gemm/gemm-wasm.generated.ts   (gemm.wat written by scripts/gemm-wat.mjs)
+//   src/gemm/gemm.wat → src/gemm/gemm-wasm.generated.ts   (written by scripts/gemm-wat.mjs)
+//   src/gemm/gemm-fma.wat → src/gemm/gemm-fma-wasm.generated.ts   (same, with relaxed-SIMD fused multiply-adds)
 // `--check` exits 1 when a committed file differs from a fresh build (run by a test).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,7 +36,7 @@ function put(path, text) {
 
 function compile(dir, name, constName) {
   const watPath = join(src, dir, `${name}.wat`);
-  const mod = wabt.parseWat(`${name}.wat`, readFileSync(watPath, 'utf8'), { simd: true });
+  const mod = wabt.parseWat(`${name}.wat`, readFileSync(watPath, 'utf8'), { simd: true, relaxed_simd: true });
   mod.validate();
   const { buffer } = mod.toBinary({});
   mod.destroy();
@@ -44,8 +45,10 @@ function compile(dir, name, constName) {
 }
 
 put(join(src, 'gemm', 'gemm.wat'), gemmWat());
+put(join(src, 'gemm', 'gemm-fma.wat'), gemmWat({ fma: true }));
 compile('adam', 'adam', 'ADAM_WASM_BASE64');
 compile('gemm', 'gemm', 'GEMM_WASM_BASE64');
+compile('gemm', 'gemm-fma', 'GEMM_FMA_WASM_BASE64');
 if (check) {
   console.log(stale ? `${stale} generated file(s) out of date` : 'generated kernels are up to date');
   process.exit(stale ? 1 : 0);

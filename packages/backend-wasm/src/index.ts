@@ -13,5 +13,5 @@ export function wasmBackendModule(options: WasmBackendOptions = {}): ContainerMo
 }
 
 export default wasmBackendModule();
-export { installWasmGemm, setWasmGemmEnabled, wasmGemmActive, wasmGemmStats } from './gemm/wasm-gemm.js';
+export { installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported, enableRelaxedSimdInNode } from './gemm/wasm-gemm.js';
 export { wasmAdamState, wasmAdamAvailable } from './adam/wasm-adam.js';

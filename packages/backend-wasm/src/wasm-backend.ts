@@ -3,7 +3,7 @@ import { wasmAdamAvailable, wasmAdamState } from './adam/wasm-adam.js';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
 import { installPointwiseConv2D } from './pointwise-conv.js';
-import { installWasmGemm, setWasmGemmEnabled, wasmGemmActive } from './gemm/wasm-gemm.js';
+import { enableRelaxedSimdInNode, installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant } from './gemm/wasm-gemm.js';
 
 export interface WasmBackendOptions {
   /**
@@ -21,6 +21,13 @@ export interface WasmBackendOptions {
    * WasmBackend's setting wins.
    */
   simdMatMul?: boolean;
+  /**
+   * Fused multiply-adds (relaxed SIMD) in those products where the runtime has them
+   * (default true). In Node 20, whose V8 has them behind a flag, activation turns on
+   * `--experimental-wasm-relaxed-simd` (v8.setFlagsFromString; it only affects validating
+   * wasm features); false keeps plain SIMD and leaves V8's flags alone.
+   */
+  relaxedSimd?: boolean;
 }
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
@@ -59,13 +66,17 @@ export class WasmBackend implements Backend {
     if (!ok) throw new BackendUnavailableError('wasm', 'the wasm backend failed to initialise; in a browser, set wasmPaths to where the .wasm files are served');
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     setWasmGemmEnabled(this.options.simdMatMul !== false);
+    setWasmGemmFma(this.options.relaxedSimd !== false);
+    if (this.options.relaxedSimd !== false && this.options.simdMatMul !== false && isNode) await enableRelaxedSimdInNode();
     // Adam in WebAssembly SIMD on the heap, where it can run (see adam/wasm-adam.ts); products
     // with transpose flags at full speed where our SIMD product runs (see gemm/wasm-gemm.ts)
     registerBackendTraits('wasm', {
       adamState: this.options.simdAdam !== false && simd && wasmAdamAvailable() ? wasmAdamState : undefined,
       fastTransposedMatMul: simd && wasmGemmActive(),
     });
-    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads: 1, canTrain: true };
+    const variant = wasmGemmVariant();
+    const detail = variant === 'fma' ? 'matrix products: TopicKD WebAssembly SIMD kernel with fused multiply-adds (relaxed SIMD)' : variant === 'simd' ? 'matrix products: TopicKD WebAssembly SIMD kernel' : 'matrix products: XNNPACK (tfjs)';
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads: 1, canTrain: true, detail };
   }
 }
 

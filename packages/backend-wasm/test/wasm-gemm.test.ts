@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tf, Random } from '@topickd/core';
-import { WasmBackend, setWasmGemmEnabled, wasmGemmActive, wasmGemmStats } from '@topickd/backend-wasm';
+import { WasmBackend, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported } from '@topickd/backend-wasm';
 
 /** float64 reference of op(A)·op(B) over broadcast batches, from row-major data. */
 function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): { shape: number[]; values: Float64Array } {
@@ -48,11 +48,20 @@ describe('the WebAssembly SIMD matrix product on the wasm backend', () => {
     expect(r.status).toBe(0);
   });
 
-  it('runs here, and the model can use transpose flags on wasm', () => {
+  it('runs here, with fused multiply-adds (activation turned relaxed SIMD on in Node 20)', () => {
     expect(wasmGemmActive()).toBe(true);
+    expect(relaxedSimdSupported()).toBe(true);
+    expect(wasmGemmVariant()).toBe('fma');
+    setWasmGemmFma(false);
+    try {
+      expect(wasmGemmVariant()).toBe('simd');
+    } finally {
+      setWasmGemmFma(true);
+    }
   });
 
-  it('equals a float64 reference for every transpose combination and for sizes off the 4×8 block (tails in M, N and K)', () => {
+  it.each([['fma', true], ['plain SIMD', false]] as const)('(%s build) equals a float64 reference for every transpose combination and for sizes off the blocks (tails in M, N and K)', (_, fma) => {
+    setWasmGemmFma(fma);
     const rng = new Random(11);
     const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 17, 33];
     let cases = 0;
@@ -71,11 +80,12 @@ describe('the WebAssembly SIMD matrix product on the wasm backend', () => {
       }
     expect(wasmGemmStats.gemm - before.gemm).toBe(cases);
     expect(wasmGemmStats.fallback).toBe(before.fallback);
+    setWasmGemmFma(true);
   });
 
-  it('the model\'s shapes (long K: 2000, 4000) agree with the reference within 1e-5 relative', () => {
+  it('the model\'s and the sentence encoder\'s shapes (long K; M ≥ 256 runs as dot products) agree with the reference within 1e-5 relative', () => {
     const rng = new Random(12);
-    for (const [M, K, N, ta, tb] of [[64, 512, 2000, false, false], [512, 64, 2000, true, false], [64, 100, 2000, false, true], [64, 2000, 50, false, true], [100, 64, 4000, true, false]] as const) {
+    for (const [M, K, N, ta, tb] of [[64, 512, 2000, false, false], [512, 64, 2000, true, false], [64, 100, 2000, false, true], [64, 2000, 50, false, true], [100, 64, 4000, true, false], [300, 512, 130, false, false], [257, 33, 9, false, false]] as const) {
       const a = tf.tensor2d(rng.uniformArray(M * K, -1, 1), ta ? [K, M] : [M, K]);
       const b = tf.tensor2d(rng.uniformArray(K * N, -1, 1), tb ? [N, K] : [K, N]);
       const got = tf.matMul(a, b, ta, tb);

@@ -31,13 +31,14 @@ export const infoCommand: Command = {
       activeBackend: rt.backend.name,
       tfjsBackend: rt.backend.tfjsBackend,
       simd: rt.backend.simd,
+      ...(rt.backend.detail ? { backendDetail: rt.backend.detail } : {}),
       nodeEngine: nodeEngine.engine,
       ...(nodeEngine.engine === null && nodeEngine.reason ? { nodeEngineReason: nodeEngine.reason } : {}),
       backendDetails: backends,
     };
     if (json) print(JSON.stringify(out, null, 2));
     else {
-      print(`active backend: ${out.activeBackend} (tfjs "${out.tfjsBackend}"${out.simd ? ', SIMD' : ''})`);
+      print(`active backend: ${out.activeBackend} (tfjs "${out.tfjsBackend}"${out.simd ? ', SIMD' : ''})${rt.backend.detail ? `; ${rt.backend.detail}` : ''}`);
       print('backends:');
       for (const b of backends) print(`  ${b.name.padEnd(12)} ${b.available ? 'available  ' : 'unavailable'} ${b.description}`);
       print(`node engine: ${out.nodeEngine ?? `none (${nodeEngine.reason ?? 'the node backend is not registered'})`}`);
