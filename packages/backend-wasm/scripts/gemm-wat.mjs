@@ -2,13 +2,16 @@
 //
 //   gemm_nn(a, lda, b, ldb, c, ldc, M, N, K):  C[M,N] = A·B with A(i,k) = a[i·lda + k]
 //   gemm_tn(a, lda, b, ldb, c, ldc, M, N, K):  C[M,N] = Aᵀ·B with A(i,k) = a[k·lda + i]
+//   gemm_nt(a, lda, b, ldb, c, ldc, M, N, K):  C[M,N] = A·Bᵀ with B(j,k) = b[j·ldb + k]
+//   colsum(x, rows, cols, out, scale):         out[j] = scale · Σᵢ x[i·cols + j]
 //
-// where B(k,j) = b[k·ldb + j], C(i,j) = c[i·ldc + j]; pointers are byte offsets into the
+// where (nn, tn) B(k,j) = b[k·ldb + j], C(i,j) = c[i·ldc + j]; pointers are byte offsets into the
 // imported memory (tfjs's wasm heap) and C is overwritten. No packing: a register-blocked
 // micro-kernel (MR rows × 8 columns held in 2·MR f32x4 accumulators; A broadcast with
 // v128.load32_splat, B read as two f32x4 rows) runs over column panels of B, K in blocks
-// of KC so a panel of B stays in L1 while every row block of A passes over it. Column
-// tails use a 4-wide then a scalar kernel, row tails a 1-row kernel.
+// of KC so a panel of B stays in L1 while every row block of A (MC rows) passes over it.
+// Column tails use a 4-wide then a scalar kernel, row tails a 1-row kernel. gemm_nt keeps
+// 2 rows × 4 columns of dot products along k (A and B both read contiguously).
 //
 // A second module (gemm-fma.wat) uses relaxed SIMD's f32x4.relaxed_madd, a fused
 // multiply-add where the CPU has one: ~1.3× the plain module's speed on this machine. It
@@ -19,6 +22,50 @@
 // text is committed beside its compiled bytes (scripts/build-wasm-kernels.mjs).
 export const GEMM_MR = 4;
 export const GEMM_KC = 256;
+
+
+// out[j] = scale · Σ_i x[i·cols + j]: column sums (1ᵀ·X) of a row-major matrix, for Sum and
+// Mean over the leading axis (batch statistics, bias gradients). Columns in blocks of 16
+// (four f32x4 accumulators: one cache line per row), then 4, then one at a time.
+function colsumWat() {
+  const L = [];
+  L.push('  (func (export "colsum") (param $x i32) (param $rows i32) (param $cols i32) (param $out i32) (param $scale f32)');
+  L.push('    (local $j i32) (local $i i32) (local $p i32) (local $row i32) (local $vs v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s f32)');
+  L.push('    (local.set $row (i32.shl (local.get $cols) (i32.const 2)))');
+  L.push('    (local.set $vs (f32x4.splat (local.get $scale)))');
+  for (const [w, n] of [[16, 4], [4, 1]]) {
+    L.push(`    (block $jd${w} (loop $jl${w}`);
+    L.push(`      (br_if $jd${w} (i32.gt_u (i32.add (local.get $j) (i32.const ${w})) (local.get $cols)))`);
+    for (let a = 0; a < n; a++) L.push(`      (local.set $a${a} (v128.const i32x4 0 0 0 0))`);
+    L.push('      (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))');
+    L.push('      (local.set $i (local.get $rows))');
+    L.push(`      (block $id${w} (loop $il${w}`);
+    L.push(`        (br_if $id${w} (i32.eqz (local.get $i)))`);
+    for (let a = 0; a < n; a++) L.push(`        (local.set $a${a} (f32x4.add (local.get $a${a}) (v128.load offset=${16 * a} (local.get $p))))`);
+    L.push('        (local.set $p (i32.add (local.get $p) (local.get $row)))');
+    L.push('        (local.set $i (i32.sub (local.get $i) (i32.const 1)))');
+    L.push(`        (br $il${w})))`);
+    for (let a = 0; a < n; a++) L.push(`      (v128.store offset=${16 * a} (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (f32x4.mul (local.get $a${a}) (local.get $vs)))`);
+    L.push(`      (local.set $j (i32.add (local.get $j) (i32.const ${w})))`);
+    L.push(`      (br $jl${w})))`);
+  }
+  L.push('    (block $jd1 (loop $jl1');
+  L.push('      (br_if $jd1 (i32.ge_u (local.get $j) (local.get $cols)))');
+  L.push('      (local.set $s (f32.const 0))');
+  L.push('      (local.set $p (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))');
+  L.push('      (local.set $i (local.get $rows))');
+  L.push('      (block $id1 (loop $il1');
+  L.push('        (br_if $id1 (i32.eqz (local.get $i)))');
+  L.push('        (local.set $s (f32.add (local.get $s) (f32.load (local.get $p))))');
+  L.push('        (local.set $p (i32.add (local.get $p) (local.get $row)))');
+  L.push('        (local.set $i (i32.sub (local.get $i) (i32.const 1)))');
+  L.push('        (br $il1)))');
+  L.push('      (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (f32.mul (local.get $s) (local.get $scale)))');
+  L.push('      (local.set $j (i32.add (local.get $j) (i32.const 1)))');
+  L.push('      (br $jl1)))');
+  L.push('  )');
+  return L.join('\n');
+}
 
 export function gemmWat({ MR = GEMM_MR, KC = GEMM_KC, MC = 128, NT_MR = 2, NT_KC = 1024, NT_MC = 64, fma = false } = {}) {
   const kernels = new Map();
@@ -238,6 +285,7 @@ export function gemmWat({ MR = GEMM_MR, KC = GEMM_KC, MC = 128, NT_MR = 2, NT_KC
     '  (import "env" "memory" (memory 1))',
     ...kernels.values(),
     ...drivers,
+    colsumWat(),
     ')',
     '',
   ].join('\n');

@@ -14,4 +14,5 @@ export function wasmBackendModule(options: WasmBackendOptions = {}): ContainerMo
 
 export default wasmBackendModule();
 export { installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported, enableRelaxedSimdInNode } from './gemm/wasm-gemm.js';
+export { installColumnReductions, columnReductionStats } from './gemm/column-reduction.js';
 export { wasmAdamState, wasmAdamAvailable } from './adam/wasm-adam.js';

@@ -3,6 +3,7 @@ import { wasmAdamAvailable, wasmAdamState } from './adam/wasm-adam.js';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
 import { installPointwiseConv2D } from './pointwise-conv.js';
+import { installColumnReductions } from './gemm/column-reduction.js';
 import { enableRelaxedSimdInNode, installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant } from './gemm/wasm-gemm.js';
 
 export interface WasmBackendOptions {
@@ -54,6 +55,7 @@ export class WasmBackend implements Backend {
       installWasmMatMulGradient();
       installPointwiseConv2D('wasm');
       installWasmGemm('wasm');
+      installColumnReductions('wasm');
       this.activated = true;
     }
     let ok = false;

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tf, Random } from '@topickd/core';
-import { WasmBackend, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported } from '@topickd/backend-wasm';
+import { WasmBackend, columnReductionStats, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported } from '@topickd/backend-wasm';
 
 /** float64 reference of op(A)·op(B) over broadcast batches, from row-major data. */
 function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): { shape: number[]; values: Float64Array } {
@@ -154,5 +154,31 @@ describe('the WebAssembly SIMD matrix product on the wasm backend', () => {
     expect(close(ours.y, cpu.y)).toBeLessThan(1e-6);
     expect(close(ours.ga, cpu.ga)).toBeLessThan(1e-6);
     expect(close(ours.gb, cpu.gb)).toBeLessThan(1e-6);
+  });
+
+  it('Sum and Mean over the leading axis run as column sums (widths off the 16/4 blocks, keepDims), other reductions as before', () => {
+    const rng = new Random(15);
+    const before = { ...columnReductionStats };
+    let n = 0;
+    for (const [rows, cols] of [[1, 1], [3, 5], [64, 100], [7, 37], [64, 2000], [5, 16], [2, 20]]) {
+      const v = rng.uniformArray(rows * cols, -1, 1);
+      const x = tf.tensor2d(v, [rows, cols]);
+      const want = new Float64Array(cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) want[j] += v[i * cols + j];
+      const s = tf.sum(x, 0);
+      const m = tf.mean(x, 0, true);
+      expect(s.shape).toEqual([cols]);
+      expect(m.shape).toEqual([1, cols]);
+      expect(relErr(s.dataSync(), want)).toBeLessThan(1e-6);
+      expect(relErr(m.dataSync(), want.map((w) => w / rows))).toBeLessThan(1e-6);
+      tf.dispose([x, s, m]);
+      n += 2;
+    }
+    expect(columnReductionStats.colsum - before.colsum).toBe(n);
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    expect(Array.from(tf.sum(x, 1).dataSync())).toEqual([6, 15]);
+    expect(tf.sum(x).dataSync()[0]).toBe(21);
+    expect(Array.from(tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0).dataSync())).toEqual([4, 6]);
+    expect(columnReductionStats.fallback - before.fallback).toBe(3);
   });
 });

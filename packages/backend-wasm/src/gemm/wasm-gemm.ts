@@ -33,10 +33,12 @@ interface WasmInternals {
   wasm: { HEAPU8: Uint8Array; asm?: { memory?: WebAssembly.Memory } };
 }
 type GemmFn = (a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, k: number) => void;
-interface Gemm {
+export interface Gemm {
   nn: GemmFn;
   tn: GemmFn;
   nt: GemmFn;
+  /** out[j] = scale · Σᵢ x[i, j] (column sums of a row-major rows × cols matrix). */
+  colsum: (x: number, rows: number, cols: number, out: number, scale: number) => void;
 }
 type Info = tf.TensorInfo;
 type KernelArgs = { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> };
@@ -55,7 +57,8 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
 function instantiate(b64: string, memory: WebAssembly.Memory): Gemm | null {
   try {
     const inst = new WebAssembly.Instance(new WebAssembly.Module(decode(b64)), { env: { memory } });
-    return { nn: inst.exports.gemm_nn as GemmFn, tn: inst.exports.gemm_tn as GemmFn, nt: inst.exports.gemm_nt as GemmFn };
+    const e = inst.exports;
+    return { nn: e.gemm_nn as GemmFn, tn: e.gemm_tn as GemmFn, nt: e.gemm_nt as GemmFn, colsum: e.colsum as Gemm['colsum'] };
   } catch {
     return null; // this runtime lacks the SIMD features the module uses
   }
@@ -68,7 +71,8 @@ export function relaxedSimdSupported(): boolean {
   return fmaValid;
 }
 
-function gemmFor(backend: unknown): Gemm | null {
+/** The kernel module on this wasm backend instance (null where it cannot run). */
+export function gemmFor(backend: unknown): Gemm | null {
   const be = backend as WasmInternals;
   if (!be || typeof be !== 'object') return null;
   let known = instances.get(be);

@@ -1,0 +1,61 @@
+import { tf } from '@topickd/core';
+import { gemmFor, wasmGemmActive } from './wasm-gemm.js';
+
+/**
+ * Sum and Mean over the leading axis of a float32 matrix — batch statistics and bias
+ * gradients, a dozen per training step — in one SIMD pass over the rows (`colsum` in
+ * gemm.wat). tfjs's wasm kernels transpose the matrix first and then reduce its rows.
+ * Every other reduction (other axes, ranks, dtypes) runs tfjs's kernel.
+ */
+type Info = tf.TensorInfo;
+type KernelArgs = { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> };
+type KernelFn = (args: KernelArgs) => Info;
+interface WasmInternals {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): Info;
+}
+
+/** How many reductions ran as column sums and how many with tfjs's kernel. */
+export const columnReductionStats = { colsum: 0, fallback: 0 };
+
+const installed = new Set<string>();
+
+export function installColumnReductions(backendName = 'wasm'): void {
+  if (installed.has(backendName)) return;
+  for (const [name, mean] of [['Sum', false], ['Mean', true]] as const) {
+    const original = tf.getKernel(name, backendName);
+    if (!original) continue;
+    const originalFn = original.kernelFunc as unknown as KernelFn;
+    tf.unregisterKernel(name, backendName);
+    tf.registerKernel({
+      ...original,
+      kernelFunc: ((args: KernelArgs) => {
+        const out = wasmGemmActive() ? columnReduction(args, mean) : null;
+        if (out) {
+          columnReductionStats.colsum++;
+          return out;
+        }
+        columnReductionStats.fallback++;
+        return originalFn(args);
+      }) as never,
+    });
+  }
+  installed.add(backendName);
+}
+
+function columnReduction(args: KernelArgs, mean: boolean): Info | null {
+  const { x } = args.inputs;
+  const { axis, keepDims } = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
+  const axes = axis == null ? null : Array.isArray(axis) ? axis : [axis];
+  const leading = x.shape.length === 2 && axes !== null && axes.length === 1 && (axes[0] === 0 || axes[0] === -2);
+  if (x.dtype !== 'float32' || !leading) return null;
+  const [rows, cols] = x.shape;
+  if (rows === 0 || cols === 0) return null;
+  const g = gemmFor(args.backend);
+  const be = args.backend as WasmInternals;
+  const offX = be.dataIdMap.get(x.dataId)?.memoryOffset;
+  if (!g || offX == null) return null;
+  const out = be.makeOutput(keepDims ? [1, cols] : [cols], 'float32');
+  g.colsum(offX, rows, cols, be.dataIdMap.get(out.dataId)!.memoryOffset, mean ? 1 / rows : 1);
+  return out;
+}
