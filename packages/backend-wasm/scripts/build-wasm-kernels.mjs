@@ -2,6 +2,7 @@
 // Compiles the package's WebAssembly kernels into TypeScript files holding their bytes
 // (committed, so building the package needs no WebAssembly toolchain):
 //   src/adam/adam.wat → src/adam/adam-wasm.generated.ts   (hand-written)
+//   src/fused/fused.wat → src/fused/fused-wasm.generated.ts (hand-written)
 //   src/gemm/gemm.wat → src/gemm/gemm-wasm.generated.ts   (written by scripts/gemm-wat.mjs)
 //   src/gemm/gemm-fma.wat → src/gemm/gemm-fma-wasm.generated.ts   (same, with relaxed-SIMD fused multiply-adds)
 // `--check` exits 1 when a committed file differs from a fresh build (run by a test).
@@ -47,6 +48,7 @@ function compile(dir, name, constName) {
 put(join(src, 'gemm', 'gemm.wat'), gemmWat());
 put(join(src, 'gemm', 'gemm-fma.wat'), gemmWat({ fma: true }));
 compile('adam', 'adam', 'ADAM_WASM_BASE64');
+compile('fused', 'fused', 'FUSED_WASM_BASE64');
 compile('gemm', 'gemm', 'GEMM_WASM_BASE64');
 compile('gemm', 'gemm-fma', 'GEMM_FMA_WASM_BASE64');
 if (check) {

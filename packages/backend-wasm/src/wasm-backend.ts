@@ -3,6 +3,7 @@ import { wasmAdamAvailable, wasmAdamState } from './adam/wasm-adam.js';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
 import { installPointwiseConv2D } from './pointwise-conv.js';
+import { wasmFusedAvailable, wasmReconstructionLoss } from './fused/wasm-fused.js';
 import { installColumnReductions } from './gemm/column-reduction.js';
 import { enableRelaxedSimdInNode, installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant } from './gemm/wasm-gemm.js';
 
@@ -29,6 +30,8 @@ export interface WasmBackendOptions {
    * wasm features); false keeps plain SIMD and leaves V8's flags alone.
    */
   relaxedSimd?: boolean;
+  /** The reconstruction loss and its gradient in one WebAssembly SIMD pass (default true). */
+  fusedLoss?: boolean;
 }
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
@@ -75,6 +78,7 @@ export class WasmBackend implements Backend {
     registerBackendTraits('wasm', {
       adamState: this.options.simdAdam !== false && simd && wasmAdamAvailable() ? wasmAdamState : undefined,
       fastTransposedMatMul: simd && wasmGemmActive(),
+      reconstructionLoss: this.options.fusedLoss !== false && simd && wasmFusedAvailable() ? wasmReconstructionLoss : undefined,
     });
     const variant = wasmGemmVariant();
     const detail = variant === 'fma' ? 'matrix products: TopicKD WebAssembly SIMD kernel with fused multiply-adds (relaxed SIMD)' : variant === 'simd' ? 'matrix products: TopicKD WebAssembly SIMD kernel' : 'matrix products: XNNPACK (tfjs)';

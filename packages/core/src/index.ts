@@ -27,6 +27,7 @@ export * from './model/contextual-topic-model.js';
 export * from './model/infer-topics.js';
 export * from './train/trainer.js';
 export { forwardTrainWithCache, backward, type ForwardCache, type OutputGradients } from './model/manual-gradients.js';
+export { reconstructionLoss, gaussianKl, batchNormTrain, BN_EPS } from './model/fused-ops.js';
 export { AdamOptimizer, type AdamOptions, type AdamState } from './train/adam.js';
 export * from './train/snapshot.js';
 export * from './distill/distiller.js';

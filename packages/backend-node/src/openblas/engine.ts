@@ -1,3 +1,4 @@
+import { wasmReconstructionLoss } from '@topickd/backend-wasm';
 import { tf, registerBackendTraits, wasmHeapFloat32 } from '@topickd/core';
 import type { OpenBlasAddon } from './addon.js';
 
@@ -136,6 +137,12 @@ export function registerOpenBlasEngine(addon: OpenBlasAddon): void {
     kernelFunc: batchMatMulKernel(addon, wasmMatMul.kernelFunc as unknown as KernelFunc) as never,
   });
   // No XNNPACK weight cache on our products: parameters can be updated in place, natively.
-  registerBackendTraits(OPENBLAS_TFJS_BACKEND, { inPlaceWeightUpdates: true, fastTransposedMatMul: true, adamUpdate: (p, g, m, v, s, ib, b1, b2, e) => addon.adam(p, g, m, v, s, ib, b1, b2, e) });
+  // The wasm package's one-pass reconstruction loss runs on the same heap (it checks for SIMD itself).
+  registerBackendTraits(OPENBLAS_TFJS_BACKEND, {
+    inPlaceWeightUpdates: true,
+    fastTransposedMatMul: true,
+    adamUpdate: (p, g, m, v, s, ib, b1, b2, e) => addon.adam(p, g, m, v, s, ib, b1, b2, e),
+    reconstructionLoss: wasmReconstructionLoss,
+  });
   registered = true;
 }

@@ -1,4 +1,5 @@
 import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
+import { backendTraits } from '../tfjs/backend-traits.js';
 
 /** tf.customGrad's parameter type (not exported by tfjs-core): inputs, then the save function. */
 type CustomGradFn = Parameters<typeof tf.customGrad>[0];
@@ -60,9 +61,16 @@ export function batchNormTrain(x: Tensor2D, eps: number): { y: Tensor2D; mean: T
  * The bag of words gets no gradient.
  */
 export function reconstructionLoss(bow: Tensor2D, logits: Tensor2D): Tensor1D {
+  const native = backendTraits().reconstructionLoss;
   // One exp over the logits: p = softmax(l) is kept for the backward pass, and
   // −Σ x log p = (Σ x)·logsumexp(l) − Σ x·l.
   const f = tf.customGrad(((l: tf.Tensor, save: tf.GradSaveFunc) => {
+    // a backend's one-pass kernel (the wasm backend's): loss and gradient together
+    const fused = native?.(bow, l as Tensor2D);
+    if (fused) {
+      save([fused.grad]);
+      return { value: fused.loss, gradFunc: (dy: tf.Tensor, [g]: tf.Tensor[]) => tf.mul(tf.reshape(dy, [-1, 1]), g) };
+    }
     const m = tf.max(l, 1, true);
     const e = tf.exp(tf.sub(l, m));
     const z = tf.sum(e, 1, true);

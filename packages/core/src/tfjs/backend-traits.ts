@@ -1,4 +1,4 @@
-import { tf } from './tf.js';
+import { tf, type Tensor1D, type Tensor2D } from './tf.js';
 
 /** PyTorch's Adam update on one parameter, in place: see AdamOptimizer. */
 export type AdamUpdateKernel = (
@@ -46,6 +46,11 @@ export interface BackendTraits {
   adamState?: (sizes: number[]) => NativeAdamState;
   /** A native fused Adam update, used when parameters can be updated in place. */
   adamUpdate?: AdamUpdateKernel;
+  /**
+   * The reconstruction loss −Σ x·log softmax(l) per row and its gradient softmax(l)·Σx − x
+   * in one native pass (null: not for these operands); see reconstructionLoss.
+   */
+  reconstructionLoss?: (bow: Tensor2D, logits: Tensor2D) => { loss: Tensor1D; grad: Tensor2D } | null;
 }
 
 const traits = new Map<string, BackendTraits>([['cpu', { inPlaceWeightUpdates: true, fastTransposedMatMul: true }]]);

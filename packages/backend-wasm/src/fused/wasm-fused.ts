@@ -1,0 +1,92 @@
+import { tf, type Tensor1D, type Tensor2D } from '@topickd/core';
+import { FUSED_WASM_BASE64 } from './fused-wasm.generated.js';
+
+/**
+ * Fused loss kernels in WebAssembly SIMD on the tfjs wasm heap (fused.wat). The
+ * reconstruction loss of a batch — max, exp, sums, softmax and its gradient over [B, V],
+ * a dozen tfjs kernels and three passes of exp — becomes one call that writes the
+ * gradient and four numbers per document. Registered as the `reconstructionLoss` backend
+ * trait, which core's reconstructionLoss uses when present.
+ * Reads internals of @tensorflow/tfjs-backend-wasm 4.22.0 (dataIdMap, makeOutput, the heap).
+ */
+interface WasmInternals {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  disposeData(dataId: object): void;
+  wasm: { HEAPU8: Uint8Array; asm?: { memory?: WebAssembly.Memory } };
+}
+interface Fused {
+  exp(x: number, out: number, n: number): void;
+  reconstruction(x: number, l: number, g: number, B: number, V: number, stats: number): void;
+}
+
+const instances = new WeakMap<object, Fused | null>();
+
+function decode(b64: string): Uint8Array<ArrayBuffer> {
+  const bytes = typeof Buffer !== 'undefined' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const out = new Uint8Array(new ArrayBuffer(bytes.length));
+  out.set(bytes);
+  return out;
+}
+
+function fusedFor(backend: unknown): Fused | null {
+  const be = backend as WasmInternals;
+  if (!be || typeof be !== 'object') return null;
+  const known = instances.get(be);
+  if (known !== undefined) return known;
+  const memory = be.wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  let f: Fused | null = null;
+  try {
+    f = new WebAssembly.Instance(new WebAssembly.Module(decode(FUSED_WASM_BASE64)), { env: { memory } }).exports as unknown as Fused;
+  } catch {
+    f = null; // no WebAssembly SIMD here
+  }
+  instances.set(be, f);
+  return f;
+}
+
+/** Whether the fused kernels can run on the active backend. */
+export function wasmFusedAvailable(): boolean {
+  return fusedFor(tf.backend()) !== null;
+}
+
+const offset = (be: WasmInternals, t: { dataId: object }) => be.dataIdMap.get(t.dataId)?.memoryOffset;
+
+/**
+ * RL = −Σ_v x_v log softmax(l)_v per document and ∂RL/∂l = softmax(l)·Σx − x, in one call;
+ * null when the operands are not float32 [B, V] matrices of one shape on a wasm heap.
+ */
+export function wasmReconstructionLoss(bow: Tensor2D, logits: Tensor2D): { loss: Tensor1D; grad: Tensor2D } | null {
+  const be = tf.backend() as unknown as WasmInternals;
+  const f = fusedFor(be);
+  if (!f || bow.dtype !== 'float32' || logits.dtype !== 'float32' || bow.rank !== 2 || logits.rank !== 2) return null;
+  const [B, V] = logits.shape;
+  if (bow.shape[0] !== B || bow.shape[1] !== V || B === 0 || V === 0) return null;
+  const ox = offset(be, bow);
+  const ol = offset(be, logits);
+  if (ox == null || ol == null) return null;
+  const g = be.makeOutput([B, V], 'float32');
+  const stats = be.makeOutput([B, 4], 'float32');
+  const os = offset(be, stats)!;
+  f.reconstruction(ox, ol, offset(be, g)!, B, V, os);
+  const st = new Float32Array(be.wasm.HEAPU8.buffer, be.wasm.HEAPU8.byteOffset + os, 4 * B);
+  const loss = new Float32Array(B);
+  for (let i = 0; i < B; i++) loss[i] = st[4 * i + 2] * (st[4 * i] + Math.log(st[4 * i + 1])) - st[4 * i + 3];
+  be.disposeData(stats.dataId);
+  return { loss: tf.tensor1d(loss), grad: tf.engine().makeTensorFromTensorInfo(g) as Tensor2D };
+}
+
+/** e^x by the kernels' SIMD exponential (for tests of its accuracy). */
+export function wasmExp(x: Float32Array): Float32Array | null {
+  const be = tf.backend() as unknown as WasmInternals;
+  const f = fusedFor(be);
+  if (!f) return null;
+  const t = tf.tensor1d(x);
+  const out = be.makeOutput([x.length], 'float32');
+  f.exp(offset(be, t)!, offset(be, out)!, x.length);
+  const r = new Float32Array(be.wasm.HEAPU8.buffer, be.wasm.HEAPU8.byteOffset + offset(be, out)!, x.length).slice();
+  be.disposeData(out.dataId);
+  t.dispose();
+  return r;
+}
