@@ -3,6 +3,7 @@
 // (committed, so building the package needs no WebAssembly toolchain):
 //   src/adam/adam.wat → src/adam/adam-wasm.generated.ts   (hand-written)
 //   src/fused/fused.wat → src/fused/fused-wasm.generated.ts (hand-written)
+//   src/fused/batchnorm.wat → src/fused/batchnorm-wasm.generated.ts (written by scripts/batchnorm-wat.mjs)
 //   src/gemm/gemm.wat → src/gemm/gemm-wasm.generated.ts   (written by scripts/gemm-wat.mjs)
 //   src/gemm/gemm-fma.wat → src/gemm/gemm-fma-wasm.generated.ts   (same, with relaxed-SIMD fused multiply-adds)
 // `--check` exits 1 when a committed file differs from a fresh build (run by a test).
@@ -11,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 import { gemmWat } from './gemm-wat.mjs';
+import { batchNormWat } from './batchnorm-wat.mjs';
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const check = process.argv.includes('--check');
@@ -46,9 +48,11 @@ function compile(dir, name, constName) {
 }
 
 put(join(src, 'gemm', 'gemm.wat'), gemmWat());
+put(join(src, 'fused', 'batchnorm.wat'), batchNormWat());
 put(join(src, 'gemm', 'gemm-fma.wat'), gemmWat({ fma: true }));
 compile('adam', 'adam', 'ADAM_WASM_BASE64');
 compile('fused', 'fused', 'FUSED_WASM_BASE64');
+compile('fused', 'batchnorm', 'BATCHNORM_WASM_BASE64');
 compile('gemm', 'gemm', 'GEMM_WASM_BASE64');
 compile('gemm', 'gemm-fma', 'GEMM_FMA_WASM_BASE64');
 if (check) {

@@ -15,5 +15,5 @@ export function wasmBackendModule(options: WasmBackendOptions = {}): ContainerMo
 export default wasmBackendModule();
 export { installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported, enableRelaxedSimdInNode } from './gemm/wasm-gemm.js';
 export { installColumnReductions, columnReductionStats } from './gemm/column-reduction.js';
-export { wasmFusedAvailable, wasmReconstructionLoss, wasmExp } from './fused/wasm-fused.js';
+export { wasmFusedAvailable, wasmReconstructionLoss, wasmBatchNormForward, wasmBatchNormBackward, wasmExp } from './fused/wasm-fused.js';
 export { wasmAdamState, wasmAdamAvailable } from './adam/wasm-adam.js';

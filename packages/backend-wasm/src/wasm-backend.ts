@@ -3,7 +3,7 @@ import { wasmAdamAvailable, wasmAdamState } from './adam/wasm-adam.js';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
 import { installPointwiseConv2D } from './pointwise-conv.js';
-import { wasmFusedAvailable, wasmReconstructionLoss } from './fused/wasm-fused.js';
+import { wasmBatchNormBackward, wasmBatchNormForward, wasmFusedAvailable, wasmReconstructionLoss } from './fused/wasm-fused.js';
 import { installColumnReductions } from './gemm/column-reduction.js';
 import { enableRelaxedSimdInNode, installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant } from './gemm/wasm-gemm.js';
 
@@ -30,7 +30,10 @@ export interface WasmBackendOptions {
    * wasm features); false keeps plain SIMD and leaves V8's flags alone.
    */
   relaxedSimd?: boolean;
-  /** The reconstruction loss and its gradient in one WebAssembly SIMD pass (default true). */
+  /**
+   * The reconstruction loss with its gradient, and batch norm's forward and backward, as
+   * one WebAssembly SIMD call each (default true; false: tfjs kernels).
+   */
   fusedLoss?: boolean;
 }
 
@@ -71,6 +74,7 @@ export class WasmBackend implements Backend {
     if (!ok) throw new BackendUnavailableError('wasm', 'the wasm backend failed to initialise; in a browser, set wasmPaths to where the .wasm files are served');
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     setWasmGemmEnabled(this.options.simdMatMul !== false);
+    const fused = this.options.fusedLoss !== false && simd && wasmFusedAvailable();
     setWasmGemmFma(this.options.relaxedSimd !== false);
     if (this.options.relaxedSimd !== false && this.options.simdMatMul !== false && isNode) await enableRelaxedSimdInNode();
     // Adam in WebAssembly SIMD on the heap, where it can run (see adam/wasm-adam.ts); products
@@ -78,7 +82,8 @@ export class WasmBackend implements Backend {
     registerBackendTraits('wasm', {
       adamState: this.options.simdAdam !== false && simd && wasmAdamAvailable() ? wasmAdamState : undefined,
       fastTransposedMatMul: simd && wasmGemmActive(),
-      reconstructionLoss: this.options.fusedLoss !== false && simd && wasmFusedAvailable() ? wasmReconstructionLoss : undefined,
+      reconstructionLoss: fused ? wasmReconstructionLoss : undefined,
+      batchNorm: fused ? { forward: wasmBatchNormForward, backward: wasmBatchNormBackward } : undefined,
     });
     const variant = wasmGemmVariant();
     const detail = variant === 'fma' ? 'matrix products: TopicKD WebAssembly SIMD kernel with fused multiply-adds (relaxed SIMD)' : variant === 'simd' ? 'matrix products: TopicKD WebAssembly SIMD kernel' : 'matrix products: XNNPACK (tfjs)';

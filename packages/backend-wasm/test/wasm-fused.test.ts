@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf, Random, backendTraits, reconstructionLoss } from '@topickd/core';
-import { WasmBackend, wasmExp, wasmReconstructionLoss } from '@topickd/backend-wasm';
+import { WasmBackend, wasmBatchNormBackward, wasmBatchNormForward, wasmExp, wasmReconstructionLoss } from '@topickd/backend-wasm';
 
 /** float64 RL and its gradient from the definition. */
 function reference(x: Float32Array, l: Float32Array, B: number, V: number) {
@@ -89,5 +89,49 @@ describe('fused loss kernels in WebAssembly SIMD', () => {
   it('leaves operands it does not take (int32, mismatched shapes) to the tfjs formula', () => {
     expect(wasmReconstructionLoss(tf.ones([2, 3], 'int32') as tf.Tensor2D, tf.ones([2, 3]) as tf.Tensor2D)).toBeNull();
     expect(wasmReconstructionLoss(tf.ones([2, 4]) as tf.Tensor2D, tf.ones([2, 3]) as tf.Tensor2D)).toBeNull();
+  });
+
+  it('batch norm forward and backward equal a float64 computation (column counts off the 4-lane blocks, one-row batches)', () => {
+    const rng = new Random(23);
+    // relative to the largest value (sums of 64 values of ~200 round at ~1e-5 in float32)
+    const close = (got: Float32Array, want: Float64Array, tol: number) => {
+      let e = 0, scale = 1;
+      for (let i = 0; i < want.length; i++) {
+        e = Math.max(e, Math.abs(got[i] - want[i]));
+        scale = Math.max(scale, Math.abs(want[i]));
+      }
+      return e < tol * scale;
+    };
+    for (const [B, C] of [[64, 2000], [64, 50], [7, 3], [1, 5], [3, 9]]) {
+      const xv = rng.uniformArray(B * C, -2, 2).map((v, i) => v + (i % C) * 0.1);
+      const gv = rng.uniformArray(B * C, -1, 1);
+      const eps = 1e-5;
+      const mean = new Float64Array(C), variance = new Float64Array(C), r = new Float64Array(C);
+      for (let j = 0; j < C; j++) {
+        for (let i = 0; i < B; i++) mean[j] += xv[i * C + j] / B;
+        for (let i = 0; i < B; i++) variance[j] += (xv[i * C + j] - mean[j]) ** 2 / B;
+        r[j] = 1 / Math.sqrt(variance[j] + eps);
+      }
+      const y = new Float64Array(B * C).map((_, k) => (xv[k] - mean[k % C]) * r[k % C]);
+      const out = new Float64Array(B * C);
+      for (let j = 0; j < C; j++) {
+        let mg = 0, mgy = 0;
+        for (let i = 0; i < B; i++) {
+          mg += gv[i * C + j] / B;
+          mgy += (gv[i * C + j] * y[i * C + j]) / B;
+        }
+        for (let i = 0; i < B; i++) out[i * C + j] = r[j] * (gv[i * C + j] - mg - y[i * C + j] * mgy);
+      }
+      const f = wasmBatchNormForward(tf.tensor2d(xv, [B, C]), eps)!;
+      expect(f.y.shape).toEqual([B, C]);
+      expect(f.mean.shape).toEqual([C]);
+      expect(close(f.mean.dataSync() as Float32Array, mean, 1e-6)).toBe(true);
+      expect(close(f.variance.dataSync() as Float32Array, variance, 1e-6)).toBe(true);
+      // columns sit at offsets up to 200 with a spread of ±2: x − mean loses ~1e-5 in float32
+      expect(close(f.y.dataSync() as Float32Array, y, 1e-4)).toBe(true);
+      const back = wasmBatchNormBackward(tf.tensor2d(gv, [B, C]), f.y, f.r)!;
+      expect(close(back.dataSync() as Float32Array, out, 1e-4)).toBe(true);
+    }
+    expect(wasmBatchNormForward(tf.ones([2, 3, 4]), 1e-5)).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { wasmReconstructionLoss } from '@topickd/backend-wasm';
+import { wasmBatchNormBackward, wasmBatchNormForward, wasmReconstructionLoss } from '@topickd/backend-wasm';
 import { tf, registerBackendTraits, wasmHeapFloat32 } from '@topickd/core';
 import type { OpenBlasAddon } from './addon.js';
 
@@ -137,12 +137,13 @@ export function registerOpenBlasEngine(addon: OpenBlasAddon): void {
     kernelFunc: batchMatMulKernel(addon, wasmMatMul.kernelFunc as unknown as KernelFunc) as never,
   });
   // No XNNPACK weight cache on our products: parameters can be updated in place, natively.
-  // The wasm package's one-pass reconstruction loss runs on the same heap (it checks for SIMD itself).
+  // The wasm package's one-pass reconstruction loss and batch norm run on the same heap (they check for SIMD themselves).
   registerBackendTraits(OPENBLAS_TFJS_BACKEND, {
     inPlaceWeightUpdates: true,
     fastTransposedMatMul: true,
     adamUpdate: (p, g, m, v, s, ib, b1, b2, e) => addon.adam(p, g, m, v, s, ib, b1, b2, e),
     reconstructionLoss: wasmReconstructionLoss,
+    batchNorm: { forward: wasmBatchNormForward, backward: wasmBatchNormBackward },
   });
   registered = true;
 }

@@ -1,12 +1,15 @@
 import { tf, type Tensor1D, type Tensor2D } from '@topickd/core';
 import { FUSED_WASM_BASE64 } from './fused-wasm.generated.js';
+import { BATCHNORM_WASM_BASE64 } from './batchnorm-wasm.generated.js';
 
 /**
  * Fused loss kernels in WebAssembly SIMD on the tfjs wasm heap (fused.wat). The
  * reconstruction loss of a batch — max, exp, sums, softmax and its gradient over [B, V],
  * a dozen tfjs kernels and three passes of exp — becomes one call that writes the
  * gradient and four numbers per document. Registered as the `reconstructionLoss` backend
- * trait, which core's reconstructionLoss uses when present.
+ * trait, which core's reconstructionLoss uses when present. Batch norm's training-mode
+ * forward (statistics, normalised output) and backward are one call each (batchnorm.wat,
+ * the `batchNorm` trait), instead of six and seven tfjs kernels.
  * Reads internals of @tensorflow/tfjs-backend-wasm 4.22.0 (dataIdMap, makeOutput, the heap).
  */
 interface WasmInternals {
@@ -18,6 +21,8 @@ interface WasmInternals {
 interface Fused {
   exp(x: number, out: number, n: number): void;
   reconstruction(x: number, l: number, g: number, B: number, V: number, stats: number): void;
+  bn_forward(x: number, B: number, C: number, y: number, mean: number, variance: number, r: number, eps: number): void;
+  bn_backward(g: number, y: number, r: number, B: number, C: number, out: number): void;
 }
 
 const instances = new WeakMap<object, Fused | null>();
@@ -38,7 +43,8 @@ function fusedFor(backend: unknown): Fused | null {
   if (!(memory instanceof WebAssembly.Memory)) return null;
   let f: Fused | null = null;
   try {
-    f = new WebAssembly.Instance(new WebAssembly.Module(decode(FUSED_WASM_BASE64)), { env: { memory } }).exports as unknown as Fused;
+    const load = (b64: string) => new WebAssembly.Instance(new WebAssembly.Module(decode(b64)), { env: { memory } }).exports;
+    f = { ...load(FUSED_WASM_BASE64), ...load(BATCHNORM_WASM_BASE64) } as unknown as Fused;
   } catch {
     f = null; // no WebAssembly SIMD here
   }
@@ -75,6 +81,38 @@ export function wasmReconstructionLoss(bow: Tensor2D, logits: Tensor2D): { loss:
   for (let i = 0; i < B; i++) loss[i] = st[4 * i + 2] * (st[4 * i] + Math.log(st[4 * i + 1])) - st[4 * i + 3];
   be.disposeData(stats.dataId);
   return { loss: tf.tensor1d(loss), grad: tf.engine().makeTensorFromTensorInfo(g) as Tensor2D };
+}
+
+const isMatrix = (t: tf.Tensor) => t.dtype === 'float32' && t.rank === 2 && t.size > 0;
+
+/** Batch norm's training-mode forward over the rows of x [B, C] (null: not for this operand). */
+export function wasmBatchNormForward(x: tf.Tensor, eps: number): { y: tf.Tensor; r: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } | null {
+  const be = tf.backend() as unknown as WasmInternals;
+  const f = fusedFor(be);
+  const ox = f && isMatrix(x) ? offset(be, x) : undefined;
+  if (!f || ox == null) return null;
+  const [B, C] = x.shape;
+  const y = be.makeOutput([B, C], 'float32');
+  const mean = be.makeOutput([C], 'float32');
+  const variance = be.makeOutput([C], 'float32');
+  const r = be.makeOutput([C], 'float32');
+  f.bn_forward(ox, B, C, offset(be, y)!, offset(be, mean)!, offset(be, variance)!, offset(be, r)!, eps);
+  const t = (i: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(i);
+  return { y: t(y), r: t(r), mean: t(mean), variance: t(variance) };
+}
+
+/** Batch norm's backward: r·(g − mean(g) − y·mean(g·y)) (null: not for these operands). */
+export function wasmBatchNormBackward(g: tf.Tensor, y: tf.Tensor, r: tf.Tensor): tf.Tensor | null {
+  const be = tf.backend() as unknown as WasmInternals;
+  const f = fusedFor(be);
+  if (!f || !isMatrix(g) || !isMatrix(y) || r.dtype !== 'float32' || r.rank !== 1) return null;
+  const [B, C] = g.shape;
+  if (y.shape[0] !== B || y.shape[1] !== C || r.shape[0] !== C) return null;
+  const og = offset(be, g), oy = offset(be, y), or = offset(be, r);
+  if (og == null || oy == null || or == null) return null;
+  const out = be.makeOutput([B, C], 'float32');
+  f.bn_backward(og, oy, or, B, C, offset(be, out)!);
+  return tf.engine().makeTensorFromTensorInfo(out);
 }
 
 /** e^x by the kernels' SIMD exponential (for tests of its accuracy). */

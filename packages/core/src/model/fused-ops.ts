@@ -20,6 +20,8 @@ export const BN_EPS = 1e-5;
  *   y = (x − μ_B) · r, r = 1/√(σ²_B + ε), μ_B, σ²_B the batch mean and (biased) variance.
  */
 export function batchNormForward(x: tf.Tensor, eps: number): { y: tf.Tensor; r: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const native = backendTraits().batchNorm?.forward(x, eps);
+  if (native) return native;
   const m = tf.moments(x, 0);
   const r = tf.rsqrt(tf.add(m.variance, eps));
   return { y: tf.mul(tf.sub(x, m.mean), r), r, mean: m.mean, variance: m.variance };
@@ -27,6 +29,8 @@ export function batchNormForward(x: tf.Tensor, eps: number): { y: tf.Tensor; r: 
 
 /** ∂L/∂x of y = batchNormForward(x).y from g = ∂L/∂y: r · (g − mean_B(g) − y · mean_B(g·y)). */
 export function batchNormBackward(g: tf.Tensor, y: tf.Tensor, r: tf.Tensor): tf.Tensor {
+  const native = backendTraits().batchNorm?.backward(g, y, r);
+  if (native) return native;
   const mg = tf.mean(g, 0);
   const mgy = tf.mean(tf.mul(g, y), 0);
   return tf.mul(r, tf.sub(tf.sub(g, mg), tf.mul(y, mgy)));

@@ -51,6 +51,11 @@ export interface BackendTraits {
    * in one native pass (null: not for these operands); see reconstructionLoss.
    */
   reconstructionLoss?: (bow: Tensor2D, logits: Tensor2D) => { loss: Tensor1D; grad: Tensor2D } | null;
+  /** Batch norm's training-mode forward and backward as native calls (null: not for these operands); see batchNormForward. */
+  batchNorm?: {
+    forward(x: tf.Tensor, eps: number): { y: tf.Tensor; r: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } | null;
+    backward(g: tf.Tensor, y: tf.Tensor, r: tf.Tensor): tf.Tensor | null;
+  };
 }
 
 const traits = new Map<string, BackendTraits>([['cpu', { inPlaceWeightUpdates: true, fastTransposedMatMul: true }]]);
