@@ -3,9 +3,17 @@ import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, Cs
 import { WasmBackend } from '@topickd/backend-wasm';
 import { NodeBackend } from '@topickd/backend-node';
 const V = 2000, E = 512, K = 50, B = 64;
-// usage: node bench/step-profile.mjs [wasm|node] [manual|tape] [--matmuls]  (--matmuls: time of each product of one step)
+// usage: node bench/step-profile.mjs [wasm|node] [manual|tape] [--matmuls] [--xnnpack] [--no-fma] [--no-fused]
+//   --matmuls: time of each product of one step
+//   wasm only, to measure what each of TopicKD's wasm kernels brings (WasmBackendOptions):
+//   --xnnpack: tfjs's XNNPACK products instead of TopicKD's SIMD kernel (simdMatMul: false)
+//   --no-fma: plain SIMD products, no relaxed-SIMD fused multiply-adds (relaxedSimd: false)
+//   --no-fused: tfjs kernels for the reconstruction loss and batch norm (fusedLoss: false)
 const which = process.argv[2] ?? 'wasm';
-console.log('backend', (await (which === 'node' ? new NodeBackend() : new WasmBackend()).activate()).tfjsBackend);
+const flag = (f) => process.argv.includes(f);
+const wasmOptions = { simdMatMul: !flag('--xnnpack'), relaxedSimd: !flag('--no-fma'), fusedLoss: !flag('--no-fused') };
+const info = await (which === 'node' ? new NodeBackend() : new WasmBackend(wasmOptions)).activate();
+console.log('backend', info.tfjsBackend, which === 'node' ? '' : JSON.stringify(wasmOptions), info.detail ?? '');
 const rng = new Random(1);
 const b = new CsrBuilder(V);
 const N = 2048;

@@ -134,7 +134,8 @@ describe('the WebAssembly SIMD matrix product on the wasm backend', () => {
       const a = tf.tensor2d(av, [64, 100]), b = tf.tensor2d(bv, [100, 30]);
       const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D)));
       const [ga, gb] = tf.grads(f)([a, b]);
-      const out = { y: tf.matMul(a, b).dataSync().slice(), ga: ga.dataSync().slice(), gb: gb.dataSync().slice() };
+      const f32 = (t: tf.Tensor) => Float32Array.from(t.dataSync());
+      const out = { y: f32(tf.matMul(a, b)), ga: f32(ga), gb: f32(gb) };
       tf.dispose([a, b, ga, gb]);
       return out;
     };
