@@ -1,4 +1,5 @@
 import { tf, type NativeAdamState } from '@topickd/core';
+import { heapOffset, instantiateOnHeap, type WasmInternals } from '../wasm-heap.js';
 import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
 
 /**
@@ -8,35 +9,17 @@ import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
  * a JavaScript loop plus a copy into the heap (~11 ms for 1.5 M parameters) with ~1–2 ms.
  * Reads internals of @tensorflow/tfjs-backend-wasm 4.22.0 (dataIdMap, makeOutput, _malloc).
  */
-interface WasmInternals {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  disposeData(dataId: object): void;
-  wasm: { HEAPU8: Uint8Array; _malloc(n: number): number; _free(p: number): void; asm: { memory: WebAssembly.Memory } };
-}
 type AdamFn = (out: number, p: number, g: number, m: number, v: number, n: number, step: number, inv: number, b1: number, b2: number, eps: number) => void;
 
-const instances = new WeakMap<object, AdamFn>();
-
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const bytes = typeof Buffer !== 'undefined' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const out = new Uint8Array(new ArrayBuffer(bytes.length));
-  out.set(bytes);
-  return out;
-}
+const instances = new WeakMap<object, AdamFn | null>();
 
 function adamFor(be: WasmInternals): AdamFn | null {
   let fn = instances.get(be);
-  if (fn) return fn;
-  const memory = be.wasm.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  try {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(decode(ADAM_WASM_BASE64)), { env: { memory } });
-    fn = inst.exports.adam as AdamFn;
-  } catch {
-    return null; // no SIMD here: the optimizer's JavaScript loop runs instead
+  if (fn === undefined) {
+    // null: no SIMD here, the optimizer's JavaScript loop runs instead
+    fn = instantiateOnHeap<{ adam: AdamFn }>(be, ADAM_WASM_BASE64)?.adam ?? null;
+    instances.set(be, fn);
   }
-  instances.set(be, fn);
   return fn;
 }
 
@@ -63,12 +46,11 @@ export function wasmAdamState(sizes: number[]): NativeAdamState {
   return {
     update(i, x, g, stepSize, invSqrtBc2, b1, b2, eps) {
       if (disposed || tf.backend() !== (be as unknown) || x.dtype !== 'float32' || g.dtype !== 'float32' || g.size !== x.size) return false;
-      const xi = be.dataIdMap.get(x.dataId);
-      const gi = be.dataIdMap.get(g.dataId);
-      if (!xi || !gi) return false;
+      const xi = heapOffset(be, x);
+      const gi = heapOffset(be, g);
+      if (xi == null || gi == null) return false;
       const out = be.makeOutput(x.shape, 'float32');
-      const oi = be.dataIdMap.get(out.dataId)!;
-      adam(oi.memoryOffset, xi.memoryOffset, gi.memoryOffset, ptr[i].m, ptr[i].v, ptr[i].n, stepSize, invSqrtBc2, b1, b2, eps);
+      adam(heapOffset(be, out)!, xi, gi, ptr[i].m, ptr[i].v, ptr[i].n, stepSize, invSqrtBc2, b1, b2, eps);
       const t = tf.engine().makeTensorFromTensorInfo(out);
       x.assign(t);
       t.dispose();

@@ -1,4 +1,5 @@
 import { tf, type Tensor1D, type Tensor2D } from '@topickd/core';
+import { heapOffset as offset, instantiateOnHeap, type WasmInternals } from '../wasm-heap.js';
 import { FUSED_WASM_BASE64 } from './fused-wasm.generated.js';
 import { BATCHNORM_WASM_BASE64 } from './batchnorm-wasm.generated.js';
 
@@ -12,12 +13,6 @@ import { BATCHNORM_WASM_BASE64 } from './batchnorm-wasm.generated.js';
  * the `batchNorm` trait), instead of six and seven tfjs kernels.
  * Reads internals of @tensorflow/tfjs-backend-wasm 4.22.0 (dataIdMap, makeOutput, the heap).
  */
-interface WasmInternals {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  disposeData(dataId: object): void;
-  wasm: { HEAPU8: Uint8Array; asm?: { memory?: WebAssembly.Memory } };
-}
 interface Fused {
   exp(x: number, out: number, n: number): void;
   reconstruction(x: number, l: number, g: number, B: number, V: number, stats: number): void;
@@ -27,28 +22,13 @@ interface Fused {
 
 const instances = new WeakMap<object, Fused | null>();
 
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const bytes = typeof Buffer !== 'undefined' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const out = new Uint8Array(new ArrayBuffer(bytes.length));
-  out.set(bytes);
-  return out;
-}
-
 function fusedFor(backend: unknown): Fused | null {
-  const be = backend as WasmInternals;
-  if (!be || typeof be !== 'object') return null;
-  const known = instances.get(be);
-  if (known !== undefined) return known;
-  const memory = be.wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  let f: Fused | null = null;
-  try {
-    const load = (b64: string) => new WebAssembly.Instance(new WebAssembly.Module(decode(b64)), { env: { memory } }).exports;
-    f = { ...load(FUSED_WASM_BASE64), ...load(BATCHNORM_WASM_BASE64) } as unknown as Fused;
-  } catch {
-    f = null; // no WebAssembly SIMD here
+  if (!backend || typeof backend !== 'object') return null;
+  let f = instances.get(backend);
+  if (f === undefined) {
+    f = instantiateOnHeap<Fused>(backend, FUSED_WASM_BASE64, BATCHNORM_WASM_BASE64);
+    instances.set(backend, f);
   }
-  instances.set(be, f);
   return f;
 }
 
@@ -57,7 +37,6 @@ export function wasmFusedAvailable(): boolean {
   return fusedFor(tf.backend()) !== null;
 }
 
-const offset = (be: WasmInternals, t: { dataId: object }) => be.dataIdMap.get(t.dataId)?.memoryOffset;
 
 /**
  * RL = −Σ_v x_v log softmax(l)_v per document and ∂RL/∂l = softmax(l)·Σx − x, in one call;

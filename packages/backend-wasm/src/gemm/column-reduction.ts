@@ -1,5 +1,5 @@
-import { tf } from '@topickd/core';
 import { gemmFor, wasmGemmActive } from './wasm-gemm.js';
+import { heapOffset, overrideKernel, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 
 /**
  * Sum and Mean over the leading axis of a float32 matrix — batch statistics and bias
@@ -7,13 +7,7 @@ import { gemmFor, wasmGemmActive } from './wasm-gemm.js';
  * gemm.wat). tfjs's wasm kernels transpose the matrix first and then reduce its rows.
  * Every other reduction (other axes, ranks, dtypes) runs tfjs's kernel.
  */
-type Info = tf.TensorInfo;
-type KernelArgs = { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> };
-type KernelFn = (args: KernelArgs) => Info;
-interface WasmInternals {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): Info;
-}
+type KernelArgs = Parameters<KernelFn>[0];
 
 /** How many reductions ran as column sums and how many with tfjs's kernel. */
 export const columnReductionStats = { colsum: 0, fallback: 0 };
@@ -22,28 +16,12 @@ const installed = new Set<string>();
 
 export function installColumnReductions(backendName = 'wasm'): void {
   if (installed.has(backendName)) return;
-  for (const [name, mean] of [['Sum', false], ['Mean', true]] as const) {
-    const original = tf.getKernel(name, backendName);
-    if (!original) continue;
-    const originalFn = original.kernelFunc as unknown as KernelFn;
-    tf.unregisterKernel(name, backendName);
-    tf.registerKernel({
-      ...original,
-      kernelFunc: ((args: KernelArgs) => {
-        const out = wasmGemmActive() ? columnReduction(args, mean) : null;
-        if (out) {
-          columnReductionStats.colsum++;
-          return out;
-        }
-        columnReductionStats.fallback++;
-        return originalFn(args);
-      }) as never,
-    });
-  }
+  for (const [name, mean] of [['Sum', false], ['Mean', true]] as const)
+    overrideKernel(name, backendName, (args) => (wasmGemmActive() ? columnReduction(args, mean) : null), (fast) => (fast ? columnReductionStats.colsum++ : columnReductionStats.fallback++));
   installed.add(backendName);
 }
 
-function columnReduction(args: KernelArgs, mean: boolean): Info | null {
+function columnReduction(args: KernelArgs, mean: boolean): ReturnType<KernelFn> | null {
   const { x } = args.inputs;
   const { axis, keepDims } = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
   const axes = axis == null ? null : Array.isArray(axis) ? axis : [axis];
@@ -53,9 +31,9 @@ function columnReduction(args: KernelArgs, mean: boolean): Info | null {
   if (rows === 0 || cols === 0) return null;
   const g = gemmFor(args.backend);
   const be = args.backend as WasmInternals;
-  const offX = be.dataIdMap.get(x.dataId)?.memoryOffset;
+  const offX = heapOffset(be, x);
   if (!g || offX == null) return null;
   const out = be.makeOutput(keepDims ? [1, cols] : [cols], 'float32');
-  g.colsum(offX, rows, cols, be.dataIdMap.get(out.dataId)!.memoryOffset, mean ? 1 / rows : 1);
+  g.colsum(offX, rows, cols, heapOffset(be, out)!, mean ? 1 / rows : 1);
   return out;
 }

@@ -1,4 +1,5 @@
 import { tf } from '@topickd/core';
+import { heapOffset, instantiateOnHeap, overrideKernel, validates, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-wasm.generated.js';
 
@@ -26,12 +27,6 @@ import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-wasm.generated.js';
  * broadcasting beyond "equal or one", or where this runtime has no WebAssembly SIMD.
  * Reads internals of @tensorflow/tfjs-backend-wasm 4.22.0 (dataIdMap, makeOutput, the heap).
  */
-interface WasmInternals {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  disposeData(dataId: object): void;
-  wasm: { HEAPU8: Uint8Array; asm?: { memory?: WebAssembly.Memory } };
-}
 type GemmFn = (a: number, lda: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, k: number) => void;
 export interface Gemm {
   nn: GemmFn;
@@ -41,33 +36,20 @@ export interface Gemm {
   colsum: (x: number, rows: number, cols: number, out: number, scale: number) => void;
 }
 type Info = tf.TensorInfo;
-type KernelArgs = { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> };
-type KernelFn = (args: KernelArgs) => Info;
+type KernelArgs = Parameters<KernelFn>[0];
 
 const instances = new WeakMap<object, { fma: Gemm | null | undefined; plain: Gemm | null }>();
 let fmaValid = false;
 
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const bytes = typeof Buffer !== 'undefined' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-  const out = new Uint8Array(new ArrayBuffer(bytes.length));
-  out.set(bytes);
-  return out;
-}
-
-function instantiate(b64: string, memory: WebAssembly.Memory): Gemm | null {
-  try {
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(decode(b64)), { env: { memory } });
-    const e = inst.exports;
-    return { nn: e.gemm_nn as GemmFn, tn: e.gemm_tn as GemmFn, nt: e.gemm_nt as GemmFn, colsum: e.colsum as Gemm['colsum'] };
-  } catch {
-    return null; // this runtime lacks the SIMD features the module uses
-  }
+function instantiate(backend: unknown, b64: string): Gemm | null {
+  const e = instantiateOnHeap<Record<string, unknown>>(backend, b64);
+  return e && { nn: e.gemm_nn as GemmFn, tn: e.gemm_tn as GemmFn, nt: e.gemm_nt as GemmFn, colsum: e.colsum as Gemm['colsum'] };
 }
 
 /** Whether this runtime validates the fused multiply-add build (relaxed SIMD). */
 export function relaxedSimdSupported(): boolean {
   // once valid, always valid (V8's flag is never turned off again)
-  fmaValid ||= typeof WebAssembly === 'object' && WebAssembly.validate(decode(GEMM_FMA_WASM_BASE64));
+  fmaValid ||= validates(GEMM_FMA_WASM_BASE64);
   return fmaValid;
 }
 
@@ -77,14 +59,12 @@ export function gemmFor(backend: unknown): Gemm | null {
   if (!be || typeof be !== 'object') return null;
   let known = instances.get(be);
   if (!known) {
-    const memory = be.wasm?.asm?.memory;
-    if (!(memory instanceof WebAssembly.Memory)) return null;
-    known = { plain: instantiate(GEMM_WASM_BASE64, memory), fma: undefined };
+    known = { plain: instantiate(be, GEMM_WASM_BASE64), fma: undefined };
     instances.set(be, known);
   }
   if (!useFma) return known.plain;
   // the fused build once relaxed SIMD validates (it may be enabled after the first product)
-  if (known.fma === undefined && fmaValid) known.fma = instantiate(GEMM_FMA_WASM_BASE64, be.wasm.asm!.memory!);
+  if (known.fma === undefined && fmaValid) known.fma = instantiate(be, GEMM_FMA_WASM_BASE64);
   return known.fma ?? known.plain;
 }
 
@@ -137,25 +117,10 @@ const installed = new Set<string>();
 
 export function installWasmGemm(backendName = 'wasm'): void {
   if (installed.has(backendName)) return;
-  const original = tf.getKernel('BatchMatMul', backendName);
-  const transposeKernel = tf.getKernel('Transpose', backendName);
-  if (!original || !transposeKernel) return;
-  const originalFn = original.kernelFunc as unknown as KernelFn;
-  const transposeFn = transposeKernel.kernelFunc as unknown as KernelFn;
-  tf.unregisterKernel('BatchMatMul', backendName);
-  tf.registerKernel({
-    ...original,
-    kernelFunc: ((args: KernelArgs) => {
-      const out = enabled ? batchMatMul(args, transposeFn) : null;
-      if (out) {
-        wasmGemmStats.gemm++;
-        return out;
-      }
-      wasmGemmStats.fallback++;
-      return originalFn(args);
-    }) as never,
-  });
-  installed.add(backendName);
+  const transposeFn = tf.getKernel('Transpose', backendName)?.kernelFunc as unknown as KernelFn | undefined;
+  if (!transposeFn) return;
+  const ok = overrideKernel('BatchMatMul', backendName, (args) => (enabled ? batchMatMul(args, transposeFn) : null), (fast) => (fast ? wasmGemmStats.gemm++ : wasmGemmStats.fallback++));
+  if (ok) installed.add(backendName);
 }
 
 function batchMatMul(args: KernelArgs, transposeFn: KernelFn): Info | null {
@@ -187,7 +152,7 @@ function batchMatMul(args: KernelArgs, transposeFn: KernelFn): Info | null {
   const size = batch * M * N;
   if (size === 0) return out;
   if (K === 0) {
-    const o = be.dataIdMap.get(out.dataId)!.memoryOffset;
+    const o = heapOffset(be, out)!;
     new Float32Array(be.wasm.HEAPU8.buffer, be.wasm.HEAPU8.byteOffset + o, size).fill(0);
     return out;
   }
@@ -199,9 +164,9 @@ function batchMatMul(args: KernelArgs, transposeFn: KernelFn): Info | null {
     bt = transposeFn({ inputs: { x: b }, backend: args.backend, attrs: { perm } });
   }
   try {
-    const offA = be.dataIdMap.get(a.dataId)?.memoryOffset;
-    const offB = be.dataIdMap.get((bt ?? b).dataId)?.memoryOffset;
-    const offC = be.dataIdMap.get(out.dataId)?.memoryOffset;
+    const offA = heapOffset(be, a);
+    const offB = heapOffset(be, bt ?? b);
+    const offC = heapOffset(be, out);
     if (offA == null || offB == null || offC == null) {
       be.disposeData(out.dataId);
       return null;
