@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { tf, Random, AdamOptimizer } from '@topickd/core';
-import { WasmBackend, wasmAdamState, wasmAdamAvailable } from '@topickd/backend-wasm';
+import { WasmBackend, setWasmGemmEnabled, wasmAdamState, wasmAdamAvailable } from '@topickd/backend-wasm';
 import { adamReference, maxAbsDiff } from '@topickd/core/testing';
 
 describe('Adam in WebAssembly SIMD on the wasm heap', () => {
@@ -56,5 +56,36 @@ describe('Adam in WebAssembly SIMD on the wasm heap', () => {
     expect(Array.from(opt.getState().m[0])).toEqual(Array.from(before.m[0]));
     expect(Array.from(opt.getState().v[0])).toEqual(Array.from(before.v[0]));
     [x, y, g].forEach((t) => t.dispose());
+  });
+
+  it('updates in place under TopicKD\'s products, into a fresh tensor under XNNPACK\'s (which keeps packed copies per tensor), with the same values', async () => {
+    await new WasmBackend().activate();
+    const run = (gemm: boolean) => {
+      setWasmGemmEnabled(gemm);
+      try {
+        const w = tf.variable(tf.tensor2d(new Random(7).uniformArray(12, -1, 1), [3, 4]));
+        const opt = new AdamOptimizer([w], { learningRate: 0.01, beta1: 0.9, beta2: 0.99 });
+        const g = tf.tensor2d(new Random(8).uniformArray(12, -1, 1), [3, 4]);
+        opt.apply({ [w.name]: g }); // the first step gives the variable its own storage
+        const id = w.dataId;
+        const y0 = tf.matMul(tf.ones([1, 3]), w).dataSync().slice();
+        opt.apply({ [w.name]: g });
+        const y1 = tf.matMul(tf.ones([1, 3]), w).dataSync().slice();
+        const out = { same: w.dataId === id, w: w.dataSync().slice(), moved: Math.max(...y1.map((v, i) => Math.abs(v - y0[i]))) };
+        [w, g].forEach((t) => t.dispose());
+        opt.dispose();
+        return out;
+      } finally {
+        setWasmGemmEnabled(true);
+      }
+    };
+    const ours = run(true);
+    const xnn = run(false);
+    expect(ours.same).toBe(true);
+    expect(xnn.same).toBe(false);
+    expect(Array.from(ours.w)).toEqual(Array.from(xnn.w));
+    // the product sees the updated weight in both cases
+    expect(ours.moved).toBeGreaterThan(1e-4);
+    expect(xnn.moved).toBeGreaterThan(1e-4);
   });
 });

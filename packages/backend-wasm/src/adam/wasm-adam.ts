@@ -1,11 +1,13 @@
 import { tf, type NativeAdamState } from '@topickd/core';
 import { heapOffset, instantiateOnHeap, type WasmInternals } from '../wasm-heap.js';
+import { wasmGemmActive } from '../gemm/wasm-gemm.js';
 import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
 
 /**
  * Adam on the wasm backend in WebAssembly SIMD (adam.wat): the moments live in the tfjs
- * wasm heap and each update writes the new parameter straight into a fresh tensor there
- * (new tensor, not in place: XNNPACK keeps packed copies of weights per tensor). Replaces
+ * wasm heap and each update writes the new parameter in place where TopicKD's matrix
+ * product is on (it reads weights as they are), else into a fresh tensor (XNNPACK keeps
+ * packed copies of weights per tensor, so a weight changed in place would go unseen). Replaces
  * a JavaScript loop plus a copy into the heap (~11 ms for 1.5 M parameters) with ~1–2 ms.
  * Reads internals of @tensorflow/tfjs-backend-wasm 4.22.0 (dataIdMap, makeOutput, _malloc).
  */
@@ -49,6 +51,11 @@ export function wasmAdamState(sizes: number[]): NativeAdamState {
       const xi = heapOffset(be, x);
       const gi = heapOffset(be, g);
       if (xi == null || gi == null) return false;
+      if (wasmGemmActive()) {
+        // TopicKD's products read weights from the heap as they are (no packed copies): in place
+        adam(xi, xi, gi, ptr[i].m, ptr[i].v, ptr[i].n, stepSize, invSqrtBc2, b1, b2, eps);
+        return true;
+      }
       const out = be.makeOutput(x.shape, 'float32');
       adam(heapOffset(be, out)!, xi, gi, ptr[i].m, ptr[i].v, ptr[i].n, stepSize, invSqrtBc2, b1, b2, eps);
       const t = tf.engine().makeTensorFromTensorInfo(out);

@@ -80,9 +80,10 @@ export class AdamOptimizer {
     const stepSize = lr / (1 - Math.pow(b1, this.step));
     const invSqrtBc2 = 1 / Math.sqrt(1 - Math.pow(b2, this.step));
     const eps = this.eps;
-    // In place only where the backend allows it (cpu, the OpenBLAS engine): the wasm
-    // backend's XNNPACK caches packed weights per tensor, so a weight changed in place
-    // would keep being multiplied in its old form there.
+    // In place only where the backend allows it (cpu, the OpenBLAS engine): tfjs wasm's
+    // XNNPACK caches packed weights per tensor, so a weight changed in place would keep
+    // being multiplied in its old form there. A backend's native state (wasm's SIMD Adam)
+    // decides for itself.
     const traits = backendTraits();
     const inPlace = traits.inPlaceWeightUpdates === true;
     const backend = tf.getBackend();
