@@ -40,4 +40,5 @@ export * from './io/checkpoint-format.js';
 export { sha256Hex } from './io/sha256.js';
 export * from './io/npy.js';
 export { directFloat32View, wasmHeapFloat32 } from './tfjs/direct-memory.js';
+export { matMulGeometry, type MatMulGeometry } from './tfjs/matmul-geometry.js';
 export { registerBackendTraits, backendTraits, type BackendTraits, type AdamUpdateKernel, type NativeAdamState } from './tfjs/backend-traits.js';

@@ -1,5 +1,5 @@
 import { wasmBatchNormBackward, wasmBatchNormForward, wasmReconstructionLoss } from '@topickd/backend-wasm';
-import { tf, registerBackendTraits, wasmHeapFloat32 } from '@topickd/core';
+import { tf, matMulGeometry, registerBackendTraits, wasmHeapFloat32 } from '@topickd/core';
 import type { OpenBlasAddon } from './addon.js';
 
 /** The tfjs backend name the OpenBLAS engine registers. */
@@ -59,27 +59,12 @@ function batchMatMulKernel(addon: OpenBlasAddon, wasmKernel: KernelFunc): Kernel
   return (args) => {
     const { a, b } = args.inputs;
     const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-    const ra = a.shape.length;
-    const rb = b.shape.length;
     const fallback = () => fallbackTo(wasmKernel, args);
-    if (a.dtype !== 'float32' || b.dtype !== 'float32' || ra < 2 || rb < 2) return fallback();
-    const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-    const Ka = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-    const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-    const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-    if (Ka !== Kb) return fallback(); // the wasm kernel throws tfjs's own message
-    const outerA = a.shape.slice(0, -2);
-    const outerB = b.shape.slice(0, -2);
-    const batchA = size(outerA);
-    const batchB = size(outerB);
-    let outer: number[];
-    try {
-      outer = tf.backend_util.assertAndGetBroadcastShape(outerA, outerB);
-    } catch {
-      return fallback(); // the wasm kernel throws tfjs's own message
-    }
-    const batch = size(outer);
-    if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) return fallback();
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return fallback();
+    // null: shapes the wasm kernel handles, or whose error it reports in tfjs's words
+    const geometry = matMulGeometry(a.shape, b.shape, Boolean(transposeA), Boolean(transposeB));
+    if (!geometry) return fallback();
+    const { M, N, K: Ka, outer, batch, batchA, batchB } = geometry;
     if (M === 0 || N === 0 || Ka === 0 || batch === 0) return fallback();
     return runNative(args, wasmKernel, [...outer, M, N], [a, b], ([A, B], C) =>
       addon.sgemm(Boolean(transposeA), Boolean(transposeB), M, N, Ka, A, B, C, batch, batchA === 1 ? 0 : M * Ka, batchB === 1 ? 0 : Ka * N, M * N),

@@ -1,4 +1,4 @@
-import { tf } from '@topickd/core';
+import { tf, matMulGeometry } from '@topickd/core';
 import { heapOffset, instantiateOnHeap, overrideKernel, validates, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-wasm.generated.js';
@@ -112,7 +112,6 @@ export async function enableRelaxedSimdInNode(): Promise<boolean> {
   return relaxedSimdSupported();
 }
 
-const prod = (s: number[]) => s.reduce((x, y) => x * y, 1);
 const installed = new Set<string>();
 
 export function installWasmGemm(backendName = 'wasm'): void {
@@ -126,27 +125,13 @@ export function installWasmGemm(backendName = 'wasm'): void {
 function batchMatMul(args: KernelArgs, transposeFn: KernelFn): Info | null {
   const gemm = gemmFor(args.backend);
   const { a, b } = args.inputs;
-  if (!gemm || !a || !b || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) return null;
+  if (!gemm || !a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const { transposeA = false, transposeB = false } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-  const ra = a.shape.length;
+  const geometry = matMulGeometry(a.shape, b.shape, transposeA, transposeB);
+  if (!geometry) return null; // tfjs's kernel handles (or reports) it
+  const { M, N, K, outer, batch, batchA: aBatch, batchB: bBatch } = geometry;
   const rb = b.shape.length;
-  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const K2 = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  if (K !== K2) return null; // tfjs's kernel reports the mismatch
-  const aOuter = a.shape.slice(0, -2);
   const bOuter = b.shape.slice(0, -2);
-  const aBatch = prod(aOuter);
-  const bBatch = prod(bOuter);
-  let outer: number[];
-  try {
-    outer = tf.backend_util.assertAndGetBroadcastShape(aOuter, bOuter);
-  } catch {
-    return null;
-  }
-  const batch = prod(outer);
-  if ((aBatch !== batch && aBatch !== 1) || (bBatch !== batch && bBatch !== 1)) return null;
   const be = args.backend as WasmInternals;
   const out = be.makeOutput([...outer, M, N], 'float32');
   const size = batch * M * N;
