@@ -16,4 +16,5 @@ export default wasmBackendModule();
 export { installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported, enableRelaxedSimdInNode } from './gemm/wasm-gemm.js';
 export { installColumnReductions, columnReductionStats } from './gemm/column-reduction.js';
 export { wasmFusedAvailable, wasmReconstructionLoss, wasmBatchNormForward, wasmBatchNormBackward, wasmExp } from './fused/wasm-fused.js';
+export { installHeapCopies, setHeapCopiesEnabled, heapCopyStats } from './copy/heap-copy-kernels.js';
 export { wasmAdamState, wasmAdamAvailable } from './adam/wasm-adam.js';

@@ -4,6 +4,7 @@ import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
 import { installPointwiseConv2D } from './pointwise-conv.js';
 import { wasmBatchNormBackward, wasmBatchNormForward, wasmFusedAvailable, wasmReconstructionLoss } from './fused/wasm-fused.js';
+import { installHeapCopies } from './copy/heap-copy-kernels.js';
 import { installColumnReductions } from './gemm/column-reduction.js';
 import { enableRelaxedSimdInNode, installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant } from './gemm/wasm-gemm.js';
 
@@ -62,6 +63,7 @@ export class WasmBackend implements Backend {
       installPointwiseConv2D('wasm');
       installWasmGemm('wasm');
       installColumnReductions('wasm');
+      installHeapCopies('wasm');
       this.activated = true;
     }
     let ok = false;
