@@ -9,11 +9,14 @@ const V = 2000, E = 512, K = 50, B = 64;
 //   --xnnpack: tfjs's XNNPACK products instead of TopicKD's SIMD kernel (simdMatMul: false)
 //   --no-fma: plain SIMD products, no relaxed-SIMD fused multiply-adds (relaxedSimd: false)
 //   --no-fused: tfjs kernels for the reconstruction loss and batch norm (fusedLoss: false)
+//   --no-copies: tfjs's Slice and GatherV2 instead of block copies in the heap
 const which = process.argv[2] ?? 'wasm';
 const flag = (f) => process.argv.includes(f);
 const wasmOptions = { simdMatMul: !flag('--xnnpack'), relaxedSimd: !flag('--no-fma'), fusedLoss: !flag('--no-fused') };
 const info = await (which === 'node' ? new NodeBackend() : new WasmBackend(wasmOptions)).activate();
-console.log('backend', info.tfjsBackend, which === 'node' ? '' : JSON.stringify(wasmOptions), info.detail ?? '');
+const { setHeapCopiesEnabled } = await import('@topickd/backend-wasm');
+setHeapCopiesEnabled(!flag('--no-copies'));
+console.log('backend', info.tfjsBackend, which === 'node' ? '' : JSON.stringify({ ...wasmOptions, heapCopies: !flag('--no-copies') }), info.detail ?? '');
 const rng = new Random(1);
 const b = new CsrBuilder(V);
 const N = 2048;

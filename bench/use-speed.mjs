@@ -1,16 +1,18 @@
 // Universal Sentence Encoder speed on the wasm backend: 2,000 M10 titles, three passes.
-// usage: node bench/use-speed.mjs [--xnnpack] [--no-fma]
-//   --xnnpack: tfjs's XNNPACK products instead of TopicKD's SIMD kernel; --no-fma: plain SIMD
+// usage: node bench/use-speed.mjs [--xnnpack] [--no-fma] [--no-copies]
+//   --xnnpack: tfjs's XNNPACK products instead of TopicKD's SIMD kernel; --no-fma: plain SIMD;
+//   --no-copies: tfjs's Slice and GatherV2 instead of block copies in the heap
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadOctis } from '@topickd/core/node';
-import { WasmBackend } from '@topickd/backend-wasm';
+import { WasmBackend, setHeapCopiesEnabled } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const flag = (f) => process.argv.includes(f);
 const info = await new WasmBackend({ simdMatMul: !flag('--xnnpack'), relaxedSimd: !flag('--no-fma') }).activate();
-console.log(info.detail);
+setHeapCopiesEnabled(!flag('--no-copies'));
+console.log(info.detail, flag('--no-copies') ? '(tfjs Slice/GatherV2)' : '(block copies)');
 const texts = loadOctis(join(root, 'datasets', 'm10')).documents.slice(0, 2000);
 const enc = new UseEncoder();
 await enc.load();
