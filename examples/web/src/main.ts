@@ -14,7 +14,7 @@ const base = (params.get('bundle') ?? './bundle').replace(/\/+$/, '');
 
 declare global {
   interface Window {
-    topickd: { ready: boolean; theta?: number[]; error?: string; infer(text: string): Promise<number[]> };
+    topickd: { ready: boolean; theta?: number[]; error?: string; backend?: string; infer(text: string): Promise<number[]> };
   }
 }
 
@@ -52,7 +52,7 @@ async function start(): Promise<void> {
     $('run').addEventListener('click', () => void run());
     ($('run') as HTMLButtonElement).disabled = false;
     $('status').textContent = `ready: ${saved.model.kind} student, K=${saved.model.numTopics}, ${saved.model.paramCount().toLocaleString()} parameters, backend ${backend.tfjsBackend}${backend.simd ? ' (SIMD)' : ''}`;
-    window.topickd = { ready: true, infer };
+    window.topickd = { ready: true, infer, backend: backend.detail };
   } catch (e) {
     $('status').textContent = `error: ${(e as Error).message}`;
     window.topickd.error = (e as Error).message;

@@ -59,6 +59,11 @@ describe('the exported student in a browser page', () => {
         throw new Error(`${(e as Error).message}\npage log:\n${logs.join('\n')}`);
       });
       expect(await page.evaluate(() => window.topickd.error ?? null)).toBeNull();
+      // the page multiplies with TopicKD's WebAssembly SIMD kernel, with fused multiply-adds
+      // (Chromium has relaxed SIMD since version 114)
+      const kernel = await page.evaluate(() => window.topickd.backend ?? '');
+      expect(kernel).toMatch(/TopicKD WebAssembly SIMD kernel with fused multiply-adds/);
+      console.log(`browser: ${kernel}`);
       await page.fill('#text', TEXT);
       await page.click('#run');
       await page.waitForFunction(() => Array.isArray(window.topickd.theta), null, { timeout: 60_000 });

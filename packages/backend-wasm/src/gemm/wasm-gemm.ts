@@ -46,6 +46,16 @@ function instantiate(backend: unknown, b64: string): Gemm | null {
   return e && { nn: e.gemm_nn as GemmFn, tn: e.gemm_tn as GemmFn, nt: e.gemm_nt as GemmFn, colsum: e.colsum as Gemm['colsum'] };
 }
 
+let fmaChecked = false;
+/** relaxedSimdSupported(), validated once (and again by enableRelaxedSimdInNode). */
+function fmaAvailable(): boolean {
+  if (!fmaChecked) {
+    fmaChecked = true;
+    relaxedSimdSupported();
+  }
+  return fmaValid;
+}
+
 /** Whether this runtime validates the fused multiply-add build (relaxed SIMD). */
 export function relaxedSimdSupported(): boolean {
   // once valid, always valid (V8's flag is never turned off again)
@@ -64,7 +74,7 @@ export function gemmFor(backend: unknown): Gemm | null {
   }
   if (!useFma) return known.plain;
   // the fused build once relaxed SIMD validates (it may be enabled after the first product)
-  if (known.fma === undefined && fmaValid) known.fma = instantiate(be, GEMM_FMA_WASM_BASE64);
+  if (known.fma === undefined && fmaAvailable()) known.fma = instantiate(be, GEMM_FMA_WASM_BASE64);
   return known.fma ?? known.plain;
 }
 
