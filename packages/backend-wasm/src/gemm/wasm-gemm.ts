@@ -13,8 +13,8 @@ import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-wasm.generated.js';
  * fresh activations, so nearly every product packed its operand (the 512×2000 adapt layer:
  * 9.1 ms instead of 4.1 ms). Transpose flags and batched (rank > 2) operands left
  * XNNPACK for a scalar loop at ~0.2–3 GFLOP/s. This kernel needs no packing, reads Aᵀ in
- * place, runs batched products at full speed, and measured 31–36 GFLOP/s on the model's
- * shapes (XNNPACK's best: ~32).
+ * place, runs batched products at full speed, and measured 30–36 GFLOP/s on the model's
+ * shapes with plain SIMD, 38–45 with fused multiply-adds (XNNPACK's best here: ~32).
  *
  * A·Bᵀ runs as dot products along k (gemm_nt); only Aᵀ·Bᵀ transposes B first, with
  * tfjs's Transpose kernel, and so do plain products with many rows (M ≥ 256, e.g. the
