@@ -127,28 +127,27 @@ export function gemmWat({ MR = GEMM_MR, KC = GEMM_KC, MC = 128, NT_MR = 2, NT_KC
     return name;
   };
 
-  const driver = (mode) => {
+  const cAtDriver = '(i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2)))';
+
+  // An exported product: K in blocks of kc, rows in blocks of mc (so the block of A stays in L2
+  // while B's panels pass), then column passes of decreasing width, each calling a micro-kernel
+  // per row block (rowBlocks: the kernel's rows, then 1 for the tail). A pass with `once` runs
+  // at most one column block.
+  const blockedDriver = ({ name, aAt, bAt, kc, mc, rowBlocks, passes }) => {
     const L = [];
-    L.push(`  (func (export "gemm_${mode}") (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $M i32) (param $N i32) (param $K i32)`);
+    L.push(`  (func (export "${name}") (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $M i32) (param $N i32) (param $K i32)`);
     L.push(`    (local $i i32) (local $j i32) (local $k0 i32) (local $kc i32) (local $i0 i32) (local $iEnd i32)`);
-    const aAt =
-      mode === 'nn'
-        ? '(i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lda)) (local.get $k0)) (i32.const 2)))'
-        : '(i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $lda)) (local.get $i)) (i32.const 2)))';
-    const bAt = '(i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $ldb)) (local.get $j)) (i32.const 2)))';
-    const cAt = '(i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2)))';
-    // columns j .. j+width-1 for every row block, repeated while `width` columns remain
-    const columnPass = (nv, width, once) => {
+    const columnPass = ({ width, kernelFor, once }) => {
       const out = [
         `      (block $jd${width} (loop $jl${width}`,
         `        (br_if $jd${width} (i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $N)))`,
         '        (local.set $i (local.get $i0))',
       ];
-      for (const mr of [MR, 1]) {
+      for (const mr of rowBlocks) {
         out.push(
           `        (block $id${width}_${mr} (loop $il${width}_${mr}`,
           `          (br_if $id${width}_${mr} (i32.gt_u (i32.add (local.get $i) (i32.const ${mr})) (local.get $iEnd)))`,
-          `          (call ${kernel(mode, mr, nv)} ${aAt} (local.get $lda) ${bAt} (local.get $ldb) ${cAt} (local.get $ldc) (local.get $kc) (local.get $k0))`,
+          `          (call ${kernelFor(mr)} ${aAt} (local.get $lda) ${bAt} (local.get $ldb) ${cAtDriver} (local.get $ldc) (local.get $kc) (local.get $k0))`,
           `          (local.set $i (i32.add (local.get $i) (i32.const ${mr})))`,
           `          (br $il${width}_${mr})))`,
         );
@@ -158,21 +157,39 @@ export function gemmWat({ MR = GEMM_MR, KC = GEMM_KC, MC = 128, NT_MR = 2, NT_KC
     };
     L.push('    (block $kdone (loop $kl');
     L.push('      (br_if $kdone (i32.ge_u (local.get $k0) (local.get $K)))');
-    L.push(`      (local.set $kc (select (i32.sub (local.get $K) (local.get $k0)) (i32.const ${KC}) (i32.lt_u (i32.sub (local.get $K) (local.get $k0)) (i32.const ${KC}))))`);
-    // rows in blocks of MC, so the block of A (MC × KC) stays in L2 while B's panels pass
+    L.push(`      (local.set $kc (select (i32.sub (local.get $K) (local.get $k0)) (i32.const ${kc}) (i32.lt_u (i32.sub (local.get $K) (local.get $k0)) (i32.const ${kc}))))`);
     L.push('      (local.set $i0 (i32.const 0))');
     L.push('      (block $mdone (loop $ml');
     L.push('        (br_if $mdone (i32.ge_u (local.get $i0) (local.get $M)))');
-    L.push(`        (local.set $iEnd (select (local.get $M) (i32.add (local.get $i0) (i32.const ${MC})) (i32.lt_u (i32.sub (local.get $M) (local.get $i0)) (i32.const ${MC}))))`);
+    L.push(`        (local.set $iEnd (select (local.get $M) (i32.add (local.get $i0) (i32.const ${mc})) (i32.lt_u (i32.sub (local.get $M) (local.get $i0)) (i32.const ${mc}))))`);
     L.push('      (local.set $j (i32.const 0))');
-    L.push(...columnPass(2, 8, false), ...columnPass(1, 4, true), ...columnPass(0, 1, false));
-    L.push(`        (local.set $i0 (i32.add (local.get $i0) (i32.const ${MC})))`);
+    for (const pass of passes) L.push(...columnPass(pass));
+    L.push(`        (local.set $i0 (i32.add (local.get $i0) (i32.const ${mc})))`);
     L.push('        (br $ml)))');
-    L.push(`      (local.set $k0 (i32.add (local.get $k0) (i32.const ${KC})))`);
+    L.push(`      (local.set $k0 (i32.add (local.get $k0) (i32.const ${kc})))`);
     L.push('      (br $kl)))');
     L.push('  )');
     return L.join('\n');
   };
+
+  // A·B (nn) and Aᵀ·B (tn): B's rows along j; A(i,k) at a[i·lda + k] or a[k·lda + i]
+  const driver = (mode) =>
+    blockedDriver({
+      name: `gemm_${mode}`,
+      aAt:
+        mode === 'nn'
+          ? '(i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lda)) (local.get $k0)) (i32.const 2)))'
+          : '(i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $lda)) (local.get $i)) (i32.const 2)))',
+      bAt: '(i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k0) (local.get $ldb)) (local.get $j)) (i32.const 2)))',
+      kc: KC,
+      mc: MC,
+      rowBlocks: [MR, 1],
+      passes: [
+        { width: 8, kernelFor: (mr) => kernel(mode, mr, 2), once: false },
+        { width: 4, kernelFor: (mr) => kernel(mode, mr, 1), once: true },
+        { width: 1, kernelFor: (mr) => kernel(mode, mr, 0), once: false },
+      ],
+    });
 
   // C = A·Bᵀ with both operands read along k (rows of A and of B are contiguous in k):
   // mr rows × nc columns of dot products, each accumulated in one f32x4 over k in steps
@@ -236,47 +253,20 @@ export function gemmWat({ MR = GEMM_MR, KC = GEMM_KC, MC = 128, NT_MR = 2, NT_KC
     return name;
   };
 
-  const ntDriver = () => {
-    const L = [];
-    L.push('  (func (export "gemm_nt") (param $a i32) (param $lda i32) (param $b i32) (param $ldb i32) (param $c i32) (param $ldc i32) (param $M i32) (param $N i32) (param $K i32)');
-    L.push('    (local $i i32) (local $j i32) (local $k0 i32) (local $kc i32) (local $i0 i32) (local $iEnd i32)');
-    const aAt = '(i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lda)) (local.get $k0)) (i32.const 2)))';
-    const bAt = '(i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $ldb)) (local.get $k0)) (i32.const 2)))';
-    const cAt = '(i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $ldc)) (local.get $j)) (i32.const 2)))';
-    const columnPass = (nc) => {
-      const out = [
-        `      (block $jd${nc} (loop $jl${nc}`,
-        `        (br_if $jd${nc} (i32.gt_u (i32.add (local.get $j) (i32.const ${nc})) (local.get $N)))`,
-        '        (local.set $i (local.get $i0))',
-      ];
-      for (const mr of [NT_MR, 1]) {
-        out.push(
-          `        (block $id${nc}_${mr} (loop $il${nc}_${mr}`,
-          `          (br_if $id${nc}_${mr} (i32.gt_u (i32.add (local.get $i) (i32.const ${mr})) (local.get $iEnd)))`,
-          `          (call ${ntKernel(mr, nc)} ${aAt} (local.get $lda) ${bAt} (local.get $ldb) ${cAt} (local.get $ldc) (local.get $kc) (local.get $k0))`,
-          `          (local.set $i (i32.add (local.get $i) (i32.const ${mr})))`,
-          `          (br $il${nc}_${mr})))`,
-        );
-      }
-      out.push(`        (local.set $j (i32.add (local.get $j) (i32.const ${nc})))`, `        (br $jl${nc})))`);
-      return out;
-    };
-    L.push('    (block $kdone (loop $kl');
-    L.push('      (br_if $kdone (i32.ge_u (local.get $k0) (local.get $K)))');
-    L.push(`      (local.set $kc (select (i32.sub (local.get $K) (local.get $k0)) (i32.const ${NT_KC}) (i32.lt_u (i32.sub (local.get $K) (local.get $k0)) (i32.const ${NT_KC}))))`);
-    L.push('      (local.set $i0 (i32.const 0))');
-    L.push('      (block $mdone (loop $ml');
-    L.push('        (br_if $mdone (i32.ge_u (local.get $i0) (local.get $M)))');
-    L.push(`        (local.set $iEnd (select (local.get $M) (i32.add (local.get $i0) (i32.const ${NT_MC})) (i32.lt_u (i32.sub (local.get $M) (local.get $i0)) (i32.const ${NT_MC}))))`);
-    L.push('      (local.set $j (i32.const 0))');
-    L.push(...columnPass(4), ...columnPass(1));
-    L.push(`        (local.set $i0 (i32.add (local.get $i0) (i32.const ${NT_MC})))`);
-    L.push('        (br $ml)))');
-    L.push(`      (local.set $k0 (i32.add (local.get $k0) (i32.const ${NT_KC})))`);
-    L.push('      (br $kl)))');
-    L.push('  )');
-    return L.join('\n');
-  };
+  // A·Bᵀ: rows of B along k
+  const ntDriver = () =>
+    blockedDriver({
+      name: 'gemm_nt',
+      aAt: '(i32.add (local.get $a) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $lda)) (local.get $k0)) (i32.const 2)))',
+      bAt: '(i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $ldb)) (local.get $k0)) (i32.const 2)))',
+      kc: NT_KC,
+      mc: NT_MC,
+      rowBlocks: [NT_MR, 1],
+      passes: [
+        { width: 4, kernelFor: (mr) => ntKernel(mr, 4), once: false },
+        { width: 1, kernelFor: (mr) => ntKernel(mr, 1), once: false },
+      ],
+    });
 
   const drivers = [driver('nn'), driver('tn'), ntDriver()];
   return [
