@@ -40,11 +40,11 @@ export interface WasmBackendOptions {
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
 
-/** TensorFlow.js WebAssembly backend: XNNPACK, SIMD; one thread in Node. */
+/** TensorFlow.js WebAssembly backend (SIMD; one thread in Node) with TopicKD's own SIMD kernels. */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly priority = 2;
-  readonly description = 'TensorFlow.js WebAssembly backend (XNNPACK, SIMD; one thread in Node)';
+  readonly description = 'TensorFlow.js WebAssembly backend (SIMD; one thread in Node) with TopicKD\'s own SIMD kernels';
   private activated = false;
 
   constructor(private readonly options: WasmBackendOptions = {}) {}
@@ -96,10 +96,8 @@ export class WasmBackend implements Backend {
 async function nodeWasmDir(): Promise<string> {
   const { createRequire } = await import('node:module');
   const { dirname, join } = await import('node:path');
-  const { pathToFileURL } = await import('node:url');
   const require = createRequire(import.meta.url);
   const dir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   // tfjs-backend-wasm in Node reads the files with fs when given a plain path prefix
-  void pathToFileURL;
   return dir + '/';
 }

@@ -93,11 +93,11 @@ function gatherRows(args: KernelArgs): tf.TensorInfo | null {
   const io = heapOffset(be, indices);
   if (src == null || io == null) return null;
   const n = indices.shape.reduce((p, d) => p * d, 1);
-  const idx = new Int32Array(be.wasm.HEAPU8.buffer, be.wasm.HEAPU8.byteOffset + io, n);
-  for (let i = 0; i < n; i++) if (idx[i] < 0 || idx[i] >= rows) return null; // tfjs's kernel reports it
+  // a copy: the view would go stale if allocating the output grows the heap
+  const ix = new Int32Array(be.wasm.HEAPU8.buffer, be.wasm.HEAPU8.byteOffset + io, n).slice();
+  for (let i = 0; i < n; i++) if (ix[i] < 0 || ix[i] >= rows) return null; // tfjs's kernel reports it
   const out = be.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype as 'float32');
   const w = words(be);
-  const ix = new Int32Array(be.wasm.HEAPU8.buffer, be.wasm.HEAPU8.byteOffset + io, n); // the heap may have grown
   const s0 = src >>> 2;
   let dst = heapOffset(be, out)! >>> 2;
   for (let i = 0; i < n; i++, dst += run) w.copyWithin(dst, s0 + ix[i] * run, s0 + ix[i] * run + run);

@@ -1,4 +1,4 @@
-import { tf, type Tensor1D, type Tensor2D } from '@topickd/core';
+import { tf, wasmHeapFloat32, type Tensor1D, type Tensor2D } from '@topickd/core';
 import { heapOffset as offset, instantiateOnHeap, type WasmInternals } from '../wasm-heap.js';
 import { FUSED_WASM_BASE64 } from './fused-wasm.generated.js';
 import { BATCHNORM_WASM_BASE64 } from './batchnorm-wasm.generated.js';
@@ -55,7 +55,7 @@ export function wasmReconstructionLoss(bow: Tensor2D, logits: Tensor2D): { loss:
   const stats = be.makeOutput([B, 4], 'float32');
   const os = offset(be, stats)!;
   f.reconstruction(ox, ol, offset(be, g)!, B, V, os);
-  const st = new Float32Array(be.wasm.HEAPU8.buffer, be.wasm.HEAPU8.byteOffset + os, 4 * B);
+  const st = wasmHeapFloat32(be, stats.dataId, 4 * B)!;
   const loss = new Float32Array(B);
   for (let i = 0; i < B; i++) loss[i] = st[4 * i + 2] * (st[4 * i] + Math.log(st[4 * i + 1])) - st[4 * i + 3];
   be.disposeData(stats.dataId);
@@ -102,7 +102,7 @@ export function wasmExp(x: Float32Array): Float32Array | null {
   const t = tf.tensor1d(x);
   const out = be.makeOutput([x.length], 'float32');
   f.exp(offset(be, t)!, offset(be, out)!, x.length);
-  const r = new Float32Array(be.wasm.HEAPU8.buffer, be.wasm.HEAPU8.byteOffset + offset(be, out)!, x.length).slice();
+  const r = wasmHeapFloat32(be, out.dataId, x.length)!.slice();
   be.disposeData(out.dataId);
   t.dispose();
   return r;

@@ -1,4 +1,4 @@
-import { gemmFor, wasmGemmActive } from './wasm-gemm.js';
+import { enabledGemmFor } from './wasm-gemm.js';
 import { heapOffset, overrideKernel, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 
 /**
@@ -17,7 +17,7 @@ const installed = new Set<string>();
 export function installColumnReductions(backendName = 'wasm'): void {
   if (installed.has(backendName)) return;
   for (const [name, mean] of [['Sum', false], ['Mean', true]] as const)
-    overrideKernel(name, backendName, (args) => (wasmGemmActive() ? columnReduction(args, mean) : null), (fast) => (fast ? columnReductionStats.colsum++ : columnReductionStats.fallback++));
+    overrideKernel(name, backendName, (args) => columnReduction(args, mean), (fast) => (fast ? columnReductionStats.colsum++ : columnReductionStats.fallback++));
   installed.add(backendName);
 }
 
@@ -29,7 +29,7 @@ function columnReduction(args: KernelArgs, mean: boolean): ReturnType<KernelFn> 
   if (x.dtype !== 'float32' || !leading) return null;
   const [rows, cols] = x.shape;
   if (rows === 0 || cols === 0) return null;
-  const g = gemmFor(args.backend);
+  const g = enabledGemmFor(args.backend);
   const be = args.backend as WasmInternals;
   const offX = heapOffset(be, x);
   if (!g || offX == null) return null;

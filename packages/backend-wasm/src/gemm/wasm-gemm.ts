@@ -1,4 +1,4 @@
-import { tf, matMulGeometry } from '@topickd/core';
+import { tf, matMulGeometry, wasmHeapFloat32 } from '@topickd/core';
 import { heapOffset, instantiateOnHeap, overrideKernel, validates, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-wasm.generated.js';
@@ -39,27 +39,18 @@ type Info = tf.TensorInfo;
 type KernelArgs = Parameters<KernelFn>[0];
 
 const instances = new WeakMap<object, { fma: Gemm | null | undefined; plain: Gemm | null }>();
-let fmaValid = false;
+/** Whether the fused build validates: undefined until first asked; once true, always true. */
+let fmaValid: boolean | undefined;
 
 function instantiate(backend: unknown, b64: string): Gemm | null {
   const e = instantiateOnHeap<Record<string, unknown>>(backend, b64);
   return e && { nn: e.gemm_nn as GemmFn, tn: e.gemm_tn as GemmFn, nt: e.gemm_nt as GemmFn, colsum: e.colsum as Gemm['colsum'] };
 }
 
-let fmaChecked = false;
-/** relaxedSimdSupported(), validated once (and again by enableRelaxedSimdInNode). */
-function fmaAvailable(): boolean {
-  if (!fmaChecked) {
-    fmaChecked = true;
-    relaxedSimdSupported();
-  }
-  return fmaValid;
-}
-
 /** Whether this runtime validates the fused multiply-add build (relaxed SIMD). */
 export function relaxedSimdSupported(): boolean {
-  // once valid, always valid (V8's flag is never turned off again)
-  fmaValid ||= validates(GEMM_FMA_WASM_BASE64);
+  // once valid, always valid (V8's flag is never turned off again); asked again after Node's flag
+  if (!fmaValid) fmaValid = validates(GEMM_FMA_WASM_BASE64);
   return fmaValid;
 }
 
@@ -74,8 +65,14 @@ export function gemmFor(backend: unknown): Gemm | null {
   }
   if (!useFma) return known.plain;
   // the fused build once relaxed SIMD validates (it may be enabled after the first product)
-  if (known.fma === undefined && fmaAvailable()) known.fma = instantiate(be, GEMM_FMA_WASM_BASE64);
+  // (validated once here; enableRelaxedSimdInNode asks again after turning Node's flag on)
+  if (known.fma === undefined && (fmaValid ?? relaxedSimdSupported())) known.fma = instantiate(be, GEMM_FMA_WASM_BASE64);
   return known.fma ?? known.plain;
+}
+
+/** The kernel module where the kernel is on (setWasmGemmEnabled), for this backend instance. */
+export function enabledGemmFor(backend: unknown): Gemm | null {
+  return enabled ? gemmFor(backend) : null;
 }
 
 /** How many products this kernel computed and how many it left to tfjs's kernel (tests, profiles). */
@@ -128,12 +125,12 @@ export function installWasmGemm(backendName = 'wasm'): void {
   if (installed.has(backendName)) return;
   const transposeFn = tf.getKernel('Transpose', backendName)?.kernelFunc as unknown as KernelFn | undefined;
   if (!transposeFn) return;
-  const ok = overrideKernel('BatchMatMul', backendName, (args) => (enabled ? batchMatMul(args, transposeFn) : null), (fast) => (fast ? wasmGemmStats.gemm++ : wasmGemmStats.fallback++));
+  const ok = overrideKernel('BatchMatMul', backendName, (args) => batchMatMul(args, transposeFn), (fast) => (fast ? wasmGemmStats.gemm++ : wasmGemmStats.fallback++));
   if (ok) installed.add(backendName);
 }
 
 function batchMatMul(args: KernelArgs, transposeFn: KernelFn): Info | null {
-  const gemm = gemmFor(args.backend);
+  const gemm = enabledGemmFor(args.backend);
   const { a, b } = args.inputs;
   if (!gemm || !a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const { transposeA = false, transposeB = false } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
@@ -147,8 +144,7 @@ function batchMatMul(args: KernelArgs, transposeFn: KernelFn): Info | null {
   const size = batch * M * N;
   if (size === 0) return out;
   if (K === 0) {
-    const o = heapOffset(be, out)!;
-    new Float32Array(be.wasm.HEAPU8.buffer, be.wasm.HEAPU8.byteOffset + o, size).fill(0);
+    wasmHeapFloat32(be, out.dataId, size)!.fill(0);
     return out;
   }
   // Aᵀ·Bᵀ: B transposed first, then Aᵀ·B; A·B with many rows: Bᵀ first, then dot products

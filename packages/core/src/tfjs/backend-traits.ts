@@ -34,15 +34,17 @@ export interface BackendTraits {
   /**
    * Parameters may be updated in place in the backend's memory. False for tfjs's wasm
    * backend: XNNPACK keeps a packed copy of every matrix multiplied as a weight, keyed
-   * by tensor, so an in-place change would go unseen.
+   * by tensor, so an in-place change would go unseen (its native Adam state decides per
+   * update, knowing which kernel multiplies).
    */
   inPlaceWeightUpdates?: boolean;
   /**
-   * Matrix products with transpose flags run as fast as plain ones (true for cpu and
-   * the OpenBLAS engine; tfjs wasm's XNNPACK leaves its fast path with them).
+   * Matrix products with transpose flags run as fast as plain ones (true for cpu, the
+   * OpenBLAS engine and wasm with TopicKD's product; tfjs wasm's XNNPACK leaves its fast
+   * path with them).
    */
   fastTransposedMatMul?: boolean;
-  /** Native Adam state and update for backends that cannot update parameters in place. */
+  /** Native Adam state and update for backends whose parameters are not plain in-place memory (wasm). */
   adamState?: (sizes: number[]) => NativeAdamState;
   /** A native fused Adam update, used when parameters can be updated in place. */
   adamUpdate?: AdamUpdateKernel;
