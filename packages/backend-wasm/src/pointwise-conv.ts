@@ -1,4 +1,5 @@
 import { tf } from '@topickd/core';
+import { overrideKernel, type KernelFn } from './wasm-heap.js';
 
 /**
  * A 1×1 Conv2D (stride 1, dilation 1, NHWC) is a matrix product:
@@ -10,8 +11,7 @@ import { tf } from '@topickd/core';
  * This routes such convolutions through the active backend's BatchMatMul; any other
  * convolution runs tfjs's own kernel.
  */
-type Info = { dataId: object; shape: number[]; dtype: string };
-type Kernel = (args: { inputs: Record<string, Info>; backend: unknown; attrs?: Record<string, unknown> }) => Info;
+type Info = tf.TensorInfo;
 
 const installed = new Set<string>();
 
@@ -20,38 +20,29 @@ export const pointwiseConvStats = { matmul: 0, conv: 0 };
 
 export function installPointwiseConv2D(backendName = 'wasm'): void {
   if (installed.has(backendName)) return;
-  const original = tf.getKernel('Conv2D', backendName);
-  if (!original) return;
-  const originalFn = original.kernelFunc as unknown as Kernel;
-  tf.unregisterKernel('Conv2D', backendName);
-  tf.registerKernel({
-    ...original,
-    kernelFunc: ((args: Parameters<Kernel>[0]) => {
-      const { x, filter } = args.inputs;
-      const a = (args.attrs ?? {}) as { strides?: number | number[]; dilations?: number | number[]; dataFormat?: string };
-      const ones = (v: number | number[] | undefined) => v === undefined || (Array.isArray(v) ? v.every((s) => s === 1) : v === 1);
-      const pointwise =
-        x.dtype === 'float32' && filter.dtype === 'float32' && x.shape.length === 4 && filter.shape[0] === 1 && filter.shape[1] === 1 && ones(a.strides) && ones(a.dilations) && (a.dataFormat ?? 'NHWC') === 'NHWC';
-      const active = tf.getBackend();
-      const mm = tf.getKernel('BatchMatMul', active)?.kernelFunc as unknown as Kernel | undefined;
-      const reshape = tf.getKernel('Reshape', active)?.kernelFunc as unknown as Kernel | undefined;
-      if (!pointwise || !mm || !reshape) {
-        pointwiseConvStats.conv++;
-        return originalFn(args);
-      }
-      pointwiseConvStats.matmul++;
-      const [n, h, w, cin] = x.shape;
-      const cout = filter.shape[3];
-      const be = args.backend as { disposeData(id: object): void };
-      const x2 = reshape({ inputs: { x }, backend: args.backend, attrs: { shape: [n * h * w, cin] } });
-      const f2 = reshape({ inputs: { x: filter }, backend: args.backend, attrs: { shape: [cin, cout] } });
-      const y = mm({ inputs: { a: x2, b: f2 }, backend: args.backend, attrs: { transposeA: false, transposeB: false } });
-      const out = reshape({ inputs: { x: y }, backend: args.backend, attrs: { shape: [n, h, w, cout] } });
-      be.disposeData(x2.dataId);
-      be.disposeData(f2.dataId);
-      be.disposeData(y.dataId);
-      return out;
-    }) as never,
-  });
-  installed.add(backendName);
+  const ok = overrideKernel('Conv2D', backendName, pointwiseAsMatMul, (fast) => (fast ? pointwiseConvStats.matmul++ : pointwiseConvStats.conv++));
+  if (ok) installed.add(backendName);
+}
+
+function pointwiseAsMatMul(args: Parameters<KernelFn>[0]): Info | null {
+  const { x, filter } = args.inputs;
+  const a = (args.attrs ?? {}) as { strides?: number | number[]; dilations?: number | number[]; dataFormat?: string };
+  const ones = (v: number | number[] | undefined) => v === undefined || (Array.isArray(v) ? v.every((s) => s === 1) : v === 1);
+  const pointwise =
+    x.dtype === 'float32' && filter.dtype === 'float32' && x.shape.length === 4 && filter.shape[0] === 1 && filter.shape[1] === 1 && ones(a.strides) && ones(a.dilations) && (a.dataFormat ?? 'NHWC') === 'NHWC';
+  const active = tf.getBackend();
+  const mm = tf.getKernel('BatchMatMul', active)?.kernelFunc as unknown as KernelFn | undefined;
+  const reshape = tf.getKernel('Reshape', active)?.kernelFunc as unknown as KernelFn | undefined;
+  if (!pointwise || !mm || !reshape) return null;
+  const [n, h, w, cin] = x.shape;
+  const cout = filter.shape[3];
+  const be = args.backend as { disposeData(id: object): void };
+  const x2 = reshape({ inputs: { x }, backend: args.backend, attrs: { shape: [n * h * w, cin] } });
+  const f2 = reshape({ inputs: { x: filter }, backend: args.backend, attrs: { shape: [cin, cout] } });
+  const y = mm({ inputs: { a: x2, b: f2 }, backend: args.backend, attrs: { transposeA: false, transposeB: false } });
+  const out = reshape({ inputs: { x: y }, backend: args.backend, attrs: { shape: [n, h, w, cout] } });
+  be.disposeData(x2.dataId);
+  be.disposeData(f2.dataId);
+  be.disposeData(y.dataId);
+  return out;
 }
