@@ -42,10 +42,15 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'model-dir': { type: 'string', arg: 'DIR', description: 'local model folder for the onnx / transformers encoders' },
   'validation-fraction': { type: 'number', arg: 'F', description: 'hold out this fraction for early stopping (default 0: off)' },
   patience: { type: 'integer', arg: 'N', description: 'early-stopping patience in epochs (default 5)' },
-  out: { type: 'string', arg: 'DIR', description: 'model folder to write' },
-  'checkpoint-every': { type: 'integer', arg: 'N', description: 'write OUT/checkpoint.tkdc (model + optimizer + RNG) every N epochs, atomically' },
+  out: { type: 'string', arg: 'DIR', description: 'model folder to write (required)' },
+  'checkpoint-every': { type: 'integer', arg: 'N', description: 'write OUT/checkpoint.tkdc (model + optimizer + RNG) every N epochs, atomically (default: never)' },
   resume: { type: 'string', arg: 'PATH', description: 'continue from a checkpoint (OUT folder or checkpoint.tkdc) with the same data and options' },
   plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
+  dropout: { type: 'number', arg: 'P', description: 'dropout of the inference network, in [0, 1) (default 0.2)' },
+  'vocabulary-size': { type: 'integer', arg: 'N', description: 'raw text: keep the N most frequent words (default 2000)' },
+  'min-df': { type: 'number', arg: 'N', description: 'raw text: drop words in fewer documents than this, a count ≥ 1 or a fraction < 1 (default 1)' },
+  'max-df': { type: 'number', arg: 'F', description: 'raw text: drop words in more than this fraction of documents, in (0, 1] (default 1)' },
+  samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document for θ of the training documents (theta.npy; default 20)' },
 };
 
 /** Maps parsed flags onto config keys (flags win over the config file). */
@@ -76,5 +81,11 @@ export function flagsToConfig(parsed: ParsedFlags, ownFlags: readonly string[] =
     checkpointEvery: f.checkpointEvery as number | undefined,
     cacheDir: f.cacheDir as string | undefined,
     plugins: f.plugins as string[] | undefined,
+    dropout: f.dropout as number | undefined,
+    vocabularySize: f.vocabularySize as number | undefined,
+    minDf: f.minDf as number | undefined,
+    maxDf: f.maxDf as number | undefined,
+    samples: f.samples as number | undefined,
+    teacherEncoder: f.teacherEncoder as string | undefined,
   };
 }

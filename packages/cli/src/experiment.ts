@@ -14,11 +14,12 @@ import {
   lossName,
   lossWeight,
 } from '@topickd/core';
-import { saveModel, writeFileAtomic } from '@topickd/core/node';
+import { saveModel, saveTheta, writeFileAtomic } from '@topickd/core/node';
 import type { Progress } from './progress.js';
 import { embedDataset, fitOn, trainOptionsOf, type Runtime } from './pipeline.js';
 import type { RunConfig } from './run-config.js';
-import { renderReport, type ReportModel } from './report.js';
+import { renderReport, reportModelData, ReportDocuments, type Evaluation, type ReportData, type ReportModelData } from './report.js';
+import { formatMeanStd } from './format.js';
 
 export type Role = 'teacher' | 'student' | 'distilled';
 
@@ -65,7 +66,7 @@ export interface ExperimentOptions {
   losses?: LossSpec[];
   /** Write model folders for every run (default true). */
   saveModels?: boolean;
-  /** Write report.html for the first K and seed (default true). */
+  /** Write report.html (and report.json, its data) with every model of every K and seed (default true). */
   report?: boolean;
   /** Train the teacher once per K (with the first seed; default) or once per K and seed. */
   teacherPer?: 'K' | 'seed';
@@ -80,14 +81,6 @@ export function paperHyper(dataset: string, K: number): { alpha: number; tempera
   return K >= 50 ? { alpha: 0.8, temperature: 1 } : { alpha: 0.8, temperature: 4 };
 }
 
-export interface Evaluation {
-  npmi: number;
-  cv: number;
-  td: number;
-  npmiPerTopic: number[];
-  cvPerTopic: number[];
-}
-
 export function evaluateModel(model: ContextualTopicModel, vocabulary: string[], ref: ReferenceCorpus): Evaluation {
   const top10 = model.topics(vocabulary, 10);
   const top25 = model.topics(vocabulary, 25);
@@ -96,24 +89,44 @@ export function evaluateModel(model: ContextualTopicModel, vocabulary: string[],
   return { npmi: npmi.mean, cv: cv.mean, td: topicDiversity(top25, 25).mean, npmiPerTopic: npmi.perTopic, cvPerTopic: cv.perTopic };
 }
 
-export function reportModel(role: string, model: ContextualTopicModel, vocabulary: string[], ev: Evaluation, theta: Float32Matrix | undefined): ReportModel {
-  const K = model.numTopics;
-  const dist = model.topicWordDistribution();
-  const topics = model.topics(vocabulary, 10);
-  const index = new Map(vocabulary.map((w, i) => [w, i] as const));
-  const weights = topics.map((t, k) => t.map((w) => dist.data[k * dist.cols + index.get(w)!]));
-  let prevalence = new Array(K).fill(1 / K);
-  if (theta) {
-    prevalence = new Array(K).fill(0);
-    for (let i = 0; i < theta.rows; i++) for (let k = 0; k < K; k++) prevalence[k] += theta.data[i * K + k] / theta.rows;
-  }
-  return { role, kind: model.kind, params: model.paramCount(), topics, weights, npmiPerTopic: ev.npmiPerTopic, cvPerTopic: ev.cvPerTopic, metrics: { npmi: ev.npmi, cv: ev.cv, td: ev.td }, prevalence, topicWord: dist };
+/** Word counts of a dataset over its vocabulary (p(word) in the report's relevance ranking). */
+export function termFrequency(dataset: Pick<Dataset, 'bow' | 'vocabulary'>): Float64Array {
+  const tf = new Float64Array(dataset.vocabulary.length);
+  const { indices, values } = dataset.bow;
+  for (let i = 0; i < indices.length; i++) tf[indices[i]] += values[i];
+  return tf;
 }
 
-function meanStd(xs: number[]): string {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1)) : 0;
-  return `${m.toFixed(4)} ± ${sd.toFixed(4)}`;
+/** The report's view of one trained model on a dataset. */
+export function modelReport(args: {
+  id: string;
+  group: string;
+  role: string;
+  label: string;
+  seed?: number;
+  model: ContextualTopicModel;
+  dataset: Dataset;
+  evaluation: Evaluation;
+  theta?: Float32Matrix;
+  termFrequency: ArrayLike<number>;
+  documents: ReportDocuments;
+  alignWith?: { id: string; topicWord: Float32Matrix };
+}): ReportModelData {
+  const { model, dataset } = args;
+  return reportModelData({
+    ...args,
+    kind: model.kind,
+    params: model.paramCount(),
+    K: model.numTopics,
+    vocabulary: dataset.vocabulary,
+    topicWord: model.topicWordDistribution(),
+    texts: dataset.documents,
+    textKeys: Array.from(dataset.kept, String),
+  });
+}
+
+function seedsLine(seeds: number[]): string {
+  return seeds.length === 1 ? `One seed (${seeds[0]}): no spread to report.` : `Mean ± std over seeds ${seeds.join(', ')}.`;
 }
 
 export function resultsTable(res: ExperimentResults): string {
@@ -121,7 +134,7 @@ export function resultsTable(res: ExperimentResults): string {
     `# ${res.dataset}: teacher vs student alone vs distilled student`,
     '',
     `Backend ${res.backend}; encoder ${res.encoder}${res.teacherEncoder !== res.encoder ? ` (teacher: ${res.teacherEncoder})` : ''}; ${res.epochs} epochs; losses ${Object.entries(res.losses).map(([k, w]) => `${k}×${w}`).join(' + ')}; ${res.teacherTraining}.`,
-    `Mean ± std over seeds ${[...new Set(res.runs.map((r) => r.seed))].join(', ')}. Total time ${(res.totalSeconds / 60).toFixed(1)} min (embedding ${res.embeddingSeconds.toFixed(1)} s).`,
+    `${seedsLine([...new Set(res.runs.map((r) => r.seed))])} Total time ${(res.totalSeconds / 60).toFixed(1)} min (embedding ${res.embeddingSeconds.toFixed(1)} s).`,
     '',
     '| K | role | model | params | α | T | NPMI | C_V | TD | train s |',
     '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -131,7 +144,7 @@ export function resultsTable(res: ExperimentResults): string {
       const rs = res.runs.filter((r) => r.K === K && r.role === role);
       if (!rs.length) continue;
       lines.push(
-        `| ${K} | ${role} | ${rs[0].model} | ${rs[0].params.toLocaleString('en-US')} | ${rs[0].alpha ?? ''} | ${rs[0].temperature ?? ''} | ${meanStd(rs.map((r) => r.npmi))} | ${meanStd(rs.map((r) => r.cv))} | ${meanStd(rs.map((r) => r.td))} | ${meanStd(rs.map((r) => r.trainSeconds)).replace(/(\d+\.\d)\d+/g, '$1')} |`,
+        `| ${K} | ${role} | ${rs[0].model} | ${rs[0].params.toLocaleString('en-US')} | ${rs[0].alpha ?? ''} | ${rs[0].temperature ?? ''} | ${formatMeanStd(rs.map((r) => r.npmi), 4)} | ${formatMeanStd(rs.map((r) => r.cv), 4)} | ${formatMeanStd(rs.map((r) => r.td), 4)} | ${formatMeanStd(rs.map((r) => r.trainSeconds), 1)} |`,
       );
     }
   }
@@ -176,7 +189,20 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
     writeFileAtomic(join(opt.out, 'results.md'), resultsTable(res));
     return res;
   };
-  let reportWritten = false;
+  const documents = new ReportDocuments();
+  const tf = termFrequency(dataset);
+  const reportModels: ReportModelData[] = [];
+  const writeReport = () => {
+    if (opt.report === false) return;
+    const data: ReportData = {
+      title: `TopicKD — ${opt.datasetName}: teacher, student alone and distilled student`,
+      corpus: `${opt.datasetName} (${dataset.bow.rows.toLocaleString('en-US')} documents, ${dataset.vocabulary.length.toLocaleString('en-US')} words)`,
+      documents: documents.texts,
+      models: reportModels,
+    };
+    writeFileAtomic(join(opt.out, 'report.json'), JSON.stringify(data) + '\n');
+    writeFileAtomic(join(opt.out, 'report.html'), renderReport(data));
+  };
   const teacherSavedIn = new Map<number, string>();
   const teacherCache = new Map<number, { trained: Awaited<ReturnType<typeof fitOn>>; ev: Evaluation; seed: number }>();
   for (const K of opt.topics) {
@@ -223,6 +249,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
         { ...trainOptionsOf(cfg, progress, `${tag} distilled`, seed), alpha, temperature, kdEpochs: cfg.kdEpochs },
       );
       const dEval = evaluateModel(student, dataset.vocabulary, ref);
+      const preprocessing = dataset.preprocessing;
       record('distilled', student, dres.seconds, dres.finalLoss, dEval, true);
       progress.log(`${tag}: NPMI teacher ${tEval.npmi.toFixed(4)}, student alone ${aEval.npmi.toFixed(4)}, distilled ${dEval.npmi.toFixed(4)}`);
 
@@ -231,25 +258,34 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
         const enc = (e: typeof studentEmb) => ({ id: e.encoderId, dim: e.embeddings.cols, type: e.encoderType });
         const savedIn = teacherSavedIn.get(K);
         if (savedIn === undefined || opt.teacherPer === 'seed') {
-          await saveModel(join(base, 'teacher'), { model: teacher.trained.model, vocabulary: dataset.vocabulary, encoder: enc(teacherEmb), training: { role: 'teacher', seed: teacher.seed, K } });
+          await saveModel(join(base, 'teacher'), { model: teacher.trained.model, vocabulary: dataset.vocabulary, encoder: enc(teacherEmb), preprocessing, training: { role: 'teacher', seed: teacher.seed, K } });
           teacherSavedIn.set(K, `K${K}-seed${seed}`);
         } else writeFileAtomic(join(base, 'TEACHER.txt'), `the teacher of this run (trained with seed ${teacher.seed}) is ../${savedIn}/teacher\n`);
-        await saveModel(join(base, 'student'), { model: alone.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), training: { role: 'student', seed, K } });
-        await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), training: { role: 'distilled', seed, K, alpha, temperature } });
+        await saveModel(join(base, 'student'), { model: alone.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'student', seed, K } });
+        await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'distilled', seed, K, alpha, temperature } });
       }
-      if (opt.report !== false && !reportWritten) {
-        const thetaT = inferTheta(teacher.trained.model, { bow: dataset.bow, embeddings: teacherEmb.embeddings }, { samples: 20, seed: 0 });
-        const thetaS = inferTheta(student, { bow: dataset.bow, embeddings: studentEmb.embeddings }, { samples: 20, seed: 0 });
-        const html = renderReport({
-          title: `TopicKD — ${opt.datasetName}, K=${K}, seed ${seed}`,
-          corpus: `${opt.datasetName} (${dataset.bow.rows} documents, ${dataset.vocabulary.length} words)`,
-          models: [
-            reportModel('teacher', teacher.trained.model, dataset.vocabulary, tEval, thetaT),
-            reportModel(`distilled student (α=${alpha}, T=${temperature})`, student, dataset.vocabulary, dEval, thetaS),
-          ],
-        });
-        writeFileAtomic(join(opt.out, 'report.html'), html);
-        reportWritten = true;
+      const thetaOf = (model: ContextualTopicModel, embeddings: Float32Matrix) => inferTheta(model, { bow: dataset.bow, embeddings }, { samples: 20, seed: 0 });
+      const thetaT = thetaOf(teacher.trained.model, teacherEmb.embeddings);
+      const thetaA = thetaOf(alone.model, studentEmb.embeddings);
+      const thetaD = thetaOf(student, studentEmb.embeddings);
+      if (opt.report !== false) {
+        const group = `K=${K}, seed ${seed}`;
+        const teacherId = `K${K}-seed${seed}-teacher`;
+        const common = { group, seed, dataset, termFrequency: tf, documents };
+        const alignWith = { id: teacherId, topicWord: teacher.trained.model.topicWordDistribution() };
+        reportModels.push(
+          modelReport({ ...common, id: teacherId, role: 'teacher', label: `teacher (${opt.teacher.model})`, seed: teacher.seed, model: teacher.trained.model, evaluation: tEval, theta: thetaT }),
+          modelReport({ ...common, id: `K${K}-seed${seed}-student`, role: 'student', label: `student alone (${opt.student.model})`, model: alone.model, evaluation: aEval, theta: thetaA, alignWith }),
+          modelReport({ ...common, id: `K${K}-seed${seed}-distilled`, role: 'distilled', label: `distilled student (α=${alpha}, T=${temperature})`, model: student, evaluation: dEval, theta: thetaD, alignWith }),
+        );
+        writeReport();
+      }
+      if (opt.saveModels !== false) {
+        const base = join(opt.out, `K${K}-seed${seed}`);
+        const info = { corpusDocuments: dataset.kept.length + dataset.dropped, samples: 20, seed: 0 };
+        if (teacherSavedIn.get(K) === `K${K}-seed${seed}`) saveTheta(join(base, 'teacher'), thetaT, dataset.kept, info);
+        saveTheta(join(base, 'student'), thetaA, dataset.kept, info);
+        saveTheta(join(base, 'distilled'), thetaD, dataset.kept, info);
       }
       if (opt.teacherPer === 'seed') {
         teacher.trained.model.dispose();

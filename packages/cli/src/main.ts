@@ -12,10 +12,11 @@ import { inferCommand } from './commands/infer.js';
 import { infoCommand } from './commands/info.js';
 import { reportCommand } from './commands/report.js';
 import { exportCommand } from './commands/export.js';
+import { topicsCommand } from './commands/topics.js';
 import { Progress } from './progress.js';
 import { loadConfigFile, mergeConfig } from './run-config.js';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, evaluateCommand, inferCommand, embedCommand, reportCommand, exportCommand, infoCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, evaluateCommand, inferCommand, topicsCommand, embedCommand, reportCommand, exportCommand, infoCommand];
 
 function generalHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`);

@@ -13,6 +13,7 @@ import {
   resolveModelConfig,
   TopicKDError,
   trainModel,
+  inferTheta,
   type BackendInfo,
   type Dataset,
   type EncoderSpec,
@@ -23,7 +24,8 @@ import {
   type ContextualTopicModel,
   type TrainOptions,
 } from '@topickd/core';
-import { loadCorpus } from '@topickd/core/node';
+import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
+import { loadCorpus, saveTheta } from '@topickd/core/node';
 import wasmModule from '@topickd/backend-wasm';
 import nodeBackendModule from '@topickd/backend-node';
 import { encodersModule, embedWithCache } from '@topickd/encoders';
@@ -122,6 +124,36 @@ export async function createRuntime(cfg: RunConfig, logger: Logger, options: { a
   return { registry, backend, logger };
 }
 
+/** The preprocessing a saved model was trained with; models saved before it was recorded used the defaults. */
+export function preprocessingOf(saved: Pick<SavedModel, 'preprocessing'>, pretokenized: boolean): PreprocessingRecord {
+  return saved.preprocessing ?? preprocessingRecord({ pretokenized });
+}
+
+/** A corpus preprocessed as a saved model's training corpus was, over the model's vocabulary. */
+export function datasetForModel(corpus: Corpus, saved: Pick<SavedModel, 'preprocessing' | 'vocabulary'>): Dataset {
+  return corpusToDataset(corpus, preprocessOptionsOf(preprocessingOf(saved, corpus.pretokenized), saved.vocabulary));
+}
+
+/**
+ * Bags of words of new texts over a saved model's vocabulary, tokenized as its training
+ * corpus was. No document is dropped: a text with no known word is an empty row.
+ */
+export function bowForModel(texts: readonly string[], saved: Pick<SavedModel, 'preprocessing' | 'vocabulary'>, pretokenized = false): CsrMatrix {
+  const options: PreprocessOptions = preprocessOptionsOf(preprocessingOf(saved, pretokenized), saved.vocabulary);
+  const index = new Map(saved.vocabulary.map((w, i) => [w, i] as const));
+  const stop = stopwordSet(options);
+  const builder = new CsrBuilder(saved.vocabulary.length);
+  for (const text of texts) {
+    const counts = new Map<number, number>();
+    for (const t of documentTokens(text, options, stop)) {
+      const id = index.get(t);
+      if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    builder.addRow(counts);
+  }
+  return builder.build();
+}
+
 export function loadDataset(cfg: RunConfig, data = cfg.data): Dataset {
   if (!data) throw new ConfigError('no data: give --data (an OCTIS folder, .tsv, .jsonl, .txt, or m10 / 20ng)', 'data');
   const path = resolveDataPath(data, cfg.baseDir);
@@ -167,7 +199,9 @@ export async function embedDataset(
     m = await embedWithCache(encoder, dataset.documents, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding(label), logger: rt.logger });
   }
   assertFinite(m, `embeddings from ${encoder.id}`);
-  return { embeddings: m, encoderId: encoder.id, encoderType: type, computed: m.computed, seconds: (performance.now() - t0) / 1000 };
+  const seconds = (performance.now() - t0) / 1000;
+  if (type !== 'precomputed') progress.embedded(label, m.rows, m.rows - m.computed, seconds);
+  return { embeddings: m, encoderId: encoder.id, encoderType: type, computed: m.computed, seconds };
 }
 
 export function trainOptionsOf(cfg: RunConfig, progress: Progress, label: string, seed: number): TrainOptions {
@@ -209,4 +243,11 @@ export async function fitOn(
   const model = rt.registry.modelFactory(arch.kind).create(config, seed);
   const result = await trainModel(model, { bow: dataset.bow, embeddings }, { ...trainOptionsOf(cfg, progress, label, seed), ...extra });
   return { model, result };
+}
+
+/** θ of the training documents beside a saved model (theta.npy + theta.json), as CTM's get_doc_topic_distribution. */
+export function saveTrainingTheta(dir: string, model: ContextualTopicModel, dataset: Dataset, embeddings: Float32Matrix, cfg: RunConfig): void {
+  const samples = cfg.samples ?? 20;
+  const theta = inferTheta(model, { bow: dataset.bow, embeddings }, { samples, seed: 0 });
+  saveTheta(dir, theta, dataset.kept, { corpusDocuments: dataset.kept.length + dataset.dropped, samples, seed: 0 });
 }

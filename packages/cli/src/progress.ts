@@ -1,4 +1,5 @@
 import type { EmbedProgress, TrainEvent } from '@topickd/core';
+import { plural } from './format.js';
 
 export interface ProgressOptions {
   quiet?: boolean;
@@ -50,20 +51,28 @@ export class Progress {
     this.stream.write(`\r\x1b[K${text}`);
   }
 
-  /** A callback for `Encoder.embed`'s onProgress. */
+  /** A callback for `Encoder.embed`'s onProgress: a bar while documents are computed (the summary is `embedded`). */
   embedding(label: string): (p: EmbedProgress) => void {
     const t0 = Date.now();
-    let reported = false;
+    this.embedStart = t0;
     return (p) => {
       const dt = (Date.now() - t0) / 1000;
       const rate = p.done / Math.max(dt, 1e-9);
       const eta = (p.total - p.done) / Math.max(rate, 1e-9);
       this.draw(`${label} ${this.bar(p.done / p.total)} ${p.done}/${p.total} docs  ${rate.toFixed(0)} docs/s  ETA ${fmtTime(eta)}`, p.done === p.total);
-      if (p.done === p.total && !reported) {
-        reported = true;
-        this.log(`${label}: ${p.total} documents in ${dt.toFixed(1)} s (${rate.toFixed(0)} docs/s)`);
-      }
     };
+  }
+
+  private embedStart = Date.now();
+
+  /** One line after embedding: how many documents, how many came from the cache, how fast the rest were computed. */
+  embedded(label: string, total: number, fromCache: number, seconds = (Date.now() - this.embedStart) / 1000): void {
+    const computed = total - fromCache;
+    if (computed === 0) this.log(`${label}: ${plural(total, 'document')} (all from the cache)`);
+    else {
+      const speed = `${seconds.toFixed(1)} s, ${(computed / Math.max(seconds, 1e-9)).toFixed(0)} docs/s`;
+      this.log(`${label}: ${plural(total, 'document')} (${fromCache ? `${fromCache.toLocaleString('en-US')} from the cache, ` : ''}${computed.toLocaleString('en-US')} computed in ${speed})`);
+    }
   }
 
   /** A callback for the trainer's onEvent. */
@@ -95,7 +104,7 @@ export class Progress {
             `${label} epoch ${e.epoch}/${e.epochs} loss ${e.loss.toFixed(4)}${e.valLoss !== undefined ? ` val ${e.valLoss.toFixed(4)}` : ''} ${e.docsPerSecond.toFixed(0)} docs/s rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB\n`,
           );
         }
-        if (e.epoch === e.epochs) this.log(`${label}: ${e.epochs} epochs, final loss ${e.loss.toFixed(4)}, ${fmtTime((Date.now() - t0) / 1000)}`);
+        if (e.epoch === e.epochs) this.log(`${label}: ${plural(e.epochs, 'epoch')}, final loss ${e.loss.toFixed(4)}, ${fmtTime((Date.now() - t0) / 1000)}`);
       } else if (e.type === 'early-stop') {
         this.log(`${label}: early stop at epoch ${e.epoch} (best validation loss at epoch ${e.bestEpoch})`);
       } else if (e.type === 'checkpoint') {

@@ -105,7 +105,7 @@ export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${where} must be an object (key: value), got ${describe(raw)}`);
   const c = raw as Record<string, unknown>;
   for (const [k, v] of Object.entries(c)) {
-    const check = SCHEMA[k as keyof RunConfig];
+    const check = Object.prototype.hasOwnProperty.call(SCHEMA, k) ? SCHEMA[k as keyof RunConfig] : undefined;
     if (!check) {
       throw new ConfigError(`${where}: unknown key "${k}"; allowed keys: ${Object.keys(SCHEMA).filter((x) => x !== 'baseDir').join(', ')}`, k);
     }
@@ -139,9 +139,19 @@ export function loadConfigFile(path: string): RunConfig {
   return { ...cfg, baseDir: dirname(resolve(path)) };
 }
 
-/** Config file values, overridden by flags that were given. */
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Config file values, overridden by flags that were given. Each flag is checked as its config key is, and named as the flag. */
 export function mergeConfig(file: RunConfig, flags: Partial<RunConfig>): RunConfig {
   const out: RunConfig = { ...file };
-  for (const [k, v] of Object.entries(flags)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(flags)) {
+    if (v === undefined) continue;
+    const check = Object.prototype.hasOwnProperty.call(SCHEMA, k) ? SCHEMA[k as keyof RunConfig] : undefined;
+    if (typeof check === 'function') {
+      const problem = check(v);
+      if (problem) throw new ConfigError(`--${kebab(k)} must be ${problem}, got ${Array.isArray(v) ? v.join(',') : String(v)}`, k);
+    }
+    (out as Record<string, unknown>)[k] = v;
+  }
   return validateRunConfig(out, 'flags');
 }

@@ -1,4 +1,4 @@
-export { UseEncoder, urlSource, USE_PACKAGE, USE_PACKAGE_VERSION, type UseEncoderOptions, type UseFileSource } from './use/use-encoder.js';
+export { UseEncoder, urlSource, useModelFiles, USE_PACKAGE, USE_PACKAGE_VERSION, type UseEncoderOptions, type UseFileSource } from './use/use-encoder.js';
 export { UseTokenizer } from './use/use-tokenizer.js';
 export { PrecomputedEncoder } from './precomputed/precomputed-encoder.js';
 export { encodeNpy, decodeNpy } from './precomputed/npy.js';

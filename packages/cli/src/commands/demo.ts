@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { plural } from '../format.js';
 import type { Command } from '../command.js';
 import { createRuntime, loadDataset } from '../pipeline.js';
 import { runExperiment } from '../experiment.js';
@@ -6,12 +7,13 @@ import { runExperiment } from '../experiment.js';
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'the main job on the embedded defaults: train a teacher on M10, distill a student, print topics and coherence, write the report',
-  usage: 'topickd demo [--epochs N] [--topics K] [--out DIR] [--backend wasm]',
+  usage: 'topickd demo [--epochs N] [--topics K] [--seed S] [--data m10] [--out DIR] [--backend wasm]',
   example: 'topickd demo --epochs 100',
   flags: {
     epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 30)' },
     topics: { type: 'integer', arg: 'K', description: 'topics (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'seed (default 0)' },
+    data: { type: 'string', arg: 'PATH', description: 'corpus (default m10, bundled)' },
     out: { type: 'string', arg: 'DIR', description: 'output folder (default runs/demo)' },
   },
   async run({ cfg, print, json, progress, logger }) {
@@ -19,14 +21,15 @@ export const demoCommand: Command = {
     const K = cfg.topics ?? 20;
     const runCfg = { ...cfg, epochs: cfg.epochs ?? 30 };
     const rt = await createRuntime(runCfg, logger);
-    progress.log(`TopicKD demo: M10 (bundled), Universal Sentence Encoder, backend ${rt.backend.name}; teacher CombinedTM → student ZeroShotTM, K=${K}, ${runCfg.epochs} epochs each`);
-    const dataset = loadDataset(runCfg, 'm10');
+    const data = cfg.data ?? 'm10';
+    progress.log(`TopicKD demo: ${data === 'm10' ? 'M10 (bundled)' : data}, Universal Sentence Encoder, backend ${rt.backend.name}; teacher CombinedTM → student ZeroShotTM, K=${K}, ${plural(runCfg.epochs, 'epoch')} each`);
+    const dataset = loadDataset(runCfg, data);
     const res = await runExperiment(
       rt,
       dataset,
       runCfg,
       {
-        datasetName: 'M10',
+        datasetName: data === 'm10' ? 'M10' : basename(data),
         topics: [K],
         seeds: [cfg.seed ?? 0],
         out,

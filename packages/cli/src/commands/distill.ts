@@ -1,7 +1,8 @@
 import { ConfigError, distill, resolveModelConfig, DEFAULT_LOSSES, lossName, lossWeight } from '@topickd/core';
 import { loadModel, saveModel } from '@topickd/core/node';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { createRuntime, embedDataset, loadDataset, trainOptionsOf } from '../pipeline.js';
+import { createRuntime, embedDataset, loadDataset, saveTrainingTheta, trainOptionsOf } from '../pipeline.js';
+import { count, plural } from '../format.js';
 
 export const distillCommand: Command = {
   name: 'distill',
@@ -73,8 +74,10 @@ export const distillCommand: Command = {
       model: student,
       vocabulary: dataset.vocabulary,
       encoder: { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType },
-      training: { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, lossWeights, teacher: teacherDir, teacherParams: teacher.model.paramCount() },
+      preprocessing: dataset.preprocessing,
+      training: { role: 'distilled', data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, lossWeights, teacher: teacherDir, teacherParams: teacher.model.paramCount() },
     });
+    saveTrainingTheta(cfg.out, student, dataset, studentEmb.embeddings, cfg);
     const out = {
       model: studentKind,
       topics,
@@ -95,9 +98,9 @@ export const distillCommand: Command = {
     };
     if (json) print(JSON.stringify(out));
     else {
-      print(`student ${studentKind} K=${topics}: ${out.params} parameters (teacher ${out.teacherParams}, ${(out.teacherParams / out.params).toFixed(1)}× larger), final loss ${result.finalLoss.toFixed(4)}`);
+      print(`student ${studentKind} K=${topics}: ${count(out.params)} parameters (teacher ${count(out.teacherParams)}, ${(out.teacherParams / out.params).toFixed(1)}× larger), final loss ${result.finalLoss.toFixed(4)}`);
       topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)}: ${t.join(' ')}`));
-      print(`saved to ${cfg.out}`);
+      print(`saved to ${cfg.out} (model, and θ of the ${plural(dataset.bow.rows, 'training document')} in theta.npy)`);
     }
     student.dispose();
     teacher.model.dispose();

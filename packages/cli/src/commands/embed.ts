@@ -15,6 +15,7 @@ export const embedCommand: Command = {
     input: { type: 'string', arg: 'PATH', description: 'one document per line (.txt), .jsonl, or an OCTIS folder' },
     out: { type: 'string', arg: 'FILE.npy', description: 'where to write the embeddings' },
     'batch-size': { type: 'integer', arg: 'N', description: 'documents per forward pass (default 64)' },
+    'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     'no-cache': { type: 'boolean', description: 'do not read or write the embedding cache' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
@@ -23,7 +24,7 @@ export const embedCommand: Command = {
     if (!input) throw new ConfigError('give the documents: --input PATH', 'input');
     if (!out) throw new ConfigError('give the output file: --out FILE.npy', 'out');
     const rt = await createRuntime(cfg, logger);
-    const corpus = loadCorpus(resolveDataPath(input));
+    const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
     const texts = corpus.encoderTexts ?? corpus.documents;
     const spec = encoderSpecOf(cfg.encoder ?? 'use', cfg.baseDir);
     const encoder = rt.registry.createEncoder(spec);
@@ -33,10 +34,11 @@ export const embedCommand: Command = {
       onProgress: progress.embedding('embedding'),
       logger,
     });
-    writeFileAtomic(out, encodeNpy(m));
     const seconds = (performance.now() - t0) / 1000;
+    progress.embedded('embedding', m.rows, m.rows - m.computed, seconds);
+    writeFileAtomic(out, encodeNpy(m));
     const res = { encoder: encoder.id, rows: m.rows, dim: m.cols, computed: m.computed, seconds, docsPerSecond: m.rows / seconds, out, backend: rt.backend.name };
     if (json) print(JSON.stringify(res));
-    else print(`${m.rows} × ${m.cols} embeddings (${encoder.id}) written to ${out} in ${seconds.toFixed(1)} s`);
+    else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}) written to ${out}`);
   },
 };

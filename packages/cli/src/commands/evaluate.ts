@@ -1,23 +1,16 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_METRICS, ConfigError, DataError, ReferenceCorpus, evaluateTopics, type MetricName } from '@topickd/core';
+import { ALL_METRICS, ConfigError, DataError, ReferenceCorpus, documentTokens, evaluateTopics, preprocessingRecord, stopwordSet, type Corpus, type MetricName } from '@topickd/core';
 import { loadCorpus, loadModel } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { resolveDataPath } from '../pipeline.js';
+import { createRuntime, datasetForModel, resolveDataPath } from '../pipeline.js';
+import { plural } from '../format.js';
 
-/** Tokenized reference texts: an OCTIS folder / corpus.tsv (first column) or a .txt with one tokenized document per line. */
-export function referenceTexts(path: string): string[][] {
-  const corpus = loadCorpus(path, { pretokenized: true });
-  return corpus.documents.map((d) => d.split(/\s+/).filter(Boolean));
+export function isModelDir(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'manifest.json'));
 }
 
-export async function readTopics(path: string, topn: number): Promise<string[][]> {
-  if (existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'manifest.json'))) {
-    const saved = await loadModel(path);
-    const topics = saved.model.topics(saved.vocabulary, Math.max(topn, 25));
-    saved.model.dispose();
-    return topics;
-  }
+export function readTopicsFile(path: string): string[][] {
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -30,6 +23,17 @@ export async function readTopics(path: string, topn: number): Promise<string[][]
   return raw as string[][];
 }
 
+/**
+ * The reference texts for a topic list that comes without a model: a tokenized corpus
+ * (OCTIS) as it is; raw text with TopicKD's default tokenizer and stopwords, every word
+ * kept (no vocabulary limit).
+ */
+function defaultReference(corpus: Corpus): string[][] {
+  const options = { pretokenized: corpus.pretokenized };
+  const stop = stopwordSet(options);
+  return corpus.documents.map((d) => documentTokens(d, options, stop));
+}
+
 export const evaluateCommand: Command = {
   name: 'evaluate',
   summary: 'topic coherence (NPMI, C_V, UMass, UCI — equal to gensim), diversity and inverted RBO',
@@ -37,13 +41,14 @@ export const evaluateCommand: Command = {
   example: 'topickd evaluate --corpus m10 --topics runs/m10-combined --json',
   ownFlags: ['topics'],
   flags: {
-    corpus: { type: 'string', arg: 'PATH', description: 'reference corpus: OCTIS folder, corpus.tsv, or .txt with one tokenized document per line' },
-    topics: { type: 'string', arg: 'PATH', description: 'JSON array of arrays of words, or a model folder' },
+    corpus: { type: 'string', arg: 'PATH', description: 'reference corpus: OCTIS folder, .tsv, .jsonl or .txt (raw text is preprocessed as the model\'s training corpus was)' },
+    'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
+    topics: { type: 'string', arg: 'PATH', description: 'a model folder, or a JSON array of arrays of words' },
     metrics: { type: 'list', arg: 'M,M', description: `metrics (default all: ${ALL_METRICS.join(',')})` },
     topn: { type: 'integer', arg: 'N', description: 'words per topic for coherence (default 10)' },
     'skip-unknown': { type: 'boolean', description: 'drop topic words missing from the corpus instead of failing' },
   },
-  async run({ flags, print, json }) {
+  async run({ cfg, flags, print, json, progress, logger }) {
     const corpusArg = flags.corpus as string | undefined;
     const topicsArg = flags.topics as string | undefined;
     if (!corpusArg) throw new ConfigError('give the reference corpus: --corpus PATH', 'corpus');
@@ -51,15 +56,44 @@ export const evaluateCommand: Command = {
     const metrics = ((flags.metrics as string[] | undefined) ?? [...ALL_METRICS]) as MetricName[];
     for (const m of metrics) if (!ALL_METRICS.includes(m)) throw new ConfigError(`unknown metric "${m}"; choose from ${ALL_METRICS.join(', ')}`, 'metrics');
     const topn = (flags.topn as number | undefined) ?? 10;
+    if (!(topn > 0)) throw new ConfigError(`--topn must be a positive integer, got ${topn}`, 'topn');
     const t0 = performance.now();
-    const ref = new ReferenceCorpus(referenceTexts(resolveDataPath(corpusArg)));
-    const topics = await readTopics(topicsArg, topn);
+    const corpus = loadCorpus(resolveDataPath(corpusArg, cfg.baseDir), { textField: cfg.textField });
+    let topics: string[][];
+    let tokens: string[][];
+    let preprocessing: 'model' | 'default' | 'pretokenized';
+    if (isModelDir(topicsArg)) {
+      await createRuntime(cfg, logger);
+      const saved = await loadModel(topicsArg);
+      try {
+        topics = saved.model.topics(saved.vocabulary, Math.max(topn, 25));
+        // the corpus tokenized as the model's training corpus was, over its vocabulary:
+        // the same reference `fit`, `experiment` and `report` score against
+        tokens = datasetForModel(corpus, saved).tokens;
+        preprocessing = 'model';
+        if (!saved.preprocessing) progress.log(`${topicsArg} records no preprocessing (saved by an earlier version): using the defaults`);
+      } finally {
+        saved.model.dispose();
+      }
+    } else {
+      topics = readTopicsFile(topicsArg);
+      tokens = defaultReference(corpus);
+      preprocessing = corpus.pretokenized ? 'pretokenized' : 'default';
+      if (!corpus.pretokenized) {
+        const d = preprocessingRecord({});
+        progress.log(`a topic list has no preprocessing of its own: ${corpusArg} is tokenized with the defaults (Unicode words of ≥ ${d.minTokenLength} letters, lowercased, English stopwords removed, no vocabulary limit)`);
+      }
+    }
+    if (topics.some((t) => t.length < topn)) {
+      throw new ConfigError(`--topn ${topn} is more words than a topic has (${Math.min(...topics.map((t) => t.length))}); lower --topn`, 'topn');
+    }
+    const ref = new ReferenceCorpus(tokens);
     const result = evaluateTopics(ref, topics, metrics, { topn, skipUnknownWords: Boolean(flags.skipUnknown) });
     const seconds = (performance.now() - t0) / 1000;
-    if (json) print(JSON.stringify({ ...result, topics: topics.length, topn, documents: ref.numDocs, seconds }));
+    if (json) print(JSON.stringify({ ...result, topics: topics.length, topn, documents: ref.numDocs, preprocessing, seconds }));
     else {
       for (const [name, r] of Object.entries(result)) print(`${name.padEnd(6)} ${r!.mean.toFixed(4)}`);
-      print(`(${topics.length} topics, top ${topn} words, ${ref.numDocs} reference documents, ${seconds.toFixed(2)} s)`);
+      print(`(${plural(topics.length, 'topic')}, top ${topn} words, ${plural(ref.numDocs, 'reference document')}, ${seconds.toFixed(2)} s)`);
     }
   },
 };

@@ -3,7 +3,8 @@ import { writeFileAtomic } from '@topickd/core/node';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
-import { readFileSync, copyFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
+import { mergeReportData, renderReport, type ReportData } from '../report.js';
 import type { ExperimentResults } from '../experiment.js';
 import type { Command } from '../command.js';
 import { createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from '../pipeline.js';
@@ -151,7 +152,13 @@ async function runInParallel(argv: readonly string[], topics: number[], jobs: nu
   (merged as ExperimentResults & { parallelJobs: number }).parallelJobs = jobs;
   writeFileAtomic(join(out, 'results.json'), JSON.stringify(merged, null, 1) + '\n');
   writeFileAtomic(join(out, 'results.md'), resultsTable(merged) + `\nRun as ${jobs} parallel processes (one per K); total time is wall-clock time.\n`);
-  const firstReport = join(out, `K${topics[0]}`, 'report.html');
-  if (existsSync(firstReport)) copyFileSync(firstReport, join(out, 'report.html'));
+  // one report with every K: the children's report data merged
+  const reports = topics.map((K) => join(out, `K${K}`, 'report.json')).filter((f) => existsSync(f));
+  if (reports.length) {
+    const parts = reports.map((f) => JSON.parse(readFileSync(f, 'utf8')) as ReportData);
+    const data = mergeReportData(parts[0].title, parts);
+    writeFileAtomic(join(out, 'report.json'), JSON.stringify(data) + '\n');
+    writeFileAtomic(join(out, 'report.html'), renderReport(data));
+  }
   return merged;
 }

@@ -1,10 +1,11 @@
-import { cpSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { ConfigError } from '@topickd/core';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { ConfigError, DataError } from '@topickd/core';
 import { loadModel, saveModel, writeFileAtomic } from '@topickd/core/node';
-import { USE_PACKAGE } from '@topickd/encoders';
+import { useModelFiles } from '@topickd/encoders';
 import type { Command } from '../command.js';
+import { createRuntime } from '../pipeline.js';
+import { count } from '../format.js';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -14,35 +15,53 @@ export const exportCommand: Command = {
   ownFlags: ['model'],
   flags: {
     model: { type: 'string', arg: 'DIR', description: 'model folder' },
-    out: { type: 'string', arg: 'DIR', description: 'bundle folder to write' },
+    out: { type: 'string', arg: 'DIR', description: 'bundle folder to write (replaced if it holds an earlier bundle)' },
     'no-encoder': { type: 'boolean', description: 'do not copy the encoder files (the page loads them from elsewhere)' },
   },
-  async run({ cfg, flags, print, json }) {
+  async run({ cfg, flags, print, json, logger }) {
     const modelDir = flags.model as string | undefined;
     if (!modelDir) throw new ConfigError('give --model DIR', 'model');
     if (!cfg.out) throw new ConfigError('give --out DIR', 'out');
-    const saved = await loadModel(modelDir);
-    await saveModel(join(cfg.out, 'model'), saved);
-    let encoderFiles: string | null = null;
-    if (!flags.noEncoder && saved.encoder.type === 'use') {
-      const dir = join(dirname(createRequire(import.meta.url).resolve(`${USE_PACKAGE}/package.json`)), 'dist');
-      const target = join(cfg.out, 'encoder', 'use');
-      for (const f of readdirSync(dir)) if (f === 'model.json' || f === 'vocab.json' || f.startsWith('group1-shard')) cpSync(join(dir, f), join(target, f));
-      encoderFiles = 'encoder/use';
+    const out = resolve(cfg.out);
+    if (existsSync(out) && (!statSync(out).isDirectory() || (readdirSync(out).length > 0 && !existsSync(join(out, 'bundle.json'))))) {
+      throw new ConfigError(`--out ${cfg.out} exists and is not an earlier bundle; give a new or empty folder`, 'out');
     }
-    const bundle = {
-      format: 'topickd-bundle',
-      formatVersion: 1,
-      model: 'model',
-      encoder: { ...saved.encoder, files: encoderFiles },
-      kind: saved.model.kind,
-      topics: saved.model.numTopics,
-      params: saved.model.paramCount(),
-      topicWords: saved.model.topics(saved.vocabulary, 10),
-    };
-    writeFileAtomic(join(cfg.out, 'bundle.json'), JSON.stringify(bundle, null, 1) + '\n');
-    saved.model.dispose();
-    if (json) print(JSON.stringify({ out: cfg.out, ...bundle }));
-    else print(`bundle written to ${cfg.out}${encoderFiles ? ' (with the USE encoder files)' : ''}`);
+    await createRuntime(cfg, logger);
+    const saved = await loadModel(modelDir);
+    // Everything is written to a temporary sibling folder and renamed into place at the
+    // end: a failure leaves no partial bundle (and an earlier bundle stays as it was).
+    const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
+    rmSync(tmp, { recursive: true, force: true });
+    try {
+      mkdirSync(tmp, { recursive: true });
+      await saveModel(join(tmp, 'model'), saved);
+      let encoderFiles: string | null = null;
+      if (!flags.noEncoder && saved.encoder.type === 'use') {
+        const { dir, files } = await useModelFiles();
+        if (!files.includes('model.json')) throw new DataError(`the bundled encoder's files are incomplete in ${dir}; reinstall @topickd/encoders`, 'IO');
+        const target = join(tmp, 'encoder', 'use');
+        mkdirSync(target, { recursive: true });
+        for (const f of files) copyFileSync(join(dir, f), join(target, f));
+        encoderFiles = 'encoder/use';
+      }
+      const bundle = {
+        format: 'topickd-bundle',
+        formatVersion: 1,
+        model: 'model',
+        encoder: { ...saved.encoder, files: encoderFiles },
+        kind: saved.model.kind,
+        topics: saved.model.numTopics,
+        params: saved.model.paramCount(),
+        topicWords: saved.model.topics(saved.vocabulary, 10),
+      };
+      writeFileAtomic(join(tmp, 'bundle.json'), JSON.stringify(bundle, null, 1) + '\n');
+      if (existsSync(out)) rmSync(out, { recursive: true, force: true });
+      renameSync(tmp, out);
+      if (json) print(JSON.stringify({ out: cfg.out, ...bundle }));
+      else print(`bundle written to ${cfg.out}: ${bundle.kind}, K=${bundle.topics}, ${count(bundle.params)} parameters${encoderFiles ? ', with the Universal Sentence Encoder files' : ''}`);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+      saved.model.dispose();
+    }
   },
 };

@@ -1,8 +1,9 @@
 import { ConfigError, resolveModelConfig } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
+import { count, plural } from '../format.js';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { createRuntime, embedDataset, fitOn, loadDataset } from '../pipeline.js';
+import { createRuntime, embedDataset, fitOn, loadDataset, saveTrainingTheta } from '../pipeline.js';
 
 export const fitCommand: Command = {
   name: 'fit',
@@ -18,7 +19,7 @@ export const fitCommand: Command = {
     if (!cfg.out) throw new ConfigError('give the model folder to write: --out DIR', 'out');
     const rt = await createRuntime(cfg, logger);
     const dataset = loadDataset(cfg);
-    if (dataset.dropped) progress.log(`${dataset.dropped} documents are empty after preprocessing and were left out`);
+    if (dataset.dropped) progress.log(`${plural(dataset.dropped, 'document')} ${dataset.dropped === 1 ? 'is' : 'are'} empty after preprocessing and left out`);
     const emb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress);
     const kind = cfg.model ?? 'combined';
     const seed = cfg.seed ?? 0;
@@ -50,8 +51,10 @@ export const fitCommand: Command = {
       model,
       vocabulary: dataset.vocabulary,
       encoder: encoderRef,
+      preprocessing: dataset.preprocessing,
       training: { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, backend: rt.backend.name },
     });
+    saveTrainingTheta(cfg.out, model, dataset, emb.embeddings, cfg);
     const out = {
       model: kind,
       topics: cfg.topics,
@@ -70,9 +73,9 @@ export const fitCommand: Command = {
     };
     if (json) print(JSON.stringify(out));
     else {
-      print(`${kind} K=${cfg.topics}: ${out.params} parameters, final loss ${result.finalLoss.toFixed(4)} per document, ${result.seconds.toFixed(1)} s`);
+      print(`${kind} K=${cfg.topics}: ${count(out.params)} parameters, final loss ${result.finalLoss.toFixed(4)} per document, ${result.seconds.toFixed(1)} s`);
       topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)}: ${t.join(' ')}`));
-      print(`saved to ${cfg.out}`);
+      print(`saved to ${cfg.out} (model, and θ of the ${plural(dataset.bow.rows, 'training document')} in theta.npy)`);
     }
     model.dispose();
   },

@@ -1,8 +1,8 @@
-import { ConfigError, CsrBuilder, documentTokens, inferTheta, stopwordSet } from '@topickd/core';
+import { ConfigError, inferTheta } from '@topickd/core';
 import { loadCorpus, loadModel } from '@topickd/core/node';
-import type { Command } from '../command.js';
-import { createRuntime, encoderSpecOf, resolveDataPath } from '../pipeline.js';
 import { embedWithCache } from '@topickd/encoders';
+import type { Command } from '../command.js';
+import { bowForModel, createRuntime, encoderSpecOf, resolveDataPath } from '../pipeline.js';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -13,6 +13,7 @@ export const inferCommand: Command = {
   flags: {
     model: { type: 'string', arg: 'DIR', description: 'a trained model folder' },
     input: { type: 'string', arg: 'PATH', description: 'documents: .txt (one per line), .jsonl, or an OCTIS folder' },
+    'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     encoder: { type: 'string', arg: 'NAME', description: "override the model's encoder (e.g. precomputed:FILE.npy for the input)" },
     samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'sampling seed (default 0)' },
@@ -22,34 +23,28 @@ export const inferCommand: Command = {
     const input = flags.input as string | undefined;
     if (!dir) throw new ConfigError('give the model folder: --model DIR', 'model');
     if (!input) throw new ConfigError('give the documents: --input PATH', 'input');
-    const saved = await loadModel(dir);
     const rt = await createRuntime(cfg, logger);
-    const corpus = loadCorpus(resolveDataPath(input));
-    const texts = corpus.encoderTexts ?? corpus.documents;
-    // Bag of words over the model's vocabulary; no document is dropped (an empty BoW is a valid input).
-    const index = new Map(saved.vocabulary.map((w, i) => [w, i] as const));
-    const stop = stopwordSet({ pretokenized: corpus.pretokenized });
-    const builder = new CsrBuilder(saved.vocabulary.length);
-    for (const d of corpus.documents) {
-      const counts = new Map<number, number>();
-      for (const t of documentTokens(d, { pretokenized: corpus.pretokenized }, stop)) {
-        const id = index.get(t);
-        if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+    const saved = await loadModel(dir);
+    try {
+      const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
+      const texts = corpus.encoderTexts ?? corpus.documents;
+      // Bag of words over the model's vocabulary, tokenized as its training corpus was.
+      const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
+      const spec = encoderSpecOf(cfg.encoder ?? saved.encoder.type ?? 'use', cfg.baseDir);
+      const encoder = rt.registry.createEncoder(spec);
+      const emb = await embedWithCache(encoder, texts, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding('embedding'), logger });
+      progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
+      const theta = inferTheta(saved.model, { bow, embeddings: emb }, { samples: cfg.samples ?? 20, seed: cfg.seed ?? 0 });
+      const K = theta.cols;
+      const rows: number[][] = [];
+      for (let i = 0; i < theta.rows; i++) rows.push(Array.from(theta.data.subarray(i * K, (i + 1) * K)));
+      if (json) {
+        print(JSON.stringify({ model: saved.model.kind, topics: K, documents: theta.rows, theta: rows, topicWords: saved.model.topics(saved.vocabulary, 10) }));
+      } else {
+        for (const r of rows) print(r.map((v) => v.toFixed(4)).join('\t'));
       }
-      builder.addRow(counts);
+    } finally {
+      saved.model.dispose();
     }
-    const spec = encoderSpecOf((flags.encoder as string | undefined) ?? saved.encoder.type ?? 'use', cfg.baseDir);
-    const encoder = rt.registry.createEncoder(spec);
-    const emb = await embedWithCache(encoder, texts, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding('embedding'), logger });
-    const theta = inferTheta(saved.model, { bow: builder.build(), embeddings: emb }, { samples: (flags.samples as number | undefined) ?? cfg.samples ?? 20, seed: (flags.seed as number | undefined) ?? cfg.seed ?? 0 });
-    const K = theta.cols;
-    const rows: number[][] = [];
-    for (let i = 0; i < theta.rows; i++) rows.push(Array.from(theta.data.subarray(i * K, (i + 1) * K)));
-    if (json) {
-      print(JSON.stringify({ model: saved.model.kind, topics: K, documents: theta.rows, theta: rows, topicWords: saved.model.topics(saved.vocabulary, 10) }));
-    } else {
-      for (const r of rows) print(r.map((v) => v.toFixed(4)).join('\t'));
-    }
-    saved.model.dispose();
   },
 };

@@ -1,43 +1,79 @@
-import { ConfigError, inferTheta, ReferenceCorpus, corpusToDataset } from '@topickd/core';
+import { basename, resolve } from 'node:path';
+import { ConfigError, inferTheta, ReferenceCorpus, type Float32Matrix } from '@topickd/core';
 import { loadCorpus, loadModel, writeFileAtomic } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime, embedDataset, resolveDataPath } from '../pipeline.js';
-import { evaluateModel, reportModel } from '../experiment.js';
-import { renderReport } from '../report.js';
+import { createRuntime, datasetForModel, embedDataset, resolveDataPath } from '../pipeline.js';
+import { evaluateModel, modelReport, termFrequency } from '../experiment.js';
+import { renderReport, ReportDocuments, type ReportModelData } from '../report.js';
+import { plural } from '../format.js';
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'write a self-contained HTML report: topics, coherence, intertopic map; teacher vs student',
-  usage: 'topickd report --model DIR [--teacher DIR] --corpus PATH --out FILE.html',
-  example: 'topickd report --model runs/demo/K20-seed0/distilled --teacher runs/demo/K20-seed0/teacher --corpus m10 --out report.html',
+  summary: 'write a self-contained interactive HTML report: topics, relevance, representative documents, intertopic map; teacher vs students',
+  usage: 'topickd report --model DIR[,DIR...] [--teacher DIR] --corpus PATH --out FILE.html [--json]',
+  example: 'topickd report --model runs/student,runs/student-alone --teacher runs/teacher --corpus m10 --out report.html',
   ownFlags: ['model', 'teacher'],
   flags: {
-    model: { type: 'string', arg: 'DIR', description: 'model folder' },
-    teacher: { type: 'string', arg: 'DIR', description: 'teacher model folder, shown side by side' },
-    corpus: { type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, prevalence)' },
+    model: { type: 'list', arg: 'DIR,DIR', description: 'model folder(s); each student is aligned with the teacher' },
+    teacher: { type: 'string', arg: 'DIR', description: 'teacher model folder, shown first' },
+    corpus: { type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, topic shares, representative documents)' },
+    'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     out: { type: 'string', arg: 'FILE.html', description: 'report file' },
   },
-  async run({ cfg, flags, print, progress, logger }) {
-    const modelDir = flags.model as string | undefined;
+  async run({ cfg, flags, print, json, progress, logger }) {
+    const modelDirs = (flags.model as string[] | undefined) ?? [];
+    const teacherDir = flags.teacher as string | undefined;
     const corpusArg = flags.corpus as string | undefined;
-    if (!modelDir) throw new ConfigError('give --model DIR', 'model');
+    if (!modelDirs.length) throw new ConfigError('give --model DIR (several: --model A,B)', 'model');
     if (!corpusArg) throw new ConfigError('give --corpus PATH', 'corpus');
     if (!cfg.out) throw new ConfigError('give --out FILE.html', 'out');
     const rt = await createRuntime(cfg, logger);
-    const dirs = [flags.teacher as string | undefined, modelDir].filter((d): d is string => Boolean(d));
-    const models = [];
-    const corpus = loadCorpus(resolveDataPath(corpusArg));
-    for (const dir of dirs) {
+    const corpus = loadCorpus(resolveDataPath(corpusArg, cfg.baseDir), { textField: cfg.textField });
+    const documents = new ReportDocuments();
+    const models: ReportModelData[] = [];
+    const summary: { name: string; kind: string; params: number; npmi: number; cv: number; td: number; dir: string }[] = [];
+    let teacher: { id: string; topicWord: Float32Matrix } | undefined;
+    const entries = [...(teacherDir ? [{ dir: teacherDir, teacher: true }] : []), ...modelDirs.map((dir) => ({ dir, teacher: false }))];
+    const names = new Set<string>();
+    for (const { dir, teacher: isTeacher } of entries) {
       const saved = await loadModel(dir);
-      const dataset = corpusToDataset(corpus, { vocabulary: saved.vocabulary });
-      const ref = new ReferenceCorpus(dataset.tokens);
-      const emb = await embedDataset(rt, dataset, saved.encoder.type ?? 'use', cfg, progress);
-      const theta = inferTheta(saved.model, { bow: dataset.bow, embeddings: emb.embeddings });
-      const role = dir === modelDir ? (flags.teacher ? 'student' : 'model') : 'teacher';
-      models.push(reportModel(role, saved.model, saved.vocabulary, evaluateModel(saved.model, saved.vocabulary, ref), theta));
-      saved.model.dispose();
+      try {
+        const dataset = datasetForModel(corpus, saved);
+        const ref = new ReferenceCorpus(dataset.tokens);
+        const emb = await embedDataset(rt, dataset, saved.encoder.type ?? 'use', cfg, progress, `embedding for ${basename(resolve(dir))}`);
+        const theta = inferTheta(saved.model, { bow: dataset.bow, embeddings: emb.embeddings }, { samples: 20, seed: 0 });
+        const evaluation = evaluateModel(saved.model, saved.vocabulary, ref);
+        const role = isTeacher ? 'teacher' : typeof saved.training.role === 'string' ? saved.training.role : saved.training.teacher ? 'distilled' : 'model';
+        let name = isTeacher ? 'teacher' : basename(resolve(dir));
+        for (let i = 2; names.has(name); i++) name = `${basename(resolve(dir))}-${i}`;
+        names.add(name);
+        const sameVocabulary = teacher !== undefined && saved.vocabulary.length === teacher.topicWord.cols;
+        models.push(
+          modelReport({
+            id: name,
+            group: 'models',
+            role,
+            label: isTeacher ? `teacher (${dir})` : `${name} (${dir})`,
+            model: saved.model,
+            dataset,
+            evaluation,
+            theta,
+            termFrequency: termFrequency(dataset),
+            documents,
+            ...(sameVocabulary && teacher ? { alignWith: teacher } : {}),
+          }),
+        );
+        if (isTeacher) teacher = { id: name, topicWord: saved.model.topicWordDistribution() };
+        summary.push({ name, kind: saved.model.kind, params: saved.model.paramCount(), npmi: evaluation.npmi, cv: evaluation.cv, td: evaluation.td, dir });
+      } finally {
+        saved.model.dispose();
+      }
     }
-    writeFileAtomic(cfg.out, renderReport({ title: `TopicKD report — ${corpus.source}`, corpus: corpus.source, models }));
-    print(`report written to ${cfg.out}`);
+    writeFileAtomic(cfg.out, renderReport({ title: `TopicKD report — ${corpus.source}`, corpus: `${corpus.source} (${plural(corpus.documents.length, 'document')})`, documents: documents.texts, models }));
+    if (json) print(JSON.stringify({ out: cfg.out, models: summary }));
+    else {
+      for (const m of summary) print(`${m.name.padEnd(16)} ${m.kind.padEnd(9)} ${m.params.toLocaleString('en-US').padStart(11)} parameters  NPMI ${m.npmi.toFixed(4)}  C_V ${m.cv.toFixed(4)}  TD ${m.td.toFixed(3)}`);
+      print(`report written to ${cfg.out}`);
+    }
   },
 };

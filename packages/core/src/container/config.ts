@@ -70,6 +70,7 @@ export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array ${JSON.stringify(v).slice(0, 60)}`;
   if (typeof v === 'object') return `an object ${JSON.stringify(v).slice(0, 60)}`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return `number ${String(v)}`;
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 

@@ -1,4 +1,4 @@
-import { preprocess, type PreprocessOptions, type PreprocessedCorpus } from '../text/preprocess.js';
+import { preprocess, preprocessingRecord, type PreprocessOptions, type PreprocessedCorpus, type PreprocessingRecord } from '../text/preprocess.js';
 
 /** Documents as loaded from a file, before preprocessing. */
 export interface Corpus {
@@ -24,6 +24,8 @@ export interface Dataset extends PreprocessedCorpus {
   documents: string[];
   partitions?: string[];
   labels?: string[];
+  /** The preprocessing that made `bow` and `tokens` (saved with a model, so its users can repeat it). */
+  preprocessing: PreprocessingRecord;
 }
 
 export function corpusToDataset(corpus: Corpus, options: PreprocessOptions = {}): Dataset {
@@ -40,5 +42,6 @@ export function corpusToDataset(corpus: Corpus, options: PreprocessOptions = {})
     documents: pick(corpus.encoderTexts ?? corpus.documents)!,
     partitions: pick(corpus.partitions),
     labels: pick(corpus.labels),
+    preprocessing: preprocessingRecord(opts),
   };
 }

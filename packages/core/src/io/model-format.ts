@@ -2,6 +2,8 @@ import { ModelFileError } from '../errors.js';
 import { ContextualTopicModel, resolveModelConfig, type TopicModelConfig } from '../model/contextual-topic-model.js';
 import { restoreModel, snapshotModel, type ModelSnapshot } from '../train/snapshot.js';
 import { sha256Hex } from './sha256.js';
+import { tf } from '../tfjs/tf.js';
+import type { PreprocessingRecord } from '../text/preprocess.js';
 
 export const MODEL_FORMAT = 'topickd-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -31,6 +33,8 @@ export interface ModelManifest {
   encoder: EncoderReference;
   /** Free-form training metadata (epochs, loss, seconds, seed, teacher, ...). */
   training: Record<string, unknown>;
+  /** How raw text became the training tokens (absent in models saved before it was recorded). */
+  preprocessing?: PreprocessingRecord;
   paramCount: number;
   weights: { file: string; bytes: number; sha256: string; tensors: TensorEntry[] };
 }
@@ -41,6 +45,8 @@ export interface SavedModel {
   vocabulary: string[];
   encoder: EncoderReference;
   training: Record<string, unknown>;
+  /** The preprocessing of the training corpus; new text is tokenized the same way. */
+  preprocessing?: PreprocessingRecord;
 }
 
 /** Reads and writes the files of a model directory; Node's file system, a fetch, or memory. */
@@ -111,6 +117,7 @@ export async function serializeModel(saved: SavedModel): Promise<{ manifest: Mod
     vocabulary: saved.vocabulary,
     encoder: saved.encoder,
     training: saved.training,
+    ...(saved.preprocessing ? { preprocessing: saved.preprocessing } : {}),
     paramCount: model.paramCount(),
     weights: { file, bytes: bytes.byteLength, sha256: sha, tensors },
   };
@@ -176,6 +183,9 @@ export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { m
     throw new ModelFileError(manifestPath, `vocabulary has ${manifest.vocabulary.length} words but the config says ${config.vocabSize}`);
   }
   const data = fromLittleEndianBytes(bytes);
+  // Building the model creates tensors: make sure a backend is initialised (a fresh process
+  // that loads a model before activating one would otherwise fail inside tfjs).
+  await tf.ready();
   const model = new ContextualTopicModel(config, 0);
   const expected = new Map(tensorOrder(model).map((t) => [t.name, t.shape] as const));
   const snap: ModelSnapshot = { params: {}, running: {} };
@@ -199,7 +209,14 @@ export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { m
     model.dispose();
     throw new ModelFileError(weightsPath, (e as Error).message, e);
   }
-  return { model, vocabulary: manifest.vocabulary, encoder: manifest.encoder, training: manifest.training ?? {}, manifest };
+  return {
+    model,
+    vocabulary: manifest.vocabulary,
+    encoder: manifest.encoder,
+    training: manifest.training ?? {},
+    ...(manifest.preprocessing ? { preprocessing: manifest.preprocessing } : {}),
+    manifest,
+  };
 }
 
 /** A store over URLs (browser): fetches `base/name`. */

@@ -3,6 +3,25 @@ import { join } from 'node:path';
 import { ModelFileError } from '../errors.js';
 import { loadModelFrom, MANIFEST_FILE, serializeModel, type ModelStore, type SavedModel } from '../io/model-format.js';
 import { ensureDir, writeFileAtomic } from './atomic-write.js';
+import { encodeNpy } from '../io/npy.js';
+import type { Float32Matrix } from '../util/matrix.js';
+
+export const THETA_FILE = 'theta.npy';
+export const THETA_INDEX_FILE = 'theta.json';
+
+/**
+ * Writes the topic proportions of the training documents beside a saved model, as the
+ * CTM library's `get_doc_topic_distribution` gives them: `theta.npy` (float32, one row
+ * per kept document, in corpus order) and `theta.json` with `documents`, the index in
+ * the training corpus of each row (documents left empty by preprocessing have no row).
+ */
+export function saveTheta(dir: string, theta: Float32Matrix, kept: ArrayLike<number>, info: { corpusDocuments: number; samples: number; seed: number }): void {
+  if (kept.length !== theta.rows) throw new Error(`theta has ${theta.rows} rows but ${kept.length} kept documents`);
+  ensureDir(dir);
+  writeFileAtomic(join(dir, THETA_FILE), encodeNpy(theta));
+  const index = { rows: theta.rows, topics: theta.cols, corpusDocuments: info.corpusDocuments, samples: info.samples, seed: info.seed, documents: Array.from(kept) };
+  writeFileAtomic(join(dir, THETA_INDEX_FILE), JSON.stringify(index) + '\n');
+}
 
 /** A model directory on disk. */
 export function dirStore(dir: string): ModelStore {

@@ -32,6 +32,51 @@ export interface PreprocessedCorpus {
   dropped: number;
 }
 
+/**
+ * The preprocessing a model was trained with, as saved in its manifest: everything
+ * needed to turn new raw text into the same tokens (the vocabulary is saved beside it).
+ */
+export interface PreprocessingRecord {
+  tokenizer: 'unicode-words' | 'whitespace';
+  lowercase: boolean;
+  minTokenLength: number;
+  keepNumbers: boolean;
+  /** `'english'` (TopicKD's list), `false`, or the list itself. */
+  stopwords: 'english' | false | string[];
+  vocabularySize: number;
+  minDf: number;
+  maxDf: number;
+  minDocLength: number;
+}
+
+/** Preprocessing options with every default filled in, as a record to save. */
+export function preprocessingRecord(o: PreprocessOptions): PreprocessingRecord {
+  return {
+    tokenizer: o.pretokenized ? 'whitespace' : 'unicode-words',
+    lowercase: o.lowercase ?? true,
+    minTokenLength: o.minTokenLength ?? 2,
+    keepNumbers: o.keepNumbers ?? false,
+    stopwords: o.pretokenized ? false : o.stopwords === undefined || o.stopwords === 'english' ? 'english' : o.stopwords === false ? false : [...o.stopwords],
+    vocabularySize: o.vocabularySize ?? 2000,
+    minDf: o.minDf ?? 1,
+    maxDf: o.maxDf ?? 1,
+    minDocLength: o.minDocLength ?? 1,
+  };
+}
+
+/** Options that repeat a saved preprocessing over a fixed vocabulary (for new text, evaluation, inference). */
+export function preprocessOptionsOf(record: PreprocessingRecord, vocabulary: readonly string[]): PreprocessOptions {
+  return {
+    pretokenized: record.tokenizer === 'whitespace',
+    lowercase: record.lowercase,
+    minTokenLength: record.minTokenLength,
+    keepNumbers: record.keepNumbers,
+    stopwords: record.stopwords,
+    minDocLength: record.minDocLength,
+    vocabulary,
+  };
+}
+
 export function validatePreprocessOptions(o: PreprocessOptions): void {
   const pos = (k: keyof PreprocessOptions, v: unknown, integer: boolean) => {
     if (v === undefined) return;

@@ -15,3 +15,11 @@ export function nodePackageSource(): UseFileSource {
   }
   return { location: dir, read: async (name) => new Uint8Array(await readFile(join(dir, name))) };
 }
+
+/** The folder and file names of the bundled encoder's model (model.json, vocab.json, weight shards), for copying into a web bundle. */
+export async function useModelFiles(): Promise<{ dir: string; files: string[] }> {
+  const { readdir } = await import('node:fs/promises');
+  const dir = nodePackageSource().location;
+  const files = (await readdir(dir)).filter((f) => f === 'model.json' || f === 'vocab.json' || f.startsWith('group1-shard'));
+  return { dir, files };
+}

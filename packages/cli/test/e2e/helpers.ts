@@ -1,0 +1,80 @@
+/**
+ * Runs the `topickd` command as a user types it: the launcher that `pnpm install` links
+ * (packages/cli/bin/topickd.mjs → the built dist/bin.js), one new Node process per
+ * command, nothing shared with the test process.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+export const BIN = join(REPO, 'packages', 'cli', 'bin', 'topickd.mjs');
+export const RAW_CORPUS = fileURLToPath(new URL('./fixtures/m10-raw-300.jsonl', import.meta.url));
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /** What a failing assertion shows. */
+  toString(): string;
+}
+
+export function builtCliExists(): boolean {
+  return existsSync(join(REPO, 'packages', 'cli', 'dist', 'bin.js'));
+}
+
+export function scratchDir(name: string): string {
+  return mkdtempSync(join(tmpdir(), `topickd-e2e-${name}-`));
+}
+
+function runOf(args: readonly string[], code: number | null, signal: string | null, stdout: string, stderr: string): Run {
+  const out: Run = {
+    code,
+    stdout,
+    stderr,
+    json: () => {
+      try {
+        return JSON.parse(stdout);
+      } catch (e) {
+        throw new Error(`stdout of topickd ${args.join(' ')} is not one JSON object: ${(e as Error).message}\n${out}`);
+      }
+    },
+    toString: () => `$ topickd ${args.join(' ')}\nexit ${code}${signal ? ` (${signal})` : ''}\n--- stdout\n${stdout.slice(-3000)}\n--- stderr\n${stderr.slice(-3000)}`,
+  };
+  return out;
+}
+
+/**
+ * Spawns `topickd ARGS` in `cwd` and waits for it without blocking the test process
+ * (vitest's worker must keep answering while a long command runs).
+ */
+export function topickd(args: readonly string[], cwd: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve(runOf(args, code, signal, stdout, stderr));
+    });
+  });
+}
+
+/** The same, synchronously: for probes at collection time, before any test runs. */
+export function topickdSync(args: readonly string[], cwd: string): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  return runOf(args, r.status, r.signal, r.stdout ?? '', r.stderr ?? '');
+}
+
+/** Asserts exit 0 with a readable failure (the command line, its stderr and stdout). */
+export function ok(r: Run): Run {
+  if (r.code !== 0) throw new Error(`command failed:\n${r}`);
+  return r;
+}
