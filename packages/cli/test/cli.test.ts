@@ -127,7 +127,10 @@ describe('fit, infer, evaluate, distill, export end to end (precomputed embeddin
     writeFileSync(ref, titles.join('\n'));
     const topics = join(dir, 'topics.json');
     writeFileSync(topics, JSON.stringify([titles[0].split(' ').slice(0, 3), titles[1].split(' ').slice(0, 3)]));
-    const r = await run('evaluate', '--corpus', ref, '--topics', topics, '--json');
+    const tooMany = await run('evaluate', '--corpus', ref, '--topics', topics, '--json');
+    expect(tooMany.code).toBe(2); // 3-word topics, default --topn 10
+    expect(tooMany.stderr).toMatch(/--topn 10 is more words than a topic has \(3\)/);
+    const r = await run('evaluate', '--corpus', ref, '--topics', topics, '--topn', '3', '--json');
     expect(r.code).toBe(0);
     const j = r.json();
     for (const m of ['npmi', 'cv', 'umass', 'uci', 'td', 'irbo']) {
@@ -136,7 +139,7 @@ describe('fit, infer, evaluate, distill, export end to end (precomputed embeddin
     }
     const unknown = join(dir, 'unknown.json');
     writeFileSync(unknown, JSON.stringify([['zzzz', 'neural']]));
-    const u = await run('evaluate', '--corpus', ref, '--topics', unknown, '--metrics', 'npmi');
+    const u = await run('evaluate', '--corpus', ref, '--topics', unknown, '--metrics', 'npmi', '--topn', '2');
     expect(u.code).toBe(1);
     expect(u.stderr).toMatch(/"zzzz" does not occur in the reference corpus/);
   });
