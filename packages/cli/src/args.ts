@@ -89,7 +89,9 @@ function convert(name: string, s: FlagSpec, raw: string): ParsedFlags[string] {
 export function helpText(usage: string, description: string, spec: Record<string, FlagSpec>, example: string): string {
   const rows = Object.entries({ ...spec, ...GLOBAL_FLAGS }).map(([k, s]) => {
     const left = `  --${k}${s.arg ? ` ${s.arg}` : ''}`;
-    return `${left.padEnd(30)} ${s.description}`;
+    // every option says its default (or that it is required)
+    const said = /default|required/i.test(s.description);
+    return `${left.padEnd(30)} ${s.description}${said ? '' : s.type === 'boolean' ? ' (default: off)' : ' (default: none)'}`;
   });
   return `${usage}\n\n${description}\n\nOptions:\n${rows.join('\n')}\n\nExample:\n  ${example}\n`;
 }

@@ -30,9 +30,9 @@ export interface Command {
 
 /** Common flags of the training commands. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  data: { type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng' },
+  data: { type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng (required)' },
   'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
-  topics: { type: 'integer', arg: 'K', description: 'number of topics' },
+  topics: { type: 'integer', arg: 'K', description: 'number of topics (required)' },
   hidden: { type: 'numbers', arg: 'H,H', description: 'hidden layer sizes of the inference network (default 100,100; "" for none)' },
   epochs: { type: 'integer', arg: 'N', description: 'training epochs (default 100)' },
   'batch-size': { type: 'integer', arg: 'N', description: 'documents per batch (default 64)' },

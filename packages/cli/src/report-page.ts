@@ -10,7 +10,7 @@ h1{font-size:22px} h2{font-size:18px;margin:4px 0} h2 small{font-weight:normal;c
 .lead{color:#444;max-width:70em}
 table{border-collapse:collapse} td,th{border-bottom:1px solid #eee;padding:3px 6px;text-align:left;vertical-align:top} td.num{text-align:right;font-variant-numeric:tabular-nums}
 #summary{margin-bottom:12px;background:#fff}
-#controls{display:flex;gap:28px;align-items:center;margin:12px 0;padding:8px 12px;background:#fff;border:1px solid #ddd;border-radius:6px;position:sticky;top:0;z-index:2}
+#controls{display:flex;gap:28px;align-items:center;margin:12px 0;padding:8px 12px;background:#fff;border:1px solid #ddd;border-radius:6px}
 #lambda{width:220px;vertical-align:middle}
 .models{display:flex;gap:20px;flex-wrap:wrap}
 .model{flex:1 1 520px;background:#fff;border:1px solid #ddd;border-radius:6px;padding:12px 16px;min-width:0}
@@ -80,10 +80,13 @@ export const REPORT_SCRIPT = `
     var span = Math.max(Math.max.apply(null, xs) - Math.min.apply(null, xs), Math.max.apply(null, ys) - Math.min.apply(null, ys)) || 1;
     var cx = (Math.max.apply(null, xs) + Math.min.apply(null, xs)) / 2, cy = (Math.max.apply(null, ys) + Math.min.apply(null, ys)) / 2;
     var maxShare = Math.max.apply(null, m.topics.map(function (t) { return t.share; })) || 1;
-    m.map.forEach(function (p, k) {
+    // largest circles first, so that smaller ones lie on top and stay clickable
+    var order = m.map.map(function (p, k) { return k; }).sort(function (a, b) { return m.topics[b].share - m.topics[a].share; });
+    order.forEach(function (k) {
+      var p = m.map[k];
       var px = W / 2 + ((p[0] - cx) / span) * (W - 2 * pad), py = W / 2 - ((p[1] - cy) / span) * (W - 2 * pad);
       var g = svg('g', { 'class': 'topic-circle', 'data-topic': k });
-      var r = 4 + 20 * Math.sqrt(m.topics[k].share / maxShare);
+      var r = 4 + 16 * Math.sqrt(m.topics[k].share / maxShare);
       var c = svg('circle', { cx: px.toFixed(1), cy: py.toFixed(1), r: r.toFixed(1) });
       c.appendChild(svg('title', null, 'topic ' + k + ': ' + m.topics[k].top.slice(0, 5).join(' ') + ' (' + (100 * m.topics[k].share).toFixed(1) + '% of the corpus)'));
       g.appendChild(c);

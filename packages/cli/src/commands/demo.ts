@@ -4,6 +4,8 @@ import type { Command } from '../command.js';
 import { createRuntime, loadDataset } from '../pipeline.js';
 import { runExperiment } from '../experiment.js';
 
+const ROLE_LABEL = { teacher: 'teacher', student: 'student alone', distilled: 'distilled student' } as const;
+
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'the main job on the embedded defaults: train a teacher on M10, distill a student, print topics and coherence, write the report',
@@ -14,6 +16,8 @@ export const demoCommand: Command = {
     topics: { type: 'integer', arg: 'K', description: 'topics (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'seed (default 0)' },
     data: { type: 'string', arg: 'PATH', description: 'corpus (default m10, bundled)' },
+    alpha: { type: 'number', arg: 'A', description: 'weight of the distillation terms in [0, 1] (default 0.8)' },
+    temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default 4)' },
     out: { type: 'string', arg: 'DIR', description: 'output folder (default runs/demo)' },
   },
   async run({ cfg, print, json, progress, logger }) {
@@ -44,7 +48,7 @@ export const demoCommand: Command = {
       return;
     }
     for (const r of res.runs) {
-      print(`\n== ${r.role} (${r.model}, ${r.params.toLocaleString('en-US')} parameters, ${r.trainSeconds.toFixed(0)} s): NPMI ${r.npmi.toFixed(4)}  C_V ${r.cv.toFixed(4)}  TD ${r.td.toFixed(3)}`);
+      print(`\n== ${ROLE_LABEL[r.role]} (${r.model}, ${r.params.toLocaleString('en-US')} parameters, ${r.trainSeconds.toFixed(0)} s): NPMI ${r.npmi.toFixed(4)}  C_V ${r.cv.toFixed(4)}  TD ${r.td.toFixed(3)}`);
       r.topicWords.forEach((t, k) => print(`  ${String(k).padStart(2)}: ${t.join(' ')}`));
     }
     const t = res.runs.find((r) => r.role === 'teacher')!;

@@ -6,9 +6,13 @@ import { basename, join } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import { mergeReportData, renderReport, type ReportData } from '../report.js';
 import type { ExperimentResults } from '../experiment.js';
-import type { Command } from '../command.js';
+import { TRAIN_FLAGS, type Command } from '../command.js';
 import { createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from '../pipeline.js';
 import { paperHyper, resultsTable, runExperiment } from '../experiment.js';
+
+function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
+  return Object.fromEntries(keys.map((k) => [k, o[k]]));
+}
 
 function teacherPer(v: unknown): 'K' | 'seed' {
   if (v === undefined || v === 'K' || v === 'k') return 'K';
@@ -23,7 +27,7 @@ export const experimentCommand: Command = {
   example: 'topickd experiment --dataset m10 --topics 20,50 --seeds 0,1,2 --out runs/m10',
   ownFlags: ['topics'],
   flags: {
-    dataset: { type: 'string', arg: 'NAME|PATH', description: 'm10, 20ng (bundled) or a corpus path' },
+    dataset: { type: 'string', arg: 'NAME|PATH', description: 'm10, 20ng (bundled) or a corpus path (required)' },
     topics: { type: 'numbers', arg: 'K,K', description: 'numbers of topics (default 20,50)' },
     seeds: { type: 'numbers', arg: 'S,S', description: 'seeds (default 0,1,2)' },
     alpha: { type: 'number', arg: 'A', description: "KD weight for every K (default: the paper's per dataset and K)" },
@@ -34,11 +38,13 @@ export const experimentCommand: Command = {
     'teacher-encoder': { type: 'string', arg: 'NAME', description: 'teacher encoder (default: the student encoder)' },
     'teacher-hidden': { type: 'numbers', arg: 'H,H', description: 'teacher hidden layers (default 100,100)' },
     'student-hidden': { type: 'numbers', arg: 'H,H', description: 'student hidden layers (default 100,100)' },
-    out: { type: 'string', arg: 'DIR', description: 'folder for results.json, results.md, report.html and the models' },
+    out: { type: 'string', arg: 'DIR', description: 'folder for results.json, results.md, report.html and the models (required)' },
     'no-models': { type: 'boolean', description: 'do not save the trained models' },
     jobs: { type: 'integer', arg: 'N', description: 'run the Ks in N parallel processes (default: one per core, at most one per K)' },
     'teacher-per': { type: 'string', arg: 'K|seed', description: 'train the teacher once per K (default) or once per K and seed' },
     'teacher-seed': { type: 'integer', arg: 'S', description: 'with --teacher-per K: the seed of the shared teacher (default: the first seed); lets a later run add seeds to an earlier grid' },
+    'kd-epochs': { type: 'integer', arg: 'N', description: 'apply distillation for the first N epochs only (default: all)' },
+    ...pick(TRAIN_FLAGS, ['text-field', 'batch-size', 'learning-rate', 'dropout', 'validation-fraction', 'patience', 'vocabulary-size', 'min-df', 'max-df', 'model-dir', 'plugins']),
   },
   async run({ cfg, flags, argv, print, json, progress, logger }) {
     const datasetArg = (flags.dataset as string | undefined) ?? cfg.data;

@@ -14,11 +14,11 @@ export const reportCommand: Command = {
   example: 'topickd report --model runs/student,runs/student-alone --teacher runs/teacher --corpus m10 --out report.html',
   ownFlags: ['model', 'teacher'],
   flags: {
-    model: { type: 'list', arg: 'DIR,DIR', description: 'model folder(s); each student is aligned with the teacher' },
+    model: { type: 'list', arg: 'DIR,DIR', description: 'model folder(s); each student is aligned with the teacher (required)' },
     teacher: { type: 'string', arg: 'DIR', description: 'teacher model folder, shown first' },
-    corpus: { type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, topic shares, representative documents)' },
+    corpus: { type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, topic shares, representative documents) (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
-    out: { type: 'string', arg: 'FILE.html', description: 'report file' },
+    out: { type: 'string', arg: 'FILE.html', description: 'report file (required)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const modelDirs = (flags.model as string[] | undefined) ?? [];
@@ -69,7 +69,7 @@ export const reportCommand: Command = {
         saved.model.dispose();
       }
     }
-    writeFileAtomic(cfg.out, renderReport({ title: `TopicKD report — ${corpus.source}`, corpus: `${corpus.source} (${plural(corpus.documents.length, 'document')})`, documents: documents.texts, models }));
+    writeFileAtomic(cfg.out, renderReport({ title: `TopicKD report — ${corpusArg}`, corpus: `${corpusArg} (${plural(corpus.documents.length, 'document')})`, documents: documents.texts, models }));
     if (json) print(JSON.stringify({ out: cfg.out, models: summary }));
     else {
       for (const m of summary) print(`${m.name.padEnd(16)} ${m.kind.padEnd(9)} ${m.params.toLocaleString('en-US').padStart(11)} parameters  NPMI ${m.npmi.toFixed(4)}  C_V ${m.cv.toFixed(4)}  TD ${m.td.toFixed(3)}`);

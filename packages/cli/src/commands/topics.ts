@@ -10,7 +10,7 @@ export const topicsCommand: Command = {
   example: 'topickd topics --model runs/student --top 10',
   ownFlags: ['model'],
   flags: {
-    model: { type: 'string', arg: 'DIR', description: 'a trained model folder' },
+    model: { type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
     top: { type: 'integer', arg: 'N', description: 'words per topic (default 10)' },
   },
   async run({ cfg, flags, print, json, logger }) {
