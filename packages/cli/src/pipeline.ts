@@ -25,7 +25,7 @@ import {
   type TrainOptions,
 } from '@topickd/core';
 import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
-import { loadCorpus, saveTheta } from '@topickd/core/node';
+import { loadCorpus, lockOutputDir, prepareOutputDir, refuseOutputOverInput, saveTheta } from '@topickd/core/node';
 import wasmModule from '@topickd/backend-wasm';
 import nodeBackendModule from '@topickd/backend-node';
 import { encodersModule, embedWithCache } from '@topickd/encoders';
@@ -250,4 +250,19 @@ export function saveTrainingTheta(dir: string, model: ContextualTopicModel, data
   const samples = cfg.samples ?? 20;
   const theta = inferTheta(model, { bow: dataset.bow, embeddings }, { samples, seed: 0 });
   saveTheta(dir, theta, dataset.kept, { corpusDocuments: dataset.kept.length + dataset.dropped, samples, seed: 0 });
+}
+
+/**
+ * Before any work: the output folder is creatable and writable, is none of the run's
+ * inputs, and no other TopicKD process is writing it (its lock is held until exit).
+ */
+export function claimOutputDir(out: string, inputs: Record<string, string | undefined>, baseDir?: string): void {
+  const resolved = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v && !isBundled(v) ? resolve(baseDir ?? process.cwd(), v) : undefined]));
+  refuseOutputOverInput(out, resolved);
+  prepareOutputDir(out);
+  lockOutputDir(out);
+}
+
+function isBundled(data: string): boolean {
+  return (BUNDLED_DATASETS as readonly string[]).includes(data.toLowerCase());
 }

@@ -366,8 +366,8 @@ describe('more bad input', () => {
     const blocker = join(dir, 'a-file');
     writeFileSync(blocker, 'x');
     const o = await run('fit', '--data', tiny, '--topics', '2', '--epochs', '1', '--encoder', `precomputed:${npy}`, '--out', join(blocker, 'model'));
-    expect(o.code).toBe(1);
-    expect(o.stderr).toMatch(/cannot create output folder .*a-file\/model/);
+    expect(o.code).toBe(2); // refused before any work, as a usage error
+    expect(o.stderr).toMatch(/--out .*a-file\/model: .*a-file is a file, not a folder/);
     const one = join(dir, 'one.txt');
     writeFileSync(one, 'apple apple\napple\n');
     const v = await run('fit', '--data', one, '--topics', '1', '--encoder', `precomputed:${npy}`, '--out', join(dir, 'v'));

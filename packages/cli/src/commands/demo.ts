@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
 import { plural } from '../format.js';
 import type { Command } from '../command.js';
-import { createRuntime, loadDataset } from '../pipeline.js';
+import { claimOutputDir, createRuntime, loadDataset } from '../pipeline.js';
 import { runExperiment } from '../experiment.js';
 
 const ROLE_LABEL = { teacher: 'teacher', student: 'student alone', distilled: 'distilled student' } as const;
@@ -24,6 +24,7 @@ export const demoCommand: Command = {
     const out = cfg.out ?? join('runs', 'demo');
     const K = cfg.topics ?? 20;
     const runCfg = { ...cfg, epochs: cfg.epochs ?? 30 };
+    claimOutputDir(out, { data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(runCfg, logger);
     const data = cfg.data ?? 'm10';
     progress.log(`TopicKD demo: ${data === 'm10' ? 'M10 (bundled)' : data}, Universal Sentence Encoder, backend ${rt.backend.name}; teacher CombinedTM → student ZeroShotTM, K=${K}, ${plural(runCfg.epochs, 'epoch')} each`);

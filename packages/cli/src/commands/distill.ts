@@ -1,7 +1,7 @@
 import { ConfigError, distill, resolveModelConfig, DEFAULT_LOSSES, lossName, lossWeight } from '@topickd/core';
 import { loadModel, saveModel } from '@topickd/core/node';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { createRuntime, embedDataset, loadDataset, saveTrainingTheta, trainOptionsOf } from '../pipeline.js';
+import { claimOutputDir, createRuntime, embedDataset, loadDataset, saveTrainingTheta, trainOptionsOf } from '../pipeline.js';
 import { count, plural } from '../format.js';
 
 export const distillCommand: Command = {
@@ -24,6 +24,7 @@ export const distillCommand: Command = {
     const teacherDir = flags.teacher as string | undefined;
     if (!teacherDir) throw new ConfigError('give the teacher model folder: --teacher DIR', 'teacher');
     if (!cfg.out) throw new ConfigError('give the student folder to write: --out DIR', 'out');
+    claimOutputDir(cfg.out, { teacher: teacherDir, data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
     const teacher = await loadModel(teacherDir);
     const dataset = loadDataset(cfg);

@@ -1,5 +1,5 @@
 import { ConfigError } from '@topickd/core';
-import { loadCorpus, writeFileAtomic } from '@topickd/core/node';
+import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { embedWithCache, encodeNpy } from '@topickd/encoders';
 import type { Command } from '../command.js';
 import { createRuntime, encoderSpecOf, resolveDataPath } from '../pipeline.js';
@@ -23,6 +23,7 @@ export const embedCommand: Command = {
     const out = flags.out as string | undefined;
     if (!input) throw new ConfigError('give the documents: --input PATH', 'input');
     if (!out) throw new ConfigError('give the output file: --out FILE.npy', 'out');
+    prepareOutputFile(out);
     const rt = await createRuntime(cfg, logger);
     const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
     const texts = corpus.encoderTexts ?? corpus.documents;

@@ -7,7 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { mergeReportData, renderReport, type ReportData } from '../report.js';
 import type { ExperimentResults } from '../experiment.js';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from '../pipeline.js';
+import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from '../pipeline.js';
 import { paperHyper, resultsTable, runExperiment } from '../experiment.js';
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
@@ -55,6 +55,7 @@ export const experimentCommand: Command = {
     for (const K of topics) if (!Number.isInteger(K) || K <= 0) throw new ConfigError(`--topics must list positive integers, got ${K}`, 'topics');
     for (const s of seeds) if (!Number.isInteger(s)) throw new ConfigError(`--seeds must list integers, got ${s}`, 'seeds');
     if (flags.teacherSeed !== undefined && teacherPer(flags.teacherPer) === 'seed') throw new ConfigError('--teacher-seed applies to a teacher shared per K; drop it or --teacher-per seed', 'teacher-seed');
+    claimOutputDir(cfg.out, { dataset: datasetArg }, cfg.baseDir);
     const name = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase()) ? datasetArg.toLowerCase() : basename(datasetArg);
     const jobs = Math.min(topics.length, (flags.jobs as number | undefined) ?? availableParallelism());
     if (jobs > 1) {

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, DataError } from '@topickd/core';
-import { loadModel, saveModel, writeFileAtomic } from '@topickd/core/node';
+import { loadModel, prepareOutputDir, refuseOutputOverInput, saveModel, writeFileAtomic } from '@topickd/core/node';
 import { useModelFiles } from '@topickd/encoders';
 import type { Command } from '../command.js';
 import { createRuntime } from '../pipeline.js';
@@ -26,6 +26,8 @@ export const exportCommand: Command = {
     if (existsSync(out) && (!statSync(out).isDirectory() || (readdirSync(out).length > 0 && !existsSync(join(out, 'bundle.json'))))) {
       throw new ConfigError(`--out ${cfg.out} exists and is not an earlier bundle; give a new or empty folder`, 'out');
     }
+    refuseOutputOverInput(out, { model: modelDir });
+    prepareOutputDir(dirname(out));
     await createRuntime(cfg, logger);
     const saved = await loadModel(modelDir);
     // Everything is written to a temporary sibling folder and renamed into place at the

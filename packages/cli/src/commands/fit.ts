@@ -3,7 +3,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@top
 import { count, plural } from '../format.js';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { createRuntime, embedDataset, fitOn, loadDataset, saveTrainingTheta } from '../pipeline.js';
+import { claimOutputDir, createRuntime, embedDataset, fitOn, loadDataset, saveTrainingTheta } from '../pipeline.js';
 
 export const fitCommand: Command = {
   name: 'fit',
@@ -17,6 +17,7 @@ export const fitCommand: Command = {
   async run({ cfg, flags, print, json, progress, logger }) {
     if (!cfg.topics) throw new ConfigError('give the number of topics: --topics K', 'topics');
     if (!cfg.out) throw new ConfigError('give the model folder to write: --out DIR', 'out');
+    claimOutputDir(cfg.out, { data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
     const dataset = loadDataset(cfg);
     if (dataset.dropped) progress.log(`${plural(dataset.dropped, 'document')} ${dataset.dropped === 1 ? 'is' : 'are'} empty after preprocessing and left out`);

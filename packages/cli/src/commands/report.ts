@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { ConfigError, inferTheta, ReferenceCorpus, type Float32Matrix } from '@topickd/core';
-import { loadCorpus, loadModel, writeFileAtomic } from '@topickd/core/node';
+import { loadCorpus, loadModel, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import type { Command } from '../command.js';
 import { createRuntime, datasetForModel, embedDataset, resolveDataPath } from '../pipeline.js';
 import { evaluateModel, modelReport, termFrequency } from '../experiment.js';
@@ -27,6 +27,7 @@ export const reportCommand: Command = {
     if (!modelDirs.length) throw new ConfigError('give --model DIR (several: --model A,B)', 'model');
     if (!corpusArg) throw new ConfigError('give --corpus PATH', 'corpus');
     if (!cfg.out) throw new ConfigError('give --out FILE.html', 'out');
+    prepareOutputFile(cfg.out);
     const rt = await createRuntime(cfg, logger);
     const corpus = loadCorpus(resolveDataPath(corpusArg, cfg.baseDir), { textField: cfg.textField });
     const documents = new ReportDocuments();

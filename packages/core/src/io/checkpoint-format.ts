@@ -3,9 +3,11 @@ import type { TopicModelConfig } from '../model/contextual-topic-model.js';
 import type { TrainerState } from '../train/trainer.js';
 import type { ModelSnapshot } from '../train/snapshot.js';
 import { sha256Hex } from './sha256.js';
+import { canonicalDigest } from './canonical-digest.js';
 
 export const CHECKPOINT_FORMAT = 'topickd-checkpoint';
-export const CHECKPOINT_FORMAT_VERSION = 1;
+/** 2: the JSON header carries `headerDigest`, so epochs, RNG state and array order are checked too. */
+export const CHECKPOINT_FORMAT_VERSION = 2;
 const MAGIC = new TextEncoder().encode('TKDCKPT1');
 
 /** What a checkpoint holds besides the trainer state: enough to rebuild the model and check the data. */
@@ -24,6 +26,8 @@ interface Header {
   state: Omit<TrainerState, 'model' | 'optimizer' | 'best'> & { optimizerStep: number; bestEpoch?: number; bestValLoss?: number };
   arrays: { name: string; length: number }[];
   sha256: string;
+  /** SHA-256 of the header's canonical JSON without this field. */
+  headerDigest?: string;
 }
 
 function flattenSnapshot(prefix: string, s: ModelSnapshot, out: [string, Float32Array][]): void {
@@ -78,6 +82,7 @@ export async function serializeCheckpoint(meta: CheckpointMeta, state: TrainerSt
     arrays: arrays.map(([name, a]) => ({ name, length: a.length })),
     sha256: await sha256Hex(payloadBytes),
   };
+  header.headerDigest = await canonicalDigest(header as unknown as Record<string, unknown>, 'headerDigest');
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const pad = (4 - ((MAGIC.length + 4 + headerBytes.length) % 4)) % 4;
   const out = new Uint8Array(MAGIC.length + 4 + headerBytes.length + pad + payloadBytes.length);
@@ -100,8 +105,17 @@ export async function parseCheckpoint(bytes: Uint8Array, where: string): Promise
   } catch (e) {
     throw new ModelFileError(where, 'checkpoint header is damaged; use an earlier checkpoint or train from scratch', e);
   }
-  if (header.format !== CHECKPOINT_FORMAT || header.formatVersion > CHECKPOINT_FORMAT_VERSION) {
-    throw new ModelFileError(where, `checkpoint format ${header.format} v${header.formatVersion} is not readable by this TopicKD (v${CHECKPOINT_FORMAT_VERSION}); upgrade TopicKD`);
+  if (!header || typeof header !== 'object' || header.format !== CHECKPOINT_FORMAT || header.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
+    throw new ModelFileError(
+      where,
+      `checkpoint format ${JSON.stringify(header?.format)} v${JSON.stringify(header?.formatVersion)} is not this TopicKD's (${CHECKPOINT_FORMAT} v${CHECKPOINT_FORMAT_VERSION}); resume with the TopicKD that wrote it, or train again without --resume`,
+    );
+  }
+  if (typeof header.headerDigest !== 'string' || (await canonicalDigest(header as unknown as Record<string, unknown>, 'headerDigest')) !== header.headerDigest) {
+    throw new ModelFileError(where, 'checkpoint header digest mismatch: the header was altered or is damaged; use an earlier checkpoint or train again without --resume');
+  }
+  if (!Array.isArray(header.arrays) || header.arrays.some((a) => !a || typeof a.name !== 'string' || !Number.isInteger(a.length) || a.length < 0)) {
+    throw new ModelFileError(where, 'checkpoint header field "arrays" is damaged');
   }
   const payloadBytes = bytes.slice(MAGIC.length + 4 + hlen);
   const expected = header.arrays.reduce((s, a) => s + a.length, 0) * 4;

@@ -2,11 +2,15 @@ import { ModelFileError } from '../errors.js';
 import { ContextualTopicModel, resolveModelConfig, type TopicModelConfig } from '../model/contextual-topic-model.js';
 import { restoreModel, snapshotModel, type ModelSnapshot } from '../train/snapshot.js';
 import { sha256Hex } from './sha256.js';
+import { canonicalDigest } from './canonical-digest.js';
 import { tf } from '../tfjs/tf.js';
 import type { PreprocessingRecord } from '../text/preprocess.js';
 
 export const MODEL_FORMAT = 'topickd-model';
-export const MODEL_FORMAT_VERSION = 1;
+/** 2: the manifest carries `digest`, a SHA-256 of its canonical form (version 1 had none and still loads). */
+export const MODEL_FORMAT_VERSION = 2;
+/** Largest sizes a manifest may ask for before anything is allocated (a damaged file cannot make the loader take gigabytes). */
+export const MODEL_SIZE_LIMITS = { vocabSize: 1_000_000, numTopics: 10_000, embeddingDim: 65_536, hidden: 65_536, layers: 16 } as const;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface EncoderReference {
@@ -37,6 +41,8 @@ export interface ModelManifest {
   preprocessing?: PreprocessingRecord;
   paramCount: number;
   weights: { file: string; bytes: number; sha256: string; tensors: TensorEntry[] };
+  /** SHA-256 of this manifest's canonical JSON without this field (format version 2). */
+  digest?: string;
 }
 
 /** A topic model with everything needed to use it: vocabulary and encoder reference. */
@@ -121,31 +127,76 @@ export async function serializeModel(saved: SavedModel): Promise<{ manifest: Mod
     paramCount: model.paramCount(),
     weights: { file, bytes: bytes.byteLength, sha256: sha, tensors },
   };
+  manifest.digest = await canonicalDigest(manifest as unknown as Record<string, unknown>, 'digest');
   const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest, null, 1) + '\n');
   return { manifest, files: [{ name: file, bytes }, { name: MANIFEST_FILE, bytes: manifestBytes }] };
 }
 
 /** Parses and validates a manifest without touching the weights. Never evaluates code: JSON only. */
-export function parseManifest(bytes: Uint8Array, where: string): ModelManifest {
+export async function parseManifest(bytes: Uint8Array, where: string): Promise<ModelManifest> {
   let m: ModelManifest;
   try {
     m = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (e) {
     throw new ModelFileError(where, `manifest is not valid JSON (${(e as Error).message}); the model directory is damaged — save or train it again`, e);
   }
-  if (!m || typeof m !== 'object' || m.format !== MODEL_FORMAT) {
+  if (!m || typeof m !== 'object' || Array.isArray(m) || m.format !== MODEL_FORMAT) {
     throw new ModelFileError(where, `not a TopicKD model manifest (format is ${JSON.stringify((m as { format?: unknown })?.format)}, expected "${MODEL_FORMAT}")`);
   }
-  if (typeof m.formatVersion !== 'number' || m.formatVersion > MODEL_FORMAT_VERSION) {
-    throw new ModelFileError(
-      where,
-      `model format version ${m.formatVersion} is newer than this TopicKD reads (${MODEL_FORMAT_VERSION}); upgrade TopicKD to load it`,
-    );
+  if (!Number.isInteger(m.formatVersion) || m.formatVersion < 1) throw new ModelFileError(where, `field "formatVersion" must be a positive integer, got ${JSON.stringify(m.formatVersion)}`);
+  if (m.formatVersion > MODEL_FORMAT_VERSION) {
+    throw new ModelFileError(where, `model format version ${m.formatVersion} is newer than this TopicKD reads (${MODEL_FORMAT_VERSION}); upgrade TopicKD to load it`);
   }
-  if (!Array.isArray(m.vocabulary) || !m.config || !m.weights || !Array.isArray(m.weights.tensors)) {
-    throw new ModelFileError(where, 'manifest lacks vocabulary, config or weights; the model directory is damaged');
+  // Integrity: any change to any field (vocabulary, offsets, kind, encoder, ...) changes the digest.
+  if (m.formatVersion >= 2 || Object.prototype.hasOwnProperty.call(m, 'digest')) {
+    if (typeof m.digest !== 'string') throw new ModelFileError(where, 'field "digest" is missing: the manifest was altered or is damaged — save or train the model again');
+    if ((await canonicalDigest(m as unknown as Record<string, unknown>, 'digest')) !== m.digest) {
+      throw new ModelFileError(where, 'manifest digest mismatch: the manifest was altered after it was written — save or train the model again');
+    }
   }
+  checkManifestFields(m, where);
   return m;
+}
+
+/** Type checks of every field the loader reads, with the field's name in the message. */
+function checkManifestFields(m: ModelManifest, where: string): void {
+  const bad = (field: string, want: string, got: unknown) => new ModelFileError(where, `field "${field}" must be ${want}, got ${JSON.stringify(got)?.slice(0, 80)}`);
+  const isObj = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+  if (!Array.isArray(m.vocabulary) || m.vocabulary.some((w) => typeof w !== 'string')) throw bad('vocabulary', 'an array of words', m.vocabulary);
+  if (!isObj(m.config)) throw bad('config', 'an object', m.config);
+  if (m.kind !== m.config.kind) throw bad('kind', `the config's kind ${JSON.stringify(m.config.kind)}`, m.kind);
+  if (!isObj(m.encoder) || typeof m.encoder.id !== 'string' || !Number.isInteger(m.encoder.dim) || m.encoder.dim <= 0) throw bad('encoder', '{ id: string, dim: positive integer }', m.encoder);
+  if (m.encoder.dim !== m.config.embeddingDim) throw bad('encoder.dim', `the config's embeddingDim ${m.config.embeddingDim}`, m.encoder.dim);
+  if (m.training !== undefined && !isObj(m.training)) throw bad('training', 'an object', m.training);
+  const w = m.weights;
+  if (!isObj(w) || typeof w.file !== 'string' || !isCount(w.bytes) || typeof w.sha256 !== 'string' || !Array.isArray(w.tensors)) {
+    throw bad('weights', '{ file, bytes, sha256, tensors }', w);
+  }
+  if (!/^[\w.-]+$/.test(w.file) || w.file.startsWith('.')) throw bad('weights.file', 'a plain file name', w.file);
+  if (w.bytes % 4 !== 0) throw bad('weights.bytes', 'a multiple of 4 (float32)', w.bytes);
+  const floats = w.bytes / 4;
+  let end = 0;
+  for (const [i, t] of w.tensors.entries()) {
+    if (!isObj(t) || typeof t.name !== 'string' || !Array.isArray(t.shape) || !t.shape.every(isCount) || !isCount(t.offset)) {
+      throw bad(`weights.tensors[${i}]`, '{ name, shape: [integers], offset: integer }', t);
+    }
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    if (t.offset !== end || t.offset + size > floats) throw bad(`weights.tensors[${i}].offset`, `${end} (tensors are packed in order within ${floats} floats)`, t.offset);
+    end += size;
+  }
+  if (end !== floats) throw bad('weights.tensors', `shapes adding up to the weights file's ${floats} floats`, `${end} floats`);
+}
+
+/** Config sizes within MODEL_SIZE_LIMITS (checked before a model is built). */
+function checkConfigSizes(c: TopicModelConfig, where: string): void {
+  const L = MODEL_SIZE_LIMITS;
+  const over = (what: string, v: number, max: number) => new ModelFileError(where, `${what} ${v} is beyond what a TopicKD model file may hold (${max}); the manifest is damaged`);
+  if (c.vocabSize > L.vocabSize) throw over('vocabSize', c.vocabSize, L.vocabSize);
+  if (c.numTopics > L.numTopics) throw over('numTopics', c.numTopics, L.numTopics);
+  if (c.embeddingDim > L.embeddingDim) throw over('embeddingDim', c.embeddingDim, L.embeddingDim);
+  if (c.hiddenSizes.length > L.layers) throw over('hidden layers', c.hiddenSizes.length, L.layers);
+  for (const h of c.hiddenSizes) if (h > L.hidden) throw over('hidden size', h, L.hidden);
 }
 
 /** Loads a model from a store: verifies format version, size and checksum of the weights. */
@@ -157,9 +208,8 @@ export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { m
   } catch (e) {
     throw new ModelFileError(manifestPath, 'missing; a model directory holds manifest.json and a weights file — point to the folder a `fit`/`distill` wrote', e);
   }
-  const manifest = parseManifest(manifestBytes, manifestPath);
+  const manifest = await parseManifest(manifestBytes, manifestPath);
   const weightsPath = `${store.location}/${manifest.weights.file}`;
-  if (!/^[\w.-]+$/.test(manifest.weights.file)) throw new ModelFileError(manifestPath, `weights file name ${JSON.stringify(manifest.weights.file)} is not a plain file name`);
   let bytes: Uint8Array;
   try {
     bytes = await store.read(manifest.weights.file);
@@ -182,7 +232,12 @@ export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { m
   if (manifest.vocabulary.length !== config.vocabSize) {
     throw new ModelFileError(manifestPath, `vocabulary has ${manifest.vocabulary.length} words but the config says ${config.vocabSize}`);
   }
+  if (new Set(manifest.vocabulary).size !== manifest.vocabulary.length) throw new ModelFileError(manifestPath, 'field "vocabulary" lists a word twice; the manifest is damaged');
+  checkConfigSizes(config, manifestPath);
   const data = fromLittleEndianBytes(bytes);
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i])) throw new ModelFileError(weightsPath, `holds a non-finite value (${data[i]}) at float ${i}: the weights are corrupt — train the model again`);
+  }
   // Building the model creates tensors: make sure a backend is initialised (a fresh process
   // that loads a model before activating one would otherwise fail inside tfjs).
   await tf.ready();
@@ -202,6 +257,13 @@ export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { m
       snap.running[m[1]] ??= { mean: new Float32Array(0), variance: new Float32Array(0) };
       snap.running[m[1]][m[2] as 'mean' | 'variance'] = values;
     } else snap.params[t.name] = values;
+  }
+  for (const name of expected.keys()) {
+    const m = /^bn\.(.+)\.(mean|variance)$/.exec(name);
+    if (m ? !snap.running[m[1]]?.[m[2] as 'mean' | 'variance']?.length && expected.get(name)!.some((d) => d > 0) : !snap.params[name]) {
+      model.dispose();
+      throw new ModelFileError(manifestPath, `field "weights.tensors" lacks the tensor "${name}"; the manifest is damaged`);
+    }
   }
   try {
     restoreModel(model, snap);

@@ -3,3 +3,4 @@ export * from './corpus-files.js';
 export * from './atomic-write.js';
 export * from './model-dir.js';
 export * from './streaming.js';
+export * from './output-dir.js';

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelFileError } from '../errors.js';
 import { loadModelFrom, MANIFEST_FILE, serializeModel, type ModelStore, type SavedModel } from '../io/model-format.js';
@@ -41,11 +41,18 @@ export function dirStore(dir: string): ModelStore {
  */
 export async function saveModel(dir: string, saved: SavedModel): Promise<string> {
   ensureDir(dir);
+  // the weights file of the model this folder held before (written by an earlier save):
+  // the only file removed after the new manifest is in place, never one we did not write
+  let previous: string | undefined;
+  try {
+    const old = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8')) as { weights?: { file?: unknown } };
+    if (typeof old.weights?.file === 'string' && /^weights-[0-9a-f]+\.bin$/.test(old.weights.file)) previous = old.weights.file;
+  } catch {
+    /* no earlier model here */
+  }
   const { manifest, files } = await serializeModel(saved);
   for (const f of files) writeFileAtomic(join(dir, f.name), f.bytes);
-  for (const name of readdirSync(dir)) {
-    if (/^weights-[0-9a-f]+\.bin$/.test(name) && name !== manifest.weights.file) rmSync(join(dir, name), { force: true });
-  }
+  if (previous && previous !== manifest.weights.file) rmSync(join(dir, previous), { force: true });
   return join(dir, MANIFEST_FILE);
 }
 
