@@ -154,11 +154,13 @@ export function bowForModel(texts: readonly string[], saved: Pick<SavedModel, 'p
   return builder.build();
 }
 
-export function loadDataset(cfg: RunConfig, data = cfg.data): Dataset {
+export function loadDataset(cfg: RunConfig, data = cfg.data, logger: Logger = { warn: (m) => process.stderr.write(`topickd: warning: ${m}\n`) }): Dataset {
   if (!data) throw new ConfigError('no data: give --data (an OCTIS folder, .tsv, .jsonl, .txt, or m10 / 20ng)', 'data');
   const path = resolveDataPath(data, cfg.baseDir);
   const corpus = loadCorpus(path, { textField: cfg.textField });
-  return corpusToDataset(corpus, { vocabularySize: cfg.vocabularySize, minDf: cfg.minDf, maxDf: cfg.maxDf });
+  const dataset = corpusToDataset(corpus, { vocabularySize: cfg.vocabularySize, minDf: cfg.minDf, maxDf: cfg.maxDf });
+  for (const w of dataset.warnings) logger.warn(`${data}: ${w}`);
+  return dataset;
 }
 
 export function encoderSpecOf(spec: EncoderSpec | undefined, baseDir?: string): EncoderSpec {

@@ -1,4 +1,4 @@
-import { TopicKDError } from '../errors.js';
+import { DataError, TopicKDError } from '../errors.js';
 import { ReferenceCorpus, type WindowStats } from './reference-corpus.js';
 
 /** gensim's EPSILON in direct_confirmation_measure / indirect_confirmation_measure. */
@@ -120,6 +120,7 @@ export function coherence(
   measure: CoherenceMeasure,
   options: CoherenceOptions = {},
 ): MetricResult {
+  validateTopics(topics);
   const ids = topicIds(ref, topics, options);
   let perTopic: number[];
   switch (measure) {
@@ -142,10 +143,38 @@ export function coherence(
 }
 
 /** Topic diversity: distinct words among the top `topk` of all topics / (topk · K). */
+/**
+ * Topic lists a metric can score: at least one topic, none empty, no word twice in a topic
+ * (a repeated word would pair with itself: NPMI 1.0 for nothing). Throws a DataError naming the topic.
+ */
+export function validateTopics(topics: readonly (readonly string[])[]): void {
+  if (topics.length === 0) throw new DataError('there are no topics to evaluate; give at least one topic (a list of words)');
+  topics.forEach((t, k) => {
+    if (!Array.isArray(t) || t.length === 0) throw new DataError(`topic ${k} is empty; every topic needs at least one word`);
+    const seen = new Set<string>();
+    for (const w of t) {
+      if (typeof w !== 'string' || w === '') throw new DataError(`topic ${k} holds ${JSON.stringify(w)}, not a word`);
+      if (seen.has(w)) throw new DataError(`topic ${k} lists "${w}" twice; give each word of a topic once`);
+      seen.add(w);
+    }
+  });
+}
+
+/**
+ * Topic diversity (Dieng et al. 2020): the share of unique words among the top `topk`
+ * words of all topics. The denominator counts the words each topic has (at most `topk`),
+ * so 10-word topics can reach 1.
+ */
 export function topicDiversity(topics: readonly (readonly string[])[], topk = 25): MetricResult {
+  validateTopics(topics);
   const unique = new Set<string>();
-  for (const t of topics) for (const w of t.slice(0, topk)) unique.add(w);
-  const td = unique.size / (topk * topics.length);
+  let total = 0;
+  for (const t of topics) {
+    const own = t.slice(0, topk);
+    total += own.length;
+    for (const w of own) unique.add(w);
+  }
+  const td = unique.size / total;
   const perTopic = topics.map((t, k) => {
     const others = new Set(topics.flatMap((u, j) => (j === k ? [] : u.slice(0, topk))));
     const own = t.slice(0, topk);

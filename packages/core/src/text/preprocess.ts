@@ -30,7 +30,12 @@ export interface PreprocessedCorpus {
   kept: Int32Array;
   /** How many input documents were left out (empty or shorter than `minDocLength`). */
   dropped: number;
+  /** Things a user should know about the result (e.g. most "words" look like whole sentences). */
+  warnings: string[];
 }
+
+/** Words longer than this look like untokenized sentences. */
+export const LONG_WORD_CHARS = 30;
 
 /**
  * The preprocessing a model was trained with, as saved in its manifest: everything
@@ -178,5 +183,14 @@ export function preprocess(texts: readonly string[], options: PreprocessOptions 
       'EMPTY_CORPUS',
     );
   }
-  return { vocabulary, bow: builder.build(), tokens, kept: Int32Array.from(kept), dropped: texts.length - kept.length };
+  const warnings: string[] = [];
+  let long = 0;
+  for (const w of vocabulary) if ([...w].length > LONG_WORD_CHARS) long++;
+  if (long > vocabulary.length / 2) {
+    warnings.push(
+      `${long} of the ${vocabulary.length} vocabulary words are longer than ${LONG_WORD_CHARS} characters: the text looks untokenized ` +
+        '(a script written without spaces, or pretokenized input that is not split on spaces); tokenize it first or check the input format',
+    );
+  }
+  return { vocabulary, bow: builder.build(), tokens, kept: Int32Array.from(kept), dropped: texts.length - kept.length, warnings };
 }
