@@ -42,7 +42,7 @@ export function parseFlags(argv: readonly string[], spec: Record<string, FlagSpe
     }
     const eq = a.indexOf('=');
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    const s = all[name];
+    const s = Object.prototype.hasOwnProperty.call(all, name) ? all[name] : undefined;
     if (!s) {
       const known = Object.keys(all).map((k) => `--${k}`).join(', ');
       throw new ConfigError(`unknown flag --${name}; this command accepts: ${known}`, name);

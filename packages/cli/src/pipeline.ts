@@ -12,6 +12,7 @@ import {
   registryOf,
   resolveModelConfig,
   TopicKDError,
+  isTopicKDError,
   trainModel,
   inferTheta,
   type BackendInfo,
@@ -56,6 +57,23 @@ export function resolveDataPath(data: string, baseDir = process.cwd()): string {
   return isAbsolute(data) ? data : resolve(baseDir, data);
 }
 
+/** How long a plugin's import may take (TOPICKD_PLUGIN_TIMEOUT_S, default 60 s). */
+function pluginTimeoutSeconds(): number {
+  const v = Number(process.env.TOPICKD_PLUGIN_TIMEOUT_S);
+  return Number.isFinite(v) && v > 0 ? v : 60;
+}
+
+function withTimeout<T>(p: Promise<T>, seconds: number, spec: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TopicKDError('PLUGIN_FAILED', `plugin "${spec}" did not finish loading in ${seconds} s (its module never settles); fix or remove it (TOPICKD_PLUGIN_TIMEOUT_S changes the limit)`)),
+      seconds * 1000,
+    );
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Imports third-party plugin modules named in the config; each exports a ContainerModule as default. */
 export async function loadPluginModules(specs: readonly string[], baseDir: string): Promise<ContainerModule[]> {
   const modules: ContainerModule[] = [];
@@ -78,8 +96,9 @@ export async function loadPluginModules(specs: readonly string[], baseDir: strin
     }
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(url)) as Record<string, unknown>;
+      mod = (await withTimeout(import(url), pluginTimeoutSeconds(), spec)) as Record<string, unknown>;
     } catch (e) {
+      if (isTopicKDError(e)) throw e;
       throw new TopicKDError('PLUGIN_FAILED', `plugin "${spec}" failed to load: ${(e as Error).message}`, { cause: e });
     }
     // ESM default export, or a CommonJS module whose exports hold `default`

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFileChecked } from '@topickd/core/node';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, describe, validatePluginConfig, type EncoderSpec, type LossSpec } from '@topickd/core';
+import { ConfigError, describe, MODEL_SIZE_LIMITS, validatePluginConfig, type EncoderSpec, type LossSpec } from '@topickd/core';
 
 /** Everything a run needs; a JSON/YAML config file holds any part of it, flags override it. */
 export interface RunConfig {
@@ -53,7 +54,21 @@ const isUnit: Check = (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? null :
 const isFraction: Check = (v) => (typeof v === 'number' && v >= 0 && v < 1 ? null : 'a number in [0, 1)');
 const isStr: Check = (v) => (typeof v === 'string' && v !== '' ? null : 'a non-empty string');
 const isModel: Check = (v) => (v === 'combined' || v === 'zeroshot' ? null : '"combined" or "zeroshot"');
-const isHidden: Check = (v) => (Array.isArray(v) && v.every((h) => Number.isInteger(h) && h > 0) ? null : 'a list of positive integers, e.g. [100, 100]');
+/** A positive integer at most `max`; beyond it, what it would cost (said before anything is allocated). */
+const upTo = (max: number, cost?: (v: number) => string): Check => (v) => {
+  if (!Number.isInteger(v) || (v as number) <= 0) return 'a positive integer';
+  return (v as number) > max ? `at most ${max.toLocaleString('en-US')}${cost ? ` (${cost(v as number)})` : ''}` : null;
+};
+const gb = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GB`;
+/** Sizes are checked against a 2,000-word vocabulary and 512-d embeddings (the defaults) for the cost in messages. */
+const INPUT_WIDTH = 2512;
+const isHidden: Check = (v) => {
+  if (!Array.isArray(v) || !v.every((h) => Number.isInteger(h) && h > 0)) return 'a list of positive integers, e.g. [100, 100]';
+  if (v.length > MODEL_SIZE_LIMITS.layers) return `at most ${MODEL_SIZE_LIMITS.layers} layers`;
+  const big = v.find((h) => h > MODEL_SIZE_LIMITS.hidden);
+  if (big !== undefined) return `a list of layer sizes of at most ${MODEL_SIZE_LIMITS.hidden.toLocaleString('en-US')} units (a layer of ${big.toLocaleString('en-US')} units after a ${INPUT_WIDTH.toLocaleString('en-US')}-wide input would take ${gb(big * INPUT_WIDTH * 4 * 4)} with its Adam moments and gradient)`;
+  return null;
+};
 const isInt: Check = (v) => (Number.isInteger(v) ? null : 'an integer');
 const isArch: Check = (v) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'an object { model, hidden }';
@@ -75,10 +90,10 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   data: isStr,
   textField: isStr,
   model: isModel,
-  topics: isPosInt,
+  topics: upTo(MODEL_SIZE_LIMITS.numTopics),
   hidden: (v) => (Array.isArray(v) && v.length === 0 ? null : isHidden(v)),
-  epochs: isPosInt,
-  batchSize: isPosInt,
+  epochs: upTo(1_000_000),
+  batchSize: upTo(65_536, (b) => `a batch of ${b.toLocaleString('en-US')} documents over a 2,000-word vocabulary takes ${gb(b * 2000 * 4 * 6)} of activations`),
   learningRate: isPosNum,
   seed: isInt,
   dropout: isFraction,
@@ -91,9 +106,9 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   teacher: isArch,
   out: isStr,
   cacheDir: isStr,
-  samples: isPosInt,
+  samples: upTo(10_000, (n) => `${n.toLocaleString('en-US')} samples of a 512-document batch with 50 topics take ${gb(n * 512 * 50 * 4 * 3)}`),
   checkpointEvery: isPosInt,
-  vocabularySize: isPosInt,
+  vocabularySize: upTo(MODEL_SIZE_LIMITS.vocabSize),
   minDf: isPosNum,
   maxDf: isUnit,
   baseDir: isStr,
@@ -128,7 +143,7 @@ export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
 /** Reads a JSON or YAML config file (never executes it). */
 export function loadConfigFile(path: string): RunConfig {
   if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist`, 'config');
-  const text = readFileSync(path, 'utf8');
+  const text = readFileChecked(path, 'config file', 16 * 2 ** 20).toString('utf8');
   let raw: unknown;
   try {
     raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ALL_METRICS, ConfigError, DataError, ReferenceCorpus, documentTokens, evaluateTopics, preprocessingRecord, stopwordSet, type Corpus, type MetricName } from '@topickd/core';
-import { loadCorpus, loadModel } from '@topickd/core/node';
+import { ALL_METRICS, validateTopics, ConfigError, DataError, ReferenceCorpus, documentTokens, evaluateTopics, preprocessingRecord, stopwordSet, type Corpus, type MetricName } from '@topickd/core';
+import { loadCorpus, loadModel, readFileChecked } from '@topickd/core/node';
 import type { Command } from '../command.js';
 import { createRuntime, datasetForModel, resolveDataPath } from '../pipeline.js';
 import { plural } from '../format.js';
@@ -13,7 +13,7 @@ export function isModelDir(path: string): boolean {
 export function readTopicsFile(path: string): string[][] {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(readFileChecked(path, 'topics file').toString('utf8'));
   } catch (e) {
     throw new DataError(`${path}: expected a JSON array of arrays of words, or a model folder (${(e as Error).message})`);
   }
@@ -84,6 +84,7 @@ export const evaluateCommand: Command = {
         progress.log(`a topic list has no preprocessing of its own: ${corpusArg} is tokenized with the defaults (Unicode words of ≥ ${d.minTokenLength} letters, lowercased, English stopwords removed, no vocabulary limit)`);
       }
     }
+    validateTopics(topics);
     if (topics.some((t) => t.length < topn)) {
       throw new ConfigError(`--topn ${topn} is more words than a topic has (${Math.min(...topics.map((t) => t.length))}); lower --topn`, 'topn');
     }

@@ -1,4 +1,4 @@
-import { ModelFileError } from '../errors.js';
+import { ModelFileError, TopicKDError } from '../errors.js';
 import { ContextualTopicModel, resolveModelConfig, type TopicModelConfig } from '../model/contextual-topic-model.js';
 import { restoreModel, snapshotModel, type ModelSnapshot } from '../train/snapshot.js';
 import { sha256Hex } from './sha256.js';
@@ -206,6 +206,7 @@ export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { m
   try {
     manifestBytes = await store.read(MANIFEST_FILE);
   } catch (e) {
+    if (e instanceof TopicKDError) throw e; // not a regular file, too large: said precisely
     throw new ModelFileError(manifestPath, 'missing; a model directory holds manifest.json and a weights file — point to the folder a `fit`/`distill` wrote', e);
   }
   const manifest = await parseManifest(manifestBytes, manifestPath);
@@ -214,6 +215,7 @@ export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { m
   try {
     bytes = await store.read(manifest.weights.file);
   } catch (e) {
+    if (e instanceof TopicKDError) throw e;
     throw new ModelFileError(weightsPath, 'missing; the model directory is incomplete — copy the whole folder or train again', e);
   }
   if (bytes.byteLength !== manifest.weights.bytes) {

@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { TopicKDError } from '../errors.js';
 
 /** Creates `dir` (and parents) or throws a typed error that says why it cannot. */
@@ -35,4 +35,31 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
     const code = (e as NodeJS.ErrnoException).code;
     throw new TopicKDError('IO', `cannot write ${path} (${code ?? (e as Error).message}); check that the location is writable and has space`, { cause: e });
   }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes temporary files that writeFileAtomic left in `dir` when its process was killed (their writer no longer runs). */
+export function removeStaleTemporaries(dir: string): number {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const m = /\.tmp-(\d+)-\d+$/.exec(name);
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }

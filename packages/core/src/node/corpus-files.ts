@@ -1,16 +1,12 @@
-import { readFileSync, statSync, existsSync } from 'node:fs';
+import { statSync, existsSync } from 'node:fs';
+import { readFileChecked } from './read-file.js';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Corpus } from '../data/corpus.js';
 import { DataError } from '../errors.js';
 
 /** Reads a UTF-8 text file: strips a BOM, refuses invalid UTF-8 naming the file. */
 export function readUtf8(path: string): string {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new DataError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; check the path`, 'IO');
-  }
+  const bytes = readFileChecked(path, 'corpus file');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -4,3 +4,4 @@ export * from './atomic-write.js';
 export * from './model-dir.js';
 export * from './streaming.js';
 export * from './output-dir.js';
+export * from './read-file.js';

@@ -2,7 +2,8 @@ import { readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModelFileError } from '../errors.js';
 import { loadModelFrom, MANIFEST_FILE, serializeModel, type ModelStore, type SavedModel } from '../io/model-format.js';
-import { ensureDir, writeFileAtomic } from './atomic-write.js';
+import { ensureDir, removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
+import { maxInputBytes, readFileChecked } from './read-file.js';
 import { encodeNpy } from '../io/npy.js';
 import type { Float32Matrix } from '../util/matrix.js';
 
@@ -28,7 +29,7 @@ export function dirStore(dir: string): ModelStore {
   return {
     location: dir,
     async read(name: string) {
-      return new Uint8Array(readFileSync(join(dir, name)));
+      return new Uint8Array(readFileChecked(join(dir, name), 'model file', Math.max(maxInputBytes(), 4 * 2 ** 30)));
     },
   };
 }
@@ -50,6 +51,7 @@ export async function saveModel(dir: string, saved: SavedModel): Promise<string>
   } catch {
     /* no earlier model here */
   }
+  removeStaleTemporaries(dir);
   const { manifest, files } = await serializeModel(saved);
   for (const f of files) writeFileAtomic(join(dir, f.name), f.bytes);
   if (previous && previous !== manifest.weights.file) rmSync(join(dir, previous), { force: true });
@@ -77,5 +79,5 @@ export async function saveCheckpoint(path: string, meta: CheckpointMeta, state: 
 export async function loadCheckpoint(pathOrDir: string): Promise<{ meta: CheckpointMeta; state: TrainerState; path: string }> {
   const path = existsSync(pathOrDir) && statSync(pathOrDir).isDirectory() ? join(pathOrDir, CHECKPOINT_FILE) : pathOrDir;
   if (!existsSync(path)) throw new ModelFileError(path, 'no checkpoint here; --checkpoint-every N writes OUT/checkpoint.tkdc');
-  return { ...(await parseCheckpoint(new Uint8Array(readFileSync(path)), path)), path };
+  return { ...(await parseCheckpoint(new Uint8Array(readFileChecked(path, 'checkpoint', Math.max(maxInputBytes(), 4 * 2 ** 30))), path)), path };
 }

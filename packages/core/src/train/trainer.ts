@@ -138,11 +138,17 @@ export function makeBatch(inputs: TrainInputs, rows: ArrayLike<number>): Batch {
   return { bow, embeddings };
 }
 
-function splitValidation(n: number, fraction: number, rng: Random): { train: Int32Array; val: Int32Array } {
+export function splitValidation(n: number, fraction: number, rng: Random): { train: Int32Array; val: Int32Array } {
   const all = Int32Array.from({ length: n }, (_, i) => i);
   if (fraction <= 0) return { train: all, val: new Int32Array(0) };
   rng.shuffle(all);
   const nVal = Math.max(1, Math.round(n * fraction));
+  if (nVal >= n) {
+    throw new ConfigError(
+      `a validation fraction of ${fraction} holds out all ${n} document${n === 1 ? '' : 's'} and leaves none to train on; lower "validationFraction" (--validation-fraction) or add documents`,
+      'validationFraction',
+    );
+  }
   return { train: all.slice(nVal).sort(), val: all.slice(0, nVal).sort() };
 }
 

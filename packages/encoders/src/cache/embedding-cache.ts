@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '@topickd/core/node';
+import { dirname, join } from 'node:path';
+import { removeStaleTemporaries, writeFileAtomic } from '@topickd/core/node';
 import type { EmbedOptions, Encoder, Float32Matrix, Logger } from '@topickd/core';
 
 const MAGIC = 0x43444b54; // "TKDC"
@@ -44,11 +44,24 @@ export class EmbeddingCache {
     return this.entries.size;
   }
 
+  /** Entries dropped at load because they held NaN or Inf. */
+  private repaired = 0;
+  /** Set when the cache folder cannot be written: the run goes on without saving. */
+  private readOnly = false;
+
   private load(): void {
     if (this.loaded) return;
     this.loaded = true;
     if (!existsSync(this.file)) return;
-    const problem = this.read();
+    let problem: string | null;
+    try {
+      problem = this.read();
+    } catch (e) {
+      this.logger.warn(`embedding cache ${this.file} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); embedding without it`);
+      this.readOnly = true;
+      return;
+    }
+    if (this.repaired) this.logger.warn(`embedding cache ${this.file}: ${this.repaired} entr${this.repaired === 1 ? 'y holds' : 'ies hold'} NaN or Inf; recomputing ${this.repaired === 1 ? 'it' : 'them'}`);
     if (problem) {
       this.logger.warn(`embedding cache ${this.file} is corrupt (${problem}); discarding it and recomputing`);
       this.entries.clear();
@@ -74,8 +87,14 @@ export class EmbeddingCache {
       const o = HEADER + i * rec;
       const key = buf.subarray(o, o + KEY_BYTES).toString('hex');
       const v = new Float32Array(dim);
-      for (let j = 0; j < dim; j++) v[j] = dv.getFloat32(o + KEY_BYTES + j * 4, true);
-      this.entries.set(key, v);
+      let finite = true;
+      for (let j = 0; j < dim; j++) {
+        v[j] = dv.getFloat32(o + KEY_BYTES + j * 4, true);
+        if (!Number.isFinite(v[j])) finite = false;
+      }
+      // a non-finite entry is dropped (and so recomputed), never handed to training
+      if (finite) this.entries.set(key, v);
+      else this.repaired++;
     }
     return null;
   }
@@ -97,7 +116,15 @@ export class EmbeddingCache {
       i++;
     }
     createHash('sha256').update(buf.subarray(HEADER)).digest().copy(buf, 16);
-    writeFileAtomic(this.file, buf);
+    if (this.readOnly) return;
+    try {
+      removeStaleTemporaries(dirname(this.file));
+      writeFileAtomic(this.file, buf);
+    } catch (e) {
+      // a read-only or full cache folder costs the cache, never the run
+      this.readOnly = true;
+      this.logger.warn(`cannot write the embedding cache ${this.file} (${(e as Error).message.split(';')[0]}); going on without saving it (--cache-dir DIR picks another folder)`);
+    }
   }
 
   /** Embeds `texts`, computing only those not cached. Returns the number computed in `computed`. */

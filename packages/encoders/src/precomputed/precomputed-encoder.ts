@@ -2,6 +2,7 @@ import { readFileSync, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { assertFinite, DataError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
 import { decodeNpy } from './npy.js';
+import { maxInputBytes, readFileChecked } from '@topickd/core/node';
 
 /**
  * Embeddings computed elsewhere, read from a file:
@@ -29,7 +30,7 @@ export class PrecomputedEncoder implements Encoder {
     const p = this.path;
     if (!existsSync(p)) throw new EncoderUnavailableError('precomputed', `embedding file ${p} does not exist`);
     let m: Float32Matrix;
-    if (p.endsWith('.npy')) m = decodeNpy(new Uint8Array(readFileSync(p)), p);
+    if (p.endsWith('.npy')) m = decodeNpy(new Uint8Array(readFileChecked(p, 'embeddings file', Math.max(maxInputBytes(), 8 * 2 ** 30))), p);
     else if (p.endsWith('.jsonl')) m = readJsonl(p);
     else m = readRaw(p);
     assertFinite(m, p);

@@ -1,0 +1,156 @@
+/**
+ * Bad input as an adversarial user gives it, one new process per command: each case
+ * exits 2 (usage) or 1 (runtime) with one line that names the input and what to do —
+ * never a silent wrong result, a lost model, or a hang.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeNpy, Random } from '@topickd/core';
+import { ok, RAW_CORPUS, scratchDir, topickd, type Run } from './helpers.js';
+
+const work = scratchDir('bad-input');
+const corpus = join(work, 'titles.jsonl');
+const emb = join(work, 'emb.npy');
+const teacher = join(work, 'teacher');
+const precomputed = () => ['--encoder', `precomputed:${emb}`, '--quiet'];
+
+/** One line on stderr, `topickd: error: ...`, no stack trace; the exit code asked for. */
+function refused(r: Run, code: 1 | 2, pattern: RegExp): void {
+  expect(r.code, String(r)).toBe(code);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, String(r)).toHaveLength(1);
+  expect(lines[0]).toMatch(/^topickd: error: /);
+  expect(lines[0]).toMatch(pattern);
+}
+
+beforeAll(async () => {
+  writeFileSync(corpus, readFileSync(RAW_CORPUS, 'utf8'));
+  writeFileSync(emb, encodeNpy({ rows: 300, cols: 8, data: new Random(1).uniformArray(300 * 8, -1, 1) }));
+  ok(await topickd(['fit', '--data', corpus, '--topics', '4', '--epochs', '1', '--out', teacher, ...precomputed()], work));
+}, 120_000);
+
+describe('output folders and models are never lost', () => {
+  it('distill --out TEACHER is refused before any work; the teacher stays as it was', async () => {
+    const before = readFileSync(join(teacher, 'manifest.json'));
+    refused(await topickd(['distill', '--teacher', teacher, '--data', corpus, '--out', teacher, ...precomputed()], work), 2, /--out .* would overwrite --teacher/);
+    expect(readFileSync(join(teacher, 'manifest.json')).equals(before)).toBe(true);
+  });
+
+  it('an --out that is a file, or inside /proc, is refused before training (and cannot spin)', async () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    refused(await topickd(['fit', '--data', corpus, '--topics', '4', '--out', file, ...precomputed()], work), 2, /--out .*a-file is a file/);
+    refused(await topickd(['fit', '--data', corpus, '--topics', '4', '--out', '/proc/x/o', ...precomputed()], work, { timeoutMs: 20_000 }), 2, /pseudo-filesystem/);
+  });
+
+  it('a second writer into the same --out fails at once, naming the first; the first completes', async () => {
+    const out = join(work, 'shared-out');
+    const first = topickd(['fit', '--data', corpus, '--topics', '4', '--epochs', '30', '--out', out, ...precomputed()], work);
+    // wait until the first holds the lock
+    for (let i = 0; i < 200 && !existsSync(join(out, '.topickd.lock')); i++) await new Promise((r) => setTimeout(r, 50));
+    refused(await topickd(['fit', '--data', corpus, '--topics', '5', '--epochs', '1', '--out', out, ...precomputed()], work), 2, /is being written by another TopicKD process \(pid \d+\)/);
+    ok(await first);
+    expect(existsSync(join(out, '.topickd.lock'))).toBe(false);
+    ok(await topickd(['topics', '--model', out, '--json'], work));
+  });
+
+  it('saving over a model keeps files TopicKD did not write', async () => {
+    const out = join(work, 'resave');
+    ok(await topickd(['fit', '--data', corpus, '--topics', '4', '--epochs', '1', '--out', out, ...precomputed()], work));
+    writeFileSync(join(out, 'weights-0123456789ab.bin'), 'not ours');
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    ok(await topickd(['fit', '--data', corpus, '--topics', '4', '--epochs', '1', '--seed', '3', '--out', out, ...precomputed()], work));
+    expect(readdirSync(out)).toEqual(expect.arrayContaining(['weights-0123456789ab.bin', 'notes.txt']));
+  });
+
+  it('an edited manifest and NaN weights are refused (exit 1, the file named)', async () => {
+    const copy = join(work, 'edited');
+    execFileSync('cp', ['-r', teacher, copy]);
+    const manifest = readFileSync(join(copy, 'manifest.json'), 'utf8');
+    writeFileSync(join(copy, 'manifest.json'), manifest.replace('"kind": "combined"', '"kind": "zeroshot"'));
+    refused(await topickd(['topics', '--model', copy], work), 1, /manifest\.json: manifest digest mismatch/);
+  });
+});
+
+describe('inputs that are not what they seem', () => {
+  it('a model file that links to /dev/zero, and --data /dev/zero or a FIFO, are refused at once', async () => {
+    const linked = join(work, 'linked');
+    execFileSync('cp', ['-r', teacher, linked]);
+    const weights = readdirSync(linked).find((f) => f.startsWith('weights-'))!;
+    execFileSync('rm', [join(linked, weights)]);
+    symlinkSync('/dev/zero', join(linked, weights));
+    refused(await topickd(['topics', '--model', linked], work, { timeoutMs: 20_000 }), 1, /is not a regular file \(a device or socket\)/);
+    refused(await topickd(['fit', '--data', '/dev/zero', '--topics', '4', '--out', join(work, 'z'), ...precomputed()], work, { timeoutMs: 20_000 }), 1, /\/dev\/zero is not a regular file/);
+    const fifo = join(work, 'fifo.txt');
+    execFileSync('mkfifo', [fifo]);
+    refused(await topickd(['fit', '--data', fifo, '--topics', '4', '--out', join(work, 'f'), ...precomputed()], work, { timeoutMs: 20_000 }), 1, /is not a regular file \(a pipe\)/);
+  });
+
+  it('a corpus over the size limit says how to raise it', async () => {
+    const r = await topickd(['fit', '--data', corpus, '--topics', '4', '--out', join(work, 'big'), ...precomputed()], work, { env: { TOPICKD_MAX_INPUT_MB: '0.01' } });
+    refused(r, 1, /corpus file .*titles\.jsonl is 0\.04 MiB, above the 0\.01 MiB TopicKD reads whole; set TOPICKD_MAX_INPUT_MB/);
+  });
+
+  it('prototype keys as config keys or flags are unknown keys (exit 2)', async () => {
+    for (const key of ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty']) {
+      const cfg = join(work, `${key}.json`);
+      writeFileSync(cfg, `{"${key}": 1}`);
+      refused(await topickd(['info', '--config', cfg], work), 2, new RegExp(`unknown key "${key}"; allowed keys: backend`));
+      refused(await topickd(['info', `--${key}`], work), 2, new RegExp(`unknown flag --${key}`));
+    }
+  });
+
+  it('numbers beyond what memory holds are refused before allocation, naming the cost', async () => {
+    refused(await topickd(['fit', '--data', corpus, '--topics', '4', '--hidden', '400000', '--out', join(work, 'h')], work), 2, /--hidden must be a list of layer sizes of at most 65,536 units \(a layer of 400,000 units .* would take [\d.]+ GB/);
+    refused(await topickd(['infer', '--model', teacher, '--input', corpus, '--samples', '100000000'], work), 2, /--samples must be at most 10,000/);
+    refused(await topickd(['fit', '--data', corpus, '--topics', '4', '--batch-size', '10000000', '--out', join(work, 'b')], work), 2, /--batch-size must be at most 65,536/);
+  });
+
+  it('a validation fraction that leaves nothing to train on is a usage error, not an untrained model', async () => {
+    const tiny = join(work, 'tiny.txt');
+    writeFileSync(tiny, 'apple banana cherry\nbanana cherry apple\n');
+    const npy = join(work, 'tiny.npy');
+    writeFileSync(npy, encodeNpy({ rows: 2, cols: 4, data: new Float32Array(8).fill(0.5) }));
+    const out = join(work, 'untrained');
+    refused(await topickd(['fit', '--data', tiny, '--topics', '2', '--validation-fraction', '0.9', '--encoder', `precomputed:${npy}`, '--out', out], work), 2, /holds out all 2 documents and leaves none to train on/);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+  });
+
+  it('a plugin whose import never settles fails with a message instead of exit 0 and silence', async () => {
+    const plugin = join(work, 'hang-plugin.mjs');
+    writeFileSync(plugin, 'await new Promise(() => {});\nexport default {};\n');
+    const r = await topickd(['info', '--plugins', plugin], work, { env: { TOPICKD_PLUGIN_TIMEOUT_S: '2' }, timeoutMs: 30_000 });
+    refused(r, 1, /plugin ".*hang-plugin\.mjs" did not finish loading in 2 s/);
+  });
+
+  it('a read-only cache folder costs the cache, not the run', async () => {
+    const cache = join(work, 'ro-cache');
+    execFileSync('mkdir', ['-p', cache]);
+    chmodSync(cache, 0o500);
+    try {
+      if (process.getuid?.() === 0) {
+        // root writes anyway: make the cache path a file inside a file instead
+        const blocker = join(work, 'cache-blocker');
+        writeFileSync(blocker, 'x');
+        const r = ok(await topickd(['embed', '--input', join(work, 'tiny.txt'), '--out', join(work, 'e.npy'), '--cache-dir', join(blocker, 'cache'), '--json'], work));
+        expect(r.stderr).toMatch(/cannot write the embedding cache .*going on without saving it/);
+      } else {
+        const r = ok(await topickd(['embed', '--input', join(work, 'tiny.txt'), '--out', join(work, 'e.npy'), '--cache-dir', cache, '--json'], work));
+        expect(r.stderr).toMatch(/going on without saving it/);
+      }
+    } finally {
+      chmodSync(cache, 0o700);
+    }
+  });
+
+  it('evaluate: --topn beyond the topic, an empty topic, a repeated word', async () => {
+    const topics = join(work, 'topics.json');
+    writeFileSync(topics, JSON.stringify([['gene', 'plant'], []]));
+    refused(await topickd(['evaluate', '--corpus', corpus, '--topics', topics, '--topn', '2', '--quiet'], work), 1, /topic 1 is empty/);
+    writeFileSync(topics, JSON.stringify([['gene', 'gene']]));
+    refused(await topickd(['evaluate', '--corpus', corpus, '--topics', topics, '--topn', '2', '--quiet'], work), 1, /topic 0 lists "gene" twice/);
+    refused(await topickd(['evaluate', '--corpus', corpus, '--topics', topics, '--topn', '0', '--quiet'], work), 2, /--topn must be a positive integer/);
+  });
+});
