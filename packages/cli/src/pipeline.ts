@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import {
   registryOf,
   resolveModelConfig,
   TopicKDError,
+  canonicalJson,
   isTopicKDError,
   trainModel,
   inferTheta,
@@ -286,4 +288,41 @@ export function claimOutputDir(out: string, inputs: Record<string, string | unde
 
 function isBundled(data: string): boolean {
   return (BUNDLED_DATASETS as readonly string[]).includes(data.toLowerCase());
+}
+
+/**
+ * SHA-256 of each input a run depends on, so `--resume` can tell which one differs:
+ * the documents (their bags of words), the embeddings, the model's configuration, the
+ * training options, and (for distillation) the teacher.
+ */
+export function runFingerprint(parts: { documents: CsrMatrix; embeddings: Float32Matrix; config: object; options: object; teacher?: object }): Record<string, string> {
+  const hash = (...chunks: (ArrayBufferView | string)[]) => {
+    const h = createHash('sha256');
+    for (const c of chunks) h.update(typeof c === 'string' ? c : new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+    return h.digest('hex');
+  };
+  const d = parts.documents;
+  return {
+    documents: hash(`${d.rows}x${d.cols}`, d.indptr, d.indices, d.values),
+    embeddings: hash(`${parts.embeddings.rows}x${parts.embeddings.cols}`, parts.embeddings.data),
+    model: hash(canonicalJson(parts.config)),
+    options: hash(canonicalJson(parts.options)),
+    ...(parts.teacher ? { teacher: hash(canonicalJson(parts.teacher)) } : {}),
+  };
+}
+
+const FINGERPRINT_HINT: Record<string, string> = {
+  documents: 'other documents (or another preprocessing of them): resume with the same --data and preprocessing flags',
+  embeddings: 'other embeddings: resume with the same --encoder',
+  model: 'another architecture: resume with the same --model/--student, --topics, --hidden and --dropout',
+  options: 'other training options: resume with the same seed, batch size, learning rate, validation fraction, α, T and losses',
+  teacher: 'another teacher: resume with the same --teacher',
+};
+
+/** Refuses a checkpoint whose run differs from this one, naming what differs. */
+export function checkResumeFingerprint(path: string, saved: Record<string, string> | undefined, now: Record<string, string>): void {
+  if (!saved) throw new ConfigError(`${path} was written by an earlier TopicKD without a record of its inputs; train again without --resume`, 'resume');
+  for (const [k, v] of Object.entries(now)) {
+    if (saved[k] !== v) throw new ConfigError(`${path} was written for ${FINGERPRINT_HINT[k] ?? `another ${k}`}`, 'resume');
+  }
 }

@@ -290,7 +290,7 @@ describe('training that survives', () => {
     expect(r.json().epochs).toBe(state.epoch + 1);
     const bad = await run(...args.map((a) => (a === '3' ? '4' : a)), '--epochs', String(state.epoch + 2), '--resume', out);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/resume with --model zeroshot --topics 3/);
+    expect(bad.stderr).toMatch(/was written for another architecture: resume with the same --model\/--student, --topics, --hidden/);
   });
 });
 

@@ -42,3 +42,4 @@ export * from './io/npy.js';
 export { directFloat32View, wasmHeapFloat32 } from './tfjs/direct-memory.js';
 export { matMulGeometry, type MatMulGeometry } from './tfjs/matmul-geometry.js';
 export { registerBackendTraits, backendTraits, type BackendTraits, type AdamUpdateKernel, type NativeAdamState } from './tfjs/backend-traits.js';
+export { canonicalJson, canonicalDigest } from './io/canonical-digest.js';

@@ -1,7 +1,8 @@
 import { ConfigError, distill, resolveModelConfig, DEFAULT_LOSSES, lossName, lossWeight } from '@topickd/core';
-import { loadModel, saveModel } from '@topickd/core/node';
+import { CHECKPOINT_FILE, loadCheckpoint, loadModel, saveCheckpoint, saveModel } from '@topickd/core/node';
+import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { claimOutputDir, createRuntime, embedDataset, loadDataset, saveTrainingTheta, trainOptionsOf } from '../pipeline.js';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf } from '../pipeline.js';
 import { count, plural } from '../format.js';
 
 export const distillCommand: Command = {
@@ -62,19 +63,41 @@ export const distillCommand: Command = {
     const student = rt.registry.modelFactory(studentKind).create(config, seed);
     const lossSpecs = cfg.losses ?? [...DEFAULT_LOSSES];
     const losses = rt.registry.weightedLosses(lossSpecs);
+    // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
+    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: cfg.kdEpochs ?? null, losses: lossSpecs };
+    const teacherId = { digest: teacher.manifest.digest ?? teacher.manifest.weights.sha256, embeddings: runFingerprint({ documents: dataset.bow, embeddings: teacherEmb.embeddings, config: {}, options: {} }).embeddings };
+    const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });
+    const resumeFrom = flags.resume as string | undefined;
+    const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
+    if (resume) {
+      checkResumeFingerprint(resume.path, resume.meta.fingerprint, fingerprint);
+      progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
+    }
+    const encoderRef = { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType };
+    const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
     const result = await distill(
       teacher.model,
       student,
       { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
       losses,
-      { ...trainOptionsOf(cfg, progress, `student (${studentKind})`, seed), alpha, temperature, kdEpochs: cfg.kdEpochs },
+      {
+        ...trainOptionsOf(cfg, progress, `student (${studentKind})`, seed),
+        alpha,
+        temperature,
+        kdEpochs: cfg.kdEpochs,
+        resume: resume?.state,
+        checkpointEvery: cfg.checkpointEvery,
+        onCheckpoint: cfg.checkpointEvery
+          ? (state) => saveCheckpoint(checkpointPath, { config, vocabulary: dataset.vocabulary, encoder: encoderRef, options, fingerprint }, state)
+          : undefined,
+      },
     );
     const lossWeights = Object.fromEntries(lossSpecs.map((s) => [lossName(s), lossWeight(s)]));
     const topicWords = student.topics(dataset.vocabulary, 10);
     await saveModel(cfg.out, {
       model: student,
       vocabulary: dataset.vocabulary,
-      encoder: { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType },
+      encoder: encoderRef,
       preprocessing: dataset.preprocessing,
       training: { role: 'distilled', data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, lossWeights, teacher: teacherDir, teacherParams: teacher.model.paramCount() },
     });

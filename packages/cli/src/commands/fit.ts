@@ -3,7 +3,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@top
 import { count, plural } from '../format.js';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { claimOutputDir, createRuntime, embedDataset, fitOn, loadDataset, saveTrainingTheta } from '../pipeline.js';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, embedDataset, fitOn, loadDataset, saveTrainingTheta } from '../pipeline.js';
 
 export const fitCommand: Command = {
   name: 'fit',
@@ -28,23 +28,22 @@ export const fitCommand: Command = {
     const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
     const encoderRef = { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType };
     const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0 };
+    const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
+    const hidden = cfg.hidden;
+    const modelConfig = resolveModelConfig({ kind, numTopics: cfg.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout });
+    const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: emb.embeddings, config: modelConfig, options });
     if (resume) {
       const m = resume.meta;
-      const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-      if (!same(m.vocabulary, dataset.vocabulary)) throw new ConfigError(`${resume.path} was written for another corpus (vocabulary differs); resume with the same --data`, 'resume');
+      if (JSON.stringify(m.vocabulary) !== JSON.stringify(dataset.vocabulary)) throw new ConfigError(`${resume.path} was written for another corpus (vocabulary differs); resume with the same --data`, 'resume');
       if (m.encoder.id !== emb.encoderId) throw new ConfigError(`${resume.path} was trained on ${m.encoder.id} embeddings, not ${emb.encoderId}; resume with the same --encoder`, 'resume');
-      if (!same(m.options, options)) throw new ConfigError(`${resume.path} was written with options ${JSON.stringify(m.options)}; resume with the same seed, batch size, learning rate and validation fraction`, 'resume');
-      if (m.config.kind !== kind || m.config.numTopics !== cfg.topics) throw new ConfigError(`${resume.path} holds a ${m.config.kind} model with K=${m.config.numTopics}; resume with --model ${m.config.kind} --topics ${m.config.numTopics}`, 'resume');
+      checkResumeFingerprint(resume.path, m.fingerprint, fingerprint);
       progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
     }
-    const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
-    const hidden = resume?.meta.config.hiddenSizes ?? cfg.hidden;
-    const modelConfig = resolveModelConfig({ kind, numTopics: cfg.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout });
     const { model, result } = await fitOn(rt, dataset, emb.embeddings, { kind, topics: cfg.topics, hidden }, cfg, progress, kind, seed, {
       resume: resume?.state,
       checkpointEvery: cfg.checkpointEvery,
       onCheckpoint: cfg.checkpointEvery
-        ? (state) => saveCheckpoint(checkpointPath, { config: modelConfig, vocabulary: dataset.vocabulary, encoder: encoderRef, options }, state)
+        ? (state) => saveCheckpoint(checkpointPath, { config: modelConfig, vocabulary: dataset.vocabulary, encoder: encoderRef, options, fingerprint }, state)
         : undefined,
     });
     const topicWords = model.topics(dataset.vocabulary, 10);

@@ -74,6 +74,42 @@ describe('output folders and models are never lost', () => {
   });
 });
 
+describe('checkpoints and --resume', () => {
+  const weightsOf = (dir: string) => {
+    const f = readdirSync(dir).find((n) => /^weights-[0-9a-f]+\.bin$/.test(n))!;
+    const b = readFileSync(join(dir, f));
+    return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
+  };
+
+  it('distill resumes to the weights of an uninterrupted run; another --hidden or teacher is refused', async () => {
+    const common = ['distill', '--teacher', teacher, '--data', corpus, '--hidden', '16', ...precomputed()];
+    const whole = join(work, 'kd-whole');
+    const parts = join(work, 'kd-parts');
+    ok(await topickd([...common, '--epochs', '4', '--out', whole], work));
+    ok(await topickd([...common, '--epochs', '2', '--checkpoint-every', '1', '--out', parts], work));
+    ok(await topickd([...common, '--epochs', '4', '--checkpoint-every', '1', '--resume', parts, '--out', parts], work));
+    const a = weightsOf(whole);
+    const b = weightsOf(parts);
+    expect(a.length).toBe(b.length);
+    let max = 0;
+    for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+    expect(max).toBeLessThanOrEqual(1e-6);
+    refused(await topickd([...common.map((x) => (x === '16' ? '24' : x)), '--epochs', '5', '--resume', parts, '--out', parts], work), 2, /was written for another architecture/);
+    const other = join(work, 'other-teacher');
+    ok(await topickd(['fit', '--data', corpus, '--topics', '4', '--epochs', '1', '--seed', '7', '--out', other, ...precomputed()], work));
+    refused(await topickd([...common.map((x) => (x === teacher ? other : x)), '--epochs', '5', '--resume', parts, '--out', parts], work), 2, /was written for another teacher/);
+  });
+
+  it('fit --resume with other documents of the same vocabulary is refused', async () => {
+    const out = join(work, 'fit-ckpt');
+    ok(await topickd(['fit', '--data', corpus, '--topics', '4', '--epochs', '2', '--checkpoint-every', '1', '--out', out, ...precomputed()], work));
+    const shuffled = join(work, 'shuffled.jsonl');
+    writeFileSync(shuffled, readFileSync(corpus, 'utf8').trim().split('\n').reverse().join('\n') + '\n');
+    // the same vocabulary and the same embeddings file: only the documents differ
+    refused(await topickd(['fit', '--data', shuffled, '--topics', '4', '--epochs', '3', '--resume', out, '--out', out, ...precomputed()], work), 2, /was written for other documents/);
+  });
+});
+
 describe('inputs that are not what they seem', () => {
   it('a model file that links to /dev/zero, and --data /dev/zero or a FIFO, are refused at once', async () => {
     const linked = join(work, 'linked');

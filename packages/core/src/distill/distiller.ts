@@ -3,7 +3,7 @@ import type { WeightedLoss } from '../container/plugin-registry.js';
 import type { DistillationContext, ModelOutputs } from '../contracts/distillation-loss.js';
 import { ConfigError, DataError, TopicKDError } from '../errors.js';
 import type { ContextualTopicModel } from '../model/contextual-topic-model.js';
-import { makeBatch, trainModel, type StepLoss, type TrainInputs, type TrainOptions, type TrainResult } from '../train/trainer.js';
+import { batchesPerEpoch, makeBatch, trainModel, type StepLoss, type TrainInputs, type TrainOptions, type TrainResult } from '../train/trainer.js';
 import { gatherRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 
@@ -85,6 +85,12 @@ export async function distill(
   const { alpha, temperature } = options;
   const kdEpochs = options.kdEpochs ?? Number.POSITIVE_INFINITY;
   const teacherRng = new Random(options.teacherSeed ?? (options.seed ?? 0) + 1);
+  if (options.resume && alpha > 0) {
+    // A resumed run continues the teacher's sampling where the interrupted one stopped:
+    // one draw per distilled batch of every epoch already done.
+    const draws = Math.min(options.resume.epoch, kdEpochs) * batchesPerEpoch(inputs.student.bow.rows, options);
+    for (let i = 0; i < draws; i++) teacherRng.seed();
+  }
   // The teacher's posterior (μ, log σ²) in inference mode is a fixed function of each
   // document: computed once for the whole corpus instead of once per batch and epoch.
   const teacherPost = teacherPosteriors(teacher, { bow: inputs.student.bow, embeddings: inputs.teacherEmbeddings });

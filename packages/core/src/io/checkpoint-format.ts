@@ -17,6 +17,8 @@ export interface CheckpointMeta {
   encoder: { id: string; dim: number; type?: string };
   /** Training options that must match on resume (seed, batch size, ...). */
   options: Record<string, unknown>;
+  /** SHA-256 of each input of the run (documents, embeddings, model config, teacher, ...): a resume must match every one. */
+  fingerprint?: Record<string, string>;
 }
 
 interface Header {

@@ -29,7 +29,10 @@ export function dirStore(dir: string): ModelStore {
   return {
     location: dir,
     async read(name: string) {
-      return new Uint8Array(readFileChecked(join(dir, name), 'model file', Math.max(maxInputBytes(), 4 * 2 ** 30)));
+      const path = join(dir, name);
+      // a missing file is reported by the loader, which knows what the file is for
+      if (!existsSync(path)) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      return new Uint8Array(readFileChecked(path, 'model file', Math.max(maxInputBytes(), 4 * 2 ** 30)));
     },
   };
 }

@@ -138,6 +138,13 @@ export function makeBatch(inputs: TrainInputs, rows: ArrayLike<number>): Batch {
   return { bow, embeddings };
 }
 
+/** Training batches per epoch for `n` documents under these options (after the validation split). */
+export function batchesPerEpoch(n: number, options: Pick<TrainOptions, 'batchSize' | 'validationFraction'>): number {
+  const fraction = options.validationFraction ?? DEFAULT_TRAIN.validationFraction;
+  const nVal = fraction > 0 ? Math.max(1, Math.round(n * fraction)) : 0;
+  return Math.ceil((n - nVal) / (options.batchSize ?? DEFAULT_TRAIN.batchSize));
+}
+
 export function splitValidation(n: number, fraction: number, rng: Random): { train: Int32Array; val: Int32Array } {
   const all = Int32Array.from({ length: n }, (_, i) => i);
   if (fraction <= 0) return { train: all, val: new Int32Array(0) };
