@@ -13,6 +13,8 @@ import {
   registryOf,
   resolveModelConfig,
   TopicKDError,
+  isRowSource,
+  type EmbeddingRows,
   canonicalJson,
   isTopicKDError,
   trainModel,
@@ -28,7 +30,7 @@ import {
   type TrainOptions,
 } from '@topickd/core';
 import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
-import { loadCorpus, lockOutputDir, prepareOutputDir, refuseOutputOverInput, saveTheta } from '@topickd/core/node';
+import { loadCorpus, lockOutputDir, maxInputBytes, openEmbeddingRows, prepareOutputDir, preprocessFile, refuseOutputOverInput, saveTheta } from '@topickd/core/node';
 import wasmModule from '@topickd/backend-wasm';
 import nodeBackendModule from '@topickd/backend-node';
 import { encodersModule, embedWithCache } from '@topickd/encoders';
@@ -246,8 +248,8 @@ export interface TrainedModel {
 
 export async function fitOn(
   rt: Runtime,
-  dataset: Dataset,
-  embeddings: Float32Matrix,
+  dataset: Pick<Dataset, 'bow' | 'vocabulary'>,
+  embeddings: EmbeddingRows,
   arch: { kind: 'combined' | 'zeroshot'; topics: number; hidden?: number[] },
   cfg: RunConfig,
   progress: Progress,
@@ -269,7 +271,7 @@ export async function fitOn(
 }
 
 /** θ of the training documents beside a saved model (theta.npy + theta.json), as CTM's get_doc_topic_distribution. */
-export function saveTrainingTheta(dir: string, model: ContextualTopicModel, dataset: Dataset, embeddings: Float32Matrix, cfg: RunConfig): void {
+export function saveTrainingTheta(dir: string, model: ContextualTopicModel, dataset: Pick<Dataset, 'bow' | 'kept' | 'dropped'>, embeddings: EmbeddingRows, cfg: RunConfig): void {
   const samples = cfg.samples ?? 20;
   const theta = inferTheta(model, { bow: dataset.bow, embeddings }, { samples, seed: 0 });
   saveTheta(dir, theta, dataset.kept, { corpusDocuments: dataset.kept.length + dataset.dropped, samples, seed: 0 });
@@ -295,16 +297,30 @@ function isBundled(data: string): boolean {
  * the documents (their bags of words), the embeddings, the model's configuration, the
  * training options, and (for distillation) the teacher.
  */
-export function runFingerprint(parts: { documents: CsrMatrix; embeddings: Float32Matrix; config: object; options: object; teacher?: object }): Record<string, string> {
+export function runFingerprint(parts: { documents: CsrMatrix; embeddings: EmbeddingRows; config: object; options: object; teacher?: object }): Record<string, string> {
   const hash = (...chunks: (ArrayBufferView | string)[]) => {
     const h = createHash('sha256');
     for (const c of chunks) h.update(typeof c === 'string' ? c : new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
     return h.digest('hex');
   };
   const d = parts.documents;
+  const e = parts.embeddings;
+  let embeddings: string;
+  if (isRowSource(e)) {
+    // rows on disk: hashed in chunks, never all in memory
+    const h = createHash('sha256').update(`${e.rows}x${e.cols}`);
+    const chunk = 4096;
+    const buf = new Float32Array(chunk * e.cols);
+    for (let s = 0; s < e.rows; s += chunk) {
+      const n = Math.min(chunk, e.rows - s);
+      e.readRows(Int32Array.from({ length: n }, (_, i) => s + i), buf);
+      h.update(new Uint8Array(buf.buffer, 0, n * e.cols * 4));
+    }
+    embeddings = h.digest('hex');
+  } else embeddings = hash(`${e.rows}x${e.cols}`, e.data);
   return {
     documents: hash(`${d.rows}x${d.cols}`, d.indptr, d.indices, d.values),
-    embeddings: hash(`${parts.embeddings.rows}x${parts.embeddings.cols}`, parts.embeddings.data),
+    embeddings,
     model: hash(canonicalJson(parts.config)),
     options: hash(canonicalJson(parts.options)),
     ...(parts.teacher ? { teacher: hash(canonicalJson(parts.teacher)) } : {}),
@@ -325,4 +341,61 @@ export function checkResumeFingerprint(path: string, saved: Record<string, strin
   for (const [k, v] of Object.entries(now)) {
     if (saved[k] !== v) throw new ConfigError(`${path} was written for ${FINGERPRINT_HINT[k] ?? `another ${k}`}`, 'resume');
   }
+}
+
+/** Corpus files above this size (MiB; TOPICKD_STREAM_MB, default the smaller of 64 and the read limit) are streamed from disk by `fit`. */
+export function streamThresholdBytes(): number {
+  const env = Number(process.env.TOPICKD_STREAM_MB);
+  return Number.isFinite(env) && env > 0 ? env * 2 ** 20 : Math.min(64 * 2 ** 20, maxInputBytes());
+}
+
+/** What `fit` trains on: in memory, or (a large corpus) streamed from disk. */
+export interface TrainingData {
+  dataset: Pick<Dataset, 'bow' | 'vocabulary' | 'kept' | 'dropped' | 'preprocessing' | 'source'>;
+  embeddings: EmbeddingRows;
+  encoderId: string;
+  encoderType: string;
+  streamed: boolean;
+}
+
+/**
+ * The training data of `fit`. A `.txt`/`.jsonl` corpus larger than streamThresholdBytes()
+ * is never read whole: preprocessFile makes the vocabulary and the bag of words in two
+ * streamed passes, and the embeddings (which must be precomputed, one float32 row per
+ * line) are read from their .npy file a batch at a time.
+ */
+export async function loadTrainingData(rt: Runtime, cfg: RunConfig, progress: Progress): Promise<TrainingData> {
+  if (!cfg.data) throw new ConfigError('no data: give --data (an OCTIS folder, .tsv, .jsonl, .txt, or m10 / 20ng)', 'data');
+  const path = resolveDataPath(cfg.data, cfg.baseDir);
+  const ext = path.toLowerCase().match(/\.(txt|jsonl|ndjson)$/)?.[1];
+  const size = ext && existsSync(path) && statSync(path).isFile() ? statSync(path).size : 0;
+  if (!ext || size <= streamThresholdBytes()) {
+    const dataset = loadDataset(cfg, cfg.data, rt.logger);
+    const emb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress);
+    return { dataset, embeddings: emb.embeddings, encoderId: emb.encoderId, encoderType: emb.encoderType, streamed: false };
+  }
+  const spec = encoderSpecOf(cfg.encoder, cfg.baseDir);
+  const file = typeof spec === 'string' && spec.startsWith('precomputed:') ? spec.slice('precomputed:'.length) : undefined;
+  if (!file || !file.endsWith('.npy')) {
+    throw new ConfigError(
+      `${cfg.data} is ${(size / 2 ** 20).toFixed(0)} MiB: fit streams a corpus this large from disk, which needs its embeddings precomputed — ` +
+        'give --encoder precomputed:FILE.npy (float32, one row per line of the corpus); TOPICKD_STREAM_MB sets the size from which corpora are streamed',
+      'encoder',
+    );
+  }
+  const options = { vocabularySize: cfg.vocabularySize, minDf: cfg.minDf, maxDf: cfg.maxDf, format: ext === 'txt' ? ('text' as const) : ('jsonl' as const), textField: cfg.textField };
+  progress.log(`${cfg.data}: ${(size / 2 ** 20).toFixed(0)} MiB, streamed from disk (two passes)`);
+  const st = await preprocessFile(path, { ...options, onProgress: (pass, n) => progress.log(`pass ${pass}: ${n.toLocaleString('en-US')} documents`) });
+  const rows = openEmbeddingRows(file);
+  if (rows.rows !== st.documents) {
+    rows.close();
+    throw new DataError(`the embedding file has ${rows.rows} rows but the corpus has ${st.documents} documents; embed the same corpus, one row per document`, 'DIMENSION_MISMATCH');
+  }
+  return {
+    dataset: { bow: st.bow, vocabulary: st.vocabulary, kept: st.kept, dropped: st.dropped, preprocessing: preprocessingRecord(options), source: cfg.data },
+    embeddings: rows.select(st.kept),
+    encoderId: rt.registry.createEncoder(spec).id,
+    encoderType: 'precomputed',
+    streamed: true,
+  };
 }

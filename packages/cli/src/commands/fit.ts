@@ -3,7 +3,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@top
 import { count, plural } from '../format.js';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, embedDataset, fitOn, loadDataset, saveTrainingTheta } from '../pipeline.js';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, loadTrainingData, saveTrainingTheta } from '../pipeline.js';
 
 export const fitCommand: Command = {
   name: 'fit',
@@ -19,9 +19,9 @@ export const fitCommand: Command = {
     if (!cfg.out) throw new ConfigError('give the model folder to write: --out DIR', 'out');
     claimOutputDir(cfg.out, { data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
-    const dataset = loadDataset(cfg);
+    const emb = await loadTrainingData(rt, cfg, progress);
+    const dataset = emb.dataset;
     if (dataset.dropped) progress.log(`${plural(dataset.dropped, 'document')} ${dataset.dropped === 1 ? 'is' : 'are'} empty after preprocessing and left out`);
-    const emb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress);
     const kind = cfg.model ?? 'combined';
     const seed = cfg.seed ?? 0;
     const resumeFrom = flags.resume as string | undefined;
@@ -66,6 +66,7 @@ export const fitCommand: Command = {
       topicWords,
       documents: dataset.bow.rows,
       droppedDocuments: dataset.dropped,
+      streamed: emb.streamed,
       vocabularySize: dataset.vocabulary.length,
       backend: rt.backend.name,
       encoder: emb.encoderId,

@@ -110,6 +110,25 @@ describe('checkpoints and --resume', () => {
   });
 });
 
+describe('large corpora are streamed, not read whole', () => {
+  it('fit streams a corpus above TOPICKD_STREAM_MB: same vocabulary and weights as in memory; without precomputed embeddings it says what to do', async () => {
+    const inMemory = join(work, 'fit-memory');
+    const streamed = join(work, 'fit-streamed');
+    const args = ['fit', '--data', corpus, '--topics', '4', '--epochs', '2', ...precomputed(), '--json'];
+    const a = ok(await topickd([...args, '--out', inMemory], work)).json();
+    const b = ok(await topickd([...args, '--out', streamed], work, { env: { TOPICKD_STREAM_MB: '0.01' } })).json();
+    expect(a.streamed).toBe(false);
+    expect(b.streamed).toBe(true);
+    const ma = JSON.parse(readFileSync(join(inMemory, 'manifest.json'), 'utf8'));
+    const mb = JSON.parse(readFileSync(join(streamed, 'manifest.json'), 'utf8'));
+    expect(mb.vocabulary).toEqual(ma.vocabulary);
+    expect(mb.preprocessing).toEqual(ma.preprocessing);
+    expect(mb.weights.sha256).toBe(ma.weights.sha256);
+    expect(readFileSync(join(streamed, 'theta.npy')).equals(readFileSync(join(inMemory, 'theta.npy')))).toBe(true);
+    refused(await topickd(['fit', '--data', corpus, '--topics', '4', '--out', join(work, 'fit-use'), '--quiet'], work, { env: { TOPICKD_STREAM_MB: '0.01' } }), 2, /streams a corpus this large from disk, which needs its embeddings precomputed/);
+  });
+});
+
 describe('inputs that are not what they seem', () => {
   it('a model file that links to /dev/zero, and --data /dev/zero or a FIFO, are refused at once', async () => {
     const linked = join(work, 'linked');

@@ -1,7 +1,7 @@
 import { tf, type Tensor2D } from '../tfjs/tf.js';
 import type { CsrMatrix } from '../data/csr-matrix.js';
 import { DataError } from '../errors.js';
-import { gatherRows, type Float32Matrix } from '../util/matrix.js';
+import { gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 import type { ContextualTopicModel } from './contextual-topic-model.js';
 
@@ -17,7 +17,8 @@ export interface InferOptions {
 export interface InferInputs {
   /** Needed by CombinedTM; ZeroShotTM ignores it. */
   bow?: CsrMatrix;
-  embeddings: Float32Matrix;
+  /** In memory, or rows read on demand (a corpus larger than memory). */
+  embeddings: EmbeddingRows;
 }
 
 /**
