@@ -32,7 +32,8 @@ export interface ReportTopic {
   aligned?: { topic: number; distance: number };
 }
 
-export interface ReportModelData {
+/** Which model a report entry is, and of which run. */
+export interface ReportModelIdentity {
   id: string;
   /** The run it belongs to (e.g. "K=20, seed 0"); the page's selector shows one group at a time. */
   group: string;
@@ -42,6 +43,9 @@ export interface ReportModelData {
   params: number;
   K: number;
   seed?: number;
+}
+
+export interface ReportModelData extends ReportModelIdentity {
   metrics: { npmi: number; cv: number; td: number };
   /** Intertopic map: classical MDS of the Jensen–Shannon distances, PC1 and PC2. */
   map: [number, number][];
@@ -189,15 +193,7 @@ export function alignTopics(student: Float32Matrix, teacher: Float32Matrix): { t
   });
 }
 
-export interface ReportModelInput {
-  id: string;
-  group: string;
-  role: string;
-  label: string;
-  kind: string;
-  params: number;
-  K: number;
-  seed?: number;
+export interface ReportModelInput extends ReportModelIdentity {
   vocabulary: readonly string[];
   /** p(word | topic), K × V. */
   topicWord: Float32Matrix;

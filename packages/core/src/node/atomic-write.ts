@@ -37,7 +37,8 @@ export function writeFileAtomic(path: string, bytes: Uint8Array | string): void 
   }
 }
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid runs (EPERM: it runs, as another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

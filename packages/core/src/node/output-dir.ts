@@ -1,6 +1,7 @@
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
 import { ConfigError, TopicKDError } from '../errors.js';
+import { processAlive } from './atomic-write.js';
 
 /** Pseudo-filesystems where nothing TopicKD writes can live (and where Node's recursive mkdir can loop). */
 const PSEUDO_ROOTS = ['/proc', '/sys', '/dev'];
@@ -90,15 +91,6 @@ export function refuseOutputOverInput(out: string, inputs: Record<string, string
 
 export const LOCK_FILE = '.topickd.lock';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Takes the output folder's lock (`DIR/.topickd.lock`, created exclusively, holding the
  * writer's pid). A second writer fails at once with a message naming the first; a lock
@@ -135,7 +127,7 @@ export function lockOutputDir(dir: string, flag = 'out'): () => void {
       } catch {
         /* vanished meanwhile: try again */
       }
-      if (Number.isInteger(pid) && pid > 0 && alive(pid) && pid !== process.pid) {
+      if (Number.isInteger(pid) && pid > 0 && processAlive(pid) && pid !== process.pid) {
         throw new ConfigError(`--${flag} ${dir} is being written by another TopicKD process (pid ${pid}); wait for it to finish or choose another --${flag}`, flag);
       }
       rmSync(file, { force: true }); // stale: its writer is gone
