@@ -13,6 +13,7 @@ export const sourceAliases = [
   { find: /^@topickd\/backend-wasm$/, replacement: src('backend-wasm/src/index.ts') },
   { find: /^@topickd\/backend-node$/, replacement: src('backend-node/src/index.ts') },
   { find: /^@topickd\/cli$/, replacement: src('cli/src/index.ts') },
+  { find: /^topickd$/, replacement: src('topickd/src/index.ts') },
 ];
 
 export default defineConfig({

@@ -1,7 +1,7 @@
 import type { Logger } from '@topickd/core';
 import type { FlagSpec, ParsedFlags } from './args.js';
-import type { Progress } from './progress.js';
-import type { RunConfig } from './run-config.js';
+import type { Progress } from 'topickd';
+import type { RunConfig } from 'topickd';
 
 export interface CommandContext {
   flags: ParsedFlags;

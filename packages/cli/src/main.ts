@@ -13,8 +13,8 @@ import { infoCommand } from './commands/info.js';
 import { reportCommand } from './commands/report.js';
 import { exportCommand } from './commands/export.js';
 import { topicsCommand } from './commands/topics.js';
-import { Progress } from './progress.js';
-import { loadConfigFile, mergeConfig } from './run-config.js';
+import { Progress } from 'topickd';
+import { loadConfigFile, mergeConfig } from 'topickd';
 
 export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, evaluateCommand, inferCommand, topicsCommand, embedCommand, reportCommand, exportCommand, infoCommand];
 

@@ -1,8 +1,8 @@
 import { basename, join } from 'node:path';
-import { plural } from '../format.js';
+import { plural } from 'topickd';
 import type { Command } from '../command.js';
-import { claimOutputDir, createRuntime, loadDataset } from '../pipeline.js';
-import { runExperiment } from '../experiment.js';
+import { claimOutputDir, createRuntime, loadDataset } from 'topickd';
+import { runExperiment } from 'topickd';
 
 const ROLE_LABEL = { teacher: 'teacher', student: 'student alone', distilled: 'distilled student' } as const;
 

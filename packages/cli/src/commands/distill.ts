@@ -2,8 +2,8 @@ import { ConfigError, distill, resolveModelConfig, DEFAULT_LOSSES, lossName, los
 import { CHECKPOINT_FILE, loadCheckpoint, loadModel, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf } from '../pipeline.js';
-import { count, plural } from '../format.js';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf } from 'topickd';
+import { count, plural } from 'topickd';
 
 export const distillCommand: Command = {
   name: 'distill',

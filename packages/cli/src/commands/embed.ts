@@ -2,7 +2,7 @@ import { ConfigError } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { embedWithCache, encodeNpy } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { createRuntime, encoderSpecOf, resolveDataPath } from '../pipeline.js';
+import { createRuntime, encoderSpecOf, resolveDataPath } from 'topickd';
 
 export const embedCommand: Command = {
   name: 'embed',

@@ -4,11 +4,11 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
-import { mergeReportData, renderReport, type ReportData } from '../report.js';
-import type { ExperimentResults } from '../experiment.js';
+import { mergeReportData, renderReport, type ReportData } from 'topickd';
+import type { ExperimentResults } from 'topickd';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from '../pipeline.js';
-import { paperHyper, resultsTable, runExperiment } from '../experiment.js';
+import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from 'topickd';
+import { paperHyper, resultsTable, runExperiment } from 'topickd';
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));

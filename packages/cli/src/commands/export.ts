@@ -4,8 +4,8 @@ import { ConfigError, DataError } from '@topickd/core';
 import { loadModel, prepareOutputDir, refuseOutputOverInput, saveModel, writeFileAtomic } from '@topickd/core/node';
 import { useModelFiles } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { createRuntime } from '../pipeline.js';
-import { count } from '../format.js';
+import { createRuntime } from 'topickd';
+import { count } from 'topickd';
 
 export const exportCommand: Command = {
   name: 'export',

@@ -1,9 +1,9 @@
 import { ConfigError, resolveModelConfig } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
-import { count, plural } from '../format.js';
+import { count, plural } from 'topickd';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, loadTrainingData, saveTrainingTheta } from '../pipeline.js';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, loadTrainingData, saveTrainingTheta } from 'topickd';
 
 export const fitCommand: Command = {
   name: 'fit',

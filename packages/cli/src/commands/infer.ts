@@ -2,7 +2,7 @@ import { ConfigError, inferTheta } from '@topickd/core';
 import { loadCorpus, loadModel } from '@topickd/core/node';
 import { embedWithCache } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { bowForModel, createRuntime, encoderSpecOf, resolveDataPath } from '../pipeline.js';
+import { bowForModel, createRuntime, encoderSpecOf, resolveDataPath } from 'topickd';
 
 export const inferCommand: Command = {
   name: 'infer',

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { createRuntime } from '../pipeline.js';
+import { createRuntime } from 'topickd';
 
 export const infoCommand: Command = {
   name: 'info',

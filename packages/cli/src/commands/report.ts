@@ -2,10 +2,10 @@ import { basename, resolve } from 'node:path';
 import { ConfigError, inferTheta, ReferenceCorpus, type Float32Matrix } from '@topickd/core';
 import { loadCorpus, loadModel, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime, datasetForModel, embedDataset, resolveDataPath } from '../pipeline.js';
-import { evaluateModel, modelReport, termFrequency } from '../experiment.js';
-import { renderReport, ReportDocuments, type ReportModelData } from '../report.js';
-import { plural } from '../format.js';
+import { createRuntime, datasetForModel, embedDataset, resolveDataPath } from 'topickd';
+import { evaluateModel, modelReport, termFrequency } from 'topickd';
+import { renderReport, ReportDocuments, type ReportModelData } from 'topickd';
+import { plural } from 'topickd';
 
 export const reportCommand: Command = {
   name: 'report',

@@ -1,7 +1,7 @@
 import { ConfigError } from '@topickd/core';
 import { loadModel } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime } from '../pipeline.js';
+import { createRuntime } from 'topickd';
 
 export const topicsCommand: Command = {
   name: 'topics',

@@ -143,9 +143,12 @@ describe('inputs that are not what they seem', () => {
     refused(await topickd(['fit', '--data', fifo, '--topics', '4', '--out', join(work, 'f'), ...precomputed()], work, { timeoutMs: 20_000 }), 1, /is not a regular file \(a pipe\)/);
   });
 
-  it('a corpus over the size limit says how to raise it', async () => {
-    const r = await topickd(['fit', '--data', corpus, '--topics', '4', '--out', join(work, 'big'), ...precomputed()], work, { env: { TOPICKD_MAX_INPUT_MB: '0.01' } });
-    refused(r, 1, /corpus file .*titles\.jsonl is 0\.04 MiB, above the 0\.01 MiB TopicKD reads whole; set TOPICKD_MAX_INPUT_MB/);
+  it('a file over the size limit that cannot be streamed (an OCTIS .tsv) says how to raise the limit', async () => {
+    const tsv = join(work, 'corpus.tsv');
+    const lines = readFileSync(corpus, 'utf8').trim().split('\n').map((l) => `${(JSON.parse(l) as { text: string }).text.toLowerCase()}\ttrain\t0`);
+    writeFileSync(tsv, lines.join('\n') + '\n');
+    const r = await topickd(['fit', '--data', tsv, '--topics', '4', '--out', join(work, 'big'), ...precomputed()], work, { env: { TOPICKD_MAX_INPUT_MB: '0.01' } });
+    refused(r, 1, /corpus file .*corpus\.tsv is 0\.0\d MiB, above the 0\.01 MiB TopicKD reads whole; set TOPICKD_MAX_INPUT_MB/);
   });
 
   it('prototype keys as config keys or flags are unknown keys (exit 2)', async () => {

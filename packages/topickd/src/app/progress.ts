@@ -1,8 +1,16 @@
 import type { EmbedProgress, TrainEvent } from '@topickd/core';
 import { plural } from './format.js';
 
+/** What a run reports as it goes (the `onProgress` of the API). */
+export type ProgressEvent =
+  | { type: 'log'; message: string }
+  | { type: 'embedding'; label: string; done: number; total: number }
+  | { type: 'training'; label: string; event: TrainEvent };
+
 export interface ProgressOptions {
   quiet?: boolean;
+  /** Receives every event, whether or not anything is drawn. */
+  listener?: (event: ProgressEvent) => void;
   /** Where to write (default process.stderr). */
   stream?: NodeJS.WriteStream;
 }
@@ -29,6 +37,7 @@ export class Progress {
   }
 
   log(message: string): void {
+    this.options.listener?.({ type: 'log', message });
     if (this.options.quiet) return;
     this.clearLine();
     this.stream.write(`${message}\n`);
@@ -56,6 +65,7 @@ export class Progress {
     const t0 = Date.now();
     this.embedStart = t0;
     return (p) => {
+      this.options.listener?.({ type: 'embedding', label, done: p.done, total: p.total });
       const dt = (Date.now() - t0) / 1000;
       const rate = p.done / Math.max(dt, 1e-9);
       const eta = (p.total - p.done) / Math.max(rate, 1e-9);
@@ -84,6 +94,7 @@ export class Progress {
     const t0 = Date.now();
     let lastLoss = NaN;
     return (e) => {
+      this.options.listener?.({ type: 'training', label, event: e });
       if (e.type === 'start') {
         epochs = e.epochs;
         batches = e.batches;

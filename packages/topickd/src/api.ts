@@ -1,0 +1,349 @@
+import { isAbsolute, resolve } from 'node:path';
+import {
+  ALL_METRICS,
+  ConfigError,
+  DEFAULT_LOSSES,
+  ReferenceCorpus,
+  corpusToDataset,
+  distill as distillModel,
+  evaluateTopics,
+  inferTheta,
+  resolveModelConfig,
+  type BackendInfo,
+  type ContextualTopicModel,
+  type Corpus,
+  type EncoderReference,
+  type EncoderSpec,
+  type Logger,
+  type LossSpec,
+  type MetricName,
+  type MetricResult,
+  type PluginRegistry,
+  type PreprocessingRecord,
+} from '@topickd/core';
+import { loadCorpus, loadModel, saveModel } from '@topickd/core/node';
+import { embedWithCache } from '@topickd/encoders';
+import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, loadDataset, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
+import { paperHyper, runExperiment, type ExperimentResults } from './app/experiment.js';
+import { Progress, type ProgressEvent } from './app/progress.js';
+import { validateRunConfig, type RunConfig } from './app/run-config.js';
+
+/** Documents: strings, `{ text }` records, a loaded corpus, or a path (a file, an OCTIS folder, `m10`, `20ng`). */
+export type Texts = readonly string[] | readonly { text: string }[] | Corpus | string;
+
+export interface TopicKDConfig {
+  /** Tensor backend: `wasm` (default), `cpu`, `node`, or a plugin's. */
+  backend?: string;
+  /** Backend to continue on, with a warning, when `backend` cannot start. */
+  fallback?: string;
+  /** Sentence encoder: `use` (default, bundled), `precomputed:FILE`, `{ type: 'onnx', modelDir }`, ... */
+  encoder?: EncoderSpec;
+  /** Distillation losses (default `w2` + `ce`). */
+  losses?: LossSpec[];
+  /** Third-party plugin packages or paths, loaded like the CLI's `plugins:`. */
+  plugins?: string[];
+  /** Embedding cache folder (default `.topickd-cache`, relative to `baseDir`). */
+  cacheDir?: string;
+  /** Folder relative paths resolve against (default: the working directory). */
+  baseDir?: string;
+  logger?: Logger;
+  /** Progress of embedding and training. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Cancels training between batches. */
+  signal?: AbortSignal;
+}
+
+export interface FitOptions {
+  /** Model kind: `combined` (default) or `zeroshot`, or one a plugin registers. */
+  model?: string;
+  topics: number;
+  hidden?: number[];
+  epochs?: number;
+  seed?: number;
+  batchSize?: number;
+  learningRate?: number;
+  dropout?: number;
+  validationFraction?: number;
+  patience?: number;
+  /** Preprocessing of raw text (defaults: 2,000 words, minDf 1, maxDf 1). */
+  vocabularySize?: number;
+  minDf?: number;
+  maxDf?: number;
+}
+
+export interface DistillOptions extends Omit<FitOptions, 'topics' | 'vocabularySize' | 'minDf' | 'maxDf'> {
+  /** K (default: the teacher's). */
+  topics?: number;
+  /** Weight of the distillation terms, in [0, 1] (default 0.8). */
+  alpha?: number;
+  /** Softmax temperature of the soft labels (default 4). */
+  temperature?: number;
+  losses?: LossSpec[];
+  /** Distil for the first `kdEpochs` epochs only (default: all). */
+  kdEpochs?: number;
+}
+
+export interface ExperimentRequest {
+  /** `m10`, `20ng` or a corpus path. */
+  dataset: string;
+  topics?: number[];
+  seeds?: number[];
+  /** Folder for results.json, results.md, report.html and the models (default `runs/<dataset>`). */
+  out?: string;
+  epochs?: number;
+  /** α and T for every K (default: the paper's per dataset and K). */
+  alpha?: number;
+  temperature?: number;
+  teacher?: { model?: string; hidden?: number[] };
+  student?: { model?: string; hidden?: number[] };
+  /** Save a model folder per run (default true). */
+  saveModels?: boolean;
+}
+
+export type EvaluationResult = Partial<Record<MetricName, MetricResult>>;
+
+/** A trained (or loaded) topic model with everything needed to use it on new text. */
+export class TrainedTopicModel {
+  constructor(
+    private readonly owner: TopicKD,
+    /** The network. */
+    readonly model: ContextualTopicModel,
+    readonly vocabulary: string[],
+    readonly encoder: EncoderReference,
+    /** How raw text becomes its bag of words (the training corpus's preprocessing). */
+    readonly preprocessing: PreprocessingRecord | undefined,
+    readonly training: Record<string, unknown>,
+  ) {}
+
+  get kind(): string {
+    return this.model.kind;
+  }
+  get numTopics(): number {
+    return this.model.numTopics;
+  }
+  get params(): number {
+    return this.model.paramCount();
+  }
+
+  /** The top `n` words of each topic. */
+  topics(n = 10): string[][] {
+    return this.model.topics(this.vocabulary, n);
+  }
+
+  /** Topic proportions θ of new documents: text → bag of words with the model's own preprocessing, plus its encoder. */
+  async transform(texts: Texts, options: { samples?: number; seed?: number } = {}): Promise<number[][]> {
+    const corpus = this.owner.corpusOf(texts);
+    const bow = bowForModel(corpus.documents, this, corpus.pretokenized);
+    const embeddings = await this.owner.embed(corpus.encoderTexts ?? corpus.documents, this.encoder.type ?? 'use');
+    const theta = inferTheta(this.model, { bow, embeddings }, { samples: options.samples ?? 20, seed: options.seed ?? 0 });
+    return Array.from({ length: theta.rows }, (_, i) => Array.from(theta.data.subarray(i * theta.cols, (i + 1) * theta.cols)));
+  }
+
+  /** Writes a model folder (manifest + checksummed weights), loadable by `load` and the CLI. */
+  async save(dir: string): Promise<void> {
+    await saveModel(this.owner.path(dir), { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}) });
+  }
+
+  /** Frees the model's tensors. */
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/**
+ * TopicKD's application API: one object for a configured run (plugins loaded, backend
+ * active). `createTopicKD(config)` makes one.
+ */
+export class TopicKD {
+  private constructor(
+    private readonly rt: Runtime,
+    private readonly config: TopicKDConfig,
+  ) {}
+
+  static async create(config: TopicKDConfig = {}): Promise<TopicKD> {
+    const { logger, onProgress, signal, cacheDir, ...rest } = config;
+    void onProgress;
+    void signal;
+    void cacheDir;
+    const runConfig = validateRunConfig(stripUndefined(rest as Record<string, unknown>), 'createTopicKD');
+    const rt = await createRuntime(runConfig, logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
+    return new TopicKD(rt, config);
+  }
+
+  /** The active backend. */
+  get backend(): BackendInfo {
+    return this.rt.backend;
+  }
+  /** The plugin registry (backends, encoders, losses, models). */
+  get registry(): PluginRegistry {
+    return this.rt.registry;
+  }
+
+  /** Trains a topic model on `texts`. */
+  async fit(texts: Texts, options: FitOptions): Promise<TrainedTopicModel> {
+    if (!options || !Number.isInteger(options.topics)) throw new ConfigError('fit needs { topics: K }', 'topics');
+    const cfg = this.runConfig(options);
+    const dataset = corpusToDataset(this.corpusOf(texts), { vocabularySize: options.vocabularySize, minDf: options.minDf, maxDf: options.maxDf });
+    for (const w of dataset.warnings) this.rt.logger.warn(w);
+    const progress = this.progress();
+    const emb = await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress);
+    const kind = options.model ?? 'combined';
+    const seed = options.seed ?? 0;
+    const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind: kind as 'combined', topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
+    return new TrainedTopicModel(this, model, dataset.vocabulary, { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType }, dataset.preprocessing, {
+      data: dataset.source,
+      documents: dataset.bow.rows,
+      epochs: result.epochs,
+      finalLoss: result.finalLoss,
+      seed,
+      seconds: result.seconds,
+      backend: this.rt.backend.name,
+    });
+  }
+
+  /** Trains a (small) student on `texts` by knowledge distillation from `teacher` (Adhya & Sanyal 2023). */
+  async distill(teacher: TrainedTopicModel, texts: Texts, options: DistillOptions = {}): Promise<TrainedTopicModel> {
+    const cfg = this.runConfig(options);
+    const dataset = datasetForModel(this.corpusOf(texts), teacher); // the teacher's vocabulary and preprocessing
+    const progress = this.progress();
+    const studentEmb = await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress, 'student embeddings');
+    const teacherEmb =
+      teacher.encoder.id === studentEmb.encoderId ? studentEmb : await embedDataset(this.rt, dataset, teacher.encoder.type ?? 'use', this.embedConfig(cfg), progress, 'teacher embeddings');
+    const kind = options.model ?? 'zeroshot';
+    const seed = options.seed ?? 0;
+    const alpha = options.alpha ?? 0.8;
+    const temperature = options.temperature ?? 4;
+    const config = resolveModelConfig({ kind: kind as 'zeroshot', numTopics: options.topics ?? teacher.numTopics, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: options.hidden, dropout: options.dropout });
+    const student = this.rt.registry.modelFactory(kind).create(config, seed);
+    const lossSpecs = options.losses ?? this.config.losses ?? [...DEFAULT_LOSSES];
+    const result = await distillModel(
+      teacher.model,
+      student,
+      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
+      this.rt.registry.weightedLosses(lossSpecs),
+      { ...trainOptionsOf(cfg, progress, `student (${kind})`, seed), alpha, temperature, kdEpochs: options.kdEpochs, signal: this.config.signal },
+    );
+    return new TrainedTopicModel(this, student, dataset.vocabulary, { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType }, dataset.preprocessing, {
+      role: 'distilled',
+      data: dataset.source,
+      documents: dataset.bow.rows,
+      epochs: result.epochs,
+      finalLoss: result.finalLoss,
+      seed,
+      seconds: result.seconds,
+      alpha,
+      temperature,
+      teacherParams: teacher.params,
+    });
+  }
+
+  /**
+   * Coherence (NPMI, C_V, UMass, UCI — equal to gensim's), topic diversity and inverted RBO of
+   * a model's topics, with `texts` (tokenized as the model's training corpus was) as reference.
+   */
+  async evaluate(model: TrainedTopicModel, texts: Texts, options: { topn?: number; metrics?: MetricName[] } = {}): Promise<EvaluationResult> {
+    const dataset = datasetForModel(this.corpusOf(texts), model);
+    const topn = options.topn ?? 10;
+    return evaluateTopics(new ReferenceCorpus(dataset.tokens), model.topics(Math.max(topn, 25)), options.metrics ?? [...ALL_METRICS], { topn, skipUnknownWords: true });
+  }
+
+  /** Loads a model folder written by `save`, `topickd fit` or `topickd distill`. */
+  async load(dir: string): Promise<TrainedTopicModel> {
+    const saved = await loadModel(this.path(dir));
+    return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training);
+  }
+
+  /**
+   * The paper's experiment: per K and seed, a teacher, the student alone and the distilled
+   * student, evaluated; writes results.json, results.md, report.html and the models.
+   */
+  async experiment(request: ExperimentRequest): Promise<ExperimentResults> {
+    const name = request.dataset;
+    const out = this.path(request.out ?? `runs/${name.replace(/[^\w.-]+/g, '_')}`);
+    const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
+    claimOutputDir(out, { dataset: ['m10', '20ng'].includes(name.toLowerCase()) ? undefined : name }, this.config.baseDir);
+    const dataset = loadDataset(cfg, name, this.rt.logger);
+    return runExperiment(
+      this.rt,
+      dataset,
+      cfg,
+      {
+        datasetName: name,
+        topics: request.topics ?? [20, 50],
+        seeds: request.seeds ?? [0, 1, 2],
+        out,
+        hyper: (K) => {
+          const p = paperHyper(name, K);
+          return { alpha: request.alpha ?? p.alpha, temperature: request.temperature ?? p.temperature };
+        },
+        teacher: { model: (request.teacher?.model ?? 'combined') as 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
+        student: { model: (request.student?.model ?? 'zeroshot') as 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
+        saveModels: request.saveModels,
+      },
+      this.progress(),
+    );
+  }
+
+  /** @internal Documents of any accepted form, as a corpus. */
+  corpusOf(texts: Texts): Corpus {
+    if (typeof texts === 'string') return loadCorpus(resolveDataPath(texts, this.config.baseDir));
+    if (Array.isArray(texts)) {
+      const documents = texts.map((t, i) => {
+        const text = typeof t === 'string' ? t : (t as { text?: unknown })?.text;
+        if (typeof text !== 'string') throw new ConfigError(`document ${i} is neither a string nor a { text } record`, 'texts');
+        return text;
+      });
+      return { source: 'texts', documents, pretokenized: false };
+    }
+    const c = texts as Corpus;
+    if (!c || !Array.isArray(c.documents)) throw new ConfigError('texts must be strings, { text } records, a corpus, or a path', 'texts');
+    return c;
+  }
+
+  /** @internal Embeds texts with the named encoder, through the cache. */
+  async embed(texts: readonly string[], spec: EncoderSpec) {
+    const encoder = this.rt.registry.createEncoder(encoderSpecOf(spec, this.config.baseDir));
+    return embedWithCache(encoder, texts, this.path(this.config.cacheDir ?? '.topickd-cache'), { logger: this.rt.logger });
+  }
+
+  /** @internal A path relative to the configured base folder. */
+  path(p: string): string {
+    return isAbsolute(p) ? p : resolve(this.config.baseDir ?? process.cwd(), p);
+  }
+
+  private progress(): Progress {
+    return new Progress({ quiet: true, listener: this.config.onProgress });
+  }
+
+  private runConfig(o: Partial<FitOptions> & { topics?: number }): RunConfig {
+    return validateRunConfig(
+      stripUndefined({
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        learningRate: o.learningRate,
+        seed: o.seed,
+        dropout: o.dropout,
+        validationFraction: o.validationFraction,
+        patience: o.patience,
+        hidden: o.hidden,
+        encoder: this.config.encoder,
+        losses: this.config.losses,
+        baseDir: this.config.baseDir,
+      }),
+      'options',
+    );
+  }
+
+  private embedConfig(cfg: RunConfig): RunConfig {
+    return { ...cfg, cacheDir: this.path(this.config.cacheDir ?? '.topickd-cache') };
+  }
+}
+
+function stripUndefined<T extends Record<string, unknown>>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** A configured TopicKD: plugins loaded, backend active. Any config key of the CLI's config files works here too. */
+export function createTopicKD(config: TopicKDConfig = {}): Promise<TopicKD> {
+  return TopicKD.create(config);
+}

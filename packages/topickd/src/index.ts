@@ -1,0 +1,9 @@
+// topickd — TopicKD with batteries included: one API for code, the CLI built on it.
+export * from './api.js';
+// The application layer (what the CLI and scripts use): runs, data, experiments, reports.
+export * from './app/pipeline.js';
+export * from './app/experiment.js';
+export * from './app/report.js';
+export * from './app/run-config.js';
+export * from './app/progress.js';
+export * from './app/format.js';
