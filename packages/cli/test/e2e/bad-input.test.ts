@@ -5,10 +5,10 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeNpy, Random } from '@topickd/core';
-import { ok, RAW_CORPUS, scratchDir, topickd, type Run } from './helpers.js';
+import { ok, RAW_CORPUS, REPO, scratchDir, topickd, type Run } from './helpers.js';
 
 const work = scratchDir('bad-input');
 const corpus = join(work, 'titles.jsonl');
@@ -210,5 +210,31 @@ describe('inputs that are not what they seem', () => {
     writeFileSync(topics, JSON.stringify([['gene', 'gene']]));
     refused(await topickd(['evaluate', '--corpus', corpus, '--topics', topics, '--topn', '2', '--quiet'], work), 1, /topic 0 lists "gene" twice/);
     refused(await topickd(['evaluate', '--corpus', corpus, '--topics', topics, '--topn', '0', '--quiet'], work), 2, /--topn must be a positive integer/);
+  });
+});
+
+describe('plugins named in a config file', () => {
+  it('an ESM-only plugin package (exports: { import }) is found from the config\'s folder; an unknown one is a usage error', async () => {
+    // a project inside the repository, so the plugin's own `import '@topickd/core'` resolves as in a user's install
+    const project = join(REPO, 'packages', 'cli', 'test', '.generated', 'esm-plugin-project');
+    const pkg = join(project, 'node_modules', 'esm-only-loss');
+    mkdirSync(join(pkg, 'lib'), { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'esm-only-loss', version: '1.0.0', type: 'module', exports: { '.': { import: './lib/index.js' } } }));
+    writeFileSync(
+      join(pkg, 'lib', 'index.js'),
+      [
+        "import { ContainerModule, DistillationLoss, tf } from '@topickd/core';",
+        "class ThetaMse { name = 'theta-mse'; compute(t, s) { return tf.sum(tf.square(tf.sub(s.theta, t.theta)), 1); } }",
+        'export default new ContainerModule(({ bind }) => { bind(DistillationLoss).toConstantValue(new ThetaMse()); });',
+      ].join('\n'),
+    );
+    writeFileSync(join(project, 'topickd.yaml'), 'plugins: [esm-only-loss]\nlosses: [w2, theta-mse]\n');
+    const info = ok(await topickd(['info', '--config', join(project, 'topickd.yaml'), '--json'], work)).json();
+    expect(info.losses).toContain('theta-mse');
+    const out = join(work, 'esm-plugin-student');
+    const d = ok(await topickd(['distill', '--config', join(project, 'topickd.yaml'), '--teacher', teacher, '--data', corpus, '--epochs', '1', '--hidden', '8', '--out', out, '--json', ...precomputed()], work)).json();
+    expect(d.lossWeights).toEqual({ w2: 1, 'theta-mse': 1 });
+    writeFileSync(join(project, 'bad.yaml'), 'plugins: [does-not-exist]\n');
+    refused(await topickd(['info', '--config', join(project, 'bad.yaml')], work), 2, /plugin "does-not-exist" cannot be found from .*esm-plugin-project/);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { exports as resolveExports } from 'resolve.exports';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   assertFinite,
@@ -88,15 +88,11 @@ export async function loadPluginModules(specs: readonly string[], baseDir: strin
       const entry = existsSync(p) && statSync(p).isDirectory() ? packageEntry(p) : p;
       url = pathToFileURL(entry).href;
     } else {
-      try {
-        url = pathToFileURL(createRequire(join(baseDir, 'package.json')).resolve(spec)).href;
-      } catch {
-        try {
-          url = pathToFileURL(createRequire(import.meta.url).resolve(spec)).href;
-        } catch (e) {
-          throw new ConfigError(`plugin "${spec}" cannot be found from ${baseDir}; install it or give a path`, 'plugins');
-        }
-      }
+      // a package name: its ESM entry (the "import" condition of its exports), found from the
+      // config's folder upwards, then from TopicKD's own install
+      const entry = resolvePackageImport(spec, baseDir) ?? resolvePackageImport(spec, dirname(fileURLToPath(import.meta.url)));
+      if (!entry) throw new ConfigError(`plugin "${spec}" cannot be found from ${baseDir}: no node_modules/${spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')} with an ESM or CommonJS entry there or above; install it or give a path`, 'plugins');
+      url = pathToFileURL(entry).href;
     }
     let mod: Record<string, unknown>;
     try {
@@ -114,6 +110,35 @@ export async function loadPluginModules(specs: readonly string[], baseDir: strin
     modules.push(m);
   }
   return modules;
+}
+
+/**
+ * The file `import(spec)` loads for a package installed in `fromDir`'s node_modules or
+ * above: its "exports" resolved with the import conditions (resolve.exports), else
+ * "module", "main" or index.js. Undefined when no such package is installed.
+ */
+export function resolvePackageImport(spec: string, fromDir: string): string | undefined {
+  const parts = spec.split('/');
+  const name = parts.slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+  const subpath = `.${spec.slice(name.length)}` || '.';
+  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
+    const pkgDir = join(dir, 'node_modules', name);
+    const pj = join(pkgDir, 'package.json');
+    if (existsSync(pj)) {
+      const pkg = JSON.parse(readFileSync(pj, 'utf8')) as { exports?: unknown; module?: string; main?: string };
+      if (pkg.exports !== undefined) {
+        try {
+          const found = resolveExports(pkg as Parameters<typeof resolveExports>[0], subpath, { conditions: ['node', 'import'] });
+          return found?.[0] ? join(pkgDir, found[0]) : undefined;
+        } catch {
+          return undefined; // the package exports no such entry for import
+        }
+      }
+      const entry = subpath === '.' ? (pkg.module ?? pkg.main ?? 'index.js') : subpath;
+      return join(pkgDir, entry);
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /** The ESM entry of a plugin package folder: exports["."].import, then module, then main. */
