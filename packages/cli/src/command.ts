@@ -86,6 +86,7 @@ export function flagsToConfig(parsed: ParsedFlags, ownFlags: readonly string[] =
     minDf: f.minDf as number | undefined,
     maxDf: f.maxDf as number | undefined,
     samples: f.samples as number | undefined,
+    threads: f.threads as number | undefined,
     teacherEncoder: f.teacherEncoder as string | undefined,
   };
 }

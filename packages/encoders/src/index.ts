@@ -2,7 +2,7 @@ export { UseEncoder, urlSource, useModelFiles, USE_PACKAGE, USE_PACKAGE_VERSION,
 export { UseTokenizer } from './use/use-tokenizer.js';
 export { PrecomputedEncoder } from './precomputed/precomputed-encoder.js';
 export { encodeNpy, decodeNpy } from './precomputed/npy.js';
-export { EmbeddingCache, embedWithCache } from './cache/embedding-cache.js';
+export { EmbeddingCache, embedWithCache, type CachedEmbedOptions } from './cache/embedding-cache.js';
 export { encodersModule, encoderFactories } from './encoders-module.js';
 export { encodersModule as default } from './encoders-module.js';
 export { OnnxEncoder, type OnnxEncoderOptions } from './onnx/onnx-encoder.js';

@@ -7,3 +7,4 @@ export * from './app/report.js';
 export * from './app/run-config.js';
 export * from './app/progress.js';
 export * from './app/format.js';
+export { embeddingPool, embeddingThreads } from './app/embed-pool.js';

@@ -2,7 +2,7 @@ import { ConfigError } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { embedWithCache, encodeNpy } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { createRuntime, encoderSpecOf, resolveDataPath } from 'topickd';
+import { createRuntime, embeddingPool, embeddingThreads, encoderSpecOf, resolveDataPath } from 'topickd';
 
 export const embedCommand: Command = {
   name: 'embed',
@@ -30,15 +30,22 @@ export const embedCommand: Command = {
     const spec = encoderSpecOf(cfg.encoder ?? 'use', cfg.baseDir);
     const encoder = rt.registry.createEncoder(spec);
     const t0 = performance.now();
-    const m = await embedWithCache(encoder, texts, flags.noCache ? undefined : (cfg.cacheDir ?? '.topickd-cache'), {
-      batchSize: flags.batchSize as number | undefined,
-      onProgress: progress.embedding('embedding'),
-      logger,
-    });
+    const pool = embeddingPool(cfg, spec, { batchSize: flags.batchSize as number | undefined });
+    let m;
+    try {
+      m = await embedWithCache(encoder, texts, flags.noCache ? undefined : (cfg.cacheDir ?? '.topickd-cache'), {
+        batchSize: flags.batchSize as number | undefined,
+        onProgress: progress.embedding('embedding'),
+        logger,
+        parallel: pool?.parallel,
+      });
+    } finally {
+      await pool?.close();
+    }
     const seconds = (performance.now() - t0) / 1000;
     progress.embedded('embedding', m.rows, m.rows - m.computed, seconds);
     writeFileAtomic(out, encodeNpy(m));
-    const res = { encoder: encoder.id, rows: m.rows, dim: m.cols, computed: m.computed, seconds, docsPerSecond: m.rows / seconds, out, backend: rt.backend.name };
+    const res = { encoder: encoder.id, threads: pool ? embeddingThreads(cfg) : 1, rows: m.rows, dim: m.cols, computed: m.computed, seconds, docsPerSecond: m.rows / seconds, out, backend: rt.backend.name };
     if (json) print(JSON.stringify(res));
     else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}) written to ${out}`);
   },

@@ -2,7 +2,7 @@ import { ConfigError, inferTheta } from '@topickd/core';
 import { loadCorpus, loadModel } from '@topickd/core/node';
 import { embedWithCache } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { bowForModel, createRuntime, encoderSpecOf, resolveDataPath } from 'topickd';
+import { bowForModel, createRuntime, embeddingPool, encoderSpecOf, resolveDataPath } from 'topickd';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -32,7 +32,13 @@ export const inferCommand: Command = {
       const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
       const spec = encoderSpecOf(cfg.encoder ?? saved.encoder.type ?? 'use', cfg.baseDir);
       const encoder = rt.registry.createEncoder(spec);
-      const emb = await embedWithCache(encoder, texts, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding('embedding'), logger });
+      const pool = embeddingPool(cfg, spec);
+      let emb;
+      try {
+        emb = await embedWithCache(encoder, texts, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding('embedding'), logger, parallel: pool?.parallel });
+      } finally {
+        await pool?.close();
+      }
       progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
       const theta = inferTheta(saved.model, { bow, embeddings: emb }, { samples: cfg.samples ?? 20, seed: cfg.seed ?? 0 });
       const K = theta.cols;

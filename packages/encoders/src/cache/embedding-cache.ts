@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { removeStaleTemporaries, writeFileAtomic } from '@topickd/core/node';
-import type { EmbedOptions, Encoder, Float32Matrix, Logger } from '@topickd/core';
+import { AbortError, type EmbedOptions, type Encoder, type Float32Matrix, type Logger } from '@topickd/core';
 
 const MAGIC = 0x43444b54; // "TKDC"
 const VERSION = 1;
@@ -28,7 +28,7 @@ export class EmbeddingCache {
   private entries = new Map<string, Float32Array>();
   private loaded = false;
   /** Texts embedded between two saves of the cache file. */
-  chunkSize = 2048;
+  chunkSize = 512;
 
   constructor(
     dir: string,
@@ -128,7 +128,7 @@ export class EmbeddingCache {
   }
 
   /** Embeds `texts`, computing only those not cached. Returns the number computed in `computed`. */
-  async embed(encoder: Encoder, texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Matrix & { computed: number }> {
+  async embed(encoder: Encoder, texts: readonly string[], options: CachedEmbedOptions = {}): Promise<Float32Matrix & { computed: number }> {
     this.load();
     const keys = texts.map(textKey);
     const missing: number[] = [];
@@ -141,15 +141,38 @@ export class EmbeddingCache {
     });
     if (missing.length) {
       // Embed in chunks and save after each, so an interrupted run keeps what it computed.
+      // With `parallel`, chunks go to workers, `parallel.threads` at a time: each chunk is
+      // embedded exactly as here, so the rows are identical to one thread's.
       const chunk = Math.max(1, this.chunkSize);
-      for (let s = 0; s < missing.length; s += chunk) {
-        const part = missing.slice(s, s + chunk);
-        const m = await encoder.embed(part.map((i) => texts[i]), {
-          ...options,
-          onProgress: options.onProgress && ((p) => options.onProgress!({ done: s + p.done, total: missing.length })),
-        });
+      const chunks: number[][] = [];
+      for (let s = 0; s < missing.length; s += chunk) chunks.push(missing.slice(s, s + chunk));
+      let done = 0;
+      const store = (part: number[], m: Float32Matrix) => {
         part.forEach((docIndex, r) => this.entries.set(keys[docIndex], m.data.slice(r * m.cols, (r + 1) * m.cols)));
         this.save();
+        done += part.length;
+      };
+      const parallel = options.parallel && options.parallel.threads > 1 && chunks.length > 1 ? options.parallel : undefined;
+      if (parallel) {
+        let next = 0;
+        const lane = async () => {
+          while (next < chunks.length) {
+            if (options.signal?.aborted) throw new AbortError('embedding');
+            const part = chunks[next++];
+            store(part, await parallel.embed(part.map((i) => texts[i])));
+            options.onProgress?.({ done, total: missing.length });
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(parallel.threads, chunks.length) }, lane));
+      } else {
+        for (const part of chunks) {
+          const s = done;
+          const m = await encoder.embed(part.map((i) => texts[i]), {
+            ...options,
+            onProgress: options.onProgress && ((p) => options.onProgress!({ done: s + p.done, total: missing.length })),
+          });
+          store(part, m);
+        }
       }
     } else options.onProgress?.({ done: texts.length, total: texts.length });
     const out = new Float32Array(texts.length * this.dim);
@@ -158,12 +181,22 @@ export class EmbeddingCache {
   }
 }
 
+/** Embedding options of the cache: the encoder's, plus chunks embedded in parallel elsewhere (worker threads). */
+export interface CachedEmbedOptions extends EmbedOptions {
+  parallel?: {
+    /** Chunks embedded at once. */
+    threads: number;
+    /** Embeds one chunk of texts exactly as `encoder.embed` would (in a worker). */
+    embed(texts: string[]): Promise<Float32Matrix>;
+  };
+}
+
 /** Embeds through a cache in `cacheDir` (no cache when `cacheDir` is undefined). */
 export async function embedWithCache(
   encoder: Encoder,
   texts: readonly string[],
   cacheDir: string | undefined,
-  options: EmbedOptions & { logger?: Pick<Logger, 'warn'> } = {},
+  options: CachedEmbedOptions & { logger?: Pick<Logger, 'warn'> } = {},
 ): Promise<Float32Matrix & { computed: number }> {
   await encoder.load();
   if (!cacheDir || encoder.id.startsWith('precomputed:')) {

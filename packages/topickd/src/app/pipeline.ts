@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { exports as resolveExports } from 'resolve.exports';
+import { embeddingPool } from './embed-pool.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   assertFinite,
@@ -246,7 +247,12 @@ export async function embedDataset(
     }
     m = { ...(await pre.rows(dataset.kept)), computed: 0 };
   } else {
-    m = await embedWithCache(encoder, dataset.documents, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding(label), logger: rt.logger });
+    const pool = embeddingPool(cfg, s);
+    try {
+      m = await embedWithCache(encoder, dataset.documents, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding(label), logger: rt.logger, parallel: pool?.parallel });
+    } finally {
+      await pool?.close();
+    }
   }
   assertFinite(m, `embeddings from ${encoder.id}`);
   const seconds = (performance.now() - t0) / 1000;

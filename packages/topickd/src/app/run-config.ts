@@ -37,6 +37,8 @@ export interface RunConfig {
   out?: string;
   cacheDir?: string;
   samples?: number;
+  /** Worker threads for embedding (default: TOPICKD_THREADS, else the machine's cores). */
+  threads?: number;
   checkpointEvery?: number;
   /** Preprocessing for raw text corpora. */
   vocabularySize?: number;
@@ -108,6 +110,7 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   cacheDir: isStr,
   samples: upTo(10_000, (n) => `${n.toLocaleString('en-US')} samples of a 512-document batch with 50 topics take ${gb(n * 512 * 50 * 4 * 3)}`),
   checkpointEvery: isPosInt,
+  threads: upTo(256),
   vocabularySize: upTo(MODEL_SIZE_LIMITS.vocabSize),
   minDf: isPosNum,
   maxDf: isUnit,

@@ -1,0 +1,29 @@
+/**
+ * Embedding in worker threads, as a user runs it: `topickd embed --threads 2` gives the
+ * same bytes as one thread (each 512-text chunk is embedded exactly as on one thread).
+ */
+import { describe, it, expect } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
+
+describe('embedding with worker threads', () => {
+  it('embed --threads 2 writes exactly the rows of --threads 1, in order', async () => {
+    const work = scratchDir('threads');
+    const titles = readFileSync(RAW_CORPUS, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+    // 1,200 distinct texts: three chunks of the cache, so two workers share them
+    const texts = [0, 1, 2, 3].flatMap((v) => titles.map((t) => (v ? `${t} (${['review', 'survey', 'notes'][v - 1]})` : t)));
+    const input = join(work, 'texts.txt');
+    writeFileSync(input, texts.join('\n') + '\n');
+    const one = ok(await topickd(['embed', '--input', input, '--out', join(work, 'one.npy'), '--threads', '1', '--cache-dir', join(work, 'c1'), '--json'], work)).json();
+    const two = ok(await topickd(['embed', '--input', input, '--out', join(work, 'two.npy'), '--threads', '2', '--cache-dir', join(work, 'c2'), '--json'], work)).json();
+    expect(one).toMatchObject({ threads: 1, rows: 1200 });
+    expect(two).toMatchObject({ threads: 2, rows: 1200, computed: one.computed });
+    expect(one.computed).toBeGreaterThan(1024); // distinct texts: more than two chunks
+    expect(readFileSync(join(work, 'two.npy')).equals(readFileSync(join(work, 'one.npy')))).toBe(true);
+    // the cache written from the workers' rows serves a later run
+    const again = ok(await topickd(['embed', '--input', input, '--out', join(work, 'again.npy'), '--threads', '2', '--cache-dir', join(work, 'c2'), '--json'], work)).json();
+    expect(again.computed).toBe(0);
+    expect(readFileSync(join(work, 'again.npy')).equals(readFileSync(join(work, 'one.npy')))).toBe(true);
+  });
+});

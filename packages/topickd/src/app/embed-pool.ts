@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { EncoderSpec, Float32Matrix } from '@topickd/core';
+import type { CachedEmbedOptions } from '@topickd/encoders';
+import type { EmbedTask } from './embed-worker.js';
+import type { RunConfig } from './run-config.js';
+
+/** Threads for embedding: config `threads`, else TOPICKD_THREADS, else the machine's cores. */
+export function embeddingThreads(cfg: Pick<RunConfig, 'threads'>): number {
+  if (cfg.threads) return cfg.threads;
+  const env = Number(process.env.TOPICKD_THREADS);
+  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
+}
+
+/** The built worker file (next to this module in dist; from the sources, the package's dist). */
+function workerFile(): string | undefined {
+  for (const rel of ['./embed-worker.js', '../../dist/embed-worker.js']) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+/**
+ * Embedding in worker threads (piscina), each with its own backend and encoder: the
+ * `parallel` option of the embedding cache. Undefined for one thread, or where the worker
+ * file is not built. Close the returned pool when done.
+ */
+export function embeddingPool(cfg: RunConfig, spec: EncoderSpec, options: { threads?: number; batchSize?: number } = {}): { parallel: NonNullable<CachedEmbedOptions['parallel']>; close(): Promise<void> } | undefined {
+  const threads = options.threads ?? embeddingThreads(cfg);
+  const filename = workerFile();
+  // the node backend's native engine is not loaded in worker threads: it embeds on one thread
+  if (threads < 2 || !filename || cfg.backend === 'node') return undefined;
+  const pool = new Piscina({ filename, minThreads: 0, maxThreads: threads, idleTimeout: 500 });
+  const config = { backend: cfg.backend, fallback: cfg.fallback, plugins: cfg.plugins, baseDir: cfg.baseDir };
+  return {
+    parallel: {
+      threads,
+      embed: async (texts) => {
+        const task: EmbedTask = { config, spec, texts, batchSize: options.batchSize };
+        return (await pool.run(task)) as Float32Matrix;
+      },
+    },
+    close: () => pool.destroy(),
+  };
+}
