@@ -81,6 +81,13 @@ describe('the exported student in a browser page', () => {
       expect(diff).toBeLessThan(1e-4);
       console.log(`browser vs Node θ max difference ${diff.toExponential(2)}; screenshot ${join(work, 'web-demo.png')}`);
       saved.model.dispose();
+
+      // a link cannot make the page load a bundle from another origin (127.0.0.2 is another host here)
+      const other = await browser.newPage();
+      await other.goto(`http://127.0.0.1:${port}/index.html?bundle=http://127.0.0.2:${port}/bundle`);
+      await other.waitForFunction(() => window.topickd?.error, null, { timeout: 30_000 });
+      expect(await other.evaluate(() => window.topickd.error)).toMatch(/not on this page's origin/);
+      expect(await other.locator('#status').textContent()).toMatch(/^error: the bundle at http:\/\/127\.0\.0\.2:\d+ is not on this page's origin/);
     } finally {
       await browser.close();
       server.close();

@@ -78,3 +78,40 @@ describe('embedding cache, interrupted', () => {
     expect(resumed.computed).toBe(4); // the first chunk (2 texts) was saved before the cancellation
   });
 });
+
+describe('embedding cache, damaged entries and folders', () => {
+  const enc = new UseEncoder();
+  beforeAll(async () => {
+    await new WasmBackend().activate();
+  });
+
+  it('an entry holding NaN (with a valid checksum) is recomputed, with a warning, never returned', async () => {
+    const { createHash } = await import('node:crypto');
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-'));
+    const first = await embedWithCache(enc, texts, dir);
+    const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+    const bytes = readFileSync(cache.file);
+    const HEADER = 48;
+    bytes.writeFloatLE(NaN, HEADER + 16 + 4 * 7); // record 0: 16 key bytes, then its floats
+    createHash('sha256').update(bytes.subarray(HEADER)).digest().copy(bytes, 16);
+    writeFileSync(cache.file, bytes);
+    const warnings: string[] = [];
+    const again = await embedWithCache(enc, texts, dir, { logger: { warn: (m) => warnings.push(m) } });
+    expect(warnings.join('\n')).toMatch(/1 entry holds NaN or Inf; recomputing it/);
+    expect(again.computed).toBe(1);
+    expect(again.data.every((v) => Number.isFinite(v))).toBe(true);
+    expect(Math.max(...Array.from(again.data, (v, i) => Math.abs(v - first.data[i])))).toBeLessThan(1e-6);
+  });
+
+  it('temporary files left by a killed writer are removed at the next save; a live writer\'s are kept', async () => {
+    const { removeStaleTemporaries } = await import('@topickd/core/node');
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-tmp-'));
+    const dead = join(dir, 'x.embcache.tmp-999999-1');
+    const live = join(dir, `x.embcache.tmp-${process.pid}-1`);
+    writeFileSync(dead, 'partial');
+    writeFileSync(live, 'partial');
+    expect(removeStaleTemporaries(dir)).toBe(1);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
+});
