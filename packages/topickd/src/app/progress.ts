@@ -75,13 +75,16 @@ export class Progress {
 
   private embedStart = Date.now();
 
-  /** One line after embedding: how many documents, how many came from the cache, how fast the rest were computed. */
+  /**
+   * One line after embedding: how many documents, how many were not computed (found in the
+   * cache, or repeating an earlier text of the input), how fast the rest were computed.
+   */
   embedded(label: string, total: number, fromCache: number, seconds = (Date.now() - this.embedStart) / 1000): void {
     const computed = total - fromCache;
     if (computed === 0) this.log(`${label}: ${plural(total, 'document')} (all from the cache)`);
     else {
       const speed = `${seconds.toFixed(1)} s, ${(computed / Math.max(seconds, 1e-9)).toFixed(0)} docs/s`;
-      this.log(`${label}: ${plural(total, 'document')} (${fromCache ? `${fromCache.toLocaleString('en-US')} from the cache, ` : ''}${computed.toLocaleString('en-US')} computed in ${speed})`);
+      this.log(`${label}: ${plural(total, 'document')} (${computed.toLocaleString('en-US')} computed in ${speed}${fromCache ? `; ${fromCache.toLocaleString('en-US')} from the cache or repeated` : ''})`);
     }
   }
 
