@@ -190,15 +190,7 @@ export class TopicKD {
     const kind = options.model ?? 'combined';
     const seed = options.seed ?? 0;
     const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind: kind as 'combined', topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
-    return new TrainedTopicModel(this, model, dataset.vocabulary, { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType }, dataset.preprocessing, {
-      data: dataset.source,
-      documents: dataset.bow.rows,
-      epochs: result.epochs,
-      finalLoss: result.finalLoss,
-      seed,
-      seconds: result.seconds,
-      backend: this.rt.backend.name,
-    });
+    return new TrainedTopicModel(this, model, dataset.vocabulary, { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType }, dataset.preprocessing, this.record(dataset, result, seed));
   }
 
   /** Trains a (small) student on `texts` by knowledge distillation from `teacher` (Adhya & Sanyal 2023). */
@@ -225,12 +217,7 @@ export class TopicKD {
     );
     return new TrainedTopicModel(this, student, dataset.vocabulary, { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType }, dataset.preprocessing, {
       role: 'distilled',
-      data: dataset.source,
-      documents: dataset.bow.rows,
-      epochs: result.epochs,
-      finalLoss: result.finalLoss,
-      seed,
-      seconds: result.seconds,
+      ...this.record(dataset, result, seed),
       alpha,
       temperature,
       teacherParams: teacher.params,
@@ -309,6 +296,11 @@ export class TopicKD {
   /** @internal A path relative to the configured base folder. */
   path(p: string): string {
     return isAbsolute(p) ? p : resolve(this.config.baseDir ?? process.cwd(), p);
+  }
+
+  /** What a saved model records of its training. */
+  private record(dataset: { source: string; bow: { rows: number } }, result: { epochs: number; finalLoss: number; seconds: number }, seed: number): Record<string, unknown> {
+    return { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, backend: this.rt.backend.name };
   }
 
   private progress(): Progress {
