@@ -1,7 +1,6 @@
 import type { Logger } from '@topickd/core';
 import type { FlagSpec, ParsedFlags } from './args.js';
-import type { Progress } from 'topickd';
-import type { RunConfig } from 'topickd';
+import { RUN_CONFIG_KEYS, type Progress, type RunConfig } from 'topickd';
 
 export interface CommandContext {
   flags: ParsedFlags;
@@ -53,40 +52,19 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document for θ of the training documents (theta.npy; default 20)' },
 };
 
+/**
+ * Config keys a flag of the same (camelCase) name sets. `student` and `teacher` are objects
+ * in config files; as flags they name a kind (`distill --student`) or a folder, so they are
+ * read by their commands instead.
+ */
+const FLAG_KEYS = new Set<string>(RUN_CONFIG_KEYS.filter((k) => k !== 'student' && k !== 'teacher' && k !== 'encoder'));
+
 /** Maps parsed flags onto config keys (flags win over the config file). */
 export function flagsToConfig(parsed: ParsedFlags, ownFlags: readonly string[] = []): Partial<RunConfig> {
-  const f = Object.fromEntries(Object.entries(parsed).filter(([k]) => !ownFlags.includes(k)));
-  const encoder = f.encoder as string | undefined;
-  const modelDir = f.modelDir as string | undefined;
-  return {
-    backend: f.backend as string | undefined,
-    fallback: f.fallback as string | undefined,
-    encoder: encoder && modelDir && !encoder.includes(':') ? { type: encoder, modelDir } : encoder,
-    data: f.data as string | undefined,
-    textField: f.textField as string | undefined,
-    model: f.model as RunConfig['model'],
-    topics: f.topics as number | undefined,
-    hidden: f.hidden as number[] | undefined,
-    epochs: f.epochs as number | undefined,
-    batchSize: f.batchSize as number | undefined,
-    learningRate: f.learningRate as number | undefined,
-    seed: f.seed as number | undefined,
-    validationFraction: f.validationFraction as number | undefined,
-    patience: f.patience as number | undefined,
-    alpha: f.alpha as number | undefined,
-    temperature: f.temperature as number | undefined,
-    kdEpochs: f.kdEpochs as number | undefined,
-    losses: f.losses as string[] | undefined,
-    out: f.out as string | undefined,
-    checkpointEvery: f.checkpointEvery as number | undefined,
-    cacheDir: f.cacheDir as string | undefined,
-    plugins: f.plugins as string[] | undefined,
-    dropout: f.dropout as number | undefined,
-    vocabularySize: f.vocabularySize as number | undefined,
-    minDf: f.minDf as number | undefined,
-    maxDf: f.maxDf as number | undefined,
-    samples: f.samples as number | undefined,
-    threads: f.threads as number | undefined,
-    teacherEncoder: f.teacherEncoder as string | undefined,
-  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(parsed)) if (FLAG_KEYS.has(k) && !ownFlags.includes(k)) out[k] = v;
+  const encoder = ownFlags.includes('encoder') ? undefined : (parsed.encoder as string | undefined);
+  const modelDir = parsed.modelDir as string | undefined;
+  out.encoder = encoder && modelDir && !encoder.includes(':') ? { type: encoder, modelDir } : encoder;
+  return out as Partial<RunConfig>;
 }

@@ -161,12 +161,9 @@ export class TopicKD {
   ) {}
 
   static async create(config: TopicKDConfig = {}): Promise<TopicKD> {
-    const { logger, onProgress, signal, cacheDir, ...rest } = config;
-    void onProgress;
-    void signal;
-    void cacheDir;
-    const runConfig = validateRunConfig(stripUndefined(rest as Record<string, unknown>), 'createTopicKD');
-    const rt = await createRuntime(runConfig, logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
+    const { backend, fallback, encoder, losses, plugins, baseDir } = config;
+    const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, baseDir }), 'createTopicKD');
+    const rt = await createRuntime(runConfig, config.logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
     return new TopicKD(rt, config);
   }
 

@@ -2,7 +2,7 @@ import { ConfigError, distill, resolveModelConfig, DEFAULT_LOSSES, lossName, los
 import { CHECKPOINT_FILE, loadCheckpoint, loadModel, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf } from 'topickd';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf } from 'topickd';
 import { count, plural } from 'topickd';
 
 export const distillCommand: Command = {
@@ -65,7 +65,7 @@ export const distillCommand: Command = {
     const losses = rt.registry.weightedLosses(lossSpecs);
     // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
     const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: cfg.kdEpochs ?? null, losses: lossSpecs };
-    const teacherId = { digest: teacher.manifest.digest ?? teacher.manifest.weights.sha256, embeddings: runFingerprint({ documents: dataset.bow, embeddings: teacherEmb.embeddings, config: {}, options: {} }).embeddings };
+    const teacherId = { digest: teacher.manifest.digest ?? teacher.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmb.embeddings) };
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });
     const resumeFrom = flags.resume as string | undefined;
     const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;

@@ -2,7 +2,7 @@ import { ConfigError } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { embedWithCache, encodeNpy } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { createRuntime, embeddingPool, embeddingThreads, encoderSpecOf, resolveDataPath } from 'topickd';
+import { createRuntime, embeddingPool, encoderSpecOf, resolveDataPath } from 'topickd';
 
 export const embedCommand: Command = {
   name: 'embed',
@@ -45,7 +45,7 @@ export const embedCommand: Command = {
     const seconds = (performance.now() - t0) / 1000;
     progress.embedded('embedding', m.rows, m.rows - m.computed, seconds);
     writeFileAtomic(out, encodeNpy(m));
-    const res = { encoder: encoder.id, threads: pool ? embeddingThreads(cfg) : 1, rows: m.rows, dim: m.cols, computed: m.computed, seconds, docsPerSecond: m.rows / seconds, out, backend: rt.backend.name };
+    const res = { encoder: encoder.id, threads: pool?.parallel.threads ?? 1, rows: m.rows, dim: m.cols, computed: m.computed, seconds, docsPerSecond: m.rows / seconds, out, backend: rt.backend.name };
     if (json) print(JSON.stringify(res));
     else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}) written to ${out}`);
   },

@@ -76,7 +76,7 @@ function canonical(path: string): string {
 /** Whether `path` is `other` or lies inside it (after resolving links). */
 export function isWithin(path: string, other: string): boolean {
   const rel = relative(canonical(other), canonical(path));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..');
+  return rel === '' || (!isAbsolute(rel) && rel.split(sep)[0] !== '..');
 }
 
 /** Refuses an output that is (or holds, or lies inside) one of the run's inputs. */

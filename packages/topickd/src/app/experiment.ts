@@ -264,10 +264,12 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
         await saveModel(join(base, 'student'), { model: alone.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'student', seed, K } });
         await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'distilled', seed, K, alpha, temperature } });
       }
+      // θ of the training documents: for the report and for the saved models' theta.npy
+      const needTheta = opt.report !== false || opt.saveModels !== false;
       const thetaOf = (model: ContextualTopicModel, embeddings: Float32Matrix) => inferTheta(model, { bow: dataset.bow, embeddings }, { samples: 20, seed: 0 });
-      const thetaT = thetaOf(teacher.trained.model, teacherEmb.embeddings);
-      const thetaA = thetaOf(alone.model, studentEmb.embeddings);
-      const thetaD = thetaOf(student, studentEmb.embeddings);
+      const thetaT = needTheta ? thetaOf(teacher.trained.model, teacherEmb.embeddings) : undefined;
+      const thetaA = needTheta ? thetaOf(alone.model, studentEmb.embeddings) : undefined;
+      const thetaD = needTheta ? thetaOf(student, studentEmb.embeddings) : undefined;
       if (opt.report !== false) {
         const group = `K=${K}, seed ${seed}`;
         const teacherId = `K${K}-seed${seed}-teacher`;
@@ -283,9 +285,9 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       if (opt.saveModels !== false) {
         const base = join(opt.out, `K${K}-seed${seed}`);
         const info = { corpusDocuments: dataset.kept.length + dataset.dropped, samples: 20, seed: 0 };
-        if (teacherSavedIn.get(K) === `K${K}-seed${seed}`) saveTheta(join(base, 'teacher'), thetaT, dataset.kept, info);
-        saveTheta(join(base, 'student'), thetaA, dataset.kept, info);
-        saveTheta(join(base, 'distilled'), thetaD, dataset.kept, info);
+        if (teacherSavedIn.get(K) === `K${K}-seed${seed}`) saveTheta(join(base, 'teacher'), thetaT!, dataset.kept, info);
+        saveTheta(join(base, 'student'), thetaA!, dataset.kept, info);
+        saveTheta(join(base, 'distilled'), thetaD!, dataset.kept, info);
       }
       if (opt.teacherPer === 'seed') {
         teacher.trained.model.dispose();

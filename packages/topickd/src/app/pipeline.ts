@@ -86,7 +86,7 @@ export async function loadPluginModules(specs: readonly string[], baseDir: strin
     let url: string;
     if (spec.startsWith('.') || isAbsolute(spec)) {
       const p = resolve(baseDir, spec);
-      const entry = existsSync(p) && statSync(p).isDirectory() ? packageEntry(p) : p;
+      const entry = existsSync(p) && statSync(p).isDirectory() ? (packageImportEntry(p) ?? join(p, 'index.js')) : p;
       url = pathToFileURL(entry).href;
     } else {
       // a package name: its ESM entry (the "import" condition of its exports), found from the
@@ -114,45 +114,35 @@ export async function loadPluginModules(specs: readonly string[], baseDir: strin
 }
 
 /**
- * The file `import(spec)` loads for a package installed in `fromDir`'s node_modules or
- * above: its "exports" resolved with the import conditions (resolve.exports), else
- * "module", "main" or index.js. Undefined when no such package is installed.
+ * The file `import()` loads for `subpath` of the package in `pkgDir`: its "exports" resolved
+ * with the import conditions (resolve.exports), else "module", "main" or index.js.
+ * Undefined when its exports have no such entry for import.
  */
-export function resolvePackageImport(spec: string, fromDir: string): string | undefined {
-  const parts = spec.split('/');
-  const name = parts.slice(0, spec.startsWith('@') ? 2 : 1).join('/');
-  const subpath = `.${spec.slice(name.length)}` || '.';
-  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
-    const pkgDir = join(dir, 'node_modules', name);
-    const pj = join(pkgDir, 'package.json');
-    if (existsSync(pj)) {
-      const pkg = JSON.parse(readFileSync(pj, 'utf8')) as { exports?: unknown; module?: string; main?: string };
-      if (pkg.exports !== undefined) {
-        try {
-          const found = resolveExports(pkg as Parameters<typeof resolveExports>[0], subpath, { conditions: ['node', 'import'] });
-          return found?.[0] ? join(pkgDir, found[0]) : undefined;
-        } catch {
-          return undefined; // the package exports no such entry for import
-        }
-      }
-      const entry = subpath === '.' ? (pkg.module ?? pkg.main ?? 'index.js') : subpath;
-      return join(pkgDir, entry);
+function packageImportEntry(pkgDir: string, subpath = '.'): string | undefined {
+  const pj = join(pkgDir, 'package.json');
+  const pkg = existsSync(pj) ? (JSON.parse(readFileSync(pj, 'utf8')) as { exports?: unknown; module?: string; main?: string }) : {};
+  if (pkg.exports !== undefined) {
+    try {
+      const found = resolveExports(pkg as Parameters<typeof resolveExports>[0], subpath, { conditions: ['node', 'import'] });
+      return found?.[0] ? join(pkgDir, found[0]) : undefined;
+    } catch {
+      return undefined; // the package exports no such entry for import
     }
-    if (dirname(dir) === dir) return undefined;
   }
+  return join(pkgDir, subpath === '.' ? (pkg.module ?? pkg.main ?? 'index.js') : subpath);
 }
 
-/** The ESM entry of a plugin package folder: exports["."].import, then module, then main. */
-function packageEntry(dir: string): string {
-  const pj = join(dir, 'package.json');
-  if (existsSync(pj)) {
-    const pkg = JSON.parse(readFileSync(pj, 'utf8')) as { exports?: Record<string, unknown>; module?: string; main?: string };
-    const dot = pkg.exports?.['.'];
-    const imp = typeof dot === 'string' ? dot : (dot as { import?: unknown } | undefined)?.import;
-    const entry = (typeof imp === 'string' ? imp : undefined) ?? pkg.module ?? pkg.main;
-    if (entry) return join(dir, entry);
+/**
+ * The file `import(spec)` loads for a package installed in `fromDir`'s node_modules or
+ * above (see packageImportEntry). Undefined when no such package is installed.
+ */
+export function resolvePackageImport(spec: string, fromDir: string): string | undefined {
+  const name = spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+  for (let dir = resolve(fromDir); ; dir = dirname(dir)) {
+    const pkgDir = join(dir, 'node_modules', name);
+    if (existsSync(join(pkgDir, 'package.json'))) return packageImportEntry(pkgDir, `.${spec.slice(name.length)}`);
+    if (dirname(dir) === dir) return undefined;
   }
-  return join(dir, 'index.js');
 }
 
 export interface Runtime {
@@ -335,27 +325,27 @@ export function runFingerprint(parts: { documents: CsrMatrix; embeddings: Embedd
     return h.digest('hex');
   };
   const d = parts.documents;
-  const e = parts.embeddings;
-  let embeddings: string;
-  if (isRowSource(e)) {
-    // rows on disk: hashed in chunks, never all in memory
-    const h = createHash('sha256').update(`${e.rows}x${e.cols}`);
-    const chunk = 4096;
-    const buf = new Float32Array(chunk * e.cols);
-    for (let s = 0; s < e.rows; s += chunk) {
-      const n = Math.min(chunk, e.rows - s);
-      e.readRows(Int32Array.from({ length: n }, (_, i) => s + i), buf);
-      h.update(new Uint8Array(buf.buffer, 0, n * e.cols * 4));
-    }
-    embeddings = h.digest('hex');
-  } else embeddings = hash(`${e.rows}x${e.cols}`, e.data);
   return {
     documents: hash(`${d.rows}x${d.cols}`, d.indptr, d.indices, d.values),
-    embeddings,
+    embeddings: embeddingsDigest(parts.embeddings),
     model: hash(canonicalJson(parts.config)),
     options: hash(canonicalJson(parts.options)),
     ...(parts.teacher ? { teacher: hash(canonicalJson(parts.teacher)) } : {}),
   };
+}
+
+/** SHA-256 of embedding rows, in memory or on disk (read in chunks, never all at once). */
+export function embeddingsDigest(e: EmbeddingRows): string {
+  const h = createHash('sha256').update(`${e.rows}x${e.cols}`);
+  if (!isRowSource(e)) return h.update(new Uint8Array(e.data.buffer, e.data.byteOffset, e.data.byteLength)).digest('hex');
+  const chunk = 4096;
+  const buf = new Float32Array(chunk * e.cols);
+  for (let s = 0; s < e.rows; s += chunk) {
+    const n = Math.min(chunk, e.rows - s);
+    e.readRows(Int32Array.from({ length: n }, (_, i) => s + i), buf);
+    h.update(new Uint8Array(buf.buffer, 0, n * e.cols * 4));
+  }
+  return h.digest('hex');
 }
 
 const FINGERPRINT_HINT: Record<string, string> = {

@@ -1,5 +1,6 @@
 import type { Float32Matrix } from '@topickd/core';
 import { REPORT_SCRIPT, REPORT_STYLE } from './report-page.js';
+import { formatMeanStd } from './format.js';
 
 /**
  * The HTML report: one self-contained file (no network, opens from file://), in the
@@ -301,13 +302,6 @@ export function mergeReportData(title: string, parts: ReportData[]): ReportData 
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function meanStd(xs: number[], digits: number): string {
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  if (xs.length < 2) return m.toFixed(digits);
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
-  return `${m.toFixed(digits)} ± ${sd.toFixed(digits)}`;
-}
-
 /** The summary table: every model, or mean ± std per K and role when there are several seeds. */
 function summaryTable(models: ReportModelData[]): string {
   const keyOf = (m: ReportModelData) => `${m.K}\u0000${m.role}`;
@@ -316,7 +310,7 @@ function summaryTable(models: ReportModelData[]): string {
     const ms = models.filter((m) => keyOf(m) === key);
     const m = ms[0];
     const seeds = ms.length;
-    return `<tr><td>${m.K}</td><td>${esc(m.role)}</td><td>${esc(m.kind)}</td><td class="num">${m.params.toLocaleString('en-US')}</td><td class="num">${seeds}</td><td class="num">${meanStd(ms.map((x) => x.metrics.npmi), 4)}</td><td class="num">${meanStd(ms.map((x) => x.metrics.cv), 4)}</td><td class="num">${meanStd(ms.map((x) => x.metrics.td), 3)}</td></tr>`;
+    return `<tr><td>${m.K}</td><td>${esc(m.role)}</td><td>${esc(m.kind)}</td><td class="num">${m.params.toLocaleString('en-US')}</td><td class="num">${seeds}</td><td class="num">${formatMeanStd(ms.map((x) => x.metrics.npmi), 4)}</td><td class="num">${formatMeanStd(ms.map((x) => x.metrics.cv), 4)}</td><td class="num">${formatMeanStd(ms.map((x) => x.metrics.td), 3)}</td></tr>`;
   });
   return `<table id="summary"><thead><tr><th>K</th><th>role</th><th>model</th><th>parameters</th><th>runs</th><th>NPMI</th><th>C_V</th><th>TD</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -117,6 +117,9 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   baseDir: isStr,
 };
 
+/** Every key a config file may hold (`baseDir` is set by the loader, not written). */
+export const RUN_CONFIG_KEYS = Object.keys(SCHEMA).filter((k) => k !== 'baseDir') as (keyof RunConfig)[];
+
 /** Validates a run config: unknown keys and wrong values are errors naming the key, the value and what is allowed. */
 export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
   if (raw === null || raw === undefined) return {};
@@ -125,7 +128,7 @@ export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
   for (const [k, v] of Object.entries(c)) {
     const check = Object.prototype.hasOwnProperty.call(SCHEMA, k) ? SCHEMA[k as keyof RunConfig] : undefined;
     if (!check) {
-      throw new ConfigError(`${where}: unknown key "${k}"; allowed keys: ${Object.keys(SCHEMA).filter((x) => x !== 'baseDir').join(', ')}`, k);
+      throw new ConfigError(`${where}: unknown key "${k}"; allowed keys: ${RUN_CONFIG_KEYS.join(', ')}`, k);
     }
     if (v === undefined || check === 'plugin') continue;
     const problem = check(v);
