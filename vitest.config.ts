@@ -7,6 +7,7 @@ const src = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.
 export const sourceAliases = [
   { find: /^@topickd\/core\/node$/, replacement: src('core/src/node/index.ts') },
   { find: /^@topickd\/core\/testing$/, replacement: src('core/src/testing/index.ts') },
+  { find: /^@topickd\/core\/plugin$/, replacement: src('core/src/plugin.ts') },
   { find: /^@topickd\/core$/, replacement: src('core/src/index.ts') },
   { find: /^@topickd\/losses$/, replacement: src('losses/src/index.ts') },
   { find: /^@topickd\/encoders$/, replacement: src('encoders/src/index.ts') },

@@ -14,7 +14,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, inferTheta, CpuBackend, ReferenceCorpus, evaluateTopics, distill } from '@topickd/core';
+import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, inferTheta, CpuBackend, ReferenceCorpus, evaluateTopics, distill } from '@topickd/core/plugin';
 import { NodeBackend } from '@topickd/backend-node';
 import { CrossEntropyLoss, WassersteinLoss } from '@topickd/losses';
 import { loadOctis } from '@topickd/core/node';
@@ -55,15 +55,15 @@ function backendOf(name) {
 }
 
 async function trainStepBench(backendName, steps) {
-  await backendOf(backendName).activate();
+  const { kernels } = await backendOf(backendName).activate();
   const V = 2000, E = 512, K = 50, B = 64;
   const inputs = syntheticInputs(V, E, B * 8);
   const model = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [100, 100] }), 0);
   const vars = model.trainableVariables();
-  const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 });
+  const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 }, kernels);
   const rng = new Random(2);
   const batches = Array.from({ length: 8 }, (_, b) => Int32Array.from({ length: B }, (_, i) => b * B + i));
-  const step = (i) => trainStep(model, opt, inputs, batches[i % 8], 0, rng, vaeStepLoss, vars);
+  const step = (i) => trainStep(model, opt, inputs, batches[i % 8], 0, rng, vaeStepLoss, 'manual', kernels);
   for (let i = 0; i < 5; i++) step(i);
   const times = [];
   for (let r = 0; r < 5; r++) {
@@ -98,7 +98,7 @@ async function trainStepBench(backendName, steps) {
 
 /** One distillation epoch on M10-shaped synthetic data, as bench/pytorch_kd_epoch.py (per epoch, over 3, including the one-time teacher pass). */
 async function distillEpochBench(backendName) {
-  await backendOf(backendName).activate();
+  const { kernels } = await backendOf(backendName).activate();
   const N = 8355, V = 1696, E = 512, K = 20;
   const inputs = syntheticInputs(V, E, N, 6, 8);
   const teacher = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [100, 100] }), 1);
@@ -106,7 +106,7 @@ async function distillEpochBench(backendName) {
   const losses = [{ loss: new WassersteinLoss(), weight: 1 }, { loss: new CrossEntropyLoss(), weight: 1 }];
   const epochs = quick ? 1 : 3;
   const t0 = performance.now();
-  await distill(teacher, student, { student: inputs, teacherEmbeddings: inputs.embeddings }, losses, { epochs, alpha: 0.8, temperature: 4, seed: 0 });
+  await distill(teacher, student, { student: inputs, teacherEmbeddings: inputs.embeddings }, losses, { epochs, alpha: 0.8, temperature: 4, seed: 0, kernels });
   const seconds = (performance.now() - t0) / 1000 / epochs;
   teacher.dispose();
   student.dispose();

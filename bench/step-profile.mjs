@@ -1,5 +1,5 @@
 // Profiles one CombinedTM training step (synthetic data) on a backend: where the time goes.
-import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss } from '@topickd/core';
+import { tf, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss } from '@topickd/core/plugin';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { NodeBackend } from '@topickd/backend-node';
 const V = 2000, E = 512, K = 50, B = 64;
@@ -12,11 +12,10 @@ const V = 2000, E = 512, K = 50, B = 64;
 //   --no-copies: tfjs's Slice and GatherV2 instead of block copies in the heap
 const which = process.argv[2] ?? 'wasm';
 const flag = (f) => process.argv.includes(f);
-const wasmOptions = { simdMatMul: !flag('--xnnpack'), relaxedSimd: !flag('--no-fma'), fusedLoss: !flag('--no-fused') };
+const wasmOptions = { simdMatMul: !flag('--xnnpack'), relaxedSimd: !flag('--no-fma'), fusedLoss: !flag('--no-fused'), heapCopies: !flag('--no-copies') };
 const info = await (which === 'node' ? new NodeBackend() : new WasmBackend(wasmOptions)).activate();
-const { setHeapCopiesEnabled } = await import('@topickd/backend-wasm');
-setHeapCopiesEnabled(!flag('--no-copies'));
-console.log('backend', info.tfjsBackend, which === 'node' ? '' : JSON.stringify({ ...wasmOptions, heapCopies: !flag('--no-copies') }), info.detail ?? '');
+const { kernels } = info;
+console.log('backend', info.tfjsBackend, which === 'node' ? '' : JSON.stringify(wasmOptions), info.detail ?? '');
 const rng = new Random(1);
 const b = new CsrBuilder(V);
 const N = 2048;
@@ -25,24 +24,26 @@ const bow = b.build();
 const emb = { rows: N, cols: E, data: rng.uniformArray(N * E, -0.05, 0.05) };
 const model = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [100, 100] }), 0);
 const vars = model.trainableVariables();
-const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 });
+const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 }, kernels);
 const rows = Int32Array.from({ length: B }, (_, i) => i);
 const mode = process.argv[3] ?? 'manual';
 console.log('gradients', mode);
-const step = () => trainStep(model, opt, { bow, embeddings: emb }, rows, 0, rng, vaeStepLoss, vars, mode);
+const step = () => trainStep(model, opt, { bow, embeddings: emb }, rows, 0, rng, vaeStepLoss, mode, kernels);
 for (let i = 0; i < 10; i++) step();
 let t0 = performance.now(); const n = 50;
 for (let i = 0; i < n; i++) step();
 console.log('full step ms', ((performance.now() - t0) / n).toFixed(2));
 // forward+backward only
-const { makeBatch } = await import('@topickd/core');
+const { makeBatch, vaeLoss } = await import('@topickd/core/plugin');
+// the tape reference: portable kernels (native ones have no tfjs gradient)
+const vae = (batch) => { const { forward } = model.forwardTrain(batch, rng); return tf.sum(vaeLoss(batch.bow, forward, model.prior())); };
 t0 = performance.now();
-for (let i = 0; i < n; i++) tf.tidy(() => { const batch = makeBatch({ bow, embeddings: emb }, rows); const { value, grads } = tf.variableGrads(() => tf.sum(model.vaeLoss(batch.bow, model.forwardTrain(batch, rng))), vars); value.dataSync(); });
+for (let i = 0; i < n; i++) tf.tidy(() => { const batch = makeBatch({ bow, embeddings: emb }, rows); const { value, grads } = tf.variableGrads(() => vae(batch), vars); value.dataSync(); });
 console.log('fwd+bwd ms', ((performance.now() - t0) / n).toFixed(2));
 t0 = performance.now();
-for (let i = 0; i < n; i++) tf.tidy(() => { const batch = makeBatch({ bow, embeddings: emb }, rows); tf.sum(model.vaeLoss(batch.bow, model.forwardTrain(batch, rng))).dataSync(); });
+for (let i = 0; i < n; i++) tf.tidy(() => { const batch = makeBatch({ bow, embeddings: emb }, rows); vae(batch).dataSync(); });
 console.log('fwd ms', ((performance.now() - t0) / n).toFixed(2));
-const grads = tf.tidy(() => { const batch = makeBatch({ bow, embeddings: emb }, rows); const { grads } = tf.variableGrads(() => tf.sum(model.vaeLoss(batch.bow, model.forwardTrain(batch, rng))), vars); return grads; });
+const grads = tf.tidy(() => { const batch = makeBatch({ bow, embeddings: emb }, rows); const { grads } = tf.variableGrads(() => vae(batch), vars); return grads; });
 t0 = performance.now();
 for (let i = 0; i < n; i++) opt.apply(grads);
 console.log('adam ms', ((performance.now() - t0) / n).toFixed(2));

@@ -5,13 +5,12 @@
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadOctis } from '@topickd/core/node';
-import { WasmBackend, setHeapCopiesEnabled } from '@topickd/backend-wasm';
+import { WasmBackend } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const flag = (f) => process.argv.includes(f);
-const info = await new WasmBackend({ simdMatMul: !flag('--xnnpack'), relaxedSimd: !flag('--no-fma') }).activate();
-setHeapCopiesEnabled(!flag('--no-copies'));
+const info = await new WasmBackend({ simdMatMul: !flag('--xnnpack'), relaxedSimd: !flag('--no-fma'), heapCopies: !flag('--no-copies') }).activate();
 console.log(info.detail, flag('--no-copies') ? '(tfjs Slice/GatherV2)' : '(block copies)');
 const texts = loadOctis(join(root, 'datasets', 'm10')).documents.slice(0, 2000);
 const enc = new UseEncoder();

@@ -1,5 +1,6 @@
-import { tf, BackendUnavailableError, type Backend, type BackendInfo } from '@topickd/core';
-import { WasmBackend } from '@topickd/backend-wasm';
+import { tf, ConfigError, type ActiveBackend, type Backend } from '@topickd/core/plugin';
+import { nodeUnavailable } from './errors.js';
+import { WasmBackend, type WasmBackendOptions } from '@topickd/backend-wasm';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { loadOpenBlasAddon, type AddonLoad } from './openblas/addon.js';
 import { OPENBLAS_TFJS_BACKEND, PINNED_TFJS_WASM_VERSION, registerOpenBlasEngine } from './openblas/engine.js';
@@ -25,6 +26,8 @@ export interface NodeBackendOptions {
   engines?: NodeEngine[];
   /** OpenBLAS threads (default 1, or OPENBLAS_NUM_THREADS). */
   threads?: number;
+  /** Options of the wasm backend the OpenBLAS engine runs its tensors on (the config's `backendOptions.wasm`). */
+  wasm?: WasmBackendOptions;
   /** Loads the OpenBLAS addon (tests replace it to simulate a machine without it). */
   loadAddon?: () => AddonLoad;
 }
@@ -88,7 +91,7 @@ export class NodeBackend implements Backend {
   private load(): Promise<Resolved> {
     this.loaded ??= (async () => {
       if (typeof process === 'undefined' || !process.versions?.node) {
-        throw new BackendUnavailableError('node', 'the node backend runs only in Node.js; use wasm in a browser');
+        throw nodeUnavailable('the node backend runs only in Node.js; use wasm in a browser');
       }
       const reasons: string[] = [];
       for (const engine of this.options.engines ?? ['tfjs-node', 'openblas']) {
@@ -96,7 +99,7 @@ export class NodeBackend implements Backend {
         if (typeof r !== 'string') return r;
         reasons.push(r);
       }
-      throw new BackendUnavailableError('node', `backend "node" is unavailable: ${reasons.join('; and ')}; ${TFJS_NODE_INSTALL_HINT}`);
+      throw nodeUnavailable(`backend "node" is unavailable: ${reasons.join('; and ')}; ${TFJS_NODE_INSTALL_HINT}`);
     })();
     this.loaded.catch(() => (this.loaded = undefined));
     return this.loaded;
@@ -116,22 +119,37 @@ export class NodeBackend implements Backend {
     return e.engine ? { available: true } : { available: false, reason: e.reason };
   }
 
-  async activate(): Promise<BackendInfo> {
+  async activate(): Promise<ActiveBackend> {
     const r = await this.load();
     if (r.engine === 'tfjs-node') {
       const ok = await tf.setBackend('tensorflow');
-      if (!ok) throw new BackendUnavailableError('node', `${TFJS_NODE_PACKAGE} is installed but its backend failed to initialise; ${TFJS_NODE_INSTALL_HINT}`);
+      if (!ok) throw nodeUnavailable(`${TFJS_NODE_PACKAGE} is installed but its backend failed to initialise; ${TFJS_NODE_INSTALL_HINT}`);
       await tf.ready();
-      return { name: this.name, tfjsBackend: tf.getBackend(), canTrain: true, detail: `tfjs-node ${r.version ?? ''}`.trim() };
+      // TensorFlow's own kernels: transposed products are native; tensors live in TensorFlow's memory
+      return { name: this.name, tfjsBackend: tf.getBackend(), canTrain: true, detail: `tfjs-node ${r.version ?? ''}`.trim(), kernels: { fastTransposedMatMul: true } };
     }
     const addon = r.addon!;
     const threads = addon.setThreads(this.options.threads ?? (Number(process.env.OPENBLAS_NUM_THREADS) || 1));
-    const wasm = await new WasmBackend().activate();
-    registerOpenBlasEngine(addon);
+    const wasm = await new WasmBackend(this.options.wasm).activate();
+    const kernels = registerOpenBlasEngine(addon);
     const ok = await tf.setBackend(OPENBLAS_TFJS_BACKEND);
-    if (!ok) throw new BackendUnavailableError('node', 'the OpenBLAS engine failed to initialise on the wasm backend; choose --backend wasm');
+    if (!ok) throw nodeUnavailable('the OpenBLAS engine failed to initialise on the wasm backend; choose --backend wasm');
     await tf.ready();
     const config = addon.config().trim();
-    return { name: this.name, tfjsBackend: tf.getBackend(), simd: wasm.simd, threads, canTrain: true, detail: `OpenBLAS engine (${config}; ${threads} thread${threads === 1 ? '' : 's'})` };
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd: wasm.simd, threads, canTrain: true, detail: `OpenBLAS engine (${config}; ${threads} thread${threads === 1 ? '' : 's'})`, kernels };
   }
+}
+
+/** Checks the `node` backend's options from a config file (`backendOptions.node`), naming a wrong key. */
+export function validateNodeBackendOptions(o: Record<string, unknown>, where = 'backendOptions.node'): Omit<NodeBackendOptions, 'loadAddon' | 'wasm'> {
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'threads') {
+      if (!(Number.isInteger(v) && (v as number) > 0)) throw new ConfigError(`option "${where}.threads" must be a positive integer, got ${JSON.stringify(v)}`, `${where}.threads`);
+    } else if (k === 'engines') {
+      if (!Array.isArray(v) || v.length === 0 || v.some((e) => e !== 'tfjs-node' && e !== 'openblas')) {
+        throw new ConfigError(`option "${where}.engines" must be a non-empty list of "tfjs-node" and "openblas", got ${JSON.stringify(v)}`, `${where}.engines`);
+      }
+    } else throw new ConfigError(`unknown option "${where}.${k}"; the node backend's options are threads, engines (its wasm tensors take backendOptions.wasm)`, `${where}.${k}`);
+  }
+  return o as Omit<NodeBackendOptions, 'loadAddon' | 'wasm'>;
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runBackendConformance, maxAbsDiff, adamReference } from '@topickd/core/testing';
-import { createContainer, registryOf, BackendUnavailableError, tf, inferTheta, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, ContainerModule, Backend } from '@topickd/core';
+import { createContainer, registryOf, BackendUnavailableError, tf, inferTheta, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, ContainerModule, Backend, type BackendKernels } from '@topickd/core/plugin';
 import { NodeBackend, loadOpenBlasAddon, openBlasStats, addonPath } from '@topickd/backend-node';
 import wasmModule, { WasmBackend } from '@topickd/backend-wasm';
 
@@ -47,7 +47,7 @@ describe('node backend without tfjs-node and without the OpenBLAS engine', () =>
     const c = await createContainer({ backend: 'node', fallback: 'wasm' }, { modules: [mod, wasmModule], logger: { warn: (m) => warnings.push(m) } });
     const info = await registryOf(c).activateBackend();
     expect(info.name).toBe('wasm');
-    expect(tf.getBackend()).toBe('wasm');
+    expect(tf.getBackend()).toBe('topickd-wasm');
     expect(warnings.join('\n')).toMatch(/backend "node" is unavailable.*falling back to "wasm"/);
   });
 
@@ -122,7 +122,7 @@ describe.skipIf(!addon)('the OpenBLAS engine', () => {
     }
     const inputs = { bow: b.build(), embeddings: { rows: N, cols: E, data: rng.uniformArray(N * E, -0.1, 0.1) } };
     const run = async (backend: { activate(): Promise<unknown> }) => {
-      await backend.activate();
+      const { kernels } = (await backend.activate()) as { kernels: BackendKernels };
       const products = tf.tidy(() => {
         const x = tf.tensor3d(new Random(2).uniformArray(3 * 7 * 5, -1, 1), [3, 7, 5]);
         const w = tf.tensor2d(new Random(3).uniformArray(5 * 6, -1, 1), [5, 6]);
@@ -132,12 +132,12 @@ describe.skipIf(!addon)('the OpenBLAS engine', () => {
       // inference (θ, 20 samples) of the untrained model
       const theta = inferTheta(model, { bow: inputs.bow, embeddings: inputs.embeddings }, { samples: 20, seed: 1 }).data;
       const vars = model.trainableVariables();
-      const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 });
+      const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 }, kernels);
       const r = new Random(7);
       const losses: number[] = [];
       let weights = new Map<string, Float32Array>();
       for (let s = 0; s < 20; s++) {
-        losses.push(trainStep(model, opt, inputs, Int32Array.from({ length: B }, (_, i) => (s * B + i) % N), 0, r, vaeStepLoss, vars));
+        losses.push(trainStep(model, opt, inputs, Int32Array.from({ length: B }, (_, i) => (s * B + i) % N), 0, r, vaeStepLoss, 'manual', kernels));
         // weights after 5 steps: Adam divides by √v, so later on float rounding differences grow (as between any two BLAS)
         if (s === 4) weights = new Map(vars.map((v) => [v.name.replace(/_\d+$/, ''), v.dataSync().slice() as Float32Array] as const));
       }

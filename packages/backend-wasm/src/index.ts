@@ -1,20 +1,29 @@
-import { Backend, ContainerModule } from '@topickd/core';
-import { WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+import { Backend, ContainerModule, PluginConfigToken, type PluginConfig } from '@topickd/core/plugin';
+import { WasmBackend, validateWasmBackendOptions, type WasmBackendOptions } from './wasm-backend.js';
 
-export { WasmBackend, type WasmBackendOptions } from './wasm-backend.js';
+export { WasmBackend, validateWasmBackendOptions, type WasmBackendOptions } from './wasm-backend.js';
 export { installWasmMatMulGradient } from './matmul-gradient.js';
-export { installPointwiseConv2D, pointwiseConvStats } from './pointwise-conv.js';
+export { pointwiseConvStats } from './pointwise-conv.js';
+export { registerWasmKernelSet, kernelSetName, kernelSettingsOf, wasmGemmVariant, wasmGemmActive, xnnpackProducts, WASM_KERNEL_SET_PREFIX, type WasmKernelSettings } from './kernel-set.js';
 
-/** A ContainerModule binding the wasm backend (optionally with browser options). */
-export function wasmBackendModule(options: WasmBackendOptions = {}): ContainerModule {
+/**
+ * A ContainerModule binding the wasm backend. Without options, the backend takes them from
+ * the container's config (`backendOptions.wasm`); with options, those.
+ */
+export function wasmBackendModule(options?: WasmBackendOptions): ContainerModule {
   return new ContainerModule(({ bind }) => {
-    bind(Backend).toConstantValue(new WasmBackend(options));
+    if (options) bind(Backend).toConstantValue(new WasmBackend(options));
+    else
+      bind(Backend).toDynamicValue((ctx) => {
+        const cfg = ctx.get<PluginConfig>(PluginConfigToken);
+        return new WasmBackend(validateWasmBackendOptions(cfg.backendOptions?.wasm ?? {}));
+      });
   });
 }
 
 export default wasmBackendModule();
-export { installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported, enableRelaxedSimdInNode } from './gemm/wasm-gemm.js';
-export { installColumnReductions, columnReductionStats } from './gemm/column-reduction.js';
+export { wasmGemmStats, relaxedSimdSupported, enableRelaxedSimdInNode } from './gemm/wasm-gemm.js';
+export { columnReductionStats } from './gemm/column-reduction.js';
 export { wasmFusedAvailable, wasmReconstructionLoss, wasmBatchNormForward, wasmBatchNormBackward, wasmExp } from './fused/wasm-fused.js';
-export { installHeapCopies, setHeapCopiesEnabled, heapCopyStats } from './copy/heap-copy-kernels.js';
+export { heapCopyStats } from './copy/heap-copy-kernels.js';
 export { wasmAdamState, wasmAdamAvailable } from './adam/wasm-adam.js';

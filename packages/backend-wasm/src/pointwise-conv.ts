@@ -1,4 +1,4 @@
-import { tf } from '@topickd/core';
+import { tf } from '@topickd/core/plugin';
 import { overrideKernel, type KernelFn } from './wasm-heap.js';
 
 /**
@@ -6,22 +6,19 @@ import { overrideKernel, type KernelFn } from './wasm-heap.js';
  *   out[N·H·W, Cout] = x[N·H·W, Cin] · filter[Cin, Cout].
  * The Universal Sentence Encoder applies its dense layers this way, to inputs whose
  * length changes with every batch; tfjs wasm's Conv2D rebuilds (and repacks) its XNNPACK
- * operator for every new input shape, which made those convolutions ~14× slower than
- * the same product through BatchMatMul, whose operator is built once per filter.
+ * operator for every new input shape, which made those convolutions many times slower than
+ * the same product through BatchMatMul, whose operator is built once per filter (BENCHMARKS.md).
  * This routes such convolutions through the active backend's BatchMatMul; any other
  * convolution runs tfjs's own kernel.
  */
 type Info = tf.TensorInfo;
 
-const installed = new Set<string>();
-
 /** How many convolutions ran as matrix products and how many with tfjs's kernel (for tests and profiles). */
 export const pointwiseConvStats = { matmul: 0, conv: 0 };
 
-export function installPointwiseConv2D(backendName = 'wasm'): void {
-  if (installed.has(backendName)) return;
-  const ok = overrideKernel('Conv2D', backendName, pointwiseAsMatMul, (fast) => (fast ? pointwiseConvStats.matmul++ : pointwiseConvStats.conv++));
-  if (ok) installed.add(backendName);
+/** Replaces Conv2D of the tfjs backend `backendName` (a TopicKD kernel set): 1×1 convolutions run as products. */
+export function installPointwiseConv2D(backendName: string): boolean {
+  return overrideKernel('Conv2D', backendName, pointwiseAsMatMul, (fast) => (fast ? pointwiseConvStats.matmul++ : pointwiseConvStats.conv++));
 }
 
 function pointwiseAsMatMul(args: Parameters<KernelFn>[0]): Info | null {

@@ -1,12 +1,11 @@
-import { tf, BackendUnavailableError, registerBackendTraits, type Backend, type BackendInfo } from '@topickd/core';
+import { wasmUnavailable } from './errors.js';
+import { tf, ConfigError, type ActiveBackend, type Backend, type BackendKernels } from '@topickd/core/plugin';
 import { wasmAdamAvailable, wasmAdamState } from './adam/wasm-adam.js';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
-import { installPointwiseConv2D } from './pointwise-conv.js';
 import { wasmBatchNormBackward, wasmBatchNormForward, wasmFusedAvailable, wasmReconstructionLoss } from './fused/wasm-fused.js';
-import { installHeapCopies } from './copy/heap-copy-kernels.js';
-import { installColumnReductions } from './gemm/column-reduction.js';
-import { enableRelaxedSimdInNode, installWasmGemm, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant } from './gemm/wasm-gemm.js';
+import { enableRelaxedSimdInNode } from './gemm/wasm-gemm.js';
+import { registerWasmKernelSet, wasmGemmVariant } from './kernel-set.js';
 
 export interface WasmBackendOptions {
   /**
@@ -20,8 +19,8 @@ export interface WasmBackendOptions {
   simdAdam?: boolean;
   /**
    * Matrix products by TopicKD's WebAssembly SIMD kernel (default true; false keeps
-   * tfjs's XNNPACK kernel). Applies to the wasm backend as a whole: the last activated
-   * WasmBackend's setting wins.
+   * tfjs's XNNPACK kernel). Each combination of these options is its own tfjs backend
+   * (kernel-set.ts), so WasmBackends with different options do not affect each other.
    */
   simdMatMul?: boolean;
   /**
@@ -36,6 +35,29 @@ export interface WasmBackendOptions {
    * one WebAssembly SIMD call each (default true; false: tfjs kernels).
    */
   fusedLoss?: boolean;
+  /** Slice and row gathers as block copies in the heap (default true; false: tfjs's kernels). */
+  heapCopies?: boolean;
+}
+
+const OPTION_TYPES: Record<keyof WasmBackendOptions, string> = {
+  wasmPaths: 'string|object',
+  threads: 'number',
+  simdAdam: 'boolean',
+  simdMatMul: 'boolean',
+  relaxedSimd: 'boolean',
+  fusedLoss: 'boolean',
+  heapCopies: 'boolean',
+};
+
+/** Checks backend options from a config file: unknown keys and wrong types are refused, naming the key. */
+export function validateWasmBackendOptions(o: Record<string, unknown>, where = 'backendOptions.wasm'): WasmBackendOptions {
+  for (const [k, v] of Object.entries(o)) {
+    const want = OPTION_TYPES[k as keyof WasmBackendOptions];
+    if (!want) throw new ConfigError(`unknown option "${where}.${k}"; the wasm backend's options are ${Object.keys(OPTION_TYPES).join(', ')}`, `${where}.${k}`);
+    const ok = want === 'string|object' ? typeof v === 'string' || (typeof v === 'object' && v !== null) : typeof v === want;
+    if (!ok || (want === 'number' && !(Number.isInteger(v) && (v as number) > 0))) throw new ConfigError(`option "${where}.${k}" must be a ${want === 'number' ? 'positive integer' : want}, got ${JSON.stringify(v)}`, `${where}.${k}`);
+  }
+  return o as WasmBackendOptions;
 }
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
@@ -54,42 +76,42 @@ export class WasmBackend implements Backend {
     return { available: true };
   }
 
-  async activate(): Promise<BackendInfo> {
+  async activate(): Promise<ActiveBackend> {
+    const o = this.options;
     if (!this.activated) {
-      if (this.options.wasmPaths) setWasmPaths(this.options.wasmPaths as never);
+      if (o.wasmPaths) setWasmPaths(o.wasmPaths as never);
       else if (isNode) setWasmPaths(await nodeWasmDir());
-      if (this.options.threads && !isNode) setThreadsCount(this.options.threads);
+      if (o.threads && !isNode) setThreadsCount(o.threads);
       installWasmMatMulGradient();
-      installPointwiseConv2D('wasm');
-      installWasmGemm('wasm');
-      installColumnReductions('wasm');
-      installHeapCopies('wasm');
       this.activated = true;
     }
-    let ok = false;
+    // fused multiply-adds need relaxed SIMD to validate (a V8 flag in Node 20) before the product's module is built
+    if (o.relaxedSimd !== false && o.simdMatMul !== false && isNode) await enableRelaxedSimdInNode();
+    let name: string;
     try {
-      ok = await tf.setBackend('wasm');
+      // tfjs's wasm backend first (it owns the module and the heap), then TopicKD's kernel set on it
+      if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+      await tf.ready();
+      name = registerWasmKernelSet({ gemm: o.simdMatMul !== false, fma: o.relaxedSimd !== false, heapCopies: o.heapCopies !== false });
+      if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") returned false`);
       await tf.ready();
     } catch (e) {
-      throw new BackendUnavailableError('wasm', `the wasm backend failed to initialise: ${(e as Error).message}; in a browser, set wasmPaths to where the .wasm files are served`, e);
+      throw wasmUnavailable(`the wasm backend failed to initialise: ${(e as Error).message}; in a browser, set wasmPaths to where the .wasm files are served`, e);
     }
-    if (!ok) throw new BackendUnavailableError('wasm', 'the wasm backend failed to initialise; in a browser, set wasmPaths to where the .wasm files are served');
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-    setWasmGemmEnabled(this.options.simdMatMul !== false);
-    const fused = this.options.fusedLoss !== false && simd && wasmFusedAvailable();
-    setWasmGemmFma(this.options.relaxedSimd !== false);
-    if (this.options.relaxedSimd !== false && this.options.simdMatMul !== false && isNode) await enableRelaxedSimdInNode();
-    // Adam in WebAssembly SIMD on the heap, where it can run (see adam/wasm-adam.ts); products
-    // with transpose flags at full speed where our SIMD product runs (see gemm/wasm-gemm.ts)
-    registerBackendTraits('wasm', {
-      adamState: this.options.simdAdam !== false && simd && wasmAdamAvailable() ? wasmAdamState : undefined,
-      fastTransposedMatMul: simd && wasmGemmActive(),
+    const variant = wasmGemmVariant(name);
+    const fused = o.fusedLoss !== false && simd && wasmFusedAvailable();
+    const kernels: BackendKernels = {
+      // TopicKD's product reads weights as they are: the SIMD Adam updates them in place;
+      // with XNNPACK's (packed copies per tensor) it writes new tensors
+      adamState: o.simdAdam !== false && simd && wasmAdamAvailable() ? (sizes) => wasmAdamState(sizes, variant !== null) : undefined,
+      // products with transpose flags at full speed where our SIMD product runs (see gemm/wasm-gemm.ts)
+      fastTransposedMatMul: variant !== null,
       reconstructionLoss: fused ? wasmReconstructionLoss : undefined,
       batchNorm: fused ? { forward: wasmBatchNormForward, backward: wasmBatchNormBackward } : undefined,
-    });
-    const variant = wasmGemmVariant();
+    };
     const detail = variant === 'fma' ? 'matrix products: TopicKD WebAssembly SIMD kernel with fused multiply-adds (relaxed SIMD)' : variant === 'simd' ? 'matrix products: TopicKD WebAssembly SIMD kernel' : 'matrix products: XNNPACK (tfjs)';
-    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads: 1, canTrain: true, detail };
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads: 1, canTrain: true, detail, kernels };
   }
 }
 

@@ -1,4 +1,4 @@
-import { tf } from '@topickd/core';
+import { tf } from '@topickd/core/plugin';
 
 /**
  * What TopicKD's WebAssembly kernels read of tfjs's wasm backend (internals of

@@ -1,19 +1,24 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf, Random } from '@topickd/core';
-import { WasmBackend, heapCopyStats, setHeapCopiesEnabled } from '@topickd/backend-wasm';
+import { WasmBackend, heapCopyStats, kernelSetName } from '@topickd/backend-wasm';
 
-/** The same op with tfjs's own kernel (block copies off). */
+/**
+ * The same op with tfjs's own kernels: on the kernel set without block copies (another
+ * tfjs backend name on the same wasm instance, so tensors are shared).
+ */
 function withTfjs<T>(f: () => T): T {
-  setHeapCopiesEnabled(false);
+  const ours = tf.getBackend();
+  tf.setBackend(kernelSetName({ gemm: true, fma: true, heapCopies: false }));
   try {
     return f();
   } finally {
-    setHeapCopiesEnabled(true);
+    tf.setBackend(ours);
   }
 }
 
 describe('Slice and GatherV2 as block copies in the wasm heap', () => {
   beforeAll(async () => {
+    await new WasmBackend({ heapCopies: false }).activate(); // registers the set without copies
     await new WasmBackend().activate();
   });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { tf, Random, AdamOptimizer } from '@topickd/core';
-import { WasmBackend, setWasmGemmEnabled, wasmAdamState, wasmAdamAvailable } from '@topickd/backend-wasm';
+import { tf, Random, AdamOptimizer } from '@topickd/core/plugin';
+import { WasmBackend, wasmAdamState, wasmAdamAvailable } from '@topickd/backend-wasm';
 import { adamReference, maxAbsDiff } from '@topickd/core/testing';
 
 describe('Adam in WebAssembly SIMD on the wasm heap', () => {
@@ -9,7 +9,7 @@ describe('Adam in WebAssembly SIMD on the wasm heap', () => {
     expect(wasmAdamAvailable()).toBe(true);
     const r = new Random(3);
     const sizes = [13, 64];
-    const st = wasmAdamState(sizes);
+    const st = wasmAdamState(sizes, true);
     for (const [i, n] of sizes.entries()) {
       const p0 = r.uniformArray(n, -1, 1);
       const g = r.uniformArray(n, -1, 1);
@@ -33,9 +33,10 @@ describe('Adam in WebAssembly SIMD on the wasm heap', () => {
   });
 
   it('the optimizer keeps its moments in the heap while training and hands them back exactly (checkpoints)', async () => {
-    await new WasmBackend().activate();
+    const { kernels } = await new WasmBackend().activate();
+    expect(kernels.adamState).toBeTypeOf('function');
     const x = tf.variable(tf.tensor1d(new Random(5).uniformArray(10, -1, 1)));
-    const opt = new AdamOptimizer([x], { learningRate: 0.01, beta1: 0.9, beta2: 0.99 });
+    const opt = new AdamOptimizer([x], { learningRate: 0.01, beta1: 0.9, beta2: 0.99 }, kernels);
     const g = tf.tensor1d(new Random(6).uniformArray(10, -1, 1));
     opt.apply({ [x.name]: g });
     opt.apply({ [x.name]: g });
@@ -44,7 +45,7 @@ describe('Adam in WebAssembly SIMD on the wasm heap', () => {
     expect(Math.max(...s.m[0].map(Math.abs))).toBeGreaterThan(0);
     // a second optimizer restored from the state continues identically
     const y = tf.variable(x.clone());
-    const opt2 = new AdamOptimizer([y], { learningRate: 0.01, beta1: 0.9, beta2: 0.99 });
+    const opt2 = new AdamOptimizer([y], { learningRate: 0.01, beta1: 0.9, beta2: 0.99 }, kernels);
     opt2.setState(s);
     opt.apply({ [x.name]: g });
     opt2.apply({ [y.name]: g });
@@ -59,12 +60,11 @@ describe('Adam in WebAssembly SIMD on the wasm heap', () => {
   });
 
   it('updates in place under TopicKD\'s products, into a fresh tensor under XNNPACK\'s (which keeps packed copies per tensor), with the same values', async () => {
-    await new WasmBackend().activate();
-    const run = (gemm: boolean) => {
-      setWasmGemmEnabled(gemm);
-      try {
+    const run = async (gemm: boolean) => {
+      const { kernels } = await new WasmBackend({ simdMatMul: gemm }).activate();
+      {
         const w = tf.variable(tf.tensor2d(new Random(7).uniformArray(12, -1, 1), [3, 4]));
-        const opt = new AdamOptimizer([w], { learningRate: 0.01, beta1: 0.9, beta2: 0.99 });
+        const opt = new AdamOptimizer([w], { learningRate: 0.01, beta1: 0.9, beta2: 0.99 }, kernels);
         const g = tf.tensor2d(new Random(8).uniformArray(12, -1, 1), [3, 4]);
         opt.apply({ [w.name]: g }); // the first step gives the variable its own storage
         const id = w.dataId;
@@ -75,12 +75,10 @@ describe('Adam in WebAssembly SIMD on the wasm heap', () => {
         [w, g].forEach((t) => t.dispose());
         opt.dispose();
         return out;
-      } finally {
-        setWasmGemmEnabled(true);
       }
     };
-    const ours = run(true);
-    const xnn = run(false);
+    const ours = await run(true);
+    const xnn = await run(false);
     expect(ours.same).toBe(true);
     expect(xnn.same).toBe(false);
     expect(Array.from(ours.w)).toEqual(Array.from(xnn.w));

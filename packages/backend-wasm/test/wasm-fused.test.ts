@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { tf, Random, backendTraits, reconstructionLoss } from '@topickd/core';
+import { tf, Random, reconstructionLoss } from '@topickd/core/plugin';
 import { WasmBackend, wasmBatchNormBackward, wasmBatchNormForward, wasmExp, wasmReconstructionLoss } from '@topickd/backend-wasm';
 
 /** float64 RL and its gradient from the definition. */
@@ -63,8 +63,9 @@ describe('fused loss kernels in WebAssembly SIMD', () => {
     }
   });
 
-  it('is the backend trait that core\'s reconstructionLoss uses, and its gradient through the tape equals the cpu backend\'s', async () => {
-    expect(backendTraits('wasm').reconstructionLoss).toBe(wasmReconstructionLoss);
+  it('is the kernel the wasm backend gives core\'s reconstructionLoss, and its gradient through the tape equals the cpu backend\'s', async () => {
+    const { kernels, tfjsBackend } = await new WasmBackend().activate();
+    expect(kernels.reconstructionLoss).toBe(wasmReconstructionLoss);
     const rng = new Random(22);
     const [B, V] = [8, 50];
     const x = new Float32Array(B * V).map(() => (rng.next() < 0.2 ? 1 : 0));
@@ -72,14 +73,14 @@ describe('fused loss kernels in WebAssembly SIMD', () => {
     const w = rng.uniformArray(B, 0.5, 2);
     const run = () => {
       const bow = tf.tensor2d(x, [B, V]);
-      const f = (logits: tf.Tensor) => tf.sum(tf.mul(reconstructionLoss(bow, logits as tf.Tensor2D), tf.tensor1d(w)));
+      const f = (logits: tf.Tensor) => tf.sum(tf.mul(reconstructionLoss(bow, logits as tf.Tensor2D, kernels), tf.tensor1d(w)));
       const { value, grad } = tf.valueAndGrad(f)(tf.tensor2d(l, [B, V]));
       return { value: value.dataSync()[0], grad: grad.dataSync().slice() };
     };
     const wasm = run();
     await tf.setBackend('cpu');
     const cpu = run();
-    await tf.setBackend('wasm');
+    await tf.setBackend(tfjsBackend);
     expect(Math.abs(wasm.value - cpu.value)).toBeLessThan(1e-5 * Math.abs(cpu.value));
     let err = 0;
     for (let i = 0; i < cpu.grad.length; i++) err = Math.max(err, Math.abs(wasm.grad[i] - cpu.grad[i]));

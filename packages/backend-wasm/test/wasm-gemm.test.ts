@@ -2,7 +2,18 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tf, Random } from '@topickd/core';
-import { WasmBackend, columnReductionStats, setWasmGemmEnabled, setWasmGemmFma, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported } from '@topickd/backend-wasm';
+import { WasmBackend, columnReductionStats, kernelSetName, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported } from '@topickd/backend-wasm';
+
+/** Runs `f` on another of TopicKD's kernel sets (same wasm instance: tensors are shared), then returns to the default set. */
+function onKernelSet<T>(settings: { gemm: boolean; fma: boolean }, f: () => T): T {
+  const ours = tf.getBackend();
+  tf.setBackend(kernelSetName({ ...settings, heapCopies: true }));
+  try {
+    return f();
+  } finally {
+    tf.setBackend(ours);
+  }
+}
 
 /** float64 reference of op(A)·op(B) over broadcast batches, from row-major data. */
 function reference(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): { shape: number[]; values: Float64Array } {
@@ -38,6 +49,9 @@ function relErr(got: Float32Array | Int32Array | Uint8Array, want: Float64Array)
 
 describe('the WebAssembly SIMD matrix product on the wasm backend', () => {
   beforeAll(async () => {
+    // the kernel sets the tests compare with, then the default one
+    await new WasmBackend({ relaxedSimd: false }).activate();
+    await new WasmBackend({ simdMatMul: false }).activate();
     await new WasmBackend().activate();
   });
 
@@ -52,16 +66,22 @@ describe('the WebAssembly SIMD matrix product on the wasm backend', () => {
     expect(wasmGemmActive()).toBe(true);
     expect(relaxedSimdSupported()).toBe(true);
     expect(wasmGemmVariant()).toBe('fma');
-    setWasmGemmFma(false);
-    try {
-      expect(wasmGemmVariant()).toBe('simd');
-    } finally {
-      setWasmGemmFma(true);
-    }
+    expect(wasmGemmVariant(kernelSetName({ gemm: true, fma: false, heapCopies: true }))).toBe('simd');
+    expect(wasmGemmVariant(kernelSetName({ gemm: false, fma: true, heapCopies: true }))).toBe(null);
+    expect(wasmGemmVariant('wasm')).toBe(null); // tfjs's own wasm backend is left as tfjs made it
   });
 
-  it.each([['fma', true], ['plain SIMD', false]] as const)('(%s build) equals a float64 reference for every transpose combination and for sizes off the blocks (tails in M, N and K)', (_, fma) => {
-    setWasmGemmFma(fma);
+  it('each WasmBackend\'s options are its own: activating one with other options changes nothing for another', async () => {
+    const xnn = await new WasmBackend({ simdMatMul: false }).activate();
+    expect(xnn.kernels.fastTransposedMatMul).toBe(false);
+    expect(wasmGemmActive()).toBe(false);
+    const ours = await new WasmBackend().activate();
+    expect(ours.kernels.fastTransposedMatMul).toBe(true);
+    expect(wasmGemmVariant()).toBe('fma');
+    expect(xnn.tfjsBackend).not.toBe(ours.tfjsBackend);
+  });
+
+  it.each([['fma', true], ['plain SIMD', false]] as const)('(%s build) equals a float64 reference for every transpose combination and for sizes off the blocks (tails in M, N and K)', (_, fma) => onKernelSet({ gemm: true, fma }, () => {
     const rng = new Random(11);
     const sizes = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 17, 33];
     let cases = 0;
@@ -80,8 +100,7 @@ describe('the WebAssembly SIMD matrix product on the wasm backend', () => {
       }
     expect(wasmGemmStats.gemm - before.gemm).toBe(cases);
     expect(wasmGemmStats.fallback).toBe(before.fallback);
-    setWasmGemmFma(true);
-  });
+  }));
 
   it('the model\'s and the sentence encoder\'s shapes (long K; M ≥ 256 runs as dot products) agree with the reference within 1e-5 relative', () => {
     const rng = new Random(12);
@@ -140,16 +159,11 @@ describe('the WebAssembly SIMD matrix product on the wasm backend', () => {
       return out;
     };
     const ours = run();
-    setWasmGemmEnabled(false);
-    let xnn;
-    try {
-      xnn = run();
-    } finally {
-      setWasmGemmEnabled(true);
-    }
+    const xnn = onKernelSet({ gemm: false, fma: true }, run);
+    const back = tf.getBackend();
     await tf.setBackend('cpu');
     const cpu = run();
-    await tf.setBackend('wasm');
+    await tf.setBackend(back);
     const close = (x: Float32Array, y: Float32Array) => relErr(x, Float64Array.from(y));
     expect(close(ours.y, xnn.y)).toBeLessThan(1e-6);
     expect(close(ours.y, cpu.y)).toBeLessThan(1e-6);

@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'ENCODER_UNAVAILABLE'
   | 'UNKNOWN_WORD'
   | 'ABORTED'
-  | 'IO';
+  | 'IO'
+  /** The runtime lacks something TopicKD needs (WebCrypto, WebAssembly SIMD, a tfjs kernel). */
+  | 'RUNTIME_UNSUPPORTED';
 
 export class TopicKDError extends Error {
   readonly code: ErrorCode;
@@ -113,6 +115,27 @@ export class EncoderUnavailableError extends TopicKDError {
     super('ENCODER_UNAVAILABLE', `encoder "${encoder}": ${message}`, { cause });
     this.name = 'EncoderUnavailableError';
     this.encoder = encoder;
+  }
+}
+
+/** A topic word that the reference corpus does not contain. */
+export class UnknownWordError extends TopicKDError {
+  readonly word: string;
+  constructor(word: string, topic?: number) {
+    super(
+      'UNKNOWN_WORD',
+      `${topic === undefined ? '' : `topic ${topic} `}word "${word}" does not occur in the reference corpus; evaluate against the corpus the model was trained on, or skip unknown words`,
+    );
+    this.name = 'UnknownWordError';
+    this.word = word;
+  }
+}
+
+/** The runtime lacks a feature TopicKD needs; the message says which and what to use instead. */
+export class RuntimeUnsupportedError extends TopicKDError {
+  constructor(message: string) {
+    super('RUNTIME_UNSUPPORTED', message);
+    this.name = 'RuntimeUnsupportedError';
   }
 }
 

@@ -1,4 +1,7 @@
-// @topickd/core — browser-safe entry. Node-only helpers (files, model directories) are in `@topickd/core/node`.
+// @topickd/core — for users: the contracts, the container, data, models, training,
+// distillation, evaluation and model files. Browser-safe; Node-only helpers (files, model
+// directories) are in `@topickd/core/node`; what plugin authors need beyond this (kernel
+// helpers, reference ops, the conformance suite) is in `@topickd/core/plugin`.
 export { tf } from './tfjs/tf.js';
 export type { Tensor, Tensor1D, Tensor2D, Scalar, Variable } from './tfjs/tf.js';
 export { ContainerModule, Container } from 'inversify';
@@ -9,12 +12,12 @@ export * from './contracts/encoder.js';
 export * from './contracts/distillation-loss.js';
 export * from './contracts/topic-model.js';
 
-export * from './container/config.js';
-export * from './container/plugin-registry.js';
-export * from './container/create-container.js';
-export { CpuBackend } from './backends/cpu-backend.js';
+export { validatePluginConfig, lossName, lossWeight, encoderType, DEFAULT_LOSSES, type PluginConfig, type EncoderSpec, type LossSpec, type BackendOptions } from './container/config.js';
+export { PluginRegistry, PluginConfigToken, Logger, type WeightedLoss } from './container/plugin-registry.js';
+export { createContainer, registryOf, coreModule, type CreateContainerOptions } from './container/create-container.js';
+export { CpuBackend, CPU_KERNELS } from './backends/cpu-backend.js';
 
-export * from './util/matrix.js';
+export { row, matrix, gatherRows, isRowSource, toRowArrays, assertFinite, type Float32Matrix, type EmbeddingRows, type RowSource } from './util/matrix.js';
 export { Random } from './util/random.js';
 
 export { tokenize, type TokenizerOptions } from './text/tokenizer.js';
@@ -23,23 +26,30 @@ export * from './text/preprocess.js';
 export { CsrMatrix, CsrBuilder } from './data/csr-matrix.js';
 export * from './data/corpus.js';
 
-export * from './model/contextual-topic-model.js';
+export { ContextualTopicModel, resolveModelConfig, DEFAULT_MODEL_CONFIG, BUILTIN_LAYOUTS, type InputLayout } from './model/contextual-topic-model.js';
+export { BUILTIN_MODEL_FACTORIES, type ModelKinds } from './model/builtin-models.js';
+export { vaeLoss } from './model/fused-ops.js';
 export * from './model/infer-topics.js';
-export * from './train/trainer.js';
-export { forwardTrainWithCache, backward, type ForwardCache, type OutputGradients } from './model/manual-gradients.js';
-export { reconstructionLoss, gaussianKl, batchNormTrain, BN_EPS } from './model/fused-ops.js';
-export { AdamOptimizer, type AdamOptions, type AdamState } from './train/adam.js';
-export * from './train/snapshot.js';
-export * from './distill/distiller.js';
+export {
+  trainModel,
+  vaeStepLoss,
+  DEFAULT_TRAIN,
+  batchesPerEpoch,
+  type TrainEvent,
+  type TrainOptions,
+  type TrainInputs,
+  type TrainResult,
+  type TrainerState,
+  type GradientMode,
+  type StepLoss,
+  type StepLossContext,
+} from './train/trainer.js';
+export type { AdamState } from './train/adam.js';
+export { distill, validateDistillOptions, teacherPosteriors, type DistillOptions, type DistillInputs } from './distill/distiller.js';
 
 export * from './eval/reference-corpus.js';
 export * from './eval/coherence.js';
 
 export * from './io/model-format.js';
 export * from './io/checkpoint-format.js';
-export { sha256Hex } from './io/sha256.js';
 export * from './io/npy.js';
-export { directFloat32View, wasmHeapFloat32 } from './tfjs/direct-memory.js';
-export { matMulGeometry, type MatMulGeometry } from './tfjs/matmul-geometry.js';
-export { registerBackendTraits, backendTraits, type BackendTraits, type AdamUpdateKernel, type NativeAdamState } from './tfjs/backend-traits.js';
-export { canonicalJson, canonicalDigest } from './io/canonical-digest.js';

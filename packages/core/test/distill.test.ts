@@ -78,6 +78,25 @@ describe('distiller', () => {
     s.dispose();
   });
 
+  it('a loss plugin whose value is finite but whose gradient is not stops training before the update, naming the plugin', async () => {
+    // √x at 0: value 0, gradient +∞ (a common plugin bug: a square root without an epsilon)
+    const sqrtAtZero: DistillationLoss = { name: 'sqrt-at-zero', compute: (_t, st) => tf.sum(tf.sqrt(tf.mul(st.mu, 0)), 1) as tf.Tensor1D };
+    const s = zeroshot();
+    const before = s.trainableVariables().map((v) => Array.from(v.dataSync()));
+    const err = await distill(teacher, s, { student: inputs, teacherEmbeddings: inputs.embeddings }, [{ loss: new WassersteinLoss(), weight: 1 }, { loss: sqrtAtZero, weight: 1 }], {
+      epochs: 1,
+      alpha: 0.5,
+      temperature: 1,
+    }).catch((e) => e);
+    expect(err).toBeInstanceOf(TopicKDError);
+    expect(err.code).toBe('PLUGIN_FAILED');
+    expect(err.message).toMatch(/"sqrt-at-zero" has a non-finite gradient .* student's mu; training stopped before the update/);
+    expect(err.message).not.toMatch(/w2/);
+    // not one weight moved: the first step stopped before Adam
+    s.trainableVariables().forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(before[i]));
+    s.dispose();
+  });
+
   it('validates α, T and the teacher', async () => {
     const s = zeroshot();
     const run = (o: { alpha: number; temperature: number }, student = s) => distill(teacher, student, { student: inputs, teacherEmbeddings: inputs.embeddings }, losses(), { epochs: 1, ...o });

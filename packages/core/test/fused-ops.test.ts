@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf, CpuBackend, Random } from '@topickd/core';
-import { batchNormTrain, gaussianKl, reconstructionLoss } from '../src/model/fused-ops.js';
+import { batchNormTrain, gaussianKl, reconstructionLoss } from '@topickd/core/plugin';
 
 // The fused ops (closed-form gradients) against (1) tfjs's autodiff of the plain
 // formulas and (2) central finite differences in float64 of the plain formulas.

@@ -1,21 +1,23 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { tf, CpuBackend, ContextualTopicModel, resolveModelConfig, Random, forwardTrainWithCache, backward, type TrainForward, type Batch } from '@topickd/core';
+import { tf, CpuBackend, ContextualTopicModel, resolveModelConfig, Random, vaeLoss, type TrainForward, type Batch, type InputLayout } from '@topickd/core/plugin';
 
-// The hand-written backward pass against tfjs's autodiff of the same forward pass,
-// for every architecture the model supports, with dropout on (same seeds ⇒ same masks).
+// The hand-written backward pass against tfjs's autodiff (the tape) of the same, one
+// forward pass, for every input layout the model supports, with dropout on (same seeds ⇒
+// same masks).
 
 type Loss = (m: ContextualTopicModel, batch: Batch, f: TrainForward) => tf.Tensor1D;
-const vae: Loss = (m, batch, f) => m.vaeLoss(batch.bow, f);
+const vae: Loss = (m, batch, f) => vaeLoss(batch.bow, f, m.prior());
 // a loss that also reads θ and weights the documents unequally, like a distillation loss might
 const withTheta: Loss = (m, batch, f) =>
   tf.add(tf.mul(vae(m, batch, f), tf.linspace(0.5, 1.5, batch.bow.shape[0])), tf.sum(tf.mul(tf.square(f.theta), 3), 1)) as tf.Tensor1D;
 
-function gradsBoth(kind: 'combined' | 'zeroshot', hidden: number[], dropout: number, loss: Loss) {
+function gradsBoth(kind: 'combined' | 'zeroshot' | 'bow-only', hidden: number[], dropout: number, loss: Loss) {
   const V = 9;
   const E = 6;
   const K = 4;
   const B = 5;
-  const model = new ContextualTopicModel(resolveModelConfig({ kind, numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: hidden, dropout }), 3);
+  const layout: InputLayout = kind === 'combined' ? 'bow+embedding' : kind === 'zeroshot' ? 'embedding' : 'bow';
+  const model = new ContextualTopicModel(resolveModelConfig({ kind, numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: hidden, dropout }), 3, layout);
   const r = new Random(8);
   const bowData = Float32Array.from({ length: B * V }, () => Math.floor(r.next() * 3));
   const embData = r.uniformArray(B * E, -1, 1);
@@ -23,12 +25,12 @@ function gradsBoth(kind: 'combined' | 'zeroshot', hidden: number[], dropout: num
   let result!: { values: number[]; pairs: { name: string; tape: number[]; manual: number[] | null }[] };
   tf.tidy(() => {
     const batch = { bow: tf.tensor2d(bowData, [B, V]), embeddings: tf.tensor2d(embData, [B, E]) };
-    const tape = tf.variableGrads(() => tf.sum(loss(model, batch, model.forwardTrain(batch, new Random(21)))) as tf.Scalar, vars);
-    const { forward, cache } = forwardTrainWithCache(model, batch, new Random(21));
+    const tape = tf.variableGrads(() => tf.sum(loss(model, batch, model.forwardTrain(batch, new Random(21)).forward)) as tf.Scalar, vars);
+    const { forward, cache } = model.forwardTrain(batch, new Random(21));
     const priors = vars.filter((v) => v.name.startsWith('prior.'));
     const res = tf.engine().gradients(() => tf.sum(loss(model, batch, forward)) as tf.Scalar, [forward.mu, forward.logvar, forward.theta, forward.wordLogits, ...priors], undefined, true);
     const [gMu, gLv, gTheta, gL, ...gP] = res.grads as tf.Tensor2D[];
-    const manual = backward(model, cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gL });
+    const manual = model.backward(cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gL });
     priors.forEach((v, i) => (manual[v.name] = gP[i]));
     result = {
       values: [tape.value.dataSync()[0], res.value.dataSync()[0]],
@@ -43,7 +45,9 @@ describe('manual backward pass', () => {
   beforeAll(async () => {
     await new CpuBackend().activate();
   });
-  const cases: [('combined' | 'zeroshot'), number[], number, Loss, string][] = [
+  const cases: [('combined' | 'zeroshot' | 'bow-only'), number[], number, Loss, string][] = [
+    ['bow-only', [7, 5], 0.2, vae, 'VAE loss'],
+    ['bow-only', [], 0.2, withTheta, 'a loss that reads θ'],
     ['combined', [7, 5], 0.2, vae, 'VAE loss'],
     ['combined', [], 0.2, vae, 'VAE loss'],
     ['zeroshot', [7], 0.2, vae, 'VAE loss'],

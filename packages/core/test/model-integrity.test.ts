@@ -21,8 +21,8 @@ import {
   MANIFEST_FILE,
   type ModelStore,
   type TrainerState,
-} from '@topickd/core';
-import { canonicalJson } from '../src/io/canonical-digest.js';
+} from '@topickd/core/plugin';
+import { canonicalJson } from '@topickd/core/plugin';
 
 const V = 30;
 const E = 6;

@@ -9,8 +9,9 @@ import {
   evaluateTopics,
   inferTheta,
   resolveModelConfig,
-  type BackendInfo,
-  type ContextualTopicModel,
+  type ActiveBackend,
+  type BackendOptions,
+  type TopicModel,
   type Corpus,
   type EncoderReference,
   type EncoderSpec,
@@ -21,9 +22,9 @@ import {
   type PluginRegistry,
   type PreprocessingRecord,
 } from '@topickd/core';
-import { loadCorpus, loadModel, saveModel } from '@topickd/core/node';
+import { loadCorpus, saveModel } from '@topickd/core/node';
 import { embedWithCache } from '@topickd/encoders';
-import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, loadDataset, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
+import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, loadDataset, loadModelWith, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
 import { paperHyper, runExperiment, type ExperimentResults } from './app/experiment.js';
 import { Progress, type ProgressEvent } from './app/progress.js';
 import { validateRunConfig, type RunConfig } from './app/run-config.js';
@@ -42,6 +43,8 @@ export interface TopicKDConfig {
   losses?: LossSpec[];
   /** Third-party plugin packages or paths, loaded like the CLI's `plugins:`. */
   plugins?: string[];
+  /** Options of each backend by name: `{ wasm: { simdMatMul: false }, node: { threads: 2 } }`. */
+  backendOptions?: BackendOptions;
   /** Embedding cache folder (default `.topickd-cache`, relative to `baseDir`). */
   cacheDir?: string;
   /** Folder relative paths resolve against (default: the working directory). */
@@ -107,7 +110,7 @@ export class TrainedTopicModel {
   constructor(
     private readonly owner: TopicKD,
     /** The network. */
-    readonly model: ContextualTopicModel,
+    readonly model: TopicModel,
     readonly vocabulary: string[],
     readonly encoder: EncoderReference,
     /** How raw text becomes its bag of words (the training corpus's preprocessing). */
@@ -161,14 +164,14 @@ export class TopicKD {
   ) {}
 
   static async create(config: TopicKDConfig = {}): Promise<TopicKD> {
-    const { backend, fallback, encoder, losses, plugins, baseDir } = config;
-    const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, baseDir }), 'createTopicKD');
+    const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir } = config;
+    const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, backendOptions, baseDir }), 'createTopicKD');
     const rt = await createRuntime(runConfig, config.logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
     return new TopicKD(rt, config);
   }
 
   /** The active backend. */
-  get backend(): BackendInfo {
+  get backend(): ActiveBackend {
     return this.rt.backend;
   }
   /** The plugin registry (backends, encoders, losses, models). */
@@ -186,7 +189,7 @@ export class TopicKD {
     const emb = await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress);
     const kind = options.model ?? 'combined';
     const seed = options.seed ?? 0;
-    const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind: kind as 'combined', topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
+    const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind, topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
     return new TrainedTopicModel(this, model, dataset.vocabulary, { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType }, dataset.preprocessing, this.record(dataset, result, seed));
   }
 
@@ -202,7 +205,7 @@ export class TopicKD {
     const seed = options.seed ?? 0;
     const alpha = options.alpha ?? 0.8;
     const temperature = options.temperature ?? 4;
-    const config = resolveModelConfig({ kind: kind as 'zeroshot', numTopics: options.topics ?? teacher.numTopics, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: options.hidden, dropout: options.dropout });
+    const config = resolveModelConfig({ kind, numTopics: options.topics ?? teacher.numTopics, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: options.hidden, dropout: options.dropout });
     const student = this.rt.registry.modelFactory(kind).create(config, seed);
     const lossSpecs = options.losses ?? this.config.losses ?? [...DEFAULT_LOSSES];
     const result = await distillModel(
@@ -210,7 +213,7 @@ export class TopicKD {
       student,
       { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
       this.rt.registry.weightedLosses(lossSpecs),
-      { ...trainOptionsOf(cfg, progress, `student (${kind})`, seed), alpha, temperature, kdEpochs: options.kdEpochs, signal: this.config.signal },
+      { ...trainOptionsOf(this.rt, cfg, progress, `student (${kind})`, seed), alpha, temperature, kdEpochs: options.kdEpochs, signal: this.config.signal },
     );
     return new TrainedTopicModel(this, student, dataset.vocabulary, { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType }, dataset.preprocessing, {
       role: 'distilled',
@@ -233,7 +236,7 @@ export class TopicKD {
 
   /** Loads a model folder written by `save`, `topickd fit` or `topickd distill`. */
   async load(dir: string): Promise<TrainedTopicModel> {
-    const saved = await loadModel(this.path(dir));
+    const saved = await loadModelWith(this.rt, this.path(dir));
     return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training);
   }
 
@@ -260,8 +263,8 @@ export class TopicKD {
           const p = paperHyper(name, K);
           return { alpha: request.alpha ?? p.alpha, temperature: request.temperature ?? p.temperature };
         },
-        teacher: { model: (request.teacher?.model ?? 'combined') as 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
-        student: { model: (request.student?.model ?? 'zeroshot') as 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
+        teacher: { model: request.teacher?.model ?? 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
+        student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
         saveModels: request.saveModels,
       },
       this.progress(),

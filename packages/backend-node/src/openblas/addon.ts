@@ -42,8 +42,8 @@ let cached: AddonLoad | undefined;
 
 /**
  * Loads the OpenBLAS engine's addon. OpenBLAS reads OPENBLAS_NUM_THREADS when it loads;
- * it is set to 1 unless the user chose otherwise (with 2 threads on a shared 2-core
- * machine OpenBLAS's busy-waiting made steps 50× slower).
+ * it is set to 1 unless the user chose otherwise: OpenBLAS's threads busy-wait, which on a
+ * machine whose cores are shared with other work costs far more than it gains (BENCHMARKS.md).
  */
 export function loadOpenBlasAddon(): AddonLoad {
   if (cached) return cached;

@@ -1,5 +1,6 @@
+import { nodeUnavailable } from '../errors.js';
 import { wasmBatchNormBackward, wasmBatchNormForward, wasmReconstructionLoss } from '@topickd/backend-wasm';
-import { tf, matMulGeometry, registerBackendTraits, wasmHeapFloat32 } from '@topickd/core';
+import { tf, matMulGeometry, wasmHeapFloat32, type BackendKernels } from '@topickd/core/plugin';
 import type { OpenBlasAddon } from './addon.js';
 
 /** The tfjs backend name the OpenBLAS engine registers. */
@@ -89,17 +90,18 @@ function columnReductionKernel(addon: OpenBlasAddon, wasmKernel: KernelFunc, mea
   };
 }
 
-let registered = false;
+let registered: BackendKernels | null = null;
 
 /**
  * Registers the tfjs backend "openblas": the wasm backend's instance and every one of its
- * kernels, with BatchMatMul computed by OpenBLAS on the wasm heap. Requires the wasm
- * backend to be registered (importing @topickd/backend-wasm does that).
+ * kernels, with BatchMatMul computed by OpenBLAS on the wasm heap, and returns the
+ * engine's kernel set for the trainer. Requires the wasm backend to be registered
+ * (importing @topickd/backend-wasm does that).
  */
-export function registerOpenBlasEngine(addon: OpenBlasAddon): void {
-  if (registered) return;
+export function registerOpenBlasEngine(addon: OpenBlasAddon): BackendKernels {
+  if (registered) return registered;
   const wasmFactory = tf.findBackendFactory('wasm');
-  if (!wasmFactory) throw new Error('the wasm backend is not registered; import @topickd/backend-wasm first');
+  if (!wasmFactory) throw nodeUnavailable('the wasm backend is not registered; import @topickd/backend-wasm first');
   // One backend instance under two names: tensors never move between them.
   tf.registerBackend(OPENBLAS_TFJS_BACKEND, async () => tf.findBackend('wasm') ?? (await wasmFactory()), 0);
   const kernels = tf.getKernelsForBackend('wasm');
@@ -110,11 +112,11 @@ export function registerOpenBlasEngine(addon: OpenBlasAddon): void {
   }
   for (const [name, mean] of [['Sum', false], ['Mean', true]] as const) {
     const wasmKernel = kernels.find((k) => k.kernelName === name);
-    if (!wasmKernel) throw new Error(`tfjs-backend-wasm registered no ${name} kernel`);
+    if (!wasmKernel) throw nodeUnavailable(`tfjs-backend-wasm registered no ${name} kernel; install @tensorflow/tfjs-backend-wasm ${PINNED_TFJS_WASM_VERSION}`);
     tf.registerKernel({ kernelName: name, backendName: OPENBLAS_TFJS_BACKEND, setupFunc: wasmKernel.setupFunc, kernelFunc: columnReductionKernel(addon, wasmKernel.kernelFunc as unknown as KernelFunc, mean) as never });
   }
   const wasmMatMul = kernels.find((k) => k.kernelName === 'BatchMatMul');
-  if (!wasmMatMul) throw new Error('tfjs-backend-wasm registered no BatchMatMul kernel');
+  if (!wasmMatMul) throw nodeUnavailable(`tfjs-backend-wasm registered no BatchMatMul kernel; install @tensorflow/tfjs-backend-wasm ${PINNED_TFJS_WASM_VERSION}`);
   tf.registerKernel({
     kernelName: 'BatchMatMul',
     backendName: OPENBLAS_TFJS_BACKEND,
@@ -123,12 +125,12 @@ export function registerOpenBlasEngine(addon: OpenBlasAddon): void {
   });
   // No XNNPACK weight cache on our products: parameters can be updated in place, natively.
   // The wasm package's one-pass reconstruction loss and batch norm run on the same heap (they check for SIMD themselves).
-  registerBackendTraits(OPENBLAS_TFJS_BACKEND, {
+  registered = Object.freeze({
     inPlaceWeightUpdates: true,
     fastTransposedMatMul: true,
     adamUpdate: (p, g, m, v, s, ib, b1, b2, e) => addon.adam(p, g, m, v, s, ib, b1, b2, e),
     reconstructionLoss: wasmReconstructionLoss,
     batchNorm: { forward: wasmBatchNormForward, backward: wasmBatchNormBackward },
-  });
-  registered = true;
+  } satisfies BackendKernels);
+  return registered;
 }

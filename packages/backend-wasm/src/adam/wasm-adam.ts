@@ -1,14 +1,14 @@
-import { tf, type NativeAdamState } from '@topickd/core';
+import { wasmUnavailable } from '../errors.js';
+import { tf, type NativeAdamState } from '@topickd/core/plugin';
 import { heapOffset, instantiateOnHeap, type WasmInternals } from '../wasm-heap.js';
-import { wasmGemmActive } from '../gemm/wasm-gemm.js';
 import { ADAM_WASM_BASE64 } from './adam-wasm.generated.js';
 
 /**
  * Adam on the wasm backend in WebAssembly SIMD (adam.wat): the moments live in the tfjs
  * wasm heap and each update writes the new parameter in place where TopicKD's matrix
  * product is on (it reads weights as they are), else into a fresh tensor (XNNPACK keeps
- * packed copies of weights per tensor, so a weight changed in place would go unseen). Replaces
- * a JavaScript loop plus a copy into the heap (~11 ms for 1.5 M parameters) with ~1–2 ms.
+ * packed copies of weights per tensor, so a weight changed in place would go unseen). It
+ * replaces a JavaScript loop plus a copy into the heap (figures in BENCHMARKS.md).
  * Reads internals of @tensorflow/tfjs-backend-wasm 4.22.0 (dataIdMap, makeOutput, _malloc).
  */
 type AdamFn = (out: number, p: number, g: number, m: number, v: number, n: number, step: number, inv: number, b1: number, b2: number, eps: number) => void;
@@ -25,15 +25,21 @@ function adamFor(be: WasmInternals): AdamFn | null {
   return fn;
 }
 
-/** Whether this runtime can run the SIMD Adam on the active wasm backend. */
+/** Whether this runtime can run the SIMD Adam on the active backend (a wasm heap with SIMD). */
 export function wasmAdamAvailable(): boolean {
-  return tf.getBackend() === 'wasm' && adamFor(tf.backend() as unknown as WasmInternals) !== null;
+  const be = tf.backend() as unknown as Partial<WasmInternals>;
+  return be?.wasm?.HEAPU8 != null && adamFor(be as WasmInternals) !== null;
 }
 
-export function wasmAdamState(sizes: number[]): NativeAdamState {
+/**
+ * Adam moments on the active wasm backend's heap. `inPlace`: the backend's products read
+ * weights as they are (TopicKD's product), so parameters are updated in place; false
+ * (XNNPACK products, which keep packed copies of weights per tensor): into a new tensor.
+ */
+export function wasmAdamState(sizes: number[], inPlace: boolean): NativeAdamState {
   const be = tf.backend() as unknown as WasmInternals;
   const adam = adamFor(be);
-  if (!adam) throw new Error('WebAssembly SIMD is not available for the Adam kernel');
+  if (!adam) throw wasmUnavailable('WebAssembly SIMD is not available for the Adam kernel; check wasmAdamAvailable() first, or set simdAdam: false');
   const ptr = sizes.map((n) => {
     const m = be.wasm._malloc(Math.max(4, n * 4)) >>> 0;
     const v = be.wasm._malloc(Math.max(4, n * 4)) >>> 0;
@@ -51,7 +57,7 @@ export function wasmAdamState(sizes: number[]): NativeAdamState {
       const xi = heapOffset(be, x);
       const gi = heapOffset(be, g);
       if (xi == null || gi == null) return false;
-      if (wasmGemmActive()) {
+      if (inPlace) {
         // TopicKD's products read weights from the heap as they are (no packed copies): in place
         adam(xi, xi, gi, ptr[i].m, ptr[i].v, ptr[i].n, stepSize, invSqrtBc2, b1, b2, eps);
         return true;

@@ -1,12 +1,11 @@
-import { tf } from '@topickd/core';
+import { tf } from '@topickd/core/plugin';
 import { heapOffset, overrideKernel, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 
 /**
  * Slice and GatherV2 (rows) on the wasm backend as block copies inside the heap
- * (`copyWithin` over contiguous runs). tfjs's wasm kernels move these element by element:
- * the Universal Sentence Encoder's SplitV (built on Slice) of [64, 24, 1536] took 12 ms,
- * about 0.8 GB/s, and its embedding lookups (GatherV2 of [8002, 256]) ~7 ms per batch; the
- * topic model's slice of the first layer's weight 0.5 ms per step.
+ * (`copyWithin` over contiguous runs). tfjs's wasm kernels move these element by element,
+ * which made the sentence encoder's SplitV and embedding lookups and the topic model's
+ * weight slices slow (BENCHMARKS.md).
  * Only 4-byte dtypes (float32, int32), runs of at least MIN_RUN elements and in-range
  * indices take this path; everything else runs tfjs's kernel.
  */
@@ -17,18 +16,10 @@ const MIN_RUN = 16;
 export const heapCopyStats = { copy: 0, fallback: 0 };
 const count = (fast: boolean) => (fast ? heapCopyStats.copy++ : heapCopyStats.fallback++);
 
-const installed = new Set<string>();
-let enabled = true;
-/** Turns the block copies on or off (off: tfjs's kernels). */
-export function setHeapCopiesEnabled(on: boolean): void {
-  enabled = on;
-}
-
-export function installHeapCopies(backendName = 'wasm'): void {
-  if (installed.has(backendName)) return;
-  overrideKernel('Slice', backendName, (args) => (enabled ? slice(args) : null), count);
-  overrideKernel('GatherV2', backendName, (args) => (enabled ? gatherRows(args) : null), count);
-  installed.add(backendName);
+/** Replaces Slice and GatherV2 of the tfjs backend `backendName` (a TopicKD kernel set) with block copies. */
+export function installHeapCopies(backendName: string): void {
+  overrideKernel('Slice', backendName, slice, count);
+  overrideKernel('GatherV2', backendName, gatherRows, count);
 }
 
 const fourBytes = (dtype: string) => dtype === 'float32' || dtype === 'int32';

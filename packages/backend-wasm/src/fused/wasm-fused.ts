@@ -1,4 +1,4 @@
-import { tf, wasmHeapFloat32, type Tensor1D, type Tensor2D } from '@topickd/core';
+import { tf, wasmHeapFloat32, type Tensor1D, type Tensor2D } from '@topickd/core/plugin';
 import { heapOffset as offset, instantiateOnHeap, type WasmInternals } from '../wasm-heap.js';
 import { FUSED_WASM_BASE64 } from './fused-wasm.generated.js';
 import { BATCHNORM_WASM_BASE64 } from './batchnorm-wasm.generated.js';

@@ -1,4 +1,4 @@
-import { enabledGemmFor } from './wasm-gemm.js';
+import { gemmFor } from './wasm-gemm.js';
 import { heapOffset, overrideKernel, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 
 /**
@@ -12,16 +12,13 @@ type KernelArgs = Parameters<KernelFn>[0];
 /** How many reductions ran as column sums and how many with tfjs's kernel. */
 export const columnReductionStats = { colsum: 0, fallback: 0 };
 
-const installed = new Set<string>();
-
-export function installColumnReductions(backendName = 'wasm'): void {
-  if (installed.has(backendName)) return;
+/** Replaces Sum and Mean of the tfjs backend `backendName` (a TopicKD kernel set) with column sums by the product's module. */
+export function installColumnReductions(backendName: string, fma: boolean): void {
   for (const [name, mean] of [['Sum', false], ['Mean', true]] as const)
-    overrideKernel(name, backendName, (args) => columnReduction(args, mean), (fast) => (fast ? columnReductionStats.colsum++ : columnReductionStats.fallback++));
-  installed.add(backendName);
+    overrideKernel(name, backendName, (args) => columnReduction(args, mean, fma), (fast) => (fast ? columnReductionStats.colsum++ : columnReductionStats.fallback++));
 }
 
-function columnReduction(args: KernelArgs, mean: boolean): ReturnType<KernelFn> | null {
+function columnReduction(args: KernelArgs, mean: boolean, fma: boolean): ReturnType<KernelFn> | null {
   const { x } = args.inputs;
   const { axis, keepDims } = (args.attrs ?? {}) as { axis?: number | number[]; keepDims?: boolean };
   const axes = axis == null ? null : Array.isArray(axis) ? axis : [axis];
@@ -29,7 +26,7 @@ function columnReduction(args: KernelArgs, mean: boolean): ReturnType<KernelFn> 
   if (x.dtype !== 'float32' || !leading) return null;
   const [rows, cols] = x.shape;
   if (rows === 0 || cols === 0) return null;
-  const g = enabledGemmFor(args.backend);
+  const g = gemmFor(args.backend, fma);
   const be = args.backend as WasmInternals;
   const offX = heapOffset(be, x);
   if (!g || offX == null) return null;

@@ -1,4 +1,4 @@
-import { tf, matMulGeometry, wasmHeapFloat32 } from '@topickd/core';
+import { tf, matMulGeometry, wasmHeapFloat32 } from '@topickd/core/plugin';
 import { heapOffset, instantiateOnHeap, overrideKernel, validates, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-wasm.generated.js';
@@ -10,18 +10,16 @@ import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-wasm.generated.js';
  * Why not XNNPACK (tfjs's kernel): it builds a fully-connected operator for every new
  * right-hand operand, packing it first, and keeps that operator per tensor. In training,
  * weights are new tensors after every optimizer step and the backward pass multiplies by
- * fresh activations, so nearly every product packed its operand (the 512×2000 adapt layer:
- * 9.1 ms instead of 4.1 ms). Transpose flags and batched (rank > 2) operands left
- * XNNPACK for a scalar loop at ~0.2–3 GFLOP/s. This kernel needs no packing, reads Aᵀ in
- * place, runs batched products at full speed, and measured 30–36 GFLOP/s on the model's
- * shapes with plain SIMD, 38–45 with fused multiply-adds (XNNPACK's best here: ~32).
+ * fresh activations, so nearly every product packed its operand first; transpose flags and
+ * batched (rank > 2) operands left XNNPACK for a scalar loop. This kernel needs no packing,
+ * reads Aᵀ in place and runs batched products at full speed (figures in BENCHMARKS.md).
  *
  * A·Bᵀ runs as dot products along k (gemm_nt); only Aᵀ·Bᵀ transposes B first, with
  * tfjs's Transpose kernel, and so do plain products with many rows (M ≥ 256, e.g. the
  * sentence encoder's), where dot products along k run ~20% faster than reading B's
  * rows with a stride and the transpose costs ~1% of the product.
  *
- * Two builds of the kernel: with relaxed SIMD's fused multiply-add (~1.3× faster here)
+ * Two builds of the kernel: with relaxed SIMD's fused multiply-add (faster)
  * where the runtime validates it, else plain SIMD (see scripts/gemm-wat.mjs).
  * Falls back to tfjs's kernel for non-float32 operands, batch shapes that need
  * broadcasting beyond "equal or one", or where this runtime has no WebAssembly SIMD.
@@ -54,8 +52,11 @@ export function relaxedSimdSupported(): boolean {
   return fmaValid;
 }
 
-/** The kernel module on this wasm backend instance (null where it cannot run). */
-export function gemmFor(backend: unknown): Gemm | null {
+/**
+ * The kernel module on this wasm backend instance: the fused multiply-add build where `fma`
+ * is asked for and validates, else plain SIMD; null where it cannot run (no heap, no SIMD).
+ */
+export function gemmFor(backend: unknown, fma: boolean): Gemm | null {
   const be = backend as WasmInternals;
   if (!be || typeof be !== 'object') return null;
   let known = instances.get(be);
@@ -63,44 +64,20 @@ export function gemmFor(backend: unknown): Gemm | null {
     known = { plain: instantiate(be, GEMM_WASM_BASE64), fma: undefined };
     instances.set(be, known);
   }
-  if (!useFma) return known.plain;
-  // the fused build once relaxed SIMD validates (it may be enabled after the first product)
-  // (validated once here; enableRelaxedSimdInNode asks again after turning Node's flag on)
+  if (!fma) return known.plain;
   if (known.fma === undefined && (fmaValid ?? relaxedSimdSupported())) known.fma = instantiate(be, GEMM_FMA_WASM_BASE64);
   return known.fma ?? known.plain;
 }
 
-/** The kernel module where the kernel is on (setWasmGemmEnabled), for this backend instance. */
-export function enabledGemmFor(backend: unknown): Gemm | null {
-  return enabled ? gemmFor(backend) : null;
+/** Which build `gemmFor(backend, fma)` gives: 'fma', 'simd', or null (none: tfjs's kernel). */
+export function gemmVariantFor(backend: unknown, fma: boolean): 'fma' | 'simd' | null {
+  const g = gemmFor(backend, fma);
+  if (!g) return null;
+  return g === instances.get(backend as object)?.fma ? 'fma' : 'simd';
 }
 
 /** How many products this kernel computed and how many it left to tfjs's kernel (tests, profiles). */
 export const wasmGemmStats = { gemm: 0, fallback: 0 };
-
-let enabled = true;
-let useFma = true;
-/** Turns the kernel on or off (off: tfjs's XNNPACK kernel for every product). */
-export function setWasmGemmEnabled(on: boolean): void {
-  enabled = on;
-}
-/** Allows or forbids the fused multiply-add build (where forbidden or not validated: plain SIMD). */
-export function setWasmGemmFma(on: boolean): void {
-  useFma = on;
-}
-
-/** Which build computes products on the active backend: 'fma', 'simd', or null (tfjs's kernel). */
-export function wasmGemmVariant(): 'fma' | 'simd' | null {
-  if (!enabled || installed.size === 0) return null;
-  const g = gemmFor(tf.backend());
-  if (!g) return null;
-  return g === instances.get(tf.backend())?.fma ? 'fma' : 'simd';
-}
-
-/** Whether the kernel is on and can run on the active backend. */
-export function wasmGemmActive(): boolean {
-  return wasmGemmVariant() !== null;
-}
 
 /**
  * In Node versions whose V8 has relaxed SIMD behind a flag (Node 20), turns the flag on so
@@ -119,18 +96,18 @@ export async function enableRelaxedSimdInNode(): Promise<boolean> {
   return relaxedSimdSupported();
 }
 
-const installed = new Set<string>();
-
-export function installWasmGemm(backendName = 'wasm'): void {
-  if (installed.has(backendName)) return;
+/**
+ * Replaces BatchMatMul of the tfjs backend `backendName` (a TopicKD kernel set; see
+ * kernel-set.ts) with this kernel, in its fused multiply-add build where `fma`.
+ */
+export function installWasmGemm(backendName: string, fma: boolean): boolean {
   const transposeFn = tf.getKernel('Transpose', backendName)?.kernelFunc as unknown as KernelFn | undefined;
-  if (!transposeFn) return;
-  const ok = overrideKernel('BatchMatMul', backendName, (args) => batchMatMul(args, transposeFn), (fast) => (fast ? wasmGemmStats.gemm++ : wasmGemmStats.fallback++));
-  if (ok) installed.add(backendName);
+  if (!transposeFn) return false;
+  return overrideKernel('BatchMatMul', backendName, (args) => batchMatMul(args, transposeFn, fma), (fast) => (fast ? wasmGemmStats.gemm++ : wasmGemmStats.fallback++));
 }
 
-function batchMatMul(args: KernelArgs, transposeFn: KernelFn): Info | null {
-  const gemm = enabledGemmFor(args.backend);
+function batchMatMul(args: KernelArgs, transposeFn: KernelFn, fma: boolean): Info | null {
+  const gemm = gemmFor(args.backend, fma);
   const { a, b } = args.inputs;
   if (!gemm || !a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const { transposeA = false, transposeB = false } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };

@@ -1,8 +1,8 @@
 import { ConfigError, distill, resolveModelConfig, DEFAULT_LOSSES, lossName, lossWeight } from '@topickd/core';
-import { CHECKPOINT_FILE, loadCheckpoint, loadModel, saveCheckpoint, saveModel } from '@topickd/core/node';
+import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf } from 'topickd';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf, loadModelWith } from 'topickd';
 import { count, plural } from 'topickd';
 
 export const distillCommand: Command = {
@@ -27,11 +27,11 @@ export const distillCommand: Command = {
     if (!cfg.out) throw new ConfigError('give the student folder to write: --out DIR', 'out');
     claimOutputDir(cfg.out, { teacher: teacherDir, data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
-    const teacher = await loadModel(teacherDir);
+    const teacher = await loadModelWith(rt, teacherDir);
     const dataset = loadDataset(cfg);
     const topics = cfg.topics ?? teacher.model.numTopics;
-    const studentKind = (flags.student as 'zeroshot' | 'combined' | undefined) ?? cfg.student?.model ?? 'zeroshot';
-    if (studentKind !== 'zeroshot' && studentKind !== 'combined') throw new ConfigError(`--student must be zeroshot or combined, got "${studentKind}"`, 'student');
+    const studentKind = (flags.student as string | undefined) ?? cfg.student?.model ?? 'zeroshot';
+    const studentFactory = rt.registry.modelFactory(studentKind, 'student'); // an unknown kind lists the registered ones
     const alpha = cfg.alpha ?? 0.8;
     const temperature = cfg.temperature ?? 4;
     if (dataset.vocabulary.length !== teacher.vocabulary.length || dataset.vocabulary.some((w, i) => w !== teacher.vocabulary[i])) {
@@ -60,7 +60,7 @@ export const distillCommand: Command = {
       hiddenSizes: cfg.hidden ?? cfg.student?.hidden,
       dropout: cfg.dropout,
     });
-    const student = rt.registry.modelFactory(studentKind).create(config, seed);
+    const student = studentFactory.create(config, seed);
     const lossSpecs = cfg.losses ?? [...DEFAULT_LOSSES];
     const losses = rt.registry.weightedLosses(lossSpecs);
     // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
@@ -81,7 +81,7 @@ export const distillCommand: Command = {
       { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
       losses,
       {
-        ...trainOptionsOf(cfg, progress, `student (${studentKind})`, seed),
+        ...trainOptionsOf(rt, cfg, progress, `student (${studentKind})`, seed),
         alpha,
         temperature,
         kdEpochs: cfg.kdEpochs,

@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_METRICS, validateTopics, ConfigError, DataError, ReferenceCorpus, documentTokens, evaluateTopics, preprocessingRecord, stopwordSet, type Corpus, type MetricName } from '@topickd/core';
-import { loadCorpus, loadModel, readFileChecked } from '@topickd/core/node';
+import { loadCorpus, readFileChecked } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime, datasetForModel, resolveDataPath } from 'topickd';
+import { createRuntime, datasetForModel, resolveDataPath, loadModelWith } from 'topickd';
 import { plural } from 'topickd';
 
 export function isModelDir(path: string): boolean {
@@ -63,8 +63,8 @@ export const evaluateCommand: Command = {
     let tokens: string[][];
     let preprocessing: 'model' | 'default' | 'pretokenized';
     if (isModelDir(topicsArg)) {
-      await createRuntime(cfg, logger);
-      const saved = await loadModel(topicsArg);
+      const rt = await createRuntime(cfg, logger);
+      const saved = await loadModelWith(rt, topicsArg);
       try {
         topics = saved.model.topics(saved.vocabulary, Math.max(topn, 25));
         // the corpus tokenized as the model's training corpus was, over its vocabulary:

@@ -1,10 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, DataError } from '@topickd/core';
-import { loadModel, prepareOutputDir, refuseOutputOverInput, saveModel, writeFileAtomic } from '@topickd/core/node';
+import { prepareOutputDir, refuseOutputOverInput, saveModel, writeFileAtomic } from '@topickd/core/node';
 import { useModelFiles } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { createRuntime } from 'topickd';
+import { createRuntime, loadModelWith } from 'topickd';
 import { count } from 'topickd';
 
 export const exportCommand: Command = {
@@ -28,8 +28,8 @@ export const exportCommand: Command = {
     }
     refuseOutputOverInput(out, { model: modelDir });
     prepareOutputDir(dirname(out));
-    await createRuntime(cfg, logger);
-    const saved = await loadModel(modelDir);
+    const rt = await createRuntime(cfg, logger);
+    const saved = await loadModelWith(rt, modelDir);
     // Everything is written to a temporary sibling folder and renamed into place at the
     // end: a failure leaves no partial bundle (and an earlier bundle stays as it was).
     const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);

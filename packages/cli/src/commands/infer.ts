@@ -1,8 +1,8 @@
 import { ConfigError, inferTheta } from '@topickd/core';
-import { loadCorpus, loadModel } from '@topickd/core/node';
+import { loadCorpus } from '@topickd/core/node';
 import { embedWithCache } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { bowForModel, createRuntime, embeddingPool, encoderSpecOf, resolveDataPath } from 'topickd';
+import { bowForModel, createRuntime, embeddingPool, encoderSpecOf, resolveDataPath, loadModelWith } from 'topickd';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -24,7 +24,7 @@ export const inferCommand: Command = {
     if (!dir) throw new ConfigError('give the model folder: --model DIR', 'model');
     if (!input) throw new ConfigError('give the documents: --input PATH', 'input');
     const rt = await createRuntime(cfg, logger);
-    const saved = await loadModel(dir);
+    const saved = await loadModelWith(rt, dir);
     try {
       const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
       const texts = corpus.encoderTexts ?? corpus.documents;

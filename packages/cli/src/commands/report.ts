@@ -1,8 +1,8 @@
 import { basename, resolve } from 'node:path';
 import { ConfigError, inferTheta, ReferenceCorpus, type Float32Matrix } from '@topickd/core';
-import { loadCorpus, loadModel, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
+import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime, datasetForModel, embedDataset, resolveDataPath } from 'topickd';
+import { createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith } from 'topickd';
 import { evaluateModel, modelReport, termFrequency } from 'topickd';
 import { renderReport, ReportDocuments, type ReportModelData } from 'topickd';
 import { plural } from 'topickd';
@@ -37,7 +37,7 @@ export const reportCommand: Command = {
     const entries = [...(teacherDir ? [{ dir: teacherDir, teacher: true }] : []), ...modelDirs.map((dir) => ({ dir, teacher: false }))];
     const names = new Set<string>();
     for (const { dir, teacher: isTeacher } of entries) {
-      const saved = await loadModel(dir);
+      const saved = await loadModelWith(rt, dir);
       try {
         const dataset = datasetForModel(corpus, saved);
         const ref = new ReferenceCorpus(dataset.tokens);

@@ -1,7 +1,6 @@
 import { ConfigError } from '@topickd/core';
-import { loadModel } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime } from 'topickd';
+import { createRuntime, loadModelWith } from 'topickd';
 
 export const topicsCommand: Command = {
   name: 'topics',
@@ -18,8 +17,8 @@ export const topicsCommand: Command = {
     if (!dir) throw new ConfigError('give the model folder: --model DIR', 'model');
     const top = (flags.top as number | undefined) ?? 10;
     if (!(top > 0)) throw new ConfigError(`--top must be a positive integer, got ${top}`, 'top');
-    await createRuntime(cfg, logger);
-    const saved = await loadModel(dir);
+    const rt = await createRuntime(cfg, logger);
+    const saved = await loadModelWith(rt, dir);
     try {
       if (top > saved.vocabulary.length) throw new ConfigError(`--top ${top} is more than the model's ${saved.vocabulary.length} words`, 'top');
       const topicWords = saved.model.topics(saved.vocabulary, top);

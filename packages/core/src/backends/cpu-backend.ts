@@ -1,5 +1,5 @@
 import { tf } from '../tfjs/tf.js';
-import type { Backend, BackendInfo } from '../contracts/backend.js';
+import type { ActiveBackend, Backend, BackendKernels } from '../contracts/backend.js';
 import { BackendUnavailableError } from '../errors.js';
 
 /** tfjs-backend-cpu: plain JavaScript kernels. The reference every backend is compared with, and the fallback. */
@@ -12,13 +12,16 @@ export class CpuBackend implements Backend {
     return { available: tf.findBackendFactory('cpu') != null };
   }
 
-  async activate(): Promise<BackendInfo> {
+  async activate(): Promise<ActiveBackend> {
     const ok = await tf.setBackend('cpu');
     if (!ok) throw new BackendUnavailableError('cpu', 'the tfjs cpu backend failed to initialise');
     await tf.ready();
     // On its first write the cpu backend prints an advertisement for tfjs-node in Node;
     // TopicKD has its own node backend, so mark that first use as done.
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-    return { name: this.name, tfjsBackend: tf.getBackend(), threads: 1, canTrain: true };
+    return { name: this.name, tfjsBackend: tf.getBackend(), threads: 1, canTrain: true, kernels: CPU_KERNELS };
   }
 }
+
+/** The cpu backend's tensors are JavaScript arrays: updated in place; transposed products cost the same. */
+export const CPU_KERNELS: BackendKernels = Object.freeze({ inPlaceWeightUpdates: true, fastTransposedMatMul: true });

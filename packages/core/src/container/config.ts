@@ -18,16 +18,25 @@ export interface PluginConfig {
   losses?: LossSpec[];
   /** Module specifiers of third-party plugins (each exports a ContainerModule as `default`). */
   plugins?: string[];
+  /**
+   * Options of each backend, by backend name, given to it by the container:
+   * `{ wasm: { simdMatMul: false }, node: { threads: 2, engines: ["openblas"] } }`.
+   * The `node` backend's OpenBLAS engine runs on wasm tensors with the `wasm` options.
+   */
+  backendOptions?: BackendOptions;
 }
+
+/** Backend options by backend name; each backend documents its own (WasmBackendOptions, NodeBackendOptions). */
+export type BackendOptions = Record<string, Record<string, unknown>>;
 
 export const DEFAULT_LOSSES: readonly LossSpec[] = ['w2', 'ce'];
 
-const PLUGIN_KEYS = new Set(['backend', 'fallback', 'encoder', 'losses', 'plugins']);
+const PLUGIN_KEYS = new Set(['backend', 'fallback', 'encoder', 'losses', 'plugins', 'backendOptions']);
 
 /** Checks types and shapes of a plugin config; unknown keys and wrong types name the key. */
 export function validatePluginConfig(raw: unknown, { allowUnknownKeys = false } = {}): PluginConfig {
   if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`config must be an object, got ${describe(raw)}`);
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`config must be an object, got ${describeValue(raw)}`);
   const c = raw as Record<string, unknown>;
   if (!allowUnknownKeys) {
     for (const k of Object.keys(c)) {
@@ -35,37 +44,46 @@ export function validatePluginConfig(raw: unknown, { allowUnknownKeys = false } 
     }
   }
   const str = (k: string) => {
-    if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new ConfigError(`config key "${k}" must be a non-empty string, got ${describe(c[k])}`, k);
+    if (c[k] !== undefined && (typeof c[k] !== 'string' || c[k] === '')) throw new ConfigError(`config key "${k}" must be a non-empty string, got ${describeValue(c[k])}`, k);
   };
   str('backend');
   str('fallback');
   if (c.encoder !== undefined) {
     const e = c.encoder;
     const ok = (typeof e === 'string' && e !== '') || (typeof e === 'object' && e !== null && !Array.isArray(e) && typeof (e as { type?: unknown }).type === 'string');
-    if (!ok) throw new ConfigError(`config key "encoder" must be a name or an object with a "type", got ${describe(e)}`, 'encoder');
+    if (!ok) throw new ConfigError(`config key "encoder" must be a name or an object with a "type", got ${describeValue(e)}`, 'encoder');
   }
   if (c.losses !== undefined) {
-    if (!Array.isArray(c.losses)) throw new ConfigError(`config key "losses" must be an array, got ${describe(c.losses)}`, 'losses');
+    if (!Array.isArray(c.losses)) throw new ConfigError(`config key "losses" must be an array, got ${describeValue(c.losses)}`, 'losses');
     c.losses.forEach((l, i) => {
       const key = `losses[${i}]`;
       if (typeof l === 'string' && l !== '') return;
       if (typeof l === 'object' && l !== null && typeof (l as { name?: unknown }).name === 'string') {
         const w = (l as { weight?: unknown }).weight;
         if (w !== undefined && (typeof w !== 'number' || !Number.isFinite(w) || w < 0)) {
-          throw new ConfigError(`config key "${key}.weight" must be a number ≥ 0, got ${describe(w)}`, `${key}.weight`);
+          throw new ConfigError(`config key "${key}.weight" must be a number ≥ 0, got ${describeValue(w)}`, `${key}.weight`);
         }
         return;
       }
-      throw new ConfigError(`config key "${key}" must be a loss name or { name, weight }, got ${describe(l)}`, key);
+      throw new ConfigError(`config key "${key}" must be a loss name or { name, weight }, got ${describeValue(l)}`, key);
     });
   }
   if (c.plugins !== undefined && (!Array.isArray(c.plugins) || c.plugins.some((p) => typeof p !== 'string'))) {
-    throw new ConfigError(`config key "plugins" must be an array of module names, got ${describe(c.plugins)}`, 'plugins');
+    throw new ConfigError(`config key "plugins" must be an array of module names, got ${describeValue(c.plugins)}`, 'plugins');
+  }
+  if (c.backendOptions !== undefined) {
+    const bo = c.backendOptions;
+    const isObj = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObj(bo)) throw new ConfigError(`config key "backendOptions" must be an object of options by backend name, got ${describeValue(bo)}`, 'backendOptions');
+    for (const [name, o] of Object.entries(bo as Record<string, unknown>)) {
+      if (!isObj(o)) throw new ConfigError(`config key "backendOptions.${name}" must be an object, got ${describeValue(o)}`, `backendOptions.${name}`);
+    }
   }
   return c as PluginConfig;
 }
 
-export function describe(v: unknown): string {
+/** A value as an error message names it ("number NaN", "an array [...]"). */
+export function describeValue(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array ${JSON.stringify(v).slice(0, 60)}`;

@@ -3,7 +3,7 @@ import { Container, ContainerModule } from 'inversify';
 import { Backend } from '../contracts/backend.js';
 import { TopicModelFactory } from '../contracts/topic-model.js';
 import { CpuBackend } from '../backends/cpu-backend.js';
-import { ContextualTopicModel } from '../model/contextual-topic-model.js';
+import { BUILTIN_MODEL_FACTORIES } from '../model/builtin-models.js';
 import { validatePluginConfig, type PluginConfig } from './config.js';
 import { Logger, PluginConfigToken, PluginRegistry } from './plugin-registry.js';
 
@@ -12,18 +12,7 @@ const consoleLogger: Logger = { warn: (m) => console.warn(`topickd: warning: ${m
 /** Core's own bindings: the cpu backend and the two topic models. */
 export const coreModule = new ContainerModule(({ bind }) => {
   bind(Backend).toConstantValue(new CpuBackend());
-  bind(TopicModelFactory).toConstantValue({
-    name: 'combined',
-    description: 'CombinedTM: bag of words + sentence embedding in (Bianchi et al. 2021)',
-    needsBow: true,
-    create: (config, seed) => new ContextualTopicModel({ ...config, kind: 'combined' }, seed),
-  } satisfies TopicModelFactory);
-  bind(TopicModelFactory).toConstantValue({
-    name: 'zeroshot',
-    description: 'ZeroShotTM: sentence embedding only in; predicts topics for unseen text',
-    needsBow: false,
-    create: (config, seed) => new ContextualTopicModel({ ...config, kind: 'zeroshot' }, seed),
-  } satisfies TopicModelFactory);
+  for (const factory of BUILTIN_MODEL_FACTORIES) bind(TopicModelFactory).toConstantValue(factory);
   bind(PluginRegistry).toSelf().inSingletonScope();
 });
 

@@ -1,5 +1,5 @@
 import { inject, injectable, multiInject, optional } from 'inversify';
-import { Backend, type BackendInfo } from '../contracts/backend.js';
+import { Backend, type ActiveBackend } from '../contracts/backend.js';
 import { DistillationLoss } from '../contracts/distillation-loss.js';
 import { EncoderFactory, type Encoder, type EncoderOptions } from '../contracts/encoder.js';
 import { TopicModelFactory } from '../contracts/topic-model.js';
@@ -87,7 +87,16 @@ export class PluginRegistry {
   createEncoder(spec: EncoderSpec = this.config.encoder ?? 'use'): Encoder {
     const type = encoderType(spec);
     const options: EncoderOptions = typeof spec === 'string' ? (spec.includes(':') ? { path: spec.slice(type.length + 1) } : {}) : { ...spec };
-    return this.encoderFactory(type).create(options);
+    const encoder = this.encoderFactory(type).create(options);
+    // the encoder knows its plugin name, so a saved model records it without help
+    if (encoder.type === undefined) {
+      try {
+        encoder.type = type;
+      } catch {
+        /* a frozen encoder keeps its own */
+      }
+    }
+    return encoder;
   }
 
   /** The configured distillation losses with their weights (default `w2` + `ce`). */
@@ -100,7 +109,7 @@ export class PluginRegistry {
    * probe says it can run. If activation fails and `fallback` is configured, logs a
    * warning and activates the fallback; otherwise the error propagates.
    */
-  async activateBackend(name = this.config.backend, fallback = this.config.fallback): Promise<BackendInfo> {
+  async activateBackend(name = this.config.backend, fallback = this.config.fallback): Promise<ActiveBackend> {
     if (!name) {
       const sorted = [...this.backendList].sort((a, b) => b.priority - a.priority);
       for (const b of sorted) {

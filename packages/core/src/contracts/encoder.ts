@@ -18,6 +18,12 @@ export interface EmbedOptions {
 export interface Encoder {
   /** Stable identity of model + version; embedding caches are keyed by it. */
   readonly id: string;
+  /**
+   * The encoder's plugin name (`use`, `onnx`, `precomputed`, ...), so that a saved model
+   * records which plugin recreates its encoder. The plugin registry sets it on the
+   * encoders it creates when the plugin did not.
+   */
+  type?: string;
   /** Embedding size. Known after `load()`. */
   readonly dim: number;
   /** Loads weights/tokenizer; idempotent. `embed` calls it when needed. */
@@ -27,7 +33,11 @@ export interface Encoder {
   dispose?(): void;
 }
 
-/** Options given to an encoder factory: everything after the encoder's name in config. */
+/**
+ * Options given to an encoder factory: everything after the encoder's name in config. Each
+ * plugin declares its own (`UseEncoderOptions`, `OnnxEncoderOptions`, ...) as the factory's
+ * type parameter and checks what it is given.
+ */
 export interface EncoderOptions {
   /** Local model folder (onnx, transformers). */
   modelDir?: string;
@@ -37,10 +47,10 @@ export interface EncoderOptions {
 }
 
 /** A named way to make encoders; plugin packages bind these. */
-export interface EncoderFactory {
+export interface EncoderFactory<O extends object = EncoderOptions> {
   readonly name: string;
   readonly description: string;
-  create(options: EncoderOptions): Encoder;
+  create(options: O): Encoder;
 }
 
 /** Service identifier for `EncoderFactory` plugins (multi-bound). */

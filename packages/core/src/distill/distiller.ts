@@ -2,8 +2,9 @@ import { tf, type Tensor1D } from '../tfjs/tf.js';
 import type { WeightedLoss } from '../container/plugin-registry.js';
 import type { DistillationContext, ModelOutputs } from '../contracts/distillation-loss.js';
 import { ConfigError, DataError, TopicKDError } from '../errors.js';
-import type { ContextualTopicModel } from '../model/contextual-topic-model.js';
-import { batchesPerEpoch, makeBatch, trainModel, type StepLoss, type TrainInputs, type TrainOptions, type TrainResult } from '../train/trainer.js';
+import type { TopicModel } from '../contracts/topic-model.js';
+import { vaeLoss } from '../model/fused-ops.js';
+import { batchesPerEpoch, makeBatch, trainModel, type StepLoss, type StepLossContext, type TrainInputs, type TrainOptions, type TrainResult } from '../train/trainer.js';
 import { gatherRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 
@@ -38,7 +39,7 @@ export function validateDistillOptions(o: { alpha: number; temperature: number; 
 }
 
 /** Checks that a teacher can teach a student on these inputs (vocabulary, K, rows). */
-export function checkTeacherFits(teacher: ContextualTopicModel, student: ContextualTopicModel, inputs: DistillInputs): void {
+export function checkTeacherFits(teacher: TopicModel, student: TopicModel, inputs: DistillInputs): void {
   if (teacher.config.vocabSize !== student.config.vocabSize || inputs.student.bow.cols !== teacher.config.vocabSize) {
     throw new DataError(
       `the teacher's vocabulary has ${teacher.config.vocabSize} words, the data ${inputs.student.bow.cols}: distill on the corpus (and vocabulary) the teacher was trained on`,
@@ -73,8 +74,8 @@ export function checkTeacherFits(teacher: ContextualTopicModel, student: Context
  * batch; its outputs are constants of the student's step.
  */
 export async function distill(
-  teacher: ContextualTopicModel,
-  student: ContextualTopicModel,
+  teacher: TopicModel,
+  student: TopicModel,
   inputs: DistillInputs,
   losses: readonly WeightedLoss[],
   options: DistillOptions,
@@ -111,14 +112,15 @@ export async function distill(
           );
   };
   const stepLoss: StepLoss = Object.assign(
-    ({ model, batch, forward, rows }: Parameters<StepLoss>[0]) => {
-      const vae = model.vaeLoss(batch.bow, forward);
+    ({ batch, outputs, prior, rows, kernels }: StepLossContext) => {
+      const vae = vaeLoss(batch.bow, outputs, prior, kernels);
       if (!teacherOut) return vae;
       const ctx: DistillationContext = { temperature, bow: batch.bow };
       let kd: Tensor1D | null = null;
       for (const { loss, weight } of losses) {
         if (weight === 0) continue;
-        const value = runLoss(loss.name, () => loss.compute(teacherOut!, forward, ctx), rows.length);
+        const seen = guardGradients(loss.name, outputs);
+        const value = runLoss(loss.name, () => loss.compute(teacherOut!, seen, ctx), rows.length);
         const weighted = tf.mul(value, weight) as Tensor1D;
         kd = kd ? (tf.add(kd, weighted) as Tensor1D) : weighted;
       }
@@ -131,7 +133,7 @@ export async function distill(
 }
 
 /** The teacher's posterior parameters for every document (inference mode), as N×K matrices. */
-export function teacherPosteriors(teacher: ContextualTopicModel, inputs: TrainInputs, batchSize = 512): { mu: Float32Matrix; logvar: Float32Matrix } {
+export function teacherPosteriors(teacher: TopicModel, inputs: TrainInputs, batchSize = 512): { mu: Float32Matrix; logvar: Float32Matrix } {
   const N = inputs.bow.rows;
   const K = teacher.config.numTopics;
   const mu = new Float32Array(N * K);
@@ -170,4 +172,31 @@ function runLoss(name: string, fn: () => Tensor1D, batchSize: number): Tensor1D 
     throw new TopicKDError('PLUGIN_FAILED', `distillation loss "${name}" returned NaN or Inf; check the plugin's math (add epsilons inside logs)`);
   }
   return value;
+}
+
+/**
+ * The student's outputs as a loss plugin sees them: the same values, through an identity
+ * whose gradient checks that the plugin's gradient is finite. A plugin whose gradient is
+ * NaN or ±Inf stops the step before any weight is updated, with an error naming it.
+ */
+function guardGradients(plugin: string, out: ModelOutputs): ModelOutputs {
+  const guard = (name: keyof ModelOutputs) => {
+    const f = tf.customGrad(((x: tf.Tensor) => ({
+      value: tf.clone(x),
+      gradFunc: (dy: tf.Tensor) => {
+        const g = dy.dataSync();
+        for (let i = 0; i < g.length; i++) {
+          if (!Number.isFinite(g[i])) {
+            throw new TopicKDError(
+              'PLUGIN_FAILED',
+              `distillation loss "${plugin}" has a non-finite gradient (${g[i]}) with respect to the student's ${name}; training stopped before the update — check the plugin's math (epsilons inside logs and square roots)`,
+            );
+          }
+        }
+        return dy;
+      },
+    })) as unknown as Parameters<typeof tf.customGrad>[0]);
+    return f(out[name]) as tf.Tensor2D;
+  };
+  return { mu: guard('mu'), logvar: guard('logvar'), theta: guard('theta'), wordLogits: guard('wordLogits') };
 }

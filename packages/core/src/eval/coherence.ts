@@ -1,4 +1,6 @@
-import { DataError, TopicKDError } from '../errors.js';
+import { DataError, TopicKDError, UnknownWordError } from '../errors.js';
+
+export { UnknownWordError } from '../errors.js';
 import { ReferenceCorpus, type WindowStats } from './reference-corpus.js';
 
 /** gensim's EPSILON in direct_confirmation_measure / indirect_confirmation_measure. */
@@ -21,18 +23,6 @@ export interface CoherenceOptions {
 export interface MetricResult {
   mean: number;
   perTopic: number[];
-}
-
-export class UnknownWordError extends TopicKDError {
-  readonly word: string;
-  constructor(word: string, topic: number) {
-    super(
-      'UNKNOWN_WORD',
-      `topic ${topic} word "${word}" does not occur in the reference corpus; evaluate against the corpus the model was trained on, or skip unknown words`,
-    );
-    this.name = 'UnknownWordError';
-    this.word = word;
-  }
 }
 
 function topicIds(ref: ReferenceCorpus, topics: readonly (readonly string[])[], o: CoherenceOptions): number[][] {

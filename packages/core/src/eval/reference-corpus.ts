@@ -1,3 +1,4 @@
+import { UnknownWordError } from '../errors.js';
 /**
  * Co-occurrence statistics of a reference corpus, computed the way gensim 4.2's
  * CoherenceModel does, built once and shared by every metric and topic set:
@@ -54,7 +55,7 @@ export class ReferenceCorpus {
 
   id(word: string): number {
     const id = this.wordIds.get(word);
-    if (id === undefined) throw new Error(`word "${word}" is not in the reference corpus`);
+    if (id === undefined) throw new UnknownWordError(word);
     return id;
   }
 

@@ -1,3 +1,4 @@
+import { DataError } from '../errors.js';
 import { sha256Hex } from './sha256.js';
 
 /**
@@ -6,7 +7,7 @@ import { sha256Hex } from './sha256.js';
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`canonicalJson: ${value} has no JSON form`);
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new DataError(`canonicalJson: ${value} has no JSON form; a manifest holds finite numbers only`);
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;

@@ -1,5 +1,7 @@
 import { ModelFileError, TopicKDError } from '../errors.js';
-import { ContextualTopicModel, resolveModelConfig, type TopicModelConfig } from '../model/contextual-topic-model.js';
+import { resolveModelConfig } from '../model/contextual-topic-model.js';
+import type { TopicModel, TopicModelConfig } from '../contracts/topic-model.js';
+import { BUILTIN_MODEL_FACTORIES, findModelFactory, modelKindNames, type ModelKinds } from '../model/builtin-models.js';
 import { restoreModel, snapshotModel, type ModelSnapshot } from '../train/snapshot.js';
 import { sha256Hex } from './sha256.js';
 import { canonicalDigest } from './canonical-digest.js';
@@ -47,7 +49,7 @@ export interface ModelManifest {
 
 /** A topic model with everything needed to use it: vocabulary and encoder reference. */
 export interface SavedModel {
-  model: ContextualTopicModel;
+  model: TopicModel;
   vocabulary: string[];
   encoder: EncoderReference;
   training: Record<string, unknown>;
@@ -101,7 +103,7 @@ function fromLittleEndianBytes(bytes: Uint8Array): Float32Array {
   return Float32Array.from({ length: copy.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
 }
 
-function tensorOrder(model: ContextualTopicModel): { name: string; shape: number[] }[] {
+function tensorOrder(model: TopicModel): { name: string; shape: number[] }[] {
   const order = [...model.params].map(([name, v]) => ({ name, shape: v.shape as number[] }));
   for (const [name, r] of model.running) {
     order.push({ name: `bn.${name}.mean`, shape: [r.mean.length] }, { name: `bn.${name}.variance`, shape: [r.variance.length] });
@@ -199,8 +201,16 @@ function checkConfigSizes(c: TopicModelConfig, where: string): void {
   for (const h of c.hiddenSizes) if (h > L.hidden) throw over('hidden size', h, L.hidden);
 }
 
+export interface LoadModelOptions {
+  /**
+   * The model kinds the loader can build (default: core's `combined` and `zeroshot`); pass a
+   * plugin registry (`registryOf(container)`) to load kinds that plugins register.
+   */
+  models?: ModelKinds;
+}
+
 /** Loads a model from a store: verifies format version, size and checksum of the weights. */
-export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { manifest: ModelManifest }> {
+export async function loadModelFrom(store: ModelStore, options: LoadModelOptions = {}): Promise<SavedModel & { manifest: ModelManifest }> {
   const manifestPath = `${store.location}/${MANIFEST_FILE}`;
   let manifestBytes: Uint8Array;
   try {
@@ -236,6 +246,14 @@ export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { m
   }
   if (new Set(manifest.vocabulary).size !== manifest.vocabulary.length) throw new ModelFileError(manifestPath, 'field "vocabulary" lists a word twice; the manifest is damaged');
   checkConfigSizes(config, manifestPath);
+  const kinds = options.models ?? BUILTIN_MODEL_FACTORIES;
+  const factory = findModelFactory(kinds, config.kind);
+  if (!factory) {
+    throw new ModelFileError(
+      manifestPath,
+      `the model kind "${config.kind}" is not registered here (known: ${modelKindNames(kinds).join(', ')}); load it with the plugin that defines it (config "plugins")`,
+    );
+  }
   const data = fromLittleEndianBytes(bytes);
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) throw new ModelFileError(weightsPath, `holds a non-finite value (${data[i]}) at float ${i}: the weights are corrupt — train the model again`);
@@ -243,7 +261,8 @@ export async function loadModelFrom(store: ModelStore): Promise<SavedModel & { m
   // Building the model creates tensors: make sure a backend is initialised (a fresh process
   // that loads a model before activating one would otherwise fail inside tfjs).
   await tf.ready();
-  const model = new ContextualTopicModel(config, 0);
+  const { kind: _kind, ...shape } = config;
+  const model = factory.create(shape, 0);
   const expected = new Map(tensorOrder(model).map((t) => [t.name, t.shape] as const));
   const snap: ModelSnapshot = { params: {}, running: {} };
   for (const t of manifest.weights.tensors) {
@@ -290,7 +309,8 @@ export function fetchStore(baseUrl: string, fetchFn: typeof fetch = fetch): Mode
     location: base,
     async read(name: string) {
       const res = await fetchFn(`${base}/${name}`);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      // a plain error: the loader says which file is missing and what to do
+      if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status });
       return new Uint8Array(await res.arrayBuffer());
     },
   };

@@ -1,25 +1,23 @@
-import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
+import { tf, type Tensor2D } from '../tfjs/tf.js';
 import type { ModelOutputs } from '../contracts/distillation-loss.js';
+import type { BackendKernels } from '../contracts/backend.js';
+import type { Batch, GaussianPrior, OutputGradients, RunningStat, TopicModel, TopicModelConfig, TrainForward } from '../contracts/topic-model.js';
 import { ConfigError, DataError } from '../errors.js';
 import { Random } from '../util/random.js';
 import type { Float32Matrix } from '../util/matrix.js';
-import { BN_EPS, batchNormTrain, gaussianKl, reconstructionLoss } from './fused-ops.js';
+import { BN_EPS, sampleTheta } from './fused-ops.js';
+import { backward, forwardTrainWithCache, type ForwardCache } from './manual-gradients.js';
 
-export type TopicModelKind = 'combined' | 'zeroshot';
+export type { Batch, TopicModelConfig, TopicModelKind, TrainForward } from '../contracts/topic-model.js';
 
-export interface TopicModelConfig {
-  /** `combined`: BoW + embedding in (CombinedTM); `zeroshot`: embedding only (ZeroShotTM). */
-  kind: TopicModelKind;
-  numTopics: number;
-  vocabSize: number;
-  embeddingDim: number;
-  /** Sizes of the softplus hidden layers of the inference network; `[]` for none. */
-  hiddenSizes: number[];
-  /** Dropout after the hidden layers and on θ (CTM default 0.2). */
-  dropout: number;
-  /** Learn the Gaussian prior's mean and variance (CTM default true). */
-  learnPriors: boolean;
-}
+/**
+ * What the inference network reads: `bow+embedding` ([x, W·e], CombinedTM), `embedding`
+ * (e, ZeroShotTM) or `bow` (x alone, ProdLDA's encoder).
+ */
+export type InputLayout = 'bow+embedding' | 'embedding' | 'bow';
+
+/** The input layouts of core's own kinds; a plugin kind passes its layout to the constructor. */
+export const BUILTIN_LAYOUTS: Readonly<Record<string, InputLayout>> = Object.freeze({ combined: 'bow+embedding', zeroshot: 'embedding' });
 
 export const DEFAULT_MODEL_CONFIG = { hiddenSizes: [100, 100], dropout: 0.2, learnPriors: true } as const;
 
@@ -33,8 +31,8 @@ export function resolveModelConfig(c: Partial<TopicModelConfig> & Pick<TopicMode
     dropout: c.dropout ?? DEFAULT_MODEL_CONFIG.dropout,
     learnPriors: c.learnPriors ?? DEFAULT_MODEL_CONFIG.learnPriors,
   };
-  if (cfg.kind !== 'combined' && cfg.kind !== 'zeroshot') {
-    throw new ConfigError(`model kind must be "combined" or "zeroshot", got ${JSON.stringify(cfg.kind)}`, 'model');
+  if (typeof cfg.kind !== 'string' || !/^[a-z][a-z0-9-]{0,63}$/.test(cfg.kind)) {
+    throw new ConfigError(`model kind must be a registered name such as "combined" or "zeroshot" (lower-case letters, digits, "-"), got ${JSON.stringify(cfg.kind)}`, 'model');
   }
   const posInt = (k: string, v: number) => {
     if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`"${k}" must be a positive integer, got ${JSON.stringify(v)}`, k);
@@ -54,23 +52,6 @@ export function resolveModelConfig(c: Partial<TopicModelConfig> & Pick<TopicMode
 /** Batch-norm epsilon and running-statistics momentum, as PyTorch's BatchNorm1d. */
 const BN_MOMENTUM = 0.1;
 
-/** A batch of model inputs: BoW (B×V) and embeddings (B×E). */
-export interface Batch {
-  bow: Tensor2D;
-  embeddings: Tensor2D;
-}
-
-/** Forward pass results in training mode, plus what is needed to update batch-norm statistics. */
-export interface TrainForward extends ModelOutputs {
-  /** Batch means and (biased) variances of the three batch-norm inputs. */
-  bnStats: { name: string; mean: Tensor1D; variance: Tensor1D }[];
-}
-
-interface RunningStat {
-  mean: Float32Array;
-  variance: Float32Array;
-}
-
 /**
  * CombinedTM / ZeroShotTM (Bianchi et al. 2021) with the prodLDA decoder
  * (Srivastava & Sutton 2017), as in the reference CTM library:
@@ -81,17 +62,21 @@ interface RunningStat {
  *   decoder:    p(w|d) = softmax(BN(θ β))
  *   loss/doc:   −Σ x log p + KL(N(μ, σ²) ‖ N(μ₀, σ₀²)), prior learnable (μ₀ = 0, σ₀² = 1 − 1/K)
  */
-export class ContextualTopicModel {
+export class ContextualTopicModel implements TopicModel {
   readonly config: TopicModelConfig;
+  /** What the inference network reads (from the kind for core's kinds). */
+  readonly input: InputLayout;
   /** Trainable parameters by name, in a fixed order (save/load and parameter counts use it). */
   readonly params: Map<string, tf.Variable>;
   /** Batch-norm running statistics (not trained; updated in training mode). */
   readonly running: Map<string, RunningStat>;
 
-  constructor(config: TopicModelConfig, seed = 0) {
+  constructor(config: TopicModelConfig, seed = 0, input: InputLayout | undefined = BUILTIN_LAYOUTS[config.kind]) {
+    if (!input) throw new ConfigError(`model kind "${config.kind}" is not one of core's (${Object.keys(BUILTIN_LAYOUTS).join(', ')}); its plugin passes the input layout`, 'model');
     this.config = config;
+    this.input = input;
     const rng = new Random(seed);
-    const { kind, numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes } = config;
+    const { numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes } = config;
     this.params = new Map();
     const linear = (name: string, fanIn: number, fanOut: number) => {
       // PyTorch nn.Linear default: U(−1/√fan_in, 1/√fan_in) for weight and bias
@@ -99,8 +84,8 @@ export class ContextualTopicModel {
       this.addParam(`${name}.weight`, [fanIn, fanOut], rng.uniformArray(fanIn * fanOut, -b, b));
       this.addParam(`${name}.bias`, [fanOut], rng.uniformArray(fanOut, -b, b));
     };
-    let inDim = E;
-    if (kind === 'combined') {
+    let inDim = input === 'bow' ? V : E;
+    if (input === 'bow+embedding') {
       linear('adapt', E, V);
       inDim = 2 * V;
     }
@@ -125,8 +110,11 @@ export class ContextualTopicModel {
     this.params.set(name, tf.variable(tf.tensor(values, shape, 'float32'), trainable, `${name}_${nextId()}`));
   }
 
-  get kind(): TopicModelKind {
+  get kind(): string {
     return this.config.kind;
+  }
+  get needsBow(): boolean {
+    return this.input !== 'embedding';
   }
   get numTopics(): number {
     return this.config.numTopics;
@@ -151,12 +139,6 @@ export class ContextualTopicModel {
     return tf.add(tf.matMul(x, this.p(`${name}.weight`) as unknown as Tensor2D), this.p(`${name}.bias`)) as Tensor2D;
   }
 
-  private bnTrain(x: Tensor2D, name: string, stats: TrainForward['bnStats']): Tensor2D {
-    const { y, mean, variance } = batchNormTrain(x, BN_EPS);
-    stats.push({ name, mean, variance });
-    return y;
-  }
-
   private bnEval(x: Tensor2D, name: string): Tensor2D {
     const r = this.running.get(name)!;
     const scale = r.variance.map((v) => 1 / Math.sqrt(v + BN_EPS));
@@ -164,11 +146,9 @@ export class ContextualTopicModel {
   }
 
   /** Inference-network input for a batch: [x, W·e] or e. */
-  private encoderInput(batch: Batch): Tensor2D {
-    if (this.config.kind === 'combined') {
-      return tf.concat([batch.bow, this.dense(batch.embeddings, 'adapt')], 1) as Tensor2D;
-    }
-    return batch.embeddings;
+  encoderInput(batch: Batch): Tensor2D {
+    if (this.input === 'bow+embedding') return tf.concat([batch.bow, this.dense(batch.embeddings, 'adapt')], 1) as Tensor2D;
+    return this.input === 'bow' ? batch.bow : batch.embeddings;
   }
 
   private hidden(batch: Batch): Tensor2D {
@@ -180,21 +160,20 @@ export class ContextualTopicModel {
   }
 
   /**
-   * Training-mode forward pass (dropout on, batch statistics). `seeds` drive the three
-   * random draws (hidden dropout, ε, θ dropout) so a step is reproducible.
+   * The training-mode forward pass (dropout on, batch statistics), keeping what `backward`
+   * needs. `rng` drives the three random draws (hidden dropout, ε, θ dropout) so a step
+   * is reproducible. The one forward implementation: the tape reference differentiates it too.
    */
-  forwardTrain(batch: Batch, rng: Random): TrainForward {
-    const stats: TrainForward['bnStats'] = [];
-    const rate = this.config.dropout;
-    let h = this.hidden(batch);
-    if (rate > 0) h = tf.dropout(h, rate, undefined, rng.seed()) as Tensor2D;
-    const mu = this.bnTrain(this.dense(h, 'mu'), 'mu', stats);
-    const logvar = this.bnTrain(this.dense(h, 'logvar'), 'logvar', stats);
-    const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', rng.seed());
-    let theta = tf.softmax(tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps))) as Tensor2D;
-    if (rate > 0) theta = tf.dropout(theta, rate, undefined, rng.seed()) as Tensor2D;
-    const wordLogits = this.bnTrain(tf.matMul(theta, this.p('beta') as unknown as Tensor2D), 'beta', stats);
-    return { mu, logvar, theta, wordLogits, bnStats: stats };
+  forwardTrain(batch: Batch, rng: Random, kernels?: BackendKernels): { forward: TrainForward; cache: ForwardCache } {
+    return forwardTrainWithCache(this, batch, rng, kernels);
+  }
+
+  backward(cache: unknown, grads: OutputGradients, kernels?: BackendKernels): Record<string, tf.Tensor> {
+    return backward(this, cache as ForwardCache, grads, kernels);
+  }
+
+  prior(): GaussianPrior {
+    return { mean: this.p('prior.mean'), variance: this.p('prior.variance') };
   }
 
   /** Posterior (μ, log σ²) in inference mode: running batch-norm statistics, no dropout. */
@@ -215,24 +194,9 @@ export class ContextualTopicModel {
   /** One θ ~ softmax(N(μ, σ²)) per document and its word logits, in inference mode. Call inside `tf.tidy`. */
   sampleAndDecodeEval(mu: Tensor2D, logvar: Tensor2D, rng: Random): ModelOutputs {
     const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', rng.seed());
-    const theta = tf.softmax(tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps))) as Tensor2D;
+    const theta = sampleTheta(mu, logvar, eps) as Tensor2D;
     const wordLogits = this.bnEval(tf.matMul(theta, this.p('beta') as unknown as Tensor2D), 'beta');
     return { mu, logvar, theta, wordLogits };
-  }
-
-  /** Per-document reconstruction loss −Σ x log softmax(logits) (shape [B]). */
-  reconstructionLoss(bow: Tensor2D, wordLogits: Tensor2D): Tensor1D {
-    return reconstructionLoss(bow, wordLogits);
-  }
-
-  /** Per-document KL(N(μ, σ²) ‖ prior) in closed form (shape [B]). */
-  klDivergence(mu: Tensor2D, logvar: Tensor2D): Tensor1D {
-    return gaussianKl(mu, logvar, this.p('prior.mean'), this.p('prior.variance'));
-  }
-
-  /** Per-document VAE loss RL + KL for a training forward pass. */
-  vaeLoss(bow: Tensor2D, out: ModelOutputs): Tensor1D {
-    return tf.add(this.reconstructionLoss(bow, out.wordLogits), this.klDivergence(out.mu, out.logvar)) as Tensor1D;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
-import { backendTraits } from '../tfjs/backend-traits.js';
+import { PORTABLE_KERNELS, type BackendKernels } from '../contracts/backend.js';
 
 /** tf.customGrad's parameter type (not exported by tfjs-core): inputs, then the save function. */
 type CustomGradFn = Parameters<typeof tf.customGrad>[0];
@@ -19,8 +19,8 @@ export const BN_EPS = 1e-5;
  * Batch norm without affine parameters in training mode:
  *   y = (x − μ_B) · r, r = 1/√(σ²_B + ε), μ_B, σ²_B the batch mean and (biased) variance.
  */
-export function batchNormForward(x: tf.Tensor, eps: number): { y: tf.Tensor; r: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
-  const native = backendTraits().batchNorm?.forward(x, eps);
+export function batchNormForward(x: tf.Tensor, eps: number, kernels: BackendKernels = PORTABLE_KERNELS): { y: tf.Tensor; r: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  const native = kernels.batchNorm?.forward(x, eps);
   if (native) return native;
   const m = tf.moments(x, 0);
   const r = tf.rsqrt(tf.add(m.variance, eps));
@@ -28,8 +28,8 @@ export function batchNormForward(x: tf.Tensor, eps: number): { y: tf.Tensor; r: 
 }
 
 /** ∂L/∂x of y = batchNormForward(x).y from g = ∂L/∂y: r · (g − mean_B(g) − y · mean_B(g·y)). */
-export function batchNormBackward(g: tf.Tensor, y: tf.Tensor, r: tf.Tensor): tf.Tensor {
-  const native = backendTraits().batchNorm?.backward(g, y, r);
+export function batchNormBackward(g: tf.Tensor, y: tf.Tensor, r: tf.Tensor, kernels: BackendKernels = PORTABLE_KERNELS): tf.Tensor {
+  const native = kernels.batchNorm?.backward(g, y, r);
   if (native) return native;
   const mg = tf.mean(g, 0);
   const mgy = tf.mean(tf.mul(g, y), 0);
@@ -41,15 +41,15 @@ export function batchNormBackward(g: tf.Tensor, y: tf.Tensor, r: tf.Tensor): tf.
  * batchNormBackward as its gradient). Returns the batch statistics too (owned by the
  * caller's scope).
  */
-export function batchNormTrain(x: Tensor2D, eps: number): { y: Tensor2D; mean: Tensor1D; variance: Tensor1D } {
+export function batchNormTrain(x: Tensor2D, eps: number, kernels: BackendKernels = PORTABLE_KERNELS): { y: Tensor2D; mean: Tensor1D; variance: Tensor1D } {
   let mean: tf.Tensor | undefined;
   let variance: tf.Tensor | undefined;
   const f = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
-    const bn = batchNormForward(input, eps);
+    const bn = batchNormForward(input, eps, kernels);
     mean = tf.keep(bn.mean);
     variance = tf.keep(bn.variance);
     save([bn.y, bn.r]);
-    return { value: bn.y, gradFunc: (dy: tf.Tensor, [ys, rs]: tf.Tensor[]) => batchNormBackward(dy, ys, rs) };
+    return { value: bn.y, gradFunc: (dy: tf.Tensor, [ys, rs]: tf.Tensor[]) => batchNormBackward(dy, ys, rs, kernels) };
   }) as unknown as CustomGradFn);
   const y = f(x) as Tensor2D;
   // adopt the statistics into the caller's tidy scope
@@ -64,8 +64,8 @@ export function batchNormTrain(x: Tensor2D, eps: number): { y: Tensor2D; mean: T
  *   ∂RL/∂l = softmax(l) · Σ_v x_v − x (times the upstream gradient of each document).
  * The bag of words gets no gradient.
  */
-export function reconstructionLoss(bow: Tensor2D, logits: Tensor2D): Tensor1D {
-  const native = backendTraits().reconstructionLoss;
+export function reconstructionLoss(bow: Tensor2D, logits: Tensor2D, kernels: BackendKernels = PORTABLE_KERNELS): Tensor1D {
+  const native = kernels.reconstructionLoss;
   // One exp over the logits: p = softmax(l) is kept for the backward pass, and
   // −Σ x log p = (Σ x)·logsumexp(l) − Σ x·l.
   const f = tf.customGrad(((l: tf.Tensor, save: tf.GradSaveFunc) => {
@@ -123,4 +123,28 @@ export function gaussianKl(mu: Tensor2D, logvar: Tensor2D, priorMean: tf.Tensor,
     };
   }) as unknown as CustomGradFn);
   return f(mu, logvar, priorMean, priorVar) as Tensor1D;
+}
+
+/**
+ * The reparameterised draw of topic proportions, θ = softmax(μ + exp(½ log σ²)·ε), for
+ * any leading shape of ε (one draw per document, or S draws stacked in front: [S, B, K]).
+ * The one θ sampler: training, distillation's teacher and inference all call it.
+ */
+export function sampleTheta(mu: tf.Tensor, logvar: tf.Tensor, eps: tf.Tensor): tf.Tensor {
+  const K = mu.shape[mu.rank - 1];
+  const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps));
+  return z.rank === 2 ? tf.softmax(z) : tf.reshape(tf.softmax(tf.reshape(z, [-1, K])), z.shape);
+}
+
+/**
+ * The VAE's per-document loss from a model's outputs and its prior: reconstruction
+ * −Σ x log softmax(wordLogits) plus KL(N(μ, σ²) ‖ N(prior mean, prior variance)), shape [B].
+ */
+export function vaeLoss(
+  bow: Tensor2D,
+  out: { mu: Tensor2D; logvar: Tensor2D; wordLogits: Tensor2D },
+  prior: { mean: tf.Tensor; variance: tf.Tensor },
+  kernels: BackendKernels = PORTABLE_KERNELS,
+): Tensor1D {
+  return tf.add(reconstructionLoss(bow, out.wordLogits, kernels), gaussianKl(out.mu, out.logvar, prior.mean, prior.variance)) as Tensor1D;
 }

@@ -3,7 +3,8 @@ import type { CsrMatrix } from '../data/csr-matrix.js';
 import { DataError } from '../errors.js';
 import { gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
-import type { ContextualTopicModel } from './contextual-topic-model.js';
+import type { TopicModel } from '../contracts/topic-model.js';
+import { sampleTheta } from './fused-ops.js';
 
 export interface InferOptions {
   /** Samples of z averaged per document (default 20, as CTM). */
@@ -15,7 +16,7 @@ export interface InferOptions {
 }
 
 export interface InferInputs {
-  /** Needed by CombinedTM; ZeroShotTM ignores it. */
+  /** Needed by models that read the bag of words (CombinedTM); ZeroShotTM ignores it. */
   bow?: CsrMatrix;
   /** In memory, or rows read on demand (a corpus larger than memory). */
   embeddings: EmbeddingRows;
@@ -27,7 +28,7 @@ export interface InferInputs {
  * statistics, no dropout), as CTM's `get_doc_topic_distribution`. All samples of a
  * batch run as one tensor computation.
  */
-export function inferTheta(model: ContextualTopicModel, inputs: InferInputs, options: InferOptions = {}): Float32Matrix {
+export function inferTheta(model: TopicModel, inputs: InferInputs, options: InferOptions = {}): Float32Matrix {
   const samples = options.samples ?? 20;
   const batchSize = options.batchSize ?? 512;
   const { embeddings, bow } = inputs;
@@ -35,8 +36,8 @@ export function inferTheta(model: ContextualTopicModel, inputs: InferInputs, opt
   if (embeddings.cols !== cfg.embeddingDim) {
     throw new DataError(`embeddings have ${embeddings.cols} dimensions but the model was trained on ${cfg.embeddingDim}; use the model's encoder`, 'DIMENSION_MISMATCH');
   }
-  if (cfg.kind === 'combined') {
-    if (!bow) throw new DataError('CombinedTM needs the bag of words as well as the embeddings; use a ZeroShotTM to infer from embeddings alone');
+  if (model.needsBow) {
+    if (!bow) throw new DataError(`a "${cfg.kind}" model reads the bag of words as well as the embeddings; use a ZeroShotTM to infer from embeddings alone`);
     if (bow.rows !== embeddings.rows) throw new DataError(`${bow.rows} BoW rows but ${embeddings.rows} embedding rows`, 'DIMENSION_MISMATCH');
     if (bow.cols !== cfg.vocabSize) throw new DataError(`BoW has ${bow.cols} columns, the model's vocabulary ${cfg.vocabSize}`, 'VOCABULARY_MISMATCH');
   }
@@ -49,13 +50,10 @@ export function inferTheta(model: ContextualTopicModel, inputs: InferInputs, opt
     const rows = Int32Array.from({ length: B }, (_, i) => s + i);
     const theta = tf.tidy(() => {
       const e = tf.tensor2d(gatherRows(embeddings, rows), [B, embeddings.cols]);
-      const x = cfg.kind === 'combined' ? tf.tensor2d(bow!.denseRows(rows), [B, cfg.vocabSize]) : (tf.zeros([B, 1]) as Tensor2D);
+      const x = model.needsBow ? tf.tensor2d(bow!.denseRows(rows), [B, cfg.vocabSize]) : (tf.zeros([B, 1]) as Tensor2D);
       const { mu, logvar } = model.posterior({ bow: x, embeddings: e });
-      const std = tf.exp(tf.mul(logvar, 0.5));
       const eps = tf.randomNormal([samples, B, K], 0, 1, 'float32', rng.seed());
-      const z = tf.add(tf.expandDims(mu, 0), tf.mul(tf.expandDims(std, 0), eps));
-      const th = tf.reshape(tf.softmax(tf.reshape(z, [samples * B, K])), [samples, B, K]);
-      return tf.mean(th, 0).dataSync() as Float32Array;
+      return tf.mean(sampleTheta(mu, logvar, eps), 0).dataSync() as Float32Array;
     });
     out.set(theta, s * K);
   }

@@ -1,25 +1,26 @@
 import { tf, type Tensor1D, type Tensor2D } from '../tfjs/tf.js';
-import { backendTraits } from '../tfjs/backend-traits.js';
-import { BN_EPS, batchNormBackward, batchNormForward } from './fused-ops.js';
+import { PORTABLE_KERNELS, type BackendKernels } from '../contracts/backend.js';
+import type { Batch, OutputGradients, TrainForward } from '../contracts/topic-model.js';
+import { BN_EPS, batchNormBackward, batchNormForward, sampleTheta } from './fused-ops.js';
 import type { Random } from '../util/random.js';
-import type { Batch, ContextualTopicModel, TrainForward } from './contextual-topic-model.js';
+import type { ContextualTopicModel } from './contextual-topic-model.js';
+
+export type { OutputGradients } from '../contracts/topic-model.js';
 
 /**
  * The training-mode forward pass of a ContextualTopicModel that keeps what its backward
- * pass needs, and that backward pass written out by hand (no tape): tfjs's tape records
+ * pass needs, and that backward pass written out by hand: tfjs's tape records
  * every kernel and clones every tensor it saves, which costs as much as the arithmetic
  * for models this small. The loss itself (RL + KL, distillation losses, plugins) is
  * still differentiated by tfjs, but only from the model's outputs (μ, log σ², θ, word
  * logits) and the prior, a few kernels; `backward` carries those gradients through the
- * network. `test/manual-gradients.test.ts` checks it against tfjs's autodiff of the
- * same forward pass.
- *
- * The forward values are those of `ContextualTopicModel.forwardTrain` (same kernels, same
- * seeded draws in the same order).
+ * network. This is the model's only training forward pass: `test/manual-gradients.test.ts`
+ * checks `backward` against tfjs's autodiff (the tape) of this same forward pass, run with
+ * portable kernels, which the tape can differentiate.
  */
 export interface ForwardCache {
   batch: Batch;
-  /** Input of the first layer: [x, W·e + b] (combined) or e. */
+  /** Input of the first layer: [x, W·e + b] (bow+embedding), e or x. */
   input: Tensor2D;
   /** Pre-activations and outputs of the softplus layers. */
   pre: Tensor2D[];
@@ -37,13 +38,13 @@ export interface ForwardCache {
   thetaDrop: Tensor2D;
 }
 
-function bnForward(x: Tensor2D, name: string, stats: TrainForward['bnStats']): { y: Tensor2D; r: Tensor1D } {
-  const { y, r, mean, variance } = batchNormForward(x, BN_EPS);
+function bnForward(x: Tensor2D, name: string, stats: TrainForward['bnStats'], kernels: BackendKernels): { y: Tensor2D; r: Tensor1D } {
+  const { y, r, mean, variance } = batchNormForward(x, BN_EPS, kernels);
   stats.push({ name, mean: mean as Tensor1D, variance: variance as Tensor1D });
   return { y: y as Tensor2D, r: r as Tensor1D };
 }
 
-const bnBackward = (g: Tensor2D, c: { y: Tensor2D; r: Tensor1D }) => batchNormBackward(g, c.y, c.r) as Tensor2D;
+const bnBackward = (g: Tensor2D, c: { y: Tensor2D; r: Tensor1D }, kernels: BackendKernels) => batchNormBackward(g, c.y, c.r, kernels) as Tensor2D;
 
 /** tf.dropout's multiplier, computed as tf.dropout does (same seed, same values). */
 function dropoutMask(shape: number[], rate: number, seed: number): Tensor2D {
@@ -51,12 +52,12 @@ function dropoutMask(shape: number[], rate: number, seed: number): Tensor2D {
   return tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keep)), keep) as Tensor2D;
 }
 
-export function forwardTrainWithCache(model: ContextualTopicModel, batch: Batch, rng: Random): { forward: TrainForward; cache: ForwardCache } {
+export function forwardTrainWithCache(model: ContextualTopicModel, batch: Batch, rng: Random, kernels: BackendKernels = PORTABLE_KERNELS): { forward: TrainForward; cache: ForwardCache } {
   const P = (n: string) => model.params.get(n)! as unknown as Tensor2D;
   const dense = (x: Tensor2D, n: string) => tf.add(tf.matMul(x, P(`${n}.weight`)), P(`${n}.bias`)) as Tensor2D;
   const stats: TrainForward['bnStats'] = [];
   const rate = model.config.dropout;
-  const input = model.config.kind === 'combined' ? (tf.concat([batch.bow, dense(batch.embeddings, 'adapt')], 1) as Tensor2D) : batch.embeddings;
+  const input = model.encoderInput(batch);
   const pre: Tensor2D[] = [];
   const act: Tensor2D[] = [];
   let h = input;
@@ -68,23 +69,15 @@ export function forwardTrainWithCache(model: ContextualTopicModel, batch: Batch,
   });
   const hMask = rate > 0 ? dropoutMask(h.shape, rate, rng.seed()) : null;
   const trunk = hMask ? (tf.mul(h, hMask) as Tensor2D) : h;
-  const mu = bnForward(dense(trunk, 'mu'), 'mu', stats);
-  const logvar = bnForward(dense(trunk, 'logvar'), 'logvar', stats);
+  const mu = bnForward(dense(trunk, 'mu'), 'mu', stats, kernels);
+  const logvar = bnForward(dense(trunk, 'logvar'), 'logvar', stats, kernels);
   const eps = tf.randomNormal(mu.y.shape, 0, 1, 'float32', rng.seed()) as Tensor2D;
-  const thetaSoft = tf.softmax(tf.add(mu.y, tf.mul(tf.exp(tf.mul(logvar.y, 0.5)), eps))) as Tensor2D;
+  const thetaSoft = sampleTheta(mu.y, logvar.y, eps) as Tensor2D;
   const thetaMask = rate > 0 ? dropoutMask(thetaSoft.shape, rate, rng.seed()) : null;
   const thetaDrop = thetaMask ? (tf.mul(thetaSoft, thetaMask) as Tensor2D) : thetaSoft;
-  const beta = bnForward(tf.matMul(thetaDrop, P('beta')) as Tensor2D, 'beta', stats);
+  const beta = bnForward(tf.matMul(thetaDrop, P('beta')) as Tensor2D, 'beta', stats, kernels);
   const forward: TrainForward = { mu: mu.y, logvar: logvar.y, theta: thetaDrop, wordLogits: beta.y, bnStats: stats };
   return { forward, cache: { batch, input, pre, act, hMask, thetaMask, trunk, bn: { mu, logvar, beta }, eps, thetaSoft, thetaDrop } };
-}
-
-/** Gradients of the loss with respect to the model's outputs (any may be missing). */
-export interface OutputGradients {
-  mu?: Tensor2D;
-  logvar?: Tensor2D;
-  theta?: Tensor2D;
-  wordLogits?: Tensor2D;
 }
 
 /**
@@ -92,13 +85,13 @@ export interface OutputGradients {
  * trainable parameter except the prior (whose gradient comes with the loss), keyed by
  * variable name, as tf.variableGrads does.
  */
-export function backward(model: ContextualTopicModel, c: ForwardCache, g: OutputGradients): Record<string, tf.Tensor> {
+export function backward(model: ContextualTopicModel, c: ForwardCache, g: OutputGradients, kernels: BackendKernels = PORTABLE_KERNELS): Record<string, tf.Tensor> {
   const P = (n: string) => model.params.get(n)! as unknown as Tensor2D;
   const out: Record<string, tf.Tensor> = {};
   const put = (n: string, t: tf.Tensor) => (out[model.params.get(n)!.name] = t);
   // aᵀ·b and a·bᵀ: with transpose flags where the backend multiplies them at full speed,
   // else transposed explicitly (tfjs wasm's XNNPACK leaves its fast path with the flags).
-  const flags = backendTraits().fastTransposedMatMul === true;
+  const flags = kernels.fastTransposedMatMul === true;
   const atb = (a: Tensor2D, b: Tensor2D) => (flags ? tf.matMul(a, b, true, false) : tf.matMul(tf.transpose(a), b)) as Tensor2D;
   const abt = (a: Tensor2D, b: Tensor2D) => (flags ? tf.matMul(a, b, false, true) : tf.matMul(a, tf.transpose(b))) as Tensor2D;
   const { config } = model;
@@ -108,7 +101,7 @@ export function backward(model: ContextualTopicModel, c: ForwardCache, g: Output
   // decoder: l = BN(θd·β)
   let gTheta: Tensor2D | null = g.theta ?? null;
   if (g.wordLogits) {
-    const gPre = bnBackward(g.wordLogits, c.bn.beta);
+    const gPre = bnBackward(g.wordLogits, c.bn.beta, kernels);
     put('beta', atb(c.thetaDrop, gPre));
     const gThetaDrop = abt(gPre, P('beta'));
     gTheta = gTheta ? (tf.add(gTheta, gThetaDrop) as Tensor2D) : gThetaDrop;
@@ -126,14 +119,14 @@ export function backward(model: ContextualTopicModel, c: ForwardCache, g: Output
   gMu ??= tf.zeros([B, K]) as Tensor2D;
   gLv ??= tf.zeros([B, K]) as Tensor2D;
   // heads: μ = BN(trunk·Wμ + bμ), log σ² = BN(trunk·Wλ + bλ)
-  const gMuPre = bnBackward(gMu, c.bn.mu);
-  const gLvPre = bnBackward(gLv, c.bn.logvar);
+  const gMuPre = bnBackward(gMu, c.bn.mu, kernels);
+  const gLvPre = bnBackward(gLv, c.bn.logvar, kernels);
   put('mu.weight', atb(c.trunk, gMuPre));
   put('mu.bias', tf.sum(gMuPre, 0));
   put('logvar.weight', atb(c.trunk, gLvPre));
   put('logvar.bias', tf.sum(gLvPre, 0));
   const layers = config.hiddenSizes.map((_, i) => `hidden${i}`);
-  const needInputGrad = config.kind === 'combined';
+  const needInputGrad = model.input === 'bow+embedding';
   const V = config.vocabSize;
   // gradient with respect to the adapted-embedding half of the first layer's input
   const adaptHalf = (gOut: Tensor2D, w: Tensor2D) => abt(gOut, tf.slice(w, [V, 0], [V, w.shape[1]]) as Tensor2D);

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { ModelFileError } from '../errors.js';
-import { loadModelFrom, MANIFEST_FILE, serializeModel, type ModelStore, type SavedModel } from '../io/model-format.js';
+import { DataError, ModelFileError } from '../errors.js';
+import { loadModelFrom, MANIFEST_FILE, serializeModel, type LoadModelOptions, type ModelStore, type SavedModel } from '../io/model-format.js';
 import { ensureDir, removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
 import { maxInputBytes, readFileChecked } from './read-file.js';
 import { encodeNpy } from '../io/npy.js';
@@ -17,7 +17,7 @@ export const THETA_INDEX_FILE = 'theta.json';
  * the training corpus of each row (documents left empty by preprocessing have no row).
  */
 export function saveTheta(dir: string, theta: Float32Matrix, kept: ArrayLike<number>, info: { corpusDocuments: number; samples: number; seed: number }): void {
-  if (kept.length !== theta.rows) throw new Error(`theta has ${theta.rows} rows but ${kept.length} kept documents`);
+  if (kept.length !== theta.rows) throw new DataError(`theta has ${theta.rows} rows but ${kept.length} kept documents`, 'DIMENSION_MISMATCH');
   ensureDir(dir);
   writeFileAtomic(join(dir, THETA_FILE), encodeNpy(theta));
   const index = { rows: theta.rows, topics: theta.cols, corpusDocuments: info.corpusDocuments, samples: info.samples, seed: info.seed, documents: Array.from(kept) };
@@ -61,11 +61,11 @@ export async function saveModel(dir: string, saved: SavedModel): Promise<string>
   return join(dir, MANIFEST_FILE);
 }
 
-export async function loadModel(dir: string): Promise<Awaited<ReturnType<typeof loadModelFrom>>> {
+export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<Awaited<ReturnType<typeof loadModelFrom>>> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new ModelFileError(dir, 'is not a model directory; give the folder that `topickd fit` or `distill` wrote (--out)');
   }
-  return loadModelFrom(dirStore(dir));
+  return loadModelFrom(dirStore(dir), options);
 }
 
 import { parseCheckpoint, serializeCheckpoint, type CheckpointMeta } from '../io/checkpoint-format.js';

@@ -13,6 +13,9 @@ import { CpuBackend } from '../backends/cpu-backend.js';
 import { ContextualTopicModel, resolveModelConfig } from '../model/contextual-topic-model.js';
 import { Random } from '../util/random.js';
 import { AdamOptimizer } from '../train/adam.js';
+import { vaeLoss } from '../model/fused-ops.js';
+import { trainStep, vaeStepLoss } from '../train/trainer.js';
+import { CsrBuilder } from '../data/csr-matrix.js';
 
 export interface TestApi {
   describe: (name: string, fn: () => void) => void;
@@ -86,8 +89,9 @@ function tinyBatch() {
 
 /** Summed VAE loss of the tiny model with a fixed ε (seeded), as a function of all its parameters. */
 function tinyLoss(model: ContextualTopicModel): tf.Scalar {
-  const out = model.forwardTrain(tinyBatch(), new Random(5));
-  return tf.sum(model.vaeLoss(tinyBatch().bow, out)) as tf.Scalar;
+  const batch = tinyBatch();
+  const { forward } = model.forwardTrain(batch, new Random(5));
+  return tf.sum(vaeLoss(batch.bow, forward, model.prior())) as tf.Scalar;
 }
 
 export function runBackendConformance(api: TestApi, backend: Backend, options: ConformanceOptions = {}): void {
@@ -174,6 +178,36 @@ export function runBackendConformance(api: TestApi, backend: Backend, options: C
       const got = await trainOn(backend);
       ref.out.forEach((r, i) => expect(maxAbsDiff(r, got.out[i])).toBeLessThan(1e-4));
       expect(Math.abs(ref.loss - got.loss) / Math.abs(ref.loss)).toBeLessThan(1e-5);
+    });
+
+    it('training steps with its kernel set (forward, backward, native kernels, Adam) give the same losses and weights as on cpu', async () => {
+      const V = 40;
+      const E = 12;
+      const N = 48;
+      const r = new Random(17);
+      const bow = new CsrBuilder(V);
+      for (let i = 0; i < N; i++) {
+        const m = new Map<number, number>();
+        for (let j = 0; j < 8; j++) m.set(Math.floor(r.next() * V), 1 + Math.floor(r.next() * 3));
+        bow.addRow(m);
+      }
+      const inputs = { bow: bow.build(), embeddings: { rows: N, cols: E, data: r.uniformArray(N * E, -1, 1) } };
+      const trainOn = async (b: Backend) => {
+        const { kernels } = await b.activate();
+        const model = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: 5, vocabSize: V, embeddingDim: E, hiddenSizes: [16], dropout: 0.2 }), 4);
+        const opt = new AdamOptimizer(model.trainableVariables(), { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 }, kernels);
+        const rng = new Random(9);
+        const losses: number[] = [];
+        for (let s = 0; s < 4; s++) losses.push(trainStep(model, opt, inputs, Int32Array.from({ length: 16 }, (_, i) => (s * 16 + i) % N), 0, rng, vaeStepLoss, 'manual', kernels));
+        opt.dispose();
+        const out = [...model.params].filter(([n]) => !['mu.bias', 'logvar.bias', 'prior.mean'].includes(n)).map(([, v]) => Float32Array.from(v.dataSync()));
+        model.dispose();
+        return { losses, out };
+      };
+      const ref = await trainOn(cpu);
+      const got = await trainOn(backend);
+      ref.losses.forEach((l, i) => expect(Math.abs(l - got.losses[i]) / Math.abs(l)).toBeLessThan(1e-5));
+      ref.out.forEach((w, i) => expect(maxAbsDiff(w, got.out[i])).toBeLessThan(1e-4));
     });
 
     it('gradient of a tiny VAE loss matches cpu and finite differences', async () => {

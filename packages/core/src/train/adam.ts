@@ -1,6 +1,7 @@
+import { DataError } from '../errors.js';
 import { tf } from '../tfjs/tf.js';
 import { directFloat32View } from '../tfjs/direct-memory.js';
-import { backendTraits, type NativeAdamState } from '../tfjs/backend-traits.js';
+import { PORTABLE_KERNELS, type BackendKernels, type NativeAdamState } from '../contracts/backend.js';
 
 export interface AdamOptions {
   learningRate: number;
@@ -17,9 +18,8 @@ export interface AdamState {
 }
 
 /**
- * The update loop, a top-level function with every value a local or an argument: as a
- * closure over the optimizer's values, V8 compiled it about 3× slower (17 vs 6 ms for
- * 1.5 M parameters).
+ * The update loop, a top-level function with every value a local or an argument: V8
+ * compiles a closure over the optimizer's fields into much slower code (BENCHMARKS.md).
  */
 function adamLoop(p: Float32Array, old: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, invSqrtBc2: number, b1: number, b2: number, eps: number): void {
   const c1 = 1 - b1;
@@ -45,6 +45,10 @@ function adamLoop(p: Float32Array, old: Float32Array, g: Float32Array, m: Float3
  * cpu and wasm backends it reads gradients and parameters straight from the backends'
  * memory (no copies); it updates in place on cpu and writes a new tensor elsewhere.
  * The moments are plain Float32Arrays, so the state saves and restores exactly.
+ *
+ * Two paths, chosen by the backend's kernel set: a backend-held state updated natively
+ * (`kernels.adamState`, wasm), or the moments here with the update in place (where
+ * `kernels.inPlaceWeightUpdates`, by `kernels.adamUpdate` or the loop) or into a new tensor.
  */
 export class AdamOptimizer {
   private step = 0;
@@ -59,6 +63,7 @@ export class AdamOptimizer {
   constructor(
     private readonly vars: tf.Variable[],
     private readonly o: AdamOptions,
+    private readonly kernels: BackendKernels = PORTABLE_KERNELS,
   ) {
     this.eps = o.epsilon ?? 1e-8;
     this.m = vars.map((x) => new Float32Array(x.size));
@@ -84,12 +89,12 @@ export class AdamOptimizer {
     // XNNPACK caches packed weights per tensor, so a weight changed in place would keep
     // being multiplied in its old form there. A backend's native state (wasm's SIMD Adam)
     // decides for itself.
-    const traits = backendTraits();
-    const inPlace = traits.inPlaceWeightUpdates === true;
+    const kernels = this.kernels;
+    const inPlace = kernels.inPlaceWeightUpdates === true;
     const backend = tf.getBackend();
     if (this.native && this.native.backend !== backend) this.unbindNative();
-    if (!inPlace && traits.adamState && !this.native) {
-      const state = traits.adamState(this.vars.map((x) => x.size));
+    if (!inPlace && kernels.adamState && !this.native) {
+      const state = kernels.adamState(this.vars.map((x) => x.size));
       this.vars.forEach((_, i) => state.write(i, this.m[i], this.v[i]));
       this.native = { backend, state };
     }
@@ -101,8 +106,8 @@ export class AdamOptimizer {
       const xView = directFloat32View(x);
       const m = this.m[i];
       const v = this.v[i];
-      if (inPlace && traits.adamUpdate && gView && xView) {
-        traits.adamUpdate(xView, gView, m, v, stepSize, invSqrtBc2, b1, b2, eps);
+      if (inPlace && kernels.adamUpdate && gView && xView) {
+        kernels.adamUpdate(xView, gView, m, v, stepSize, invSqrtBc2, b1, b2, eps);
         return;
       }
       const g = gView ?? (gt.dataSync() as Float32Array);
@@ -141,7 +146,7 @@ export class AdamOptimizer {
 
   setState(s: AdamState): void {
     if (s.m.length !== this.m.length || s.m.some((a, i) => a.length !== this.m[i].length)) {
-      throw new Error(`optimizer state does not fit the model (${s.m.length} parameters saved, ${this.m.length} in the model)`);
+      throw new DataError(`optimizer state does not fit the model (${s.m.length} parameters saved, ${this.m.length} in the model); resume with the model the checkpoint was written for`, 'DIMENSION_MISMATCH');
     }
     this.step = s.step;
     s.m.forEach((a, i) => this.m[i].set(a));

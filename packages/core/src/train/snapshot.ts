@@ -1,5 +1,6 @@
+import { DataError } from '../errors.js';
 import { tf } from '../tfjs/tf.js';
-import type { ContextualTopicModel } from '../model/contextual-topic-model.js';
+import type { TopicModel } from '../contracts/topic-model.js';
 
 /** A plain-array copy of a model's weights and batch-norm statistics. */
 export interface ModelSnapshot {
@@ -7,7 +8,7 @@ export interface ModelSnapshot {
   running: Record<string, { mean: Float32Array; variance: Float32Array }>;
 }
 
-export function snapshotModel(model: ContextualTopicModel): ModelSnapshot {
+export function snapshotModel(model: TopicModel): ModelSnapshot {
   const params: ModelSnapshot['params'] = {};
   for (const [name, v] of model.params) params[name] = (v.dataSync() as Float32Array).slice();
   const running: ModelSnapshot['running'] = {};
@@ -15,15 +16,15 @@ export function snapshotModel(model: ContextualTopicModel): ModelSnapshot {
   return { params, running };
 }
 
-export function restoreModel(model: ContextualTopicModel, snap: ModelSnapshot): void {
+export function restoreModel(model: TopicModel, snap: ModelSnapshot): void {
   for (const [name, v] of model.params) {
     const data = snap.params[name];
-    if (!data || data.length !== v.size) throw new Error(`snapshot has no values of the right size for parameter "${name}"`);
+    if (!data || data.length !== v.size) throw new DataError(`snapshot has no values of the right size for parameter "${name}"`, 'DIMENSION_MISMATCH');
     tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
   }
   for (const [name, r] of model.running) {
     const s = snap.running[name];
-    if (!s) throw new Error(`snapshot has no batch-norm statistics "${name}"`);
+    if (!s) throw new DataError(`snapshot has no batch-norm statistics "${name}"`, 'DIMENSION_MISMATCH');
     r.mean.set(s.mean);
     r.variance.set(s.variance);
   }

@@ -1,12 +1,13 @@
 import { tf, type Tensor1D } from '../tfjs/tf.js';
 import type { CsrMatrix } from '../data/csr-matrix.js';
 import { AbortError, ConfigError, DataError, NonFiniteLossError } from '../errors.js';
-import type { Batch, ContextualTopicModel, TrainForward } from '../model/contextual-topic-model.js';
+import type { Batch, GaussianPrior, TopicModel, TrainForward } from '../contracts/topic-model.js';
+import { PORTABLE_KERNELS, type BackendKernels } from '../contracts/backend.js';
+import { vaeLoss } from '../model/fused-ops.js';
 import { gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 import { AdamOptimizer, type AdamState } from './adam.js';
 import { snapshotModel, restoreModel, type ModelSnapshot } from './snapshot.js';
-import { backward, forwardTrainWithCache } from '../model/manual-gradients.js';
 
 /** One event interface for everything long: the CLI renders it, tests count it. */
 export type TrainEvent =
@@ -46,6 +47,11 @@ export interface TrainOptions {
   resume?: TrainerState;
   /** How steps get their gradients (default `manual`; `tape` is tfjs's autodiff of everything). */
   gradients?: GradientMode;
+  /**
+   * The active backend's kernel set (`(await backend.activate()).kernels`; the application
+   * API passes it). Default: portable tfjs ops, correct everywhere, without native fast paths.
+   */
+  kernels?: BackendKernels;
 }
 
 export interface TrainInputs {
@@ -78,13 +84,28 @@ export interface TrainerState {
 
 /**
  * How a training step gets its gradients: `manual` (default) differentiates the loss
- * with tfjs from the model's outputs and runs the network's hand-written backward pass;
- * `tape` differentiates everything with tfjs's tape (the reference the tests compare with).
+ * with tfjs from the model's outputs and runs the model's backward pass; `tape`
+ * differentiates the same forward pass with tfjs's tape, with portable kernels (the
+ * reference the tests compare with).
  */
 export type GradientMode = 'manual' | 'tape';
 
+/**
+ * What a step loss sees: the batch, the model's outputs and its prior — never the model,
+ * so every tensor a loss reads is one that gets a gradient.
+ */
+export interface StepLossContext {
+  batch: Batch;
+  outputs: TrainForward;
+  prior: GaussianPrior;
+  rows: Int32Array;
+  epoch: number;
+  rng: Random;
+  kernels: BackendKernels;
+}
+
 /** The per-document loss of a training step; the default is the VAE loss (RL + KL). */
-export type StepLoss = ((ctx: { model: ContextualTopicModel; batch: Batch; forward: TrainForward; rows: Int32Array; epoch: number; rng: Random }) => Tensor1D) & {
+export type StepLoss = ((ctx: StepLossContext) => Tensor1D) & {
   /**
    * Optional: computes what the loss needs that does not depend on the trained model
    * (a frozen teacher's outputs), before the step's gradient tape starts, so the tape
@@ -93,7 +114,7 @@ export type StepLoss = ((ctx: { model: ContextualTopicModel; batch: Batch; forwa
   prepare?: (ctx: { batch: Batch; rows: Int32Array; epoch: number }) => void;
 };
 
-export const vaeStepLoss: StepLoss = ({ model, batch, forward }) => model.vaeLoss(batch.bow, forward);
+export const vaeStepLoss: StepLoss = ({ batch, outputs, prior, kernels }) => vaeLoss(batch.bow, outputs, prior, kernels);
 
 export const DEFAULT_TRAIN = {
   epochs: 100,
@@ -116,7 +137,7 @@ function checkOptions(o: Required<Pick<TrainOptions, 'epochs' | 'batchSize' | 'l
   if (!Number.isInteger(o.patience) || o.patience <= 0) throw new ConfigError(`"patience" must be a positive integer, got ${o.patience}`, 'patience');
 }
 
-export function checkInputs(model: ContextualTopicModel, inputs: TrainInputs): void {
+export function checkInputs(model: TopicModel, inputs: TrainInputs): void {
   const { bow, embeddings } = inputs;
   if (bow.rows === 0) throw new DataError('no documents to train on', 'EMPTY_CORPUS');
   if (bow.cols !== model.config.vocabSize) {
@@ -160,7 +181,7 @@ export function splitValidation(n: number, fraction: number, rng: Random): { tra
 }
 
 /** Mean per-document VAE loss in inference mode (used for validation). */
-export function evaluateLoss(model: ContextualTopicModel, inputs: TrainInputs, rows: Int32Array, batchSize: number, seed: number): number {
+export function evaluateLoss(model: TopicModel, inputs: TrainInputs, rows: Int32Array, batchSize: number, seed: number, kernels: BackendKernels = PORTABLE_KERNELS): number {
   const rng = new Random(seed);
   let total = 0;
   for (let s = 0; s < rows.length; s += batchSize) {
@@ -168,7 +189,7 @@ export function evaluateLoss(model: ContextualTopicModel, inputs: TrainInputs, r
     total += tf.tidy(() => {
       const batch = makeBatch(inputs, idx);
       const out = model.forwardEval(batch, rng);
-      return tf.sum(model.vaeLoss(batch.bow, out)).dataSync()[0];
+      return tf.sum(vaeLoss(batch.bow, out, model.prior(), kernels)).dataSync()[0];
     });
   }
   return total / rows.length;
@@ -180,7 +201,7 @@ export function evaluateLoss(model: ContextualTopicModel, inputs: TrainInputs, r
  * before each update, so the weights are never overwritten by NaN.
  */
 export async function trainModel(
-  model: ContextualTopicModel,
+  model: TopicModel,
   inputs: TrainInputs,
   options: TrainOptions = {},
   stepLoss: StepLoss = vaeStepLoss,
@@ -189,7 +210,8 @@ export async function trainModel(
   checkOptions(o);
   checkInputs(model, inputs);
   const vars = model.trainableVariables();
-  const optimizer = new AdamOptimizer(vars, { learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2 });
+  const kernels = options.kernels ?? PORTABLE_KERNELS;
+  const optimizer = new AdamOptimizer(vars, { learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2 }, kernels);
   const splitRng = new Random(o.seed ^ 0x5eed);
   const { train, val } = splitValidation(inputs.bow.rows, o.validationFraction, splitRng);
   const batches = Math.ceil(train.length / o.batchSize);
@@ -226,7 +248,7 @@ export async function trainModel(
       for (let b = 0; b < batches; b++) {
         if (options.signal?.aborted) throw new AbortError('training');
         const rows = order.subarray(b * o.batchSize, Math.min(order.length, (b + 1) * o.batchSize));
-        const batchLoss = trainStep(model, optimizer, inputs, rows, epoch, rng, stepLoss, vars, o.gradients ?? 'manual');
+        const batchLoss = trainStep(model, optimizer, inputs, rows, epoch, rng, stepLoss, o.gradients ?? 'manual', kernels);
         if (!Number.isFinite(batchLoss)) throw new NonFiniteLossError(epoch + 1, b + 1, `loss ${batchLoss}`);
         epochLoss += batchLoss;
         options.onEvent?.({ type: 'batch', epoch: epoch + 1, batch: b + 1, batches, loss: batchLoss / rows.length });
@@ -236,7 +258,7 @@ export async function trainModel(
       lossHistory.push(meanLoss);
       let valLoss: number | undefined;
       if (val.length > 0) {
-        valLoss = evaluateLoss(model, inputs, val, o.batchSize, o.seed + epoch + 1);
+        valLoss = evaluateLoss(model, inputs, val, o.batchSize, o.seed + epoch + 1, kernels);
         valHistory.push(valLoss);
         if (!best || valLoss < best.valLoss) best = { epoch: epoch + 1, valLoss, model: snapshotModel(model) };
       }
@@ -282,41 +304,43 @@ export async function trainModel(
 
 /** One optimisation step; returns the summed loss of the batch (NaN if non-finite, weights untouched). */
 export function trainStep(
-  model: ContextualTopicModel,
+  model: TopicModel,
   optimizer: AdamOptimizer,
   inputs: TrainInputs,
   rows: Int32Array,
   epoch: number,
   rng: Random,
   stepLoss: StepLoss,
-  vars: tf.Variable[],
   gradients: GradientMode = 'manual',
+  kernels: BackendKernels = PORTABLE_KERNELS,
 ): number {
   let stats: TrainForward['bnStats'] = [];
+  const keepStats = (forward: TrainForward) => (stats = forward.bnStats.map((s) => ({ name: s.name, mean: tf.keep(s.mean), variance: tf.keep(s.variance) })));
+  const prior = model.prior();
+  const priors = [prior.mean, prior.variance].filter((v): v is tf.Variable => (v as tf.Variable).trainable === true);
   const batchLoss = tf.tidy(() => {
     const batch = makeBatch(inputs, rows);
     stepLoss.prepare?.({ batch, rows, epoch });
     let loss: number;
     let grads: Record<string, tf.Tensor>;
     if (gradients === 'manual') {
-      // tfjs differentiates only the loss, from the model's outputs; the network's
-      // backward pass is written out (model/manual-gradients.ts).
-      const { forward, cache } = forwardTrainWithCache(model, batch, rng);
-      stats = forward.bnStats.map((s) => ({ name: s.name, mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
-      const priors = [model.params.get('prior.mean')!, model.params.get('prior.variance')!].filter((v) => v.trainable);
+      // tfjs differentiates only the loss, from the model's outputs and prior; the model's
+      // backward pass carries those gradients through the network.
+      const { forward, cache } = model.forwardTrain(batch, rng, kernels);
+      keepStats(forward);
       const xs: tf.Tensor[] = [forward.mu, forward.logvar, forward.theta, forward.wordLogits, ...priors];
-      const res = tf.engine().gradients(() => tf.sum(stepLoss({ model, batch, forward, rows, epoch, rng })) as tf.Scalar, xs, undefined, true);
+      const res = tf.engine().gradients(() => tf.sum(stepLoss({ batch, outputs: forward, prior, rows, epoch, rng, kernels })) as tf.Scalar, xs, undefined, true);
       loss = res.value.dataSync()[0];
       if (!Number.isFinite(loss)) return loss;
       const [gMu, gLv, gTheta, gLogits, ...gPriors] = res.grads as (tf.Tensor2D | undefined)[];
-      grads = backward(model, cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gLogits });
+      grads = model.backward(cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gLogits }, kernels);
       priors.forEach((v, i) => (grads[v.name] = gPriors[i] ?? tf.zerosLike(v)));
     } else {
       const res = tf.variableGrads(() => {
-        const forward = model.forwardTrain(batch, rng);
-        stats = forward.bnStats.map((s) => ({ name: s.name, mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
-        return tf.sum(stepLoss({ model, batch, forward, rows, epoch, rng })) as tf.Scalar;
-      }, vars);
+        const { forward } = model.forwardTrain(batch, rng, PORTABLE_KERNELS);
+        keepStats(forward);
+        return tf.sum(stepLoss({ batch, outputs: forward, prior, rows, epoch, rng, kernels: PORTABLE_KERNELS })) as tf.Scalar;
+      }, model.trainableVariables());
       loss = res.value.dataSync()[0];
       grads = res.grads;
     }

@@ -1,3 +1,4 @@
+import { encoderUnavailable, wrongRowCount } from '../errors.js';
 import { tf, AbortError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { UseTokenizer } from './use-tokenizer.js';
@@ -144,7 +145,7 @@ export class UseEncoder implements Encoder {
       result.dispose();
       if (result.shape[0] !== batch.length) {
         // An empty text yields no row; such texts are embedded one by one below.
-        throw new Error(`USE returned ${result.shape[0]} rows for ${batch.length} texts`);
+        throw wrongRowCount('use', result.shape[0], batch.length);
       }
       return data;
     } finally {
@@ -166,7 +167,7 @@ export function urlSource(url: string, fetchFn: typeof fetch = fetch): UseFileSo
     location: base,
     async read(name) {
       const res = await fetchFn(`${base}/${name}`);
-      if (!res.ok) throw new Error(`GET ${base}/${name}: HTTP ${res.status}`);
+      if (!res.ok) throw encoderUnavailable("use", `GET ${base}/${name}: HTTP ${res.status}; serve the model files (topickd export --with-encoder) or set modelUrl`);
       return new Uint8Array(await res.arrayBuffer());
     },
   };

@@ -6,7 +6,7 @@ import {
   coherence,
   topicDiversity,
   resolveModelConfig,
-  type ContextualTopicModel,
+  type TopicModel,
   type Dataset,
   type Float32Matrix,
   type LossSpec,
@@ -27,7 +27,7 @@ export interface RunRecord {
   K: number;
   seed: number;
   role: Role;
-  model: 'combined' | 'zeroshot';
+  model: string;
   params: number;
   npmi: number;
   cv: number;
@@ -61,8 +61,8 @@ export interface ExperimentOptions {
   out: string;
   /** α and T per K; a value given on the command line applies to every K. */
   hyper: (K: number) => { alpha: number; temperature: number };
-  teacher: { model: 'combined' | 'zeroshot'; hidden: number[] };
-  student: { model: 'combined' | 'zeroshot'; hidden: number[] };
+  teacher: { model: string; hidden: number[] };
+  student: { model: string; hidden: number[] };
   losses?: LossSpec[];
   /** Write model folders for every run (default true). */
   saveModels?: boolean;
@@ -81,7 +81,7 @@ export function paperHyper(dataset: string, K: number): { alpha: number; tempera
   return K >= 50 ? { alpha: 0.8, temperature: 1 } : { alpha: 0.8, temperature: 4 };
 }
 
-export function evaluateModel(model: ContextualTopicModel, vocabulary: string[], ref: ReferenceCorpus): Evaluation {
+export function evaluateModel(model: TopicModel, vocabulary: string[], ref: ReferenceCorpus): Evaluation {
   const top10 = model.topics(vocabulary, 10);
   const top25 = model.topics(vocabulary, 25);
   const npmi = coherence(ref, top10, 'c_npmi', { skipUnknownWords: true });
@@ -104,7 +104,7 @@ export function modelReport(args: {
   role: string;
   label: string;
   seed?: number;
-  model: ContextualTopicModel;
+  model: TopicModel;
   dataset: Dataset;
   evaluation: Evaluation;
   theta?: Float32Matrix;
@@ -209,7 +209,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
     const { alpha, temperature } = opt.hyper(K);
     for (const seed of opt.seeds) {
       const tag = `K=${K} seed=${seed}`;
-      const record = (role: Role, model: ContextualTopicModel, seconds: number, finalLoss: number, ev: Evaluation, kd: boolean, teacherSeed?: number) =>
+      const record = (role: Role, model: TopicModel, seconds: number, finalLoss: number, ev: Evaluation, kd: boolean, teacherSeed?: number) =>
         runs.push({
           K,
           seed,
@@ -246,7 +246,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
         student,
         { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
         losses,
-        { ...trainOptionsOf(cfg, progress, `${tag} distilled`, seed), alpha, temperature, kdEpochs: cfg.kdEpochs },
+        { ...trainOptionsOf(rt, cfg, progress, `${tag} distilled`, seed), alpha, temperature, kdEpochs: cfg.kdEpochs },
       );
       const dEval = evaluateModel(student, dataset.vocabulary, ref);
       const preprocessing = dataset.preprocessing;
@@ -266,7 +266,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       }
       // θ of the training documents: for the report and for the saved models' theta.npy
       const needTheta = opt.report !== false || opt.saveModels !== false;
-      const thetaOf = (model: ContextualTopicModel, embeddings: Float32Matrix) => inferTheta(model, { bow: dataset.bow, embeddings }, { samples: 20, seed: 0 });
+      const thetaOf = (model: TopicModel, embeddings: Float32Matrix) => inferTheta(model, { bow: dataset.bow, embeddings }, { samples: 20, seed: 0 });
       const thetaT = needTheta ? thetaOf(teacher.trained.model, teacherEmb.embeddings) : undefined;
       const thetaA = needTheta ? thetaOf(alone.model, studentEmb.embeddings) : undefined;
       const thetaD = needTheta ? thetaOf(student, studentEmb.embeddings) : undefined;

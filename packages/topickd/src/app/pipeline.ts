@@ -16,22 +16,23 @@ import {
   TopicKDError,
   isRowSource,
   type EmbeddingRows,
-  canonicalJson,
   isTopicKDError,
   trainModel,
   inferTheta,
-  type BackendInfo,
+  type ActiveBackend,
+  PORTABLE_KERNELS,
   type Dataset,
   type EncoderSpec,
   type Float32Matrix,
   type Logger,
   type PluginRegistry,
   type TrainResult,
-  type ContextualTopicModel,
+  type TopicModel,
   type TrainOptions,
 } from '@topickd/core';
 import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
-import { loadCorpus, lockOutputDir, maxInputBytes, openEmbeddingRows, prepareOutputDir, preprocessFile, refuseOutputOverInput, saveTheta } from '@topickd/core/node';
+import { canonicalJson } from '@topickd/core/plugin';
+import { loadCorpus, loadModel, lockOutputDir, maxInputBytes, openEmbeddingRows, prepareOutputDir, preprocessFile, refuseOutputOverInput, saveTheta } from '@topickd/core/node';
 import wasmModule from '@topickd/backend-wasm';
 import nodeBackendModule from '@topickd/backend-node';
 import { encodersModule, embedWithCache } from '@topickd/encoders';
@@ -147,7 +148,8 @@ export function resolvePackageImport(spec: string, fromDir: string): string | un
 
 export interface Runtime {
   registry: PluginRegistry;
-  backend: BackendInfo;
+  /** The activated backend: its description and the kernel set training runs with. */
+  backend: ActiveBackend;
   logger: Logger;
 }
 
@@ -155,11 +157,11 @@ export interface Runtime {
 export async function createRuntime(cfg: RunConfig, logger: Logger, options: { activate?: boolean } = {}): Promise<Runtime> {
   const extra = await loadPluginModules(cfg.plugins ?? [], cfg.baseDir ?? process.cwd());
   const container = await createContainer(
-    { backend: cfg.backend ?? 'wasm', fallback: cfg.fallback, encoder: cfg.encoder, losses: cfg.losses, plugins: cfg.plugins },
+    { backend: cfg.backend ?? 'wasm', fallback: cfg.fallback, encoder: cfg.encoder, losses: cfg.losses, plugins: cfg.plugins, backendOptions: cfg.backendOptions },
     { modules: [wasmModule, nodeBackendModule, encodersModule, lossesModule, ...extra], logger },
   );
   const registry = registryOf(container);
-  const backend = options.activate === false ? ({ name: cfg.backend ?? 'wasm', tfjsBackend: '', canTrain: true } as BackendInfo) : await registry.activateBackend();
+  const backend: ActiveBackend = options.activate === false ? { name: cfg.backend ?? 'wasm', tfjsBackend: '', canTrain: true, kernels: PORTABLE_KERNELS } : await registry.activateBackend();
   return { registry, backend, logger };
 }
 
@@ -247,10 +249,11 @@ export async function embedDataset(
   assertFinite(m, `embeddings from ${encoder.id}`);
   const seconds = (performance.now() - t0) / 1000;
   if (type !== 'precomputed') progress.embedded(label, m.rows, m.rows - m.computed, seconds);
-  return { embeddings: m, encoderId: encoder.id, encoderType: type, computed: m.computed, seconds };
+  return { embeddings: m, encoderId: encoder.id, encoderType: encoder.type ?? type, computed: m.computed, seconds };
 }
 
-export function trainOptionsOf(cfg: RunConfig, progress: Progress, label: string, seed: number): TrainOptions {
+/** Training options from the run config, with the runtime's kernel set. */
+export function trainOptionsOf(rt: Runtime, cfg: RunConfig, progress: Progress, label: string, seed: number): TrainOptions {
   return {
     epochs: cfg.epochs ?? 100,
     batchSize: cfg.batchSize,
@@ -259,11 +262,17 @@ export function trainOptionsOf(cfg: RunConfig, progress: Progress, label: string
     validationFraction: cfg.validationFraction,
     patience: cfg.patience,
     onEvent: progress.training(label),
+    kernels: rt.backend.kernels,
   };
 }
 
+/** Loads a model folder with the runtime's model kinds (core's and the plugins'). */
+export function loadModelWith(rt: Runtime, dir: string): ReturnType<typeof loadModel> {
+  return loadModel(dir, { models: rt.registry });
+}
+
 export interface TrainedModel {
-  model: ContextualTopicModel;
+  model: TopicModel;
   result: TrainResult;
 }
 
@@ -271,7 +280,7 @@ export async function fitOn(
   rt: Runtime,
   dataset: Pick<Dataset, 'bow' | 'vocabulary'>,
   embeddings: EmbeddingRows,
-  arch: { kind: 'combined' | 'zeroshot'; topics: number; hidden?: number[] },
+  arch: { kind: string; topics: number; hidden?: number[] },
   cfg: RunConfig,
   progress: Progress,
   label: string,
@@ -287,12 +296,12 @@ export async function fitOn(
     dropout: cfg.dropout,
   });
   const model = rt.registry.modelFactory(arch.kind).create(config, seed);
-  const result = await trainModel(model, { bow: dataset.bow, embeddings }, { ...trainOptionsOf(cfg, progress, label, seed), ...extra });
+  const result = await trainModel(model, { bow: dataset.bow, embeddings }, { ...trainOptionsOf(rt, cfg, progress, label, seed), ...extra });
   return { model, result };
 }
 
 /** θ of the training documents beside a saved model (theta.npy + theta.json), as CTM's get_doc_topic_distribution. */
-export function saveTrainingTheta(dir: string, model: ContextualTopicModel, dataset: Pick<Dataset, 'bow' | 'kept' | 'dropped'>, embeddings: EmbeddingRows, cfg: RunConfig): void {
+export function saveTrainingTheta(dir: string, model: TopicModel, dataset: Pick<Dataset, 'bow' | 'kept' | 'dropped'>, embeddings: EmbeddingRows, cfg: RunConfig): void {
   const samples = cfg.samples ?? 20;
   const theta = inferTheta(model, { bow: dataset.bow, embeddings }, { samples, seed: 0 });
   saveTheta(dir, theta, dataset.kept, { corpusDocuments: dataset.kept.length + dataset.dropped, samples, seed: 0 });

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFileChecked } from '@topickd/core/node';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError, describe, MODEL_SIZE_LIMITS, validatePluginConfig, type EncoderSpec, type LossSpec } from '@topickd/core';
+import { describeValue as describe } from '@topickd/core/plugin';
+import { ConfigError, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec } from '@topickd/core';
 
 /** Everything a run needs; a JSON/YAML config file holds any part of it, flags override it. */
 export interface RunConfig {
@@ -14,10 +15,13 @@ export interface RunConfig {
   teacherEncoder?: EncoderSpec;
   losses?: LossSpec[];
   plugins?: string[];
+  /** Options of each backend by name (`{ wasm: { simdMatMul: false }, node: { threads: 2 } }`); see PluginConfig. */
+  backendOptions?: BackendOptions;
   data?: string;
   /** JSONL corpora: the field holding the text (default "text"). */
   textField?: string;
-  model?: 'combined' | 'zeroshot';
+  /** A registered model kind: `combined`, `zeroshot`, or one a plugin adds. */
+  model?: string;
   topics?: number;
   hidden?: number[];
   epochs?: number;
@@ -31,9 +35,9 @@ export interface RunConfig {
   temperature?: number;
   kdEpochs?: number;
   /** Student architecture for distill/experiment. */
-  student?: { model?: 'combined' | 'zeroshot'; hidden?: number[] };
+  student?: { model?: string; hidden?: number[] };
   /** Teacher architecture for experiment. */
-  teacher?: { model?: 'combined' | 'zeroshot'; hidden?: number[] };
+  teacher?: { model?: string; hidden?: number[] };
   out?: string;
   cacheDir?: string;
   samples?: number;
@@ -55,7 +59,8 @@ const isPosNum: Check = (v) => (typeof v === 'number' && Number.isFinite(v) && v
 const isUnit: Check = (v) => (typeof v === 'number' && v >= 0 && v <= 1 ? null : 'a number in [0, 1]');
 const isFraction: Check = (v) => (typeof v === 'number' && v >= 0 && v < 1 ? null : 'a number in [0, 1)');
 const isStr: Check = (v) => (typeof v === 'string' && v !== '' ? null : 'a non-empty string');
-const isModel: Check = (v) => (v === 'combined' || v === 'zeroshot' ? null : '"combined" or "zeroshot"');
+/** A model kind's name; whether it is registered is checked against the plugins when the run starts. */
+const isModel: Check = (v) => (typeof v === 'string' && /^[a-z][a-z0-9-]{0,63}$/.test(v) ? null : 'a model kind such as "combined" or "zeroshot" (or one a plugin registers)');
 /** A positive integer at most `max`; beyond it, what it would cost (said before anything is allocated). */
 const upTo = (max: number, cost?: (v: number) => string): Check => (v) => {
   if (!Number.isInteger(v) || (v as number) <= 0) return 'a positive integer';
@@ -89,6 +94,7 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   teacherEncoder: 'plugin',
   losses: 'plugin',
   plugins: 'plugin',
+  backendOptions: 'plugin',
   data: isStr,
   textField: isStr,
   model: isModel,
@@ -135,7 +141,7 @@ export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
     if (problem) throw new ConfigError(`${where}: key "${k}" must be ${problem}, got ${describe(v)}`, k);
   }
   const plugin: Record<string, unknown> = {};
-  for (const k of ['backend', 'fallback', 'encoder', 'losses', 'plugins'] as const) if (c[k] !== undefined) plugin[k] = c[k];
+  for (const k of ['backend', 'fallback', 'encoder', 'losses', 'plugins', 'backendOptions'] as const) if (c[k] !== undefined) plugin[k] = c[k];
   try {
     validatePluginConfig(plugin);
     if (c.teacherEncoder !== undefined) validatePluginConfig({ encoder: c.teacherEncoder });
