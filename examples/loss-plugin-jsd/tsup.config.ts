@@ -1,2 +1,3 @@
 import { defineConfig } from 'tsup';
-export default defineConfig({ entry: ['src/index.ts'], format: ['esm', 'cjs'], dts: true, clean: true, target: 'es2022' });
+// ESM only, as many third-party packages are: TopicKD finds it by its `import` condition.
+export default defineConfig({ entry: ['src/index.ts'], format: ['esm'], dts: true, clean: true, target: 'es2022' });

@@ -15,17 +15,11 @@ await build({
   platform: 'browser',
   target: 'es2022',
   outfile: join(out, 'app.js'),
-  // Node-only branches (file loading, tfjs-node, onnxruntime) are never taken in a browser:
-  // their modules become empty stand-ins, so no import of them reaches the page.
-  plugins: [
-    {
-      name: 'node-only-modules',
-      setup(b) {
-        b.onResolve({ filter: /^(node:.*|@tensorflow\/tfjs-node|onnxruntime-node|onnxruntime-web)$/ }, (a) => ({ path: a.path, namespace: 'node-only' }));
-        b.onLoad({ filter: /.*/, namespace: 'node-only' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
-      },
-    },
-  ],
+  // No plugins, no stubs: 'topickd' resolves to its browser entry through the `browser`
+  // export condition, which imports no Node module. The workspace's tsconfig paths (which
+  // point at the sources, for the tests) are not used: the page builds from the packages as
+  // an installed app would.
+  tsconfigRaw: '{}',
   logLevel: 'error',
   sourcemap: true,
 });

@@ -1,2 +1,4 @@
 import { defineConfig } from 'tsup';
-export default defineConfig({ entry: ['src/index.ts'], format: ['esm', 'cjs'], dts: true, sourcemap: true, clean: true, target: 'es2022', shims: true });
+import { shared } from '../../tsup.shared';
+
+export default defineConfig({ ...shared, entry: { index: 'src/index.ts' } });

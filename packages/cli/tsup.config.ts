@@ -1,2 +1,5 @@
 import { defineConfig } from 'tsup';
-export default defineConfig({ entry: { index: 'src/index.ts', bin: 'src/bin.ts' }, format: ['esm'], dts: { entry: { index: 'src/index.ts' } }, sourcemap: true, clean: true, target: 'es2022', shims: true });
+import { shared } from '../../tsup.shared';
+
+// ESM only, like the topickd package it renders: a command-line program (bin/topickd.mjs).
+export default defineConfig({ ...shared, format: ['esm'], entry: { index: 'src/index.ts', bin: 'src/bin.ts' }, dts: { entry: { index: 'src/index.ts' } } });

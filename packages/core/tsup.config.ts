@@ -1,11 +1,5 @@
 import { defineConfig } from 'tsup';
+import { shared } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', plugin: 'src/plugin.ts', node: 'src/node/index.ts', testing: 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // The generated gradient bundle is ours (src/tfjs/generated), so it is bundled; tfjs-core itself stays external.
-});
+// The generated gradient bundle is ours (src/tfjs/generated), so it is bundled; tfjs-core itself stays external.
+export default defineConfig({ ...shared, entry: { index: 'src/index.ts', plugin: 'src/plugin.ts', node: 'src/node/index.ts', testing: 'src/testing/index.ts' } });

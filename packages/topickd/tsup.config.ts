@@ -1,3 +1,7 @@
 import { defineConfig } from 'tsup';
-// ESM only, like the CLI built on it: its plugins (inversify 8) are ESM-only.
-export default defineConfig({ entry: { index: 'src/index.ts', 'embed-worker': 'src/app/embed-worker.ts' }, format: ['esm'], dts: true, sourcemap: true, clean: true, target: 'es2022', shims: true });
+import { shared } from '../../tsup.shared';
+
+// ESM only: the application layer runs worker threads from its own files (import.meta.url)
+// and is meant for Node ≥ 20.19 and ESM bundlers; CommonJS programs can still require() it
+// there (Node's require(esm)). The browser entry is what the `browser` condition serves.
+export default defineConfig({ ...shared, format: ['esm'], entry: { index: 'src/index.ts', browser: 'src/browser.ts', 'embed-worker': 'src/app/embed-worker.ts' } });

@@ -1,12 +1,4 @@
-import { CsrBuilder, documentTokens, fetchStore, inferTheta, loadModelFrom, preprocessOptionsOf, preprocessingRecord, stopwordSet } from '@topickd/core';
-import { WasmBackend } from '@topickd/backend-wasm';
-import { UseEncoder } from '@topickd/encoders/browser';
-
-interface Bundle {
-  model: string;
-  encoder: { type?: string; id: string; files: string | null };
-  topicWords: string[][];
-}
+import { createTopicKD } from 'topickd';
 
 const $ = (id: string) => document.getElementById(id)!;
 const params = new URLSearchParams(location.search);
@@ -48,28 +40,13 @@ async function start(): Promise<void> {
   window.topickd = { ready: false, infer: async () => [] };
   try {
     const base = bundleBase();
-    const backend = await new WasmBackend({ wasmPaths: new URL('./wasm/', location.href).href }).activate();
-    const bundle = (await (await fetch(`${base}/bundle.json`)).json()) as Bundle;
-    const saved = await loadModelFrom(fetchStore(`${base}/${bundle.model}`));
-    if (bundle.encoder.type !== 'use' || !bundle.encoder.files) throw new Error(`this page runs the Universal Sentence Encoder; the bundle uses ${bundle.encoder.id}`);
-    const encoder = new UseEncoder({ url: `${base}/${bundle.encoder.files}` });
-    await encoder.load();
-    const index = new Map(saved.vocabulary.map((w, i) => [w, i] as const));
-    // tokenize as the model's training corpus was
-    const options = preprocessOptionsOf(saved.preprocessing ?? preprocessingRecord({}), saved.vocabulary);
-    const stop = stopwordSet(options);
-    const infer = async (text: string): Promise<number[]> => {
-      const embeddings = await encoder.embed([text]);
-      const bow = new CsrBuilder(saved.vocabulary.length);
-      const counts = new Map<number, number>();
-      for (const t of documentTokens(text, options, stop)) {
-        const id = index.get(t);
-        if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      bow.addRow(counts);
-      return Array.from(inferTheta(saved.model, { bow: bow.build(), embeddings }, { samples: 20, seed: 0 }).data);
-    };
-    const topics = saved.model.topics(saved.vocabulary, 10);
+    // the same API as in Node (the `browser` export condition of 'topickd'); the wasm files are served beside the page
+    const tkd = await createTopicKD({ wasmPaths: new URL('./wasm/', location.href).href });
+    const backend = tkd.backend;
+    const model = await tkd.load(base);   // manifest digest and weight checksum verified; the encoder from the bundle
+    // θ for new text: tokenized as the model's training corpus was, embedded by its encoder
+    const infer = async (text: string): Promise<number[]> => (await model.transform([text]))[0];
+    const topics = model.topics(10);
     $('topics').replaceChildren(...topics.map((t, k) => row([String(k), t.join(' ')])));
     const run = async () => {
       const theta = await infer(($('text') as HTMLTextAreaElement).value);
@@ -88,7 +65,7 @@ async function start(): Promise<void> {
     };
     $('run').addEventListener('click', () => void run());
     ($('run') as HTMLButtonElement).disabled = false;
-    $('status').textContent = `ready: ${saved.model.kind} student, K=${saved.model.numTopics}, ${saved.model.paramCount().toLocaleString()} parameters, backend ${backend.tfjsBackend}${backend.simd ? ' (SIMD)' : ''}`;
+    $('status').textContent = `ready: ${model.kind} student, K=${model.numTopics}, ${model.params.toLocaleString()} parameters, backend ${backend.tfjsBackend}${backend.simd ? ' (SIMD)' : ''}`;
     window.topickd = { ready: true, infer, backend: backend.detail };
   } catch (e) {
     $('status').textContent = `error: ${(e as Error).message}`;

@@ -1,5 +1,5 @@
 import { wasmUnavailable } from './errors.js';
-import { tf, ConfigError, type ActiveBackend, type Backend, type BackendKernels } from '@topickd/core/plugin';
+import { tf, ConfigError, nodeBuiltin, type ActiveBackend, type Backend, type BackendKernels } from '@topickd/core/plugin';
 import { wasmAdamAvailable, wasmAdamState } from './adam/wasm-adam.js';
 import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
@@ -116,8 +116,8 @@ export class WasmBackend implements Backend {
 }
 
 async function nodeWasmDir(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const { dirname, join } = await import('node:path');
+  const { createRequire } = nodeBuiltin<typeof import('node:module')>('node:module')!;
+  const { dirname, join } = nodeBuiltin<typeof import('node:path')>('node:path')!;
   const require = createRequire(import.meta.url);
   const dir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
   // tfjs-backend-wasm in Node reads the files with fs when given a plain path prefix

@@ -15,3 +15,4 @@ export { canonicalJson, canonicalDigest } from './io/canonical-digest.js';
 export { sha256Hex } from './io/sha256.js';
 export { describeValue } from './container/config.js';
 export { runBackendConformance, adamReference, maxAbsDiff, type TestApi, type ConformanceOptions } from './testing/index.js';
+export { nodeBuiltin } from './util/node-builtin.js';

@@ -1,4 +1,4 @@
-import { tf, matMulGeometry, wasmHeapFloat32 } from '@topickd/core/plugin';
+import { tf, matMulGeometry, nodeBuiltin, wasmHeapFloat32 } from '@topickd/core/plugin';
 import { heapOffset, instantiateOnHeap, overrideKernel, validates, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-wasm.generated.js';
@@ -88,8 +88,7 @@ export async function enableRelaxedSimdInNode(): Promise<boolean> {
   if (relaxedSimdSupported()) return true;
   if (typeof process === 'undefined' || process.versions?.node == null) return false;
   try {
-    const v8 = await import('node:v8');
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+    nodeBuiltin<typeof import('node:v8')>('node:v8')!.setFlagsFromString('--experimental-wasm-relaxed-simd');
   } catch {
     return false;
   }

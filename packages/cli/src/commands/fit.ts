@@ -8,7 +8,7 @@ import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, 
 export const fitCommand: Command = {
   name: 'fit',
   summary: 'train a CombinedTM or ZeroShotTM and save it',
-  usage: 'topickd fit --data PATH --model combined|zeroshot --topics K [--hidden 100,100] [--epochs N] [--seed S] [--encoder use|precomputed:PATH] [--backend wasm] --out DIR [--json]',
+  usage: 'topickd fit --data PATH --model combined|zeroshot|KIND --topics K [--hidden 100,100] [--epochs N] [--seed S] [--encoder use|precomputed:PATH] [--backend wasm] --out DIR [--json]',
   example: 'topickd fit --data m10 --model combined --topics 20 --epochs 100 --out runs/m10-combined',
   flags: {
     ...TRAIN_FLAGS,

@@ -1,4 +1,5 @@
-import { preprocess, preprocessingRecord, type PreprocessOptions, type PreprocessedCorpus, type PreprocessingRecord } from '../text/preprocess.js';
+import { documentTokens, preprocess, preprocessingRecord, preprocessOptionsOf, stopwordSet, type PreprocessOptions, type PreprocessedCorpus, type PreprocessingRecord } from '../text/preprocess.js';
+import { CsrBuilder, type CsrMatrix } from './csr-matrix.js';
 
 /** Documents as loaded from a file, before preprocessing. */
 export interface Corpus {
@@ -44,4 +45,25 @@ export function corpusToDataset(corpus: Corpus, options: PreprocessOptions = {})
     labels: pick(corpus.labels),
     preprocessing: preprocessingRecord(opts),
   };
+}
+
+/**
+ * Bags of words of new texts over a model's vocabulary, tokenized as its training corpus was
+ * (`preprocessing`, saved in the model; models saved before it was recorded used the
+ * defaults). No document is dropped: a text with no known word is an empty row.
+ */
+export function bagOfWordsFor(texts: readonly string[], vocabulary: readonly string[], preprocessing?: PreprocessingRecord, pretokenized = false): CsrMatrix {
+  const options: PreprocessOptions = preprocessOptionsOf(preprocessing ?? preprocessingRecord({ pretokenized }), vocabulary);
+  const index = new Map(vocabulary.map((w, i) => [w, i] as const));
+  const stop = stopwordSet(options);
+  const builder = new CsrBuilder(vocabulary.length);
+  for (const text of texts) {
+    const counts = new Map<number, number>();
+    for (const t of documentTokens(text, options, stop)) {
+      const id = index.get(t);
+      if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    builder.addRow(counts);
+  }
+  return builder.build();
 }

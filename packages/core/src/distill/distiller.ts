@@ -119,15 +119,14 @@ export async function distill(
       let kd: Tensor1D | null = null;
       for (const { loss, weight } of losses) {
         if (weight === 0) continue;
-        const seen = guardGradients(loss.name, outputs);
-        const value = runLoss(loss.name, () => loss.compute(teacherOut!, seen, ctx), rows.length);
+        const value = runLoss(loss.name, () => loss.compute(teacherOut!, outputs, ctx), rows.length);
         const weighted = tf.mul(value, weight) as Tensor1D;
         kd = kd ? (tf.add(kd, weighted) as Tensor1D) : weighted;
       }
       if (!kd) return vae;
       return tf.add(tf.mul(vae, 1 - alpha), tf.mul(kd, alpha)) as Tensor1D;
     },
-    { prepare },
+    { prepare, blame: (ctx: StepLossContext) => blamePlugin(losses, teacherOut, ctx, temperature) },
   );
   return trainModel(student, inputs.student, options, stepLoss);
 }
@@ -175,28 +174,19 @@ function runLoss(name: string, fn: () => Tensor1D, batchSize: number): Tensor1D 
 }
 
 /**
- * The student's outputs as a loss plugin sees them: the same values, through an identity
- * whose gradient checks that the plugin's gradient is finite. A plugin whose gradient is
- * NaN or ±Inf stops the step before any weight is updated, with an error naming it.
+ * The first plugin whose gradient with respect to the student's outputs is non-finite
+ * (asked only after a step's gradient was found non-finite: one gradient per plugin).
  */
-function guardGradients(plugin: string, out: ModelOutputs): ModelOutputs {
-  const guard = (name: keyof ModelOutputs) => {
-    const f = tf.customGrad(((x: tf.Tensor) => ({
-      value: tf.clone(x),
-      gradFunc: (dy: tf.Tensor) => {
-        const g = dy.dataSync();
-        for (let i = 0; i < g.length; i++) {
-          if (!Number.isFinite(g[i])) {
-            throw new TopicKDError(
-              'PLUGIN_FAILED',
-              `distillation loss "${plugin}" has a non-finite gradient (${g[i]}) with respect to the student's ${name}; training stopped before the update — check the plugin's math (epsilons inside logs and square roots)`,
-            );
-          }
-        }
-        return dy;
-      },
-    })) as unknown as Parameters<typeof tf.customGrad>[0]);
-    return f(out[name]) as tf.Tensor2D;
-  };
-  return { mu: guard('mu'), logvar: guard('logvar'), theta: guard('theta'), wordLogits: guard('wordLogits') };
+function blamePlugin(losses: readonly WeightedLoss[], teacherOut: ModelOutputs | null, ctx: StepLossContext, temperature: number): string | undefined {
+  if (!teacherOut) return undefined;
+  const { mu, logvar, theta, wordLogits } = ctx.outputs;
+  for (const { loss, weight } of losses) {
+    if (weight === 0) continue;
+    const bad = tf.tidy(() => {
+      const { grads } = tf.engine().gradients(() => tf.sum(loss.compute(teacherOut!, { mu, logvar, theta, wordLogits }, { temperature, bow: ctx.batch.bow })) as tf.Scalar, [mu, logvar, theta, wordLogits], undefined, true);
+      return grads.some((g) => g !== undefined && !g.dataSync().every(Number.isFinite));
+    });
+    if (bad) return loss.name;
+  }
+  return undefined;
 }

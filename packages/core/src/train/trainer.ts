@@ -1,6 +1,6 @@
 import { tf, type Tensor1D } from '../tfjs/tf.js';
 import type { CsrMatrix } from '../data/csr-matrix.js';
-import { AbortError, ConfigError, DataError, NonFiniteLossError } from '../errors.js';
+import { AbortError, ConfigError, DataError, NonFiniteLossError, TopicKDError } from '../errors.js';
 import type { Batch, GaussianPrior, TopicModel, TrainForward } from '../contracts/topic-model.js';
 import { PORTABLE_KERNELS, type BackendKernels } from '../contracts/backend.js';
 import { vaeLoss } from '../model/fused-ops.js';
@@ -112,7 +112,25 @@ export type StepLoss = ((ctx: StepLossContext) => Tensor1D) & {
    * does not record it. Its tensors live until the end of the step.
    */
   prepare?: (ctx: { batch: Batch; rows: Int32Array; epoch: number }) => void;
+  /**
+   * Optional: called only when a step's gradient is non-finite, to name the part of the loss
+   * responsible (a plugin's name) in the error; undefined when none can be singled out.
+   */
+  blame?: (ctx: StepLossContext) => string | undefined;
 };
+
+/** The step's gradient with respect to the model's outputs is NaN or ±Inf: training stops before the update. */
+export class NonFiniteGradientError extends TopicKDError {
+  constructor(what: string, culprit?: string) {
+    super(
+      culprit ? 'PLUGIN_FAILED' : 'NON_FINITE',
+      culprit
+        ? `distillation loss "${culprit}" has a non-finite gradient with respect to the student's ${what}; training stopped before the update — check the plugin's math (epsilons inside logs and square roots)`
+        : `the loss's gradient with respect to the model's ${what} is non-finite; training stopped before the update — lower the learning rate or check the embeddings for NaN/Inf`,
+    );
+    this.name = 'NonFiniteGradientError';
+  }
+}
 
 export const vaeStepLoss: StepLoss = ({ batch, outputs, prior, kernels }) => vaeLoss(batch.bow, outputs, prior, kernels);
 
@@ -333,6 +351,13 @@ export function trainStep(
       loss = res.value.dataSync()[0];
       if (!Number.isFinite(loss)) return loss;
       const [gMu, gLv, gTheta, gLogits, ...gPriors] = res.grads as (tf.Tensor2D | undefined)[];
+      // A non-finite gradient stops the step before any weight changes, naming who caused it.
+      // One scalar on the common path: a sum is finite only if every term is (NaN and ±Inf propagate).
+      const present = res.grads.slice(0, 4).filter((g): g is tf.Tensor => g !== undefined);
+      if (present.length && !Number.isFinite(tf.addN(present.map((g) => tf.sum(g))).dataSync()[0])) {
+        const bad = (['mu', 'logvar', 'theta', 'wordLogits'] as const).find((_, i) => res.grads[i] && !allFinite(res.grads[i]!)) ?? 'outputs';
+        throw new NonFiniteGradientError(bad, stepLoss.blame?.({ batch, outputs: forward, prior, rows, epoch, rng, kernels }));
+      }
       grads = model.backward(cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gLogits }, kernels);
       priors.forEach((v, i) => (grads[v.name] = gPriors[i] ?? tf.zerosLike(v)));
     } else {
@@ -353,6 +378,12 @@ export function trainStep(
     s.variance.dispose();
   }
   return batchLoss;
+}
+
+function allFinite(t: tf.Tensor): boolean {
+  const v = t.dataSync();
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
+  return true;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -13,6 +13,7 @@ import {
   DataError,
   registryOf,
   resolveModelConfig,
+  bagOfWordsFor,
   TopicKDError,
   isRowSource,
   type EmbeddingRows,
@@ -180,19 +181,7 @@ export function datasetForModel(corpus: Corpus, saved: Pick<SavedModel, 'preproc
  * corpus was. No document is dropped: a text with no known word is an empty row.
  */
 export function bowForModel(texts: readonly string[], saved: Pick<SavedModel, 'preprocessing' | 'vocabulary'>, pretokenized = false): CsrMatrix {
-  const options: PreprocessOptions = preprocessOptionsOf(preprocessingOf(saved, pretokenized), saved.vocabulary);
-  const index = new Map(saved.vocabulary.map((w, i) => [w, i] as const));
-  const stop = stopwordSet(options);
-  const builder = new CsrBuilder(saved.vocabulary.length);
-  for (const text of texts) {
-    const counts = new Map<number, number>();
-    for (const t of documentTokens(text, options, stop)) {
-      const id = index.get(t);
-      if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    builder.addRow(counts);
-  }
-  return builder.build();
+  return bagOfWordsFor(texts, saved.vocabulary, saved.preprocessing, pretokenized);
 }
 
 export function loadDataset(cfg: RunConfig, data = cfg.data, logger: Logger = { warn: (m) => process.stderr.write(`topickd: warning: ${m}\n`) }): Dataset {

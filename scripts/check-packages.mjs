@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// pnpm check:packages — the packages as npm users get them. Packs every package (pnpm pack,
+// which turns workspace ranges into versions), then, in a fresh project outside the
+// workspace that installs the tarballs with npm:
+//   0. sizes (packed, unpacked; no source maps, no build scripts; core unpacked ≤ 1 MB),
+//      arethetypeswrong and publint on every package;
+//   1. tsc --strict on a TypeScript consumer, with module nodenext and with moduleResolution bundler;
+//   2. the public API as ESM (fit → distill → evaluate → save → load → transform), and with
+//      require: every entry point loads and its errors are instanceof TopicKDError;
+//   3. a third-party ESM-only loss plugin named in a config file, through the installed CLI
+//      (`topickd info --config FILE --json` lists it; `topickd distill --config FILE` uses it);
+//   4. a browser app bundled with plain `esbuild --bundle --platform=browser`, run in headless
+//      Chromium: it loads an exported student and its θ equals Node's.
+// Writes the sizes into each package's README (between <!-- size --> markers) with --write-readmes.
+// Exits 1 on any failure. Needs the npm registry (the tarballs' dependencies) and, for step 4, /usr/bin/chromium.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const here = join(root, 'scripts', 'package-check');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const work = mkdtempSync(join(tmpdir(), 'topickd-packages-'));
+const packs = join(work, 'packs');
+const app = join(work, 'app');
+mkdirSync(packs);
+mkdirSync(app);
+const failures = [];
+const t0 = Date.now();
+const log = (m) => process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${m}\n`);
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
+  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error };
+}
+function check(what, ok, detail = '') {
+  if (ok) log(`ok   ${what}`);
+  else {
+    log(`FAIL ${what}${detail ? `\n${detail}` : ''}`);
+    failures.push(what);
+  }
+}
+
+// ---- pack ----
+const packageDirs = [...readdirSync(join(root, 'packages')).map((d) => join(root, 'packages', d)), join(root, 'examples', 'loss-plugin-jsd')];
+const tarballs = {};
+for (const dir of packageDirs) {
+  const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+  const before = new Set(readdirSync(packs));
+  const r = run('pnpm', ['pack', '--pack-destination', packs], { cwd: dir });
+  const made = readdirSync(packs).find((f) => !before.has(f));
+  check(`pack ${name}`, r.code === 0 && made, r.stderr);
+  if (made) tarballs[name] = join(packs, made);
+}
+
+// ---- sizes, contents ----
+const sizes = {};
+for (const [name, tgz] of Object.entries(tarballs)) {
+  const list = execFileSync('tar', ['-tvzf', tgz], { encoding: 'utf8' }).trim().split('\n');
+  let unpacked = 0;
+  const files = [];
+  for (const line of list) {
+    const parts = line.trim().split(/\s+/);
+    unpacked += Number(parts[2]);
+    files.push(parts[parts.length - 1]);
+  }
+  sizes[name] = { packed: statSync(tgz).size, unpacked, files: files.length };
+  check(`${name}: no source maps, no build scripts, README and LICENSE`, !files.some((f) => f.endsWith('.map') || /package\/scripts\/bundle-tfjs-gradients/.test(f)) && files.includes('package/README.md') && (name === 'topickd-loss-jsd' || files.includes('package/LICENSE')), files.filter((f) => f.endsWith('.map')).slice(0, 5).join('\n'));
+}
+check(`@topickd/core unpacked ≤ 1 MB (${(sizes['@topickd/core']?.unpacked / 1e6).toFixed(2)} MB)`, sizes['@topickd/core']?.unpacked <= 1_000_000);
+writeFileSync(join(work, 'sizes.json'), JSON.stringify(sizes, null, 1));
+log(`sizes: ${Object.entries(sizes).map(([n, s]) => `${n} ${(s.packed / 1024).toFixed(0)} kB packed, ${(s.unpacked / 1024).toFixed(0)} kB unpacked`).join('; ')}`);
+if (process.argv.includes('--write-readmes')) {
+  for (const dir of packageDirs) {
+    const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+    const readme = join(dir, 'README.md');
+    const s = sizes[name];
+    if (!s || !existsSync(readme)) continue;
+    const text = readFileSync(readme, 'utf8');
+    const line = `<!-- size -->Tarball: ${(s.packed / 1024).toFixed(0)} kB packed, ${(s.unpacked / 1024).toFixed(0)} kB unpacked, ${s.files} files (\`pnpm check:packages\`).<!-- /size -->`;
+    writeFileSync(readme, text.replace(/<!-- size -->[\s\S]*?<!-- \/size -->/, line));
+  }
+}
+
+// ---- arethetypeswrong, publint ----
+const esmOnly = new Set(['topickd', '@topickd/cli', 'topickd-loss-jsd']);
+for (const [name, tgz] of Object.entries(tarballs)) {
+  const r = run(bin('attw'), [tgz, '--format', 'ascii', ...(esmOnly.has(name) ? ['--profile', 'esm-only'] : [])]);
+  check(`arethetypeswrong ${name}${esmOnly.has(name) ? ' (ESM only)' : ''}`, r.code === 0, r.stdout + r.stderr);
+}
+for (const dir of packageDirs) {
+  const name = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name;
+  const r = run(bin('publint'), ['--strict'], { cwd: dir });
+  check(`publint ${name}`, r.code === 0, r.stdout + r.stderr);
+}
+
+// ---- a fresh project outside the workspace, the tarballs installed with npm ----
+writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'topickd-consumer', private: true, type: 'module' }, null, 1));
+log('npm install (the tarballs and their dependencies from the registry) ...');
+const install = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...Object.values(tarballs), '@types/node@^20'], { cwd: app });
+check('npm install of every tarball', install.code === 0, install.stdout + install.stderr);
+const installWarnings = (install.stderr.match(/npm warn[^\n]*/gi) ?? []).filter((l) => !/config|deprecated/i.test(l));
+check('npm install prints no warning about the packages', installWarnings.length === 0, installWarnings.join('\n'));
+for (const f of ['consumer.ts', 'require-check.cjs', 'esm-pipeline.mjs', 'browser-app.js', 'node-theta.mjs']) copyFileSync(join(here, f), join(app, f));
+copyFileSync(join(root, 'packages', 'cli', 'test', 'e2e', 'fixtures', 'm10-raw-300.jsonl'), join(app, 'corpus.jsonl'));
+
+// 1. TypeScript consumers
+const tsconfigs = {
+  nodenext: { module: 'nodenext', moduleResolution: 'nodenext' },
+  bundler: { module: 'esnext', moduleResolution: 'bundler' },
+};
+for (const [label, mode] of Object.entries(tsconfigs)) {
+  const cfg = { compilerOptions: { ...mode, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], lib: ['es2022', 'dom'] }, files: ['consumer.ts'] };
+  writeFileSync(join(app, `tsconfig.${label}.json`), JSON.stringify(cfg, null, 1));
+  const r = run(bin('tsc'), ['-p', `tsconfig.${label}.json`], { cwd: app });
+  check(`tsc --strict, ${label}`, r.code === 0, r.stdout + r.stderr);
+}
+
+// 2. ESM pipeline; CommonJS entry points and instanceof
+{
+  const r = run(process.execPath, ['esm-pipeline.mjs', 'corpus.jsonl'], { cwd: app });
+  let out = null;
+  try {
+    out = JSON.parse(r.stdout.trim().split('\n').pop());
+  } catch {}
+  check('ESM pipeline: fit → distill → evaluate → save → load → transform', r.code === 0 && out && Math.abs(out.theta.reduce((a, b) => a + b, 0) - 1) < 1e-4 && Number.isFinite(out.npmi), r.stdout.slice(-2000) + r.stderr.slice(-3000));
+  const c = run(process.execPath, ['require-check.cjs'], { cwd: app });
+  check('require(): every entry point loads; errors are instanceof TopicKDError; a loaded model is core\'s class', c.code === 0, c.stdout + c.stderr.slice(-3000));
+}
+
+// 3. an ESM-only loss plugin by name from a config file, through the installed CLI
+{
+  writeFileSync(join(app, 'topickd.config.json'), JSON.stringify({ plugins: ['topickd-loss-jsd'], losses: ['w2', 'ce', { name: 'jsd', weight: 1 }] }));
+  const cli = join(app, 'node_modules', '.bin', 'topickd');
+  const info = run(cli, ['info', '--config', 'topickd.config.json', '--json'], { cwd: app });
+  let losses = [];
+  try {
+    losses = JSON.parse(info.stdout).losses;
+  } catch {}
+  check('installed CLI: `info --config` lists the ESM-only plugin\'s loss', info.code === 0 && losses.includes('jsd'), info.stdout + info.stderr);
+  const fit = run(cli, ['fit', '--data', 'corpus.jsonl', '--model', 'combined', '--topics', '5', '--epochs', '1', '--cache-dir', 'cache', '--out', 'teacher', '--json', '--quiet'], { cwd: app });
+  check('installed CLI: fit', fit.code === 0, fit.stderr.slice(-2000));
+  const distill = run(cli, ['distill', '--config', 'topickd.config.json', '--teacher', 'teacher', '--data', 'corpus.jsonl', '--epochs', '1', '--cache-dir', 'cache', '--out', 'student', '--json', '--quiet'], { cwd: app });
+  let weights = {};
+  try {
+    weights = JSON.parse(distill.stdout).lossWeights;
+  } catch {}
+  check('installed CLI: `distill --config` distils with the plugin\'s loss', distill.code === 0 && weights && weights.jsd === 1, distill.stdout + distill.stderr.slice(-2000));
+}
+
+// 4. a plain esbuild browser bundle, in headless Chromium, θ equal to Node's
+const CHROMIUM = '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  check('browser bundle in Chromium (needs /usr/bin/chromium: apt-get install chromium)', false);
+} else {
+  const web = join(app, 'web');
+  mkdirSync(join(web, 'wasm'), { recursive: true });
+  const exp = run(join(app, 'node_modules', '.bin', 'topickd'), ['export', '--model', 'student', '--out', join(web, 'bundle'), '--quiet'], { cwd: app });
+  check('installed CLI: export a bundle', exp.code === 0, exp.stderr);
+  const b = run(bin('esbuild'), ['browser-app.js', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(web, 'app.js')}`, '--log-level=error'], { cwd: app });
+  check('esbuild --bundle --platform=browser of an app importing topickd (no plugins)', b.code === 0, b.stdout + b.stderr);
+  const wasmDist = join(app, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+  for (const f of readdirSync(wasmDist)) if (f.endsWith('.wasm')) copyFileSync(join(wasmDist, f), join(web, 'wasm', f));
+  writeFileSync(join(web, 'index.html'), '<!doctype html><meta charset="utf-8"><title>topickd</title><script type="module" src="./app.js"></script>');
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.bin': 'application/octet-stream' };
+  const server = createServer((req, res) => {
+    const file = normalize(join(web, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    const path = file.endsWith('/') ? join(file, 'index.html') : file;
+    if (!path.startsWith(web) || !existsSync(path) || !statSync(path).isFile()) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { chromium } = createRequire(join(root, 'package.json'))('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    const got = await page.evaluate(() => window.result);
+    mkdirSync(join(root, 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-artifacts', 'package-browser.png') });
+    const node = run(process.execPath, ['node-theta.mjs', join(web, 'bundle')], { cwd: app });
+    let want = null;
+    try {
+      want = JSON.parse(node.stdout.trim().split('\n').pop());
+    } catch {}
+    const diff = got?.theta && want ? Math.max(...want.map((v, i) => Math.abs(v - got.theta[i]))) : Infinity;
+    check(`the bundled app in Chromium computes Node's θ (max |Δ| = ${diff})`, diff <= 1e-4, JSON.stringify(got).slice(0, 2000) + node.stderr.slice(-1000));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+log(`${failures.length === 0 ? 'all package checks passed' : `${failures.length} package check(s) failed: ${failures.join('; ')}`} (${work})`);
+if (failures.length === 0 && !process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
+process.exit(failures.length === 0 ? 0 : 1);
