@@ -10,6 +10,7 @@ export const sourceAliases = [
   { find: /^@topickd\/core\/plugin$/, replacement: src('core/src/plugin.ts') },
   { find: /^@topickd\/core$/, replacement: src('core/src/index.ts') },
   { find: /^@topickd\/losses$/, replacement: src('losses/src/index.ts') },
+  { find: /^@topickd\/models-classic$/, replacement: src('models-classic/src/index.ts') },
   { find: /^@topickd\/encoders$/, replacement: src('encoders/src/index.ts') },
   { find: /^@topickd\/backend-wasm$/, replacement: src('backend-wasm/src/index.ts') },
   { find: /^@topickd\/backend-node$/, replacement: src('backend-node/src/index.ts') },

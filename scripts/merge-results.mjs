@@ -9,7 +9,7 @@
 // (K, seed, role) rows; reports a teacher shared by several runs whose NPMI differs between them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resultsTable } from 'topickd';
+import { resultsTable, withComparisons } from 'topickd';
 
 const [out, ...dirs] = process.argv.slice(2);
 if (!out || dirs.length < 2) {
@@ -26,7 +26,7 @@ const seen = new Map();
 const teachers = new Map();
 for (const p of parts)
   for (const r of p.res.runs) {
-    const key = `${r.K}/${r.seed}/${r.role}`;
+    const key = `${r.K}/${r.seed}/${r.role}/${r.model}`;
     if (seen.has(key)) throw new Error(`K=${r.K} seed=${r.seed} ${r.role} is in both ${seen.get(key)} and ${p.dir}`);
     seen.set(key, p.dir);
     if (r.role === 'teacher') {
@@ -36,14 +36,15 @@ for (const p of parts)
       teachers.set(tk, { npmi: r.npmi, dir: p.dir });
     }
   }
-const runs = parts.flatMap((p) => p.res.runs).sort((a, b) => a.K - b.K || a.seed - b.seed || ['teacher', 'student', 'distilled'].indexOf(a.role) - ['teacher', 'student', 'distilled'].indexOf(b.role));
-const merged = {
+const roles = ['baseline', 'teacher', 'student', 'distilled'];
+const runs = parts.flatMap((p) => p.res.runs).sort((a, b) => a.K - b.K || a.seed - b.seed || roles.indexOf(a.role) - roles.indexOf(b.role));
+const merged = withComparisons({
   ...parts[0].res,
   runs,
   totalSeconds: parts.reduce((s, p) => s + p.res.totalSeconds, 0),
   embeddingSeconds: Math.max(...parts.map((p) => p.res.embeddingSeconds)),
   mergedFrom: parts.map((p) => ({ dir: p.dir, seeds: [...new Set(p.res.runs.map((r) => r.seed))], totalSeconds: p.res.totalSeconds, teacherTraining: p.res.teacherTraining })),
-};
+});
 delete merged.note;
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'results.json'), JSON.stringify(merged, null, 1) + '\n');

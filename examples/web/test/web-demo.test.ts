@@ -11,6 +11,13 @@ import { loadModel } from '@topickd/core/node';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders';
 
+/** What the page (src/main.ts) puts on window. */
+declare global {
+  interface Window {
+    topickd: { ready: boolean; theta?: number[]; error?: string; backend?: string; infer(text: string): Promise<number[]> };
+  }
+}
+
 const CHROMIUM = '/usr/bin/chromium';
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
 const ready = existsSync(CHROMIUM) && existsSync(join(dist, 'app.js'));

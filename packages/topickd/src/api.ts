@@ -99,6 +99,8 @@ export interface ExperimentRequest {
   temperature?: number;
   teacher?: { model?: string; hidden?: number[] };
   student?: { model?: string; hidden?: number[] };
+  /** Baseline model kinds trained beside the student per K and seed (e.g. `['prodlda']`): `role: "baseline"` rows and comparisons. */
+  baselines?: string[];
   /** Save a model folder per run (default true). */
   saveModels?: boolean;
 }
@@ -266,6 +268,7 @@ export class TopicKD {
         teacher: { model: request.teacher?.model ?? 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
         student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
         saveModels: request.saveModels,
+        baselines: request.baselines,
       },
       this.progress(),
     );

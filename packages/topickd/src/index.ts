@@ -8,3 +8,4 @@ export * from './app/run-config.js';
 export * from './app/progress.js';
 export * from './app/format.js';
 export { embeddingPool, embeddingThreads } from './app/embed-pool.js';
+export * from './app/comparisons.js';

@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 import { claimOutputDir, createRuntime, loadDataset } from 'topickd';
 import { runExperiment } from 'topickd';
 
-const ROLE_LABEL = { teacher: 'teacher', student: 'student alone', distilled: 'distilled student' } as const;
+const ROLE_LABEL = { teacher: 'teacher', student: 'student alone', distilled: 'distilled student', baseline: 'baseline' } as const;
 
 export const demoCommand: Command = {
   name: 'demo',

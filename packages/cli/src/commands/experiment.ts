@@ -8,7 +8,7 @@ import { mergeReportData, renderReport, type ReportData } from 'topickd';
 import type { ExperimentResults } from 'topickd';
 import { TRAIN_FLAGS, type Command } from '../command.js';
 import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from 'topickd';
-import { paperHyper, resultsTable, runExperiment } from 'topickd';
+import { paperHyper, resultsTable, runExperiment, withComparisons } from 'topickd';
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));
@@ -23,7 +23,7 @@ function teacherPer(v: unknown): 'K' | 'seed' {
 export const experimentCommand: Command = {
   name: 'experiment',
   summary: "the paper's experiment: teacher, student alone and distilled student per K and seed",
-  usage: 'topickd experiment --dataset m10|20ng|PATH --topics 20,50 --seeds 0,1,2 [--alpha A --temperature T] [--epochs N] --out DIR',
+  usage: 'topickd experiment --dataset m10|20ng|PATH --topics 20,50 --seeds 0,1,2 [--alpha A --temperature T] [--epochs N] [--baselines prodlda] --out DIR',
   example: 'topickd experiment --dataset m10 --topics 20,50 --seeds 0,1,2 --out runs/m10',
   ownFlags: ['topics'],
   flags: {
@@ -44,6 +44,7 @@ export const experimentCommand: Command = {
     'teacher-per': { type: 'string', arg: 'K|seed', description: 'train the teacher once per K (default) or once per K and seed' },
     'teacher-seed': { type: 'integer', arg: 'S', description: 'with --teacher-per K: the seed of the shared teacher (default: the first seed); lets a later run add seeds to an earlier grid' },
     'kd-epochs': { type: 'integer', arg: 'N', description: 'apply distillation for the first N epochs only (default: all)' },
+    baselines: { type: 'list', arg: 'M,M', description: 'baseline model kinds trained beside the student per K and seed (e.g. prodlda); results get role "baseline" rows and comparisons' },
     ...pick(TRAIN_FLAGS, ['text-field', 'batch-size', 'learning-rate', 'dropout', 'validation-fraction', 'patience', 'vocabulary-size', 'min-df', 'max-df', 'model-dir', 'plugins']),
   },
   async run({ cfg, flags, argv, print, json, progress, logger }) {
@@ -92,6 +93,7 @@ export const experimentCommand: Command = {
         saveModels: !flags.noModels,
         teacherPer: teacherPer(flags.teacherPer),
         teacherSeed: flags.teacherSeed as number | undefined,
+        baselines: flags.baselines as string[] | undefined,
       },
       progress,
     );
@@ -157,6 +159,7 @@ async function runInParallel(argv: readonly string[], topics: number[], jobs: nu
     embeddingSeconds: Math.max(...parts.map((p) => p.embeddingSeconds)),
   };
   (merged as ExperimentResults & { parallelJobs: number }).parallelJobs = jobs;
+  Object.assign(merged, withComparisons(merged)); // the comparisons over every K
   writeFileAtomic(join(out, 'results.json'), JSON.stringify(merged, null, 1) + '\n');
   writeFileAtomic(join(out, 'results.md'), resultsTable(merged) + `\nRun as ${jobs} parallel processes (one per K); total time is wall-clock time.\n`);
   // one report with every K: the children's report data merged

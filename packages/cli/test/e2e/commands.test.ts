@@ -137,12 +137,23 @@ describe.each(backends)('every command in a fresh process, --backend %s', (backe
 
   it('experiment and demo on the small corpus', async () => {
     const out = join(dir, 'exp');
-    const j = ok(await topickd(['experiment', '--dataset', corpus, '--topics', '4', '--seeds', '0,1', '--epochs', '1', '--jobs', '1', '--out', out, '--json', ...common], work)).json();
-    expect(j.runs.map((r: { role: string }) => r.role)).toEqual(['teacher', 'student', 'distilled', 'teacher', 'student', 'distilled']);
+    const j = ok(await topickd(['experiment', '--dataset', corpus, '--topics', '4', '--seeds', '0,1', '--epochs', '1', '--jobs', '1', '--baselines', 'prodlda', '--out', out, '--json', ...common], work)).json();
+    expect(j.runs.map((r: { role: string }) => r.role)).toEqual(['teacher', 'student', 'baseline', 'distilled', 'teacher', 'student', 'baseline', 'distilled']);
+    expect(j.runs.filter((r: { role: string }) => r.role === 'baseline').map((r: { model: string }) => r.model)).toEqual(['prodlda', 'prodlda']);
+    // paired comparisons of the distilled student, with bootstrap intervals, and the machine
+    const written = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(written.comparisons.map((c: { pair: string }) => c.pair).sort()).toEqual(['distilled − baseline:prodlda', 'distilled − student', 'distilled − teacher']);
+    for (const c of written.comparisons) {
+      expect(c.seeds).toEqual([0, 1]);
+      expect(c.interval95[0]).toBeLessThanOrEqual(c.meanDifference);
+      expect(c.interval95[1]).toBeGreaterThanOrEqual(c.meanDifference);
+    }
+    expect(typeof written.machine.cpu).toBe('string');
+    expect(readFileSync(join(out, 'results.md'), 'utf8')).toMatch(/paired bootstrap 95% interval/);
     for (const f of ['results.json', 'results.md', 'report.html', 'report.json']) expect(existsSync(join(out, f))).toBe(true);
     expect(readFileSync(join(out, 'results.md'), 'utf8')).toMatch(/± /);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    expect(report.models.map((m: { role: string }) => m.role)).toEqual(['teacher', 'student', 'distilled', 'teacher', 'student', 'distilled']);
+    expect(report.models.map((m: { role: string }) => m.role)).toEqual(['teacher', 'student', 'distilled', 'baseline', 'teacher', 'student', 'distilled', 'baseline']);
     const demo = ok(await topickd(['demo', '--data', corpus, '--epochs', '1', '--topics', '4', '--out', join(dir, 'demo'), ...common], work));
     expect(demo.stdout).toMatch(/teacher [\d,]+ params, NPMI -?\d\.\d{4} \| student alone [\d,]+ params/);
     expect(demo.stdout).not.toMatch(/± 0\.0000/);

@@ -20,8 +20,9 @@ import { embedDataset, fitOn, trainOptionsOf, type Runtime } from './pipeline.js
 import type { RunConfig } from './run-config.js';
 import { renderReport, reportModelData, ReportDocuments, type Evaluation, type ReportData, type ReportModelData } from './report.js';
 import { formatMeanStd } from './format.js';
+import { comparisonsOf, comparisonsTable, machineRecord, type Comparison, type MachineRecord } from './comparisons.js';
 
-export type Role = 'teacher' | 'student' | 'distilled';
+export type Role = 'teacher' | 'student' | 'distilled' | 'baseline';
 
 export interface RunRecord {
   K: number;
@@ -52,6 +53,15 @@ export interface ExperimentResults {
   runs: RunRecord[];
   totalSeconds: number;
   embeddingSeconds: number;
+  /** The distilled student against the others, per K, paired by seed, with bootstrap intervals. */
+  comparisons?: Comparison[];
+  /** Where it ran: CPU model, cores, Node (relaxed-SIMD rounding differs between CPUs). */
+  machine?: MachineRecord;
+}
+
+/** Results with their comparisons recomputed from the runs (after a run, a merge, or a partial write). */
+export function withComparisons(res: ExperimentResults): ExperimentResults {
+  return { ...res, comparisons: comparisonsOf(res.runs), machine: res.machine ?? machineRecord() };
 }
 
 export interface ExperimentOptions {
@@ -63,6 +73,8 @@ export interface ExperimentOptions {
   hyper: (K: number) => { alpha: number; temperature: number };
   teacher: { model: string; hidden: number[] };
   student: { model: string; hidden: number[] };
+  /** Other model kinds trained per K and seed beside the student (same hidden layers): `role: "baseline"` rows. */
+  baselines?: string[];
   losses?: LossSpec[];
   /** Write model folders for every run (default true). */
   saveModels?: boolean;
@@ -140,15 +152,17 @@ export function resultsTable(res: ExperimentResults): string {
     '| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const K of [...new Set(res.runs.map((r) => r.K))]) {
-    for (const role of ['teacher', 'student', 'distilled'] as Role[]) {
-      const rs = res.runs.filter((r) => r.K === K && r.role === role);
+    const models = (role: Role) => [...new Set(res.runs.filter((r) => r.K === K && r.role === role).map((r) => r.model))];
+    for (const [role, model] of (['baseline', 'teacher', 'student', 'distilled'] as Role[]).flatMap((role) => models(role).map((m) => [role, m] as const))) {
+      const rs = res.runs.filter((r) => r.K === K && r.role === role && r.model === model);
       if (!rs.length) continue;
       lines.push(
         `| ${K} | ${role} | ${rs[0].model} | ${rs[0].params.toLocaleString('en-US')} | ${rs[0].alpha ?? ''} | ${rs[0].temperature ?? ''} | ${formatMeanStd(rs.map((r) => r.npmi), 4)} | ${formatMeanStd(rs.map((r) => r.cv), 4)} | ${formatMeanStd(rs.map((r) => r.td), 4)} | ${formatMeanStd(rs.map((r) => r.trainSeconds), 1)} |`,
       );
     }
   }
-  return lines.join('\n') + '\n';
+  const machine = res.machine ? `\nMeasured on ${res.machine.cpu} (${res.machine.cores} cores), Node ${res.machine.node}.\n` : '';
+  return lines.join('\n') + '\n' + comparisonsTable(comparisonsOf(res.runs)) + machine;
 }
 
 /**
@@ -159,6 +173,7 @@ export function resultsTable(res: ExperimentResults): string {
  */
 export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfig, opt: ExperimentOptions, progress: Progress): Promise<ExperimentResults> {
   const t0 = performance.now();
+  for (const kind of opt.baselines ?? []) rt.registry.modelFactory(kind, 'baselines'); // an unknown kind fails now, listing the registered ones
   const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
   const teacherSpec = cfg.teacherEncoder ?? cfg.encoder;
   const sameEncoder = JSON.stringify(teacherSpec ?? 'use') === JSON.stringify(cfg.encoder ?? 'use');
@@ -184,6 +199,8 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       runs,
       totalSeconds: (performance.now() - t0) / 1000,
       embeddingSeconds,
+      comparisons: comparisonsOf(runs),
+      machine: machineRecord(),
     };
     writeFileAtomic(join(opt.out, 'results.json'), JSON.stringify(res, null, 1) + '\n');
     writeFileAtomic(join(opt.out, 'results.md'), resultsTable(res));
@@ -238,6 +255,14 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       const alone = await fitOn(rt, dataset, studentEmb.embeddings, { kind: opt.student.model, topics: K, hidden: opt.student.hidden }, cfg, progress, `${tag} student`, seed);
       const aEval = evaluateModel(alone.model, dataset.vocabulary, ref);
       record('student', alone.model, alone.result.seconds, alone.result.finalLoss, aEval, false);
+      // baselines: other registered kinds, trained on the same documents and seed
+      const baselines: { kind: string; trained: Awaited<ReturnType<typeof fitOn>>; ev: Evaluation }[] = [];
+      for (const kind of opt.baselines ?? []) {
+        const trained = await fitOn(rt, dataset, studentEmb.embeddings, { kind, topics: K, hidden: opt.student.hidden }, cfg, progress, `${tag} baseline ${kind}`, seed);
+        const ev = evaluateModel(trained.model, dataset.vocabulary, ref);
+        record('baseline', trained.model, trained.result.seconds, trained.result.finalLoss, ev, false);
+        baselines.push({ kind, trained, ev });
+      }
 
       const config = resolveModelConfig({ kind: opt.student.model, numTopics: K, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: opt.student.hidden, dropout: cfg.dropout });
       const student = rt.registry.modelFactory(opt.student.model).create(config, seed);
@@ -251,7 +276,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       const dEval = evaluateModel(student, dataset.vocabulary, ref);
       const preprocessing = dataset.preprocessing;
       record('distilled', student, dres.seconds, dres.finalLoss, dEval, true);
-      progress.log(`${tag}: NPMI teacher ${tEval.npmi.toFixed(4)}, student alone ${aEval.npmi.toFixed(4)}, distilled ${dEval.npmi.toFixed(4)}`);
+      progress.log(`${tag}: NPMI teacher ${tEval.npmi.toFixed(4)}, student alone ${aEval.npmi.toFixed(4)}, distilled ${dEval.npmi.toFixed(4)}${baselines.map((b) => `, ${b.kind} ${b.ev.npmi.toFixed(4)}`).join('')}`);
 
       if (opt.saveModels !== false) {
         const base = join(opt.out, `K${K}-seed${seed}`);
@@ -263,6 +288,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
         } else writeFileAtomic(join(base, 'TEACHER.txt'), `the teacher of this run (trained with seed ${teacher.seed}) is ../${savedIn}/teacher\n`);
         await saveModel(join(base, 'student'), { model: alone.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'student', seed, K } });
         await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'distilled', seed, K, alpha, temperature } });
+        for (const b of baselines) await saveModel(join(base, `baseline-${b.kind}`), { model: b.trained.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'baseline', seed, K } });
       }
       // θ of the training documents: for the report and for the saved models' theta.npy
       const needTheta = opt.report !== false || opt.saveModels !== false;
@@ -279,6 +305,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
           modelReport({ ...common, id: teacherId, role: 'teacher', label: `teacher (${opt.teacher.model})`, seed: teacher.seed, model: teacher.trained.model, evaluation: tEval, theta: thetaT }),
           modelReport({ ...common, id: `K${K}-seed${seed}-student`, role: 'student', label: `student alone (${opt.student.model})`, model: alone.model, evaluation: aEval, theta: thetaA, alignWith }),
           modelReport({ ...common, id: `K${K}-seed${seed}-distilled`, role: 'distilled', label: `distilled student (α=${alpha}, T=${temperature})`, model: student, evaluation: dEval, theta: thetaD, alignWith }),
+          ...baselines.map((b) => modelReport({ ...common, id: `K${K}-seed${seed}-baseline-${b.kind}`, role: 'baseline', label: `baseline (${b.kind})`, model: b.trained.model, evaluation: b.ev, theta: thetaOf(b.trained.model, studentEmb.embeddings), alignWith })),
         );
         writeReport();
       }
@@ -295,6 +322,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       }
       alone.model.dispose();
       student.dispose();
+      for (const b of baselines) b.trained.model.dispose();
       writeResults();
     }
   }

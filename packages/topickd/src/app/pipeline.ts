@@ -38,6 +38,7 @@ import wasmModule from '@topickd/backend-wasm';
 import nodeBackendModule from '@topickd/backend-node';
 import { encodersModule, embedWithCache } from '@topickd/encoders';
 import lossesModule from '@topickd/losses';
+import classicModelsModule from '@topickd/models-classic';
 import type { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
 
@@ -159,7 +160,7 @@ export async function createRuntime(cfg: RunConfig, logger: Logger, options: { a
   const extra = await loadPluginModules(cfg.plugins ?? [], cfg.baseDir ?? process.cwd());
   const container = await createContainer(
     { backend: cfg.backend ?? 'wasm', fallback: cfg.fallback, encoder: cfg.encoder, losses: cfg.losses, plugins: cfg.plugins, backendOptions: cfg.backendOptions },
-    { modules: [wasmModule, nodeBackendModule, encodersModule, lossesModule, ...extra], logger },
+    { modules: [wasmModule, nodeBackendModule, encodersModule, lossesModule, classicModelsModule, ...extra], logger },
   );
   const registry = registryOf(container);
   const backend: ActiveBackend = options.activate === false ? { name: cfg.backend ?? 'wasm', tfjsBackend: '', canTrain: true, kernels: PORTABLE_KERNELS } : await registry.activateBackend();
