@@ -131,15 +131,15 @@ export class ContextualTopicModel implements TopicModel {
     return [...this.params.values()].filter((v) => v.trainable);
   }
 
-  private p(name: string): tf.Variable {
+  protected p(name: string): tf.Variable {
     return this.params.get(name)!;
   }
 
-  private dense(x: Tensor2D, name: string): Tensor2D {
+  protected dense(x: Tensor2D, name: string): Tensor2D {
     return tf.add(tf.matMul(x, this.p(`${name}.weight`) as unknown as Tensor2D), this.p(`${name}.bias`)) as Tensor2D;
   }
 
-  private bnEval(x: Tensor2D, name: string): Tensor2D {
+  protected bnEval(x: Tensor2D, name: string): Tensor2D {
     const r = this.running.get(name)!;
     const scale = r.variance.map((v) => 1 / Math.sqrt(v + BN_EPS));
     return tf.mul(tf.sub(x, tf.tensor1d(r.mean)), tf.tensor1d(scale)) as Tensor2D;
@@ -151,7 +151,7 @@ export class ContextualTopicModel implements TopicModel {
     return this.input === 'bow' ? batch.bow : batch.embeddings;
   }
 
-  private hidden(batch: Batch): Tensor2D {
+  protected hidden(batch: Batch): Tensor2D {
     let h = this.encoderInput(batch);
     this.config.hiddenSizes.forEach((_, i) => {
       h = tf.softplus(this.dense(h, `hidden${i}`)) as Tensor2D;
@@ -164,7 +164,7 @@ export class ContextualTopicModel implements TopicModel {
    * needs. `rng` drives the three random draws (hidden dropout, ε, θ dropout) so a step
    * is reproducible. The one forward implementation: the tape reference differentiates it too.
    */
-  forwardTrain(batch: Batch, rng: Random, kernels?: BackendKernels): { forward: TrainForward; cache: ForwardCache } {
+  forwardTrain(batch: Batch, rng: Random, kernels?: BackendKernels): { forward: TrainForward; cache: unknown } {
     return forwardTrainWithCache(this, batch, rng, kernels);
   }
 
