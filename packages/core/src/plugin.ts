@@ -14,5 +14,5 @@ export { snapshotModel, restoreModel, type ModelSnapshot } from './train/snapsho
 export { canonicalJson, canonicalDigest } from './io/canonical-digest.js';
 export { sha256Hex } from './io/sha256.js';
 export { describeValue } from './container/config.js';
-export { runBackendConformance, adamReference, maxAbsDiff, type TestApi, type ConformanceOptions } from './testing/index.js';
+export { runBackendConformance, adamReference, maxAbsDiff, reference64, type TestApi, type ConformanceOptions } from './testing/index.js';
 export { nodeBuiltin } from './util/node-builtin.js';

@@ -16,7 +16,7 @@ import {
   vaeLoss,
   type Float32Matrix,
 } from '@topickd/core';
-import { runBackendConformance } from '@topickd/core/testing';
+import { runBackendConformance, reference64 } from '@topickd/core/testing';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { plantedCorpus } from './planted-corpus.js';
 
@@ -42,46 +42,20 @@ describe('VAE loss against a hand computation', () => {
     });
     // --- independent float64 computation ---
     const P = (n: string) => Array.from(model.params.get(n)!.dataSync());
-    const lin = (inp: number[][], n: string, inDim: number, outDim: number) => {
-      const W = P(`${n}.weight`);
-      const b = P(`${n}.bias`);
-      return inp.map((row) => Array.from({ length: outDim }, (_, o) => b[o] + row.reduce((s, v, i) => s + v * W[i * outDim + o], 0)));
-    };
-    const bn = (m: number[][]) => {
-      const cols = m[0].length;
-      const mean = Array.from({ length: cols }, (_, c) => m.reduce((s, r2) => s + r2[c], 0) / m.length);
-      const vr = Array.from({ length: cols }, (_, c) => m.reduce((s, r2) => s + (r2[c] - mean[c]) ** 2, 0) / m.length);
-      return m.map((r2) => r2.map((v, c) => (v - mean[c]) / Math.sqrt(vr[c] + 1e-5)));
-    };
-    const rows = (a: Float32Array, n: number, c: number) => Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * c, (i + 1) * c)));
-    const X = rows(x, B, V);
-    const Em = rows(e, B, E);
-    const adapted = lin(Em, 'adapt', E, V);
-    const inp = X.map((row, i) => [...row, ...adapted[i]]);
-    const h = lin(inp, 'hidden0', 2 * V, 4).map((row) => row.map((v) => Math.log1p(Math.exp(v))));
-    const mu = bn(lin(h, 'mu', 4, K));
-    const lv = bn(lin(h, 'logvar', 4, K));
-    const rng = new Random(11);
-    const eps = Array.from(tf.randomNormal([B, K], 0, 1, 'float32', rng.seed()).dataSync());
-    const theta = mu.map((row, i) => {
-      const z = row.map((m, k) => m + Math.exp(lv[i][k] / 2) * eps[i * K + k]);
-      const mx = Math.max(...z);
-      const ex = z.map((v) => Math.exp(v - mx));
-      const s = ex.reduce((a, b) => a + b, 0);
-      return ex.map((v) => v / s);
-    });
+    const R = reference64;
+    const lin = (inp: number[][], n: string, outDim: number) => R.linear(inp, P(`${n}.weight`), P(`${n}.bias`), outDim);
+    const X = R.rows(x, B, V);
+    const adapted = lin(R.rows(e, B, E), 'adapt', V);
+    const h = R.softplus(lin(X.map((row, i) => [...row, ...adapted[i]]), 'hidden0', 4));
+    const mu = R.batchNorm(lin(h, 'mu', K));
+    const lv = R.batchNorm(lin(h, 'logvar', K));
+    const eps = Array.from(tf.randomNormal([B, K], 0, 1, 'float32', new Random(11).seed()).dataSync());
+    const theta = mu.map((row, i) => R.softmax(row.map((m, k) => m + Math.exp(lv[i][k] / 2) * eps[i * K + k])));
     const beta = P('beta');
-    const logits = bn(theta.map((t) => Array.from({ length: V }, (_, v) => t.reduce((s, tk, k) => s + tk * beta[k * V + v], 0))));
+    const logits = R.batchNorm(theta.map((t) => Array.from({ length: V }, (_, v) => t.reduce((s, tk, k) => s + tk * beta[k * V + v], 0))));
     const pm = P('prior.mean');
     const pv = P('prior.variance');
-    const want = logits.map((row, i) => {
-      const mx = Math.max(...row);
-      const lse = mx + Math.log(row.reduce((s, v) => s + Math.exp(v - mx), 0));
-      const rl = -row.reduce((s, v, j) => s + X[i][j] * (v - lse), 0);
-      let kl = 0;
-      for (let k = 0; k < K; k++) kl += Math.exp(lv[i][k]) / pv[k] + (pm[k] - mu[i][k]) ** 2 / pv[k] + Math.log(pv[k]) - lv[i][k];
-      return rl + 0.5 * (kl - K);
-    });
+    const want = logits.map((row, i) => R.reconstruction(X[i], row) + R.gaussianKl(mu[i], lv[i], pm, pv));
     got.forEach((g, i) => expect(Math.abs(g - want[i]) / Math.max(1, Math.abs(want[i]))).toBeLessThan(1e-4));
     // the prior starts at N(0, 1 − 1/K)
     expect(pv[0]).toBeCloseTo(1 - 1 / K, 6);

@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf, CpuBackend, Random, resolveModelConfig, vaeLoss, trainModel, CsrBuilder } from '@topickd/core';
+import { reference64 } from '@topickd/core/testing';
 import { neuralLdaFactory } from '@topickd/models-classic';
 
 describe('neurallda', () => {
@@ -22,39 +23,19 @@ describe('neurallda', () => {
       return Array.from(vaeLoss(batch.bow, forward, model.prior()).dataSync());
     });
     const P = (n: string) => Array.from(model.params.get(n)!.dataSync());
-    const lin = (inp: number[][], n: string, outDim: number) => {
-      const W = P(`${n}.weight`);
-      const b = P(`${n}.bias`);
-      return inp.map((row) => Array.from({ length: outDim }, (_, o) => b[o] + row.reduce((s, v, i) => s + v * W[i * outDim + o], 0)));
-    };
-    const bn = (m: number[][]) => {
-      const cols = m[0].length;
-      const mean = Array.from({ length: cols }, (_, c) => m.reduce((s, r2) => s + r2[c], 0) / m.length);
-      const vr = Array.from({ length: cols }, (_, c) => m.reduce((s, r2) => s + (r2[c] - mean[c]) ** 2, 0) / m.length);
-      return m.map((r2) => r2.map((v, c) => (v - mean[c]) / Math.sqrt(vr[c] + 1e-5)));
-    };
-    const softmax = (z: number[]) => {
-      const mx = Math.max(...z);
-      const ex = z.map((v) => Math.exp(v - mx));
-      const s = ex.reduce((a, b) => a + b, 0);
-      return ex.map((v) => v / s);
-    };
-    const X = Array.from({ length: B }, (_, i) => Array.from(x.subarray(i * V, (i + 1) * V)));
-    const h = lin(X, 'hidden0', 4).map((row) => row.map((v) => Math.log1p(Math.exp(v))));
-    const mu = bn(lin(h, 'mu', K));
-    const lv = bn(lin(h, 'logvar', K));
+    const R = reference64;
+    const lin = (inp: number[][], n: string, outDim: number) => R.linear(inp, P(`${n}.weight`), P(`${n}.bias`), outDim);
+    const X = R.rows(x, B, V);
+    const h = R.softplus(lin(X, 'hidden0', 4));
+    const mu = R.batchNorm(lin(h, 'mu', K));
+    const lv = R.batchNorm(lin(h, 'logvar', K));
     const eps = Array.from(tf.tidy(() => tf.randomNormal([B, K], 0, 1, 'float32', new Random(11).seed()).dataSync()));
-    const theta = mu.map((row, i) => softmax(row.map((m, k) => m + Math.exp(lv[i][k] / 2) * eps[i * K + k])));
-    const betaRows = Array.from({ length: K }, (_, k) => P('beta').slice(k * V, (k + 1) * V));
-    const topicWords = bn(betaRows).map(softmax);
-    const pm = P('prior.mean');
-    const pv = P('prior.variance');
+    const theta = mu.map((row, i) => R.softmax(row.map((m, k) => m + Math.exp(lv[i][k] / 2) * eps[i * K + k])));
+    // the mixture decoder: batch norm over β's topics, a softmax per topic, the θ-weighted mixture
+    const topicWords = R.batchNorm(R.rows(P('beta'), K, V)).map(R.softmax);
     const want = theta.map((t, i) => {
       const p = Array.from({ length: V }, (_, v) => t.reduce((s, tk, k) => s + tk * topicWords[k][v], 0));
-      const rl = -X[i].reduce((s, c, v) => s + c * Math.log(p[v] + 1e-10), 0);
-      let kl = 0;
-      for (let k = 0; k < K; k++) kl += Math.exp(lv[i][k]) / pv[k] + (pm[k] - mu[i][k]) ** 2 / pv[k] + Math.log(pv[k]) - lv[i][k];
-      return rl + 0.5 * (kl - K);
+      return R.reconstruction(X[i], p.map((q) => Math.log(q + 1e-10))) + R.gaussianKl(mu[i], lv[i], P('prior.mean'), P('prior.variance'));
     });
     got.forEach((g, i) => expect(Math.abs(g - want[i]) / Math.max(1, Math.abs(want[i]))).toBeLessThan(1e-4));
     model.dispose();

@@ -7,7 +7,6 @@ import {
   corpusToDataset,
   distill as distillModel,
   evaluateTopics,
-  inferTheta,
   resolveModelConfig,
   type ActiveBackend,
   type BackendOptions,
@@ -23,6 +22,7 @@ import {
   type PreprocessingRecord,
 } from '@topickd/core';
 import { loadCorpus, saveModel } from '@topickd/core/node';
+import { TopicModelView } from './model-view.js';
 import { embedWithCache } from '@topickd/encoders';
 import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, loadDataset, loadModelWith, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
 import { paperHyper, runExperiment, type ExperimentResults } from './app/experiment.js';
@@ -108,31 +108,17 @@ export interface ExperimentRequest {
 export type EvaluationResult = Partial<Record<MetricName, MetricResult>>;
 
 /** A trained (or loaded) topic model with everything needed to use it on new text. */
-export class TrainedTopicModel {
+export class TrainedTopicModel extends TopicModelView {
   constructor(
     private readonly owner: TopicKD,
-    /** The network. */
-    readonly model: TopicModel,
-    readonly vocabulary: string[],
+    model: TopicModel,
+    vocabulary: string[],
     readonly encoder: EncoderReference,
     /** How raw text becomes its bag of words (the training corpus's preprocessing). */
     readonly preprocessing: PreprocessingRecord | undefined,
     readonly training: Record<string, unknown>,
-  ) {}
-
-  get kind(): string {
-    return this.model.kind;
-  }
-  get numTopics(): number {
-    return this.model.numTopics;
-  }
-  get params(): number {
-    return this.model.paramCount();
-  }
-
-  /** The top `n` words of each topic. */
-  topics(n = 10): string[][] {
-    return this.model.topics(this.vocabulary, n);
+  ) {
+    super(model, vocabulary);
   }
 
   /** Topic proportions θ of new documents: text → bag of words with the model's own preprocessing, plus its encoder. */
@@ -140,8 +126,7 @@ export class TrainedTopicModel {
     const corpus = this.owner.corpusOf(texts);
     const bow = bowForModel(corpus.documents, this, corpus.pretokenized);
     const embeddings = await this.owner.embed(corpus.encoderTexts ?? corpus.documents, this.encoder.type ?? 'use');
-    const theta = inferTheta(this.model, { bow, embeddings }, { samples: options.samples ?? 20, seed: options.seed ?? 0 });
-    return Array.from({ length: theta.rows }, (_, i) => Array.from(theta.data.subarray(i * theta.cols, (i + 1) * theta.cols)));
+    return this.thetaRows(bow, embeddings, options);
   }
 
   /** Writes a model folder (manifest + checksummed weights), loadable by `load` and the CLI. */

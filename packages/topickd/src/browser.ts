@@ -6,7 +6,6 @@
 import {
   bagOfWordsFor,
   fetchStore,
-  inferTheta,
   loadModelFrom,
   TopicKDError,
   ModelFileError,
@@ -17,6 +16,7 @@ import {
 } from '@topickd/core';
 import { WasmBackend, type WasmBackendOptions } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders/browser';
+import { TopicModelView } from './model-view.js';
 
 export { TopicKDError, isTopicKDError, ModelFileError, type ActiveBackend, type TopicModel } from '@topickd/core';
 
@@ -41,36 +41,21 @@ export interface BundleDescription {
 }
 
 /** An exported model, loaded in the page: its topics and θ for new text. */
-export class BrowserTopicModel {
+export class BrowserTopicModel extends TopicModelView {
   constructor(
-    readonly model: TopicModel,
-    readonly vocabulary: string[],
+    model: TopicModel,
+    vocabulary: string[],
     readonly encoder: EncoderReference,
     readonly preprocessing: PreprocessingRecord | undefined,
     private readonly embedder: UseEncoder,
-  ) {}
-
-  get kind(): string {
-    return this.model.kind;
-  }
-  get numTopics(): number {
-    return this.model.numTopics;
-  }
-  get params(): number {
-    return this.model.paramCount();
-  }
-
-  /** The top `n` words of each topic. */
-  topics(n = 10): string[][] {
-    return this.model.topics(this.vocabulary, n);
+  ) {
+    super(model, vocabulary);
   }
 
   /** θ rows (one per text): its own preprocessing for the bag of words, its encoder for the embedding. */
   async transform(texts: readonly string[], options: { samples?: number; seed?: number } = {}): Promise<number[][]> {
     const embeddings = await this.embedder.embed(texts);
-    const bow = bagOfWordsFor(texts, this.vocabulary, this.preprocessing);
-    const theta = inferTheta(this.model, { bow, embeddings }, { samples: options.samples ?? 20, seed: options.seed ?? 0 });
-    return Array.from({ length: theta.rows }, (_, i) => Array.from(theta.data.subarray(i * theta.cols, (i + 1) * theta.cols)));
+    return this.thetaRows(bagOfWordsFor(texts, this.vocabulary, this.preprocessing), embeddings, options);
   }
 
   dispose(): void {

@@ -9,3 +9,4 @@ export * from './app/progress.js';
 export * from './app/format.js';
 export { embeddingPool, embeddingThreads } from './app/embed-pool.js';
 export * from './app/comparisons.js';
+export * from './model-view.js';

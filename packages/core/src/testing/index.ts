@@ -251,3 +251,46 @@ export function runBackendConformance(api: TestApi, backend: Backend, options: C
     });
   });
 }
+
+/**
+ * Float64 reference computations for model tests, independent of tfjs: a model's loss is
+ * checked against these written out by hand.
+ */
+export const reference64 = {
+  /** Row-major values as rows. */
+  rows(a: ArrayLike<number>, n: number, cols: number): number[][] {
+    return Array.from({ length: n }, (_, i) => Array.from({ length: cols }, (_, j) => a[i * cols + j]));
+  },
+  /** x·W + b with W row-major [in × out]. */
+  linear(inp: number[][], W: ArrayLike<number>, b: ArrayLike<number>, outDim: number): number[][] {
+    return inp.map((row) => Array.from({ length: outDim }, (_, o) => b[o] + row.reduce((s, v, i) => s + v * W[i * outDim + o], 0)));
+  },
+  /** Batch norm without affine, training mode: each column by its batch mean and biased variance. */
+  batchNorm(m: number[][], eps = 1e-5): number[][] {
+    const cols = m[0].length;
+    const mean = Array.from({ length: cols }, (_, c) => m.reduce((s, r) => s + r[c], 0) / m.length);
+    const variance = Array.from({ length: cols }, (_, c) => m.reduce((s, r) => s + (r[c] - mean[c]) ** 2, 0) / m.length);
+    return m.map((r) => r.map((v, c) => (v - mean[c]) / Math.sqrt(variance[c] + eps)));
+  },
+  softplus(m: number[][]): number[][] {
+    return m.map((r) => r.map((v) => Math.log1p(Math.exp(v))));
+  },
+  softmax(z: number[]): number[] {
+    const mx = Math.max(...z);
+    const ex = z.map((v) => Math.exp(v - mx));
+    const s = ex.reduce((a, b) => a + b, 0);
+    return ex.map((v) => v / s);
+  },
+  /** KL(N(μ, e^λ) ‖ N(m, v)) of one document. */
+  gaussianKl(mu: number[], logvar: number[], priorMean: ArrayLike<number>, priorVariance: ArrayLike<number>): number {
+    let kl = 0;
+    for (let k = 0; k < mu.length; k++) kl += Math.exp(logvar[k]) / priorVariance[k] + (priorMean[k] - mu[k]) ** 2 / priorVariance[k] + Math.log(priorVariance[k]) - logvar[k];
+    return 0.5 * (kl - mu.length);
+  },
+  /** −Σ x log softmax(logits) of one document. */
+  reconstruction(x: number[], logits: number[]): number {
+    const mx = Math.max(...logits);
+    const lse = mx + Math.log(logits.reduce((s, v) => s + Math.exp(v - mx), 0));
+    return -logits.reduce((s, v, j) => s + x[j] * (v - lse), 0);
+  },
+};
