@@ -131,7 +131,7 @@ export class NodeBackend implements Backend {
     const addon = r.addon!;
     const threads = addon.setThreads(this.options.threads ?? (Number(process.env.OPENBLAS_NUM_THREADS) || 1));
     const wasm = await new WasmBackend(this.options.wasm).activate();
-    const kernels = registerOpenBlasEngine(addon);
+    const kernels = registerOpenBlasEngine(addon, wasm.tfjsBackend);
     const ok = await tf.setBackend(OPENBLAS_TFJS_BACKEND);
     if (!ok) throw nodeUnavailable('the OpenBLAS engine failed to initialise on the wasm backend; choose --backend wasm');
     await tf.ready();

@@ -93,18 +93,21 @@ function columnReductionKernel(addon: OpenBlasAddon, wasmKernel: KernelFunc, mea
 let registered: BackendKernels | null = null;
 
 /**
- * Registers the tfjs backend "openblas": the wasm backend's instance and every one of its
- * kernels, with BatchMatMul computed by OpenBLAS on the wasm heap, and returns the
+ * Registers the tfjs backend "openblas": the wasm backend's instance and every kernel of
+ * `kernelSource` (the tfjs backend name of the activated wasm kernel set), with BatchMatMul,
+ * Sum and Mean computed by OpenBLAS on the wasm heap, and returns the
  * engine's kernel set for the trainer. Requires the wasm backend to be registered
  * (importing @topickd/backend-wasm does that).
  */
-export function registerOpenBlasEngine(addon: OpenBlasAddon): BackendKernels {
+export function registerOpenBlasEngine(addon: OpenBlasAddon, kernelSource = 'wasm'): BackendKernels {
   if (registered) return registered;
   const wasmFactory = tf.findBackendFactory('wasm');
   if (!wasmFactory) throw nodeUnavailable('the wasm backend is not registered; import @topickd/backend-wasm first');
   // One backend instance under two names: tensors never move between them.
   tf.registerBackend(OPENBLAS_TFJS_BACKEND, async () => tf.findBackend('wasm') ?? (await wasmFactory()), 0);
-  const kernels = tf.getKernelsForBackend('wasm');
+  // every kernel of the wasm kernel set the engine runs on (TopicKD's block copies and 1×1
+  // convolutions included), with the products and column sums replaced by OpenBLAS's
+  const kernels = tf.getKernelsForBackend(kernelSource);
   const native = new Set(['BatchMatMul', 'Sum', 'Mean']);
   for (const k of kernels) {
     if (native.has(k.kernelName)) continue;
