@@ -26,7 +26,7 @@ const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const cpus = os.cpus();
 const machine = `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 
-await new WasmBackend().activate();
+const { kernels } = await new WasmBackend().activate();
 
 if (what === '20ng') {
   const ds = corpusToDataset(loadOctis(join(root, 'datasets', '20ng')));
@@ -36,6 +36,7 @@ if (what === '20ng') {
   const rows = [];
   const t0 = performance.now();
   await trainModel(model, { bow: ds.bow, embeddings }, {
+    kernels,
     epochs: 20,
     seed: 0,
     onEvent: (e) => {
@@ -117,6 +118,7 @@ RSS after epoch 1: ${rss[0]} MB; after epoch 20: ${rss.at(-1)} MB; range over ep
   t0 = performance.now();
   let last = 0;
   const res = await trainModel(model, { bow: st.bow, embeddings }, {
+    kernels,
     epochs: 1,
     seed: 0,
     onEvent: (e) => {

@@ -6,15 +6,11 @@ import { ConfigError, DataError } from '../errors.js';
 import { Random } from '../util/random.js';
 import type { Float32Matrix } from '../util/matrix.js';
 import { BN_EPS, sampleTheta } from './fused-ops.js';
-import { backward, forwardTrainWithCache, type ForwardCache } from './manual-gradients.js';
+import { backward, forwardTrainWithCache, type ForwardCache, type InputLayout } from './manual-gradients.js';
+
+export type { InputLayout } from './manual-gradients.js';
 
 export type { Batch, TopicModelConfig, TopicModelKind, TrainForward } from '../contracts/topic-model.js';
-
-/**
- * What the inference network reads: `bow+embedding` ([x, W·e], CombinedTM), `embedding`
- * (e, ZeroShotTM) or `bow` (x alone, ProdLDA's encoder).
- */
-export type InputLayout = 'bow+embedding' | 'embedding' | 'bow';
 
 /** The input layouts of core's own kinds; a plugin kind passes its layout to the constructor. */
 export const BUILTIN_LAYOUTS: Readonly<Record<string, InputLayout>> = Object.freeze({ combined: 'bow+embedding', zeroshot: 'embedding' });

@@ -3,7 +3,22 @@ import { PORTABLE_KERNELS, type BackendKernels } from '../contracts/backend.js';
 import type { Batch, OutputGradients, TrainForward } from '../contracts/topic-model.js';
 import { BN_EPS, batchNormBackward, batchNormForward, sampleTheta } from './fused-ops.js';
 import type { Random } from '../util/random.js';
-import type { ContextualTopicModel } from './contextual-topic-model.js';
+import type { TopicModelConfig } from '../contracts/topic-model.js';
+
+/**
+ * What the inference network reads: `bow+embedding` ([x, W·e], CombinedTM), `embedding`
+ * (e, ZeroShotTM) or `bow` (x alone, ProdLDA's encoder).
+ */
+export type InputLayout = 'bow+embedding' | 'embedding' | 'bow';
+
+/** The network these passes run: its parameters by name, its config and input layout (ContextualTopicModel). */
+export interface Network {
+  readonly params: Map<string, tf.Variable>;
+  readonly config: TopicModelConfig;
+  readonly input: InputLayout;
+  /** The first layer's input for a batch. */
+  encoderInput(batch: Batch): Tensor2D;
+}
 
 export type { OutputGradients } from '../contracts/topic-model.js';
 
@@ -52,7 +67,7 @@ function dropoutMask(shape: number[], rate: number, seed: number): Tensor2D {
   return tf.div(tf.floor(tf.add(tf.randomUniform(shape, 0, 1, 'float32', seed), keep)), keep) as Tensor2D;
 }
 
-export function forwardTrainWithCache(model: ContextualTopicModel, batch: Batch, rng: Random, kernels: BackendKernels = PORTABLE_KERNELS): { forward: TrainForward; cache: ForwardCache } {
+export function forwardTrainWithCache(model: Network, batch: Batch, rng: Random, kernels: BackendKernels = PORTABLE_KERNELS): { forward: TrainForward; cache: ForwardCache } {
   const P = (n: string) => model.params.get(n)! as unknown as Tensor2D;
   const dense = (x: Tensor2D, n: string) => tf.add(tf.matMul(x, P(`${n}.weight`)), P(`${n}.bias`)) as Tensor2D;
   const stats: TrainForward['bnStats'] = [];
@@ -85,7 +100,7 @@ export function forwardTrainWithCache(model: ContextualTopicModel, batch: Batch,
  * trainable parameter except the prior (whose gradient comes with the loss), keyed by
  * variable name, as tf.variableGrads does.
  */
-export function backward(model: ContextualTopicModel, c: ForwardCache, g: OutputGradients, kernels: BackendKernels = PORTABLE_KERNELS): Record<string, tf.Tensor> {
+export function backward(model: Network, c: ForwardCache, g: OutputGradients, kernels: BackendKernels = PORTABLE_KERNELS): Record<string, tf.Tensor> {
   const P = (n: string) => model.params.get(n)! as unknown as Tensor2D;
   const out: Record<string, tf.Tensor> = {};
   const put = (n: string, t: tf.Tensor) => (out[model.params.get(n)!.name] = t);

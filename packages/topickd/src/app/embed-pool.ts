@@ -4,8 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { EncoderSpec, Float32Matrix } from '@topickd/core';
 import type { CachedEmbedOptions } from '@topickd/encoders';
-import type { EmbedTask } from './embed-worker.js';
 import type { RunConfig } from './run-config.js';
+
+/** One chunk of texts for a worker thread, with what it needs to set up the same backend and encoder. */
+export interface EmbedTask {
+  config: Pick<RunConfig, 'backend' | 'fallback' | 'plugins' | 'backendOptions' | 'baseDir'>;
+  spec: EncoderSpec;
+  texts: string[];
+  batchSize?: number;
+}
 
 /** Threads for embedding: config `threads`, else TOPICKD_THREADS, else the machine's cores. */
 export function embeddingThreads(cfg: Pick<RunConfig, 'threads'>): number {
@@ -34,7 +41,7 @@ export function embeddingPool(cfg: RunConfig, spec: EncoderSpec, options: { thre
   // the node backend's native engine is not loaded in worker threads: it embeds on one thread
   if (threads < 2 || !filename || cfg.backend === 'node') return undefined;
   const pool = new Piscina({ filename, minThreads: 0, maxThreads: threads, idleTimeout: 500 });
-  const config = { backend: cfg.backend, fallback: cfg.fallback, plugins: cfg.plugins, baseDir: cfg.baseDir };
+  const config = { backend: cfg.backend, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
   return {
     parallel: {
       threads,

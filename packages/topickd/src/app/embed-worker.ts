@@ -3,16 +3,9 @@
  * backend and encoder from the run's config once, then embeds each chunk it is given
  * exactly as the main thread would.
  */
-import type { EncoderSpec, Encoder } from '@topickd/core';
+import type { Encoder } from '@topickd/core';
 import { createRuntime, encoderSpecOf } from './pipeline.js';
-import type { RunConfig } from './run-config.js';
-
-export interface EmbedTask {
-  config: Pick<RunConfig, 'backend' | 'fallback' | 'plugins' | 'baseDir'>;
-  spec: EncoderSpec;
-  texts: string[];
-  batchSize?: number;
-}
+import type { EmbedTask } from './embed-pool.js';
 
 let ready: Promise<Encoder> | undefined;
 
