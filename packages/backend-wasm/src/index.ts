@@ -4,7 +4,7 @@ import { WasmBackend, validateWasmBackendOptions, type WasmBackendOptions } from
 export { WasmBackend, validateWasmBackendOptions, type WasmBackendOptions } from './wasm-backend.js';
 export { installWasmMatMulGradient } from './matmul-gradient.js';
 export { pointwiseConvStats } from './pointwise-conv.js';
-export { registerWasmKernelSet, kernelSetName, kernelSettingsOf, wasmGemmVariant, wasmGemmActive, xnnpackProducts, WASM_KERNEL_SET_PREFIX, type WasmKernelSettings } from './kernel-set.js';
+export { registerWasmKernelSet, kernelSetName, wasmGemmVariant, wasmGemmActive, xnnpackProducts, WASM_KERNEL_SET_PREFIX, type WasmKernelSettings } from './kernel-set.js';
 
 /**
  * A ContainerModule binding the wasm backend. Without options, the backend takes them from

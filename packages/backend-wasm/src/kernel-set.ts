@@ -51,11 +51,6 @@ export function registerWasmKernelSet(settings: WasmKernelSettings): string {
   return name;
 }
 
-/** The settings of a registered kernel set (undefined: not one of TopicKD's). */
-export function kernelSettingsOf(tfjsBackend: string = tf.getBackend()): Readonly<WasmKernelSettings> | undefined {
-  return registered.get(tfjsBackend);
-}
-
 /** Which build computes products on a kernel set ('fma', 'simd'), or null: XNNPACK (tfjs's kernel). */
 export function wasmGemmVariant(tfjsBackend: string = tf.getBackend()): 'fma' | 'simd' | null {
   const s = registered.get(tfjsBackend);

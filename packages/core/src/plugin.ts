@@ -16,3 +16,4 @@ export { sha256Hex } from './io/sha256.js';
 export { describeValue } from './container/config.js';
 export { runBackendConformance, adamReference, maxAbsDiff, reference64, type TestApi, type ConformanceOptions } from './testing/index.js';
 export { nodeBuiltin } from './util/node-builtin.js';
+export { tapeBackward } from './model/tape-backward.js';

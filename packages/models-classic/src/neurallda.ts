@@ -1,4 +1,4 @@
-import { tf, ContextualTopicModel, Random, batchNormTrain, sampleTheta, type Batch, type BackendKernels, type ModelOutputs, type OutputGradients, type Tensor2D, type TopicModelConfig, type TopicModelFactory, type TrainForward } from '@topickd/core/plugin';
+import { tf, ContextualTopicModel, Random, batchNormTrain, sampleTheta, tapeBackward, type Batch, type BackendKernels, type ModelOutputs, type OutputGradients, type Tensor2D, type TopicModelConfig, type TopicModelFactory, type TrainForward } from '@topickd/core/plugin';
 
 const BN_EPS = 1e-5;
 
@@ -10,9 +10,8 @@ const BN_EPS = 1e-5;
  * Its word logits are log p(w|d) (a distribution: softmax of them is p itself), so the
  * VAE loss, distillation losses and inference apply unchanged.
  *
- * The encoder is core's; the backward pass is the vector-Jacobian product of this same
- * forward pass by tfjs's tape (recomputed with the same draws), which is all a model plugin
- * needs to give the trainer.
+ * The encoder is core's; the backward pass is `tapeBackward`: the vector-Jacobian product of
+ * this same forward pass by tfjs's tape (recomputed with the same draws).
  */
 export class NeuralLda extends ContextualTopicModel {
   constructor(config: TopicModelConfig, seed = 0) {
@@ -54,13 +53,9 @@ export class NeuralLda extends ContextualTopicModel {
 
   override backward(cache: unknown, g: OutputGradients): Record<string, tf.Tensor> {
     const { batch, state } = cache as { batch: Batch; state: number };
-    const vars = this.trainableVariables().filter((v) => !/^prior\./.test(this.nameOf(v)));
-    const { grads } = tf.variableGrads(() => {
-      const o = this.forwardTrainPass(batch, Random.fromState(state));
-      const terms = (['mu', 'logvar', 'theta', 'wordLogits'] as const).filter((k) => g[k]).map((k) => tf.sum(tf.mul(o[k], g[k]!)));
-      return (terms.length ? tf.addN(terms) : tf.scalar(0)) as tf.Scalar;
-    }, vars);
-    return grads;
+    // the prior's gradient comes with the loss (the trainer's part)
+    const vars = [...this.params].filter(([name, v]) => v.trainable && !name.startsWith('prior.')).map(([, v]) => v);
+    return tapeBackward(() => this.forwardTrainPass(batch, Random.fromState(state)), g, vars);
   }
 
   override sampleAndDecodeEval(mu: Tensor2D, logvar: Tensor2D, rng: Random): ModelOutputs {
@@ -85,11 +80,6 @@ export class NeuralLda extends ContextualTopicModel {
         .slice(0, Math.min(topn, d.cols))
         .map((i) => vocabulary[i]);
     });
-  }
-
-  private nameOf(v: tf.Variable): string {
-    for (const [n, x] of this.params) if (x === v) return n;
-    return '';
   }
 }
 

@@ -9,13 +9,13 @@ import {
   evaluateTopics,
   resolveModelConfig,
   type ActiveBackend,
-  type BackendOptions,
   type TopicModel,
   type Corpus,
   type EncoderReference,
   type EncoderSpec,
   type Logger,
   type LossSpec,
+  type PluginConfig,
   type MetricName,
   type MetricResult,
   type PluginRegistry,
@@ -27,24 +27,16 @@ import { embedWithCache } from '@topickd/encoders';
 import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, loadDataset, loadModelWith, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
 import { paperHyper, runExperiment, type ExperimentResults } from './app/experiment.js';
 import { Progress, type ProgressEvent } from './app/progress.js';
-import { validateRunConfig, type RunConfig } from './app/run-config.js';
+import { validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run-config.js';
 
 /** Documents: strings, `{ text }` records, a loaded corpus, or a path (a file, an OCTIS folder, `m10`, `20ng`). */
 export type Texts = readonly string[] | readonly { text: string }[] | Corpus | string;
 
-export interface TopicKDConfig {
-  /** Tensor backend: `wasm` (default), `cpu`, `node`, or a plugin's. */
-  backend?: string;
-  /** Backend to continue on, with a warning, when `backend` cannot start. */
-  fallback?: string;
-  /** Sentence encoder: `use` (default, bundled), `precomputed:FILE`, `{ type: 'onnx', modelDir }`, ... */
-  encoder?: EncoderSpec;
-  /** Distillation losses (default `w2` + `ce`). */
-  losses?: LossSpec[];
-  /** Third-party plugin packages or paths, loaded like the CLI's `plugins:`. */
-  plugins?: string[];
-  /** Options of each backend by name: `{ wasm: { simdMatMul: false }, node: { threads: 2 } }`. */
-  backendOptions?: BackendOptions;
+/**
+ * A run's configuration: the keys of a config file that pick plugins (`backend`, `fallback`,
+ * `encoder`, `losses`, `plugins`, `backendOptions`; see PluginConfig) and where things go.
+ */
+export interface TopicKDConfig extends PluginConfig {
   /** Embedding cache folder (default `.topickd-cache`, relative to `baseDir`). */
   cacheDir?: string;
   /** Folder relative paths resolve against (default: the working directory). */
@@ -97,8 +89,8 @@ export interface ExperimentRequest {
   /** α and T for every K (default: the paper's per dataset and K). */
   alpha?: number;
   temperature?: number;
-  teacher?: { model?: string; hidden?: number[] };
-  student?: { model?: string; hidden?: number[] };
+  teacher?: ModelArchitecture;
+  student?: ModelArchitecture;
   /** Baseline model kinds trained beside the student per K and seed (e.g. `['prodlda']`): `role: "baseline"` rows and comparisons. */
   baselines?: string[];
   /** Save a model folder per run (default true). */

@@ -5,7 +5,7 @@ import { ConfigError, DataError, TopicKDError } from '../errors.js';
 import type { TopicModel } from '../contracts/topic-model.js';
 import { vaeLoss } from '../model/fused-ops.js';
 import { batchesPerEpoch, makeBatch, trainModel, type StepLoss, type StepLossContext, type TrainInputs, type TrainOptions, type TrainResult } from '../train/trainer.js';
-import { gatherRows, type Float32Matrix } from '../util/matrix.js';
+import { allFinite, gatherRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 
 export interface DistillOptions extends TrainOptions {
@@ -164,10 +164,7 @@ function runLoss(name: string, fn: () => Tensor1D, batchSize: number): Tensor1D 
     );
   }
   // read back (B numbers; no kernels on the tape) rather than tf.all(tf.isFinite(...))
-  const values = value.dataSync();
-  let finite = true;
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) finite = false;
-  if (!finite) {
+  if (!allFinite(value.dataSync())) {
     throw new TopicKDError('PLUGIN_FAILED', `distillation loss "${name}" returned NaN or Inf; check the plugin's math (add epsilons inside logs)`);
   }
   return value;
@@ -184,7 +181,7 @@ function blamePlugin(losses: readonly WeightedLoss[], teacherOut: ModelOutputs |
     if (weight === 0) continue;
     const bad = tf.tidy(() => {
       const { grads } = tf.engine().gradients(() => tf.sum(loss.compute(teacherOut!, { mu, logvar, theta, wordLogits }, { temperature, bow: ctx.batch.bow })) as tf.Scalar, [mu, logvar, theta, wordLogits], undefined, true);
-      return grads.some((g) => g !== undefined && !g.dataSync().every(Number.isFinite));
+      return grads.some((g) => g !== undefined && !allFinite(g.dataSync()));
     });
     if (bad) return loss.name;
   }

@@ -4,7 +4,7 @@ import { AbortError, ConfigError, DataError, NonFiniteLossError, TopicKDError } 
 import type { Batch, GaussianPrior, TopicModel, TrainForward } from '../contracts/topic-model.js';
 import { PORTABLE_KERNELS, type BackendKernels } from '../contracts/backend.js';
 import { vaeLoss } from '../model/fused-ops.js';
-import { gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
+import { allFinite, gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 import { AdamOptimizer, type AdamState } from './adam.js';
 import { snapshotModel, restoreModel, type ModelSnapshot } from './snapshot.js';
@@ -355,7 +355,7 @@ export function trainStep(
       // One scalar on the common path: a sum is finite only if every term is (NaN and ±Inf propagate).
       const present = res.grads.slice(0, 4).filter((g): g is tf.Tensor => g !== undefined);
       if (present.length && !Number.isFinite(tf.addN(present.map((g) => tf.sum(g))).dataSync()[0])) {
-        const bad = (['mu', 'logvar', 'theta', 'wordLogits'] as const).find((_, i) => res.grads[i] && !allFinite(res.grads[i]!)) ?? 'outputs';
+        const bad = (['mu', 'logvar', 'theta', 'wordLogits'] as const).find((_, i) => res.grads[i] && !allFinite(res.grads[i]!.dataSync())) ?? 'outputs';
         throw new NonFiniteGradientError(bad, stepLoss.blame?.({ batch, outputs: forward, prior, rows, epoch, rng, kernels }));
       }
       grads = model.backward(cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gLogits }, kernels);
@@ -378,12 +378,6 @@ export function trainStep(
     s.variance.dispose();
   }
   return batchLoss;
-}
-
-function allFinite(t: tf.Tensor): boolean {
-  const v = t.dataSync();
-  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return false;
-  return true;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

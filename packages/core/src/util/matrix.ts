@@ -59,6 +59,12 @@ export function toRowArrays(m: Float32Matrix): number[][] {
 }
 
 /** Throws a DataError naming the first row with NaN or ±Inf. */
+/** Whether every value is finite (no NaN, no ±Infinity). */
+export function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
 export function assertFinite(m: Float32Matrix, what: string): void {
   const d = m.data;
   for (let i = 0; i < d.length; i++) {

@@ -162,7 +162,7 @@ export function resultsTable(res: ExperimentResults): string {
     }
   }
   const machine = res.machine ? `\nMeasured on ${res.machine.cpu} (${res.machine.cores} cores), Node ${res.machine.node}.\n` : '';
-  return lines.join('\n') + '\n' + comparisonsTable(comparisonsOf(res.runs)) + machine;
+  return lines.join('\n') + '\n' + comparisonsTable(res.comparisons ?? comparisonsOf(res.runs)) + machine;
 }
 
 /**

@@ -5,6 +5,12 @@ import { parse as parseYaml } from 'yaml';
 import { describeValue as describe } from '@topickd/core/plugin';
 import { ConfigError, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec } from '@topickd/core';
 
+/** A model kind and its hidden layers (the teacher's or the student's in a config file). */
+export interface ModelArchitecture {
+  model?: string;
+  hidden?: number[];
+}
+
 /** Everything a run needs; a JSON/YAML config file holds any part of it, flags override it. */
 export interface RunConfig {
   backend?: string;
@@ -35,9 +41,9 @@ export interface RunConfig {
   temperature?: number;
   kdEpochs?: number;
   /** Student architecture for distill/experiment. */
-  student?: { model?: string; hidden?: number[] };
+  student?: ModelArchitecture;
   /** Teacher architecture for experiment. */
-  teacher?: { model?: string; hidden?: number[] };
+  teacher?: ModelArchitecture;
   out?: string;
   cacheDir?: string;
   samples?: number;
