@@ -57,7 +57,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
  * in config files; as flags they name a kind (`distill --student`) or a folder, so they are
  * read by their commands instead.
  */
-const FLAG_KEYS = new Set<string>(RUN_CONFIG_KEYS.filter((k) => k !== 'student' && k !== 'teacher' && k !== 'encoder' && k !== 'backendOptions'));
+const FLAG_KEYS = new Set<string>(RUN_CONFIG_KEYS.filter((k) => k !== 'student' && k !== 'teacher' && k !== 'encoder' && k !== 'backendOptions' && k !== 'modelOptions'));
 
 /** Maps parsed flags onto config keys (flags win over the config file). */
 export function flagsToConfig(parsed: ParsedFlags, ownFlags: readonly string[] = []): Partial<RunConfig> {

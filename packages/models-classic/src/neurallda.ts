@@ -14,12 +14,12 @@ const BN_EPS = 1e-5;
  * this same forward pass by tfjs's tape (recomputed with the same draws).
  */
 export class NeuralLda extends ContextualTopicModel {
-  constructor(config: TopicModelConfig, seed = 0) {
-    super({ ...config, kind: 'neurallda' }, seed, 'bow');
+  constructor(config: TopicModelConfig, seed = 0, kind = 'neurallda') {
+    super({ ...config, kind }, seed, 'bow');
   }
 
   /** softmax over words of β after batch norm over its topics: training-mode statistics, or the running ones. */
-  private topicWords(stats: TrainForward['bnStats'] | null): Tensor2D {
+  protected topicWords(stats: TrainForward['bnStats'] | null): Tensor2D {
     const beta = this.p('beta') as unknown as Tensor2D;
     if (!stats) return tf.softmax(this.bnEval(beta, 'beta')) as Tensor2D;
     const bn = batchNormTrain(beta, BN_EPS);
@@ -83,9 +83,9 @@ export class NeuralLda extends ContextualTopicModel {
   }
 }
 
-export const neuralLdaFactory: TopicModelFactory = {
+export const neuralLdaFactory = {
   name: 'neurallda',
   description: 'NeuralLDA (Srivastava & Sutton 2017): bag of words alone in, mixture decoder θ·softmax(BN(β))',
   needsBow: true,
-  create: (config, seed) => new NeuralLda({ ...config, kind: 'neurallda' }, seed),
-};
+  create: (config: Omit<TopicModelConfig, 'kind'>, seed: number): NeuralLda => new NeuralLda({ ...config, kind: 'neurallda' }, seed),
+} satisfies TopicModelFactory;

@@ -1,4 +1,4 @@
-import { ContextualTopicModel, type TopicModelFactory } from '@topickd/core';
+import { ContextualTopicModel, type TopicModelConfig, type TopicModelFactory } from '@topickd/core';
 
 /**
  * ProdLDA (Srivastava & Sutton 2017): the VAE of CombinedTM with the bag of words alone as
@@ -7,9 +7,9 @@ import { ContextualTopicModel, type TopicModelFactory } from '@topickd/core';
  * models (`ContextualTopicModel` with the `bow` input layout), so it differs from CombinedTM
  * only in what it reads: the baseline that shows what the embeddings bring.
  */
-export const prodLdaFactory: TopicModelFactory = {
+export const prodLdaFactory = {
   name: 'prodlda',
   description: 'ProdLDA (Srivastava & Sutton 2017): bag of words alone in, product-of-experts decoder',
   needsBow: true,
-  create: (config, seed) => new ContextualTopicModel({ ...config, kind: 'prodlda' }, seed, 'bow'),
-};
+  create: (config: Omit<TopicModelConfig, 'kind'>, seed: number): ContextualTopicModel => new ContextualTopicModel({ ...config, kind: 'prodlda' }, seed, 'bow'),
+} satisfies TopicModelFactory;

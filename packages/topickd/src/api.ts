@@ -10,6 +10,7 @@ import {
   resolveModelConfig,
   type ActiveBackend,
   type TopicModel,
+  type ModelOptions,
   type Corpus,
   type EncoderReference,
   type EncoderSpec,
@@ -24,7 +25,7 @@ import {
 import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { embedWithCache } from '@topickd/encoders';
-import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, loadDataset, loadModelWith, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
+import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
 import { paperHyper, runExperiment, type ExperimentResults } from './app/experiment.js';
 import { Progress, type ProgressEvent } from './app/progress.js';
 import { validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run-config.js';
@@ -49,8 +50,10 @@ export interface TopicKDConfig extends PluginConfig {
 }
 
 export interface FitOptions {
-  /** Model kind: `combined` (default) or `zeroshot`, or one a plugin registers. */
+  /** Model kind: `combined` (default), `zeroshot`, or one a plugin registers (`lda`, `prodlda`, `neurallda`, `etm`, `bertopic`). */
   model?: string;
+  /** The kind's own settings (LDA's `passes`, BERTopic's `clustering`, ...), saved with the model. */
+  modelOptions?: ModelOptions;
   topics: number;
   hidden?: number[];
   epochs?: number;
@@ -117,7 +120,7 @@ export class TrainedTopicModel extends TopicModelView {
   async transform(texts: Texts, options: { samples?: number; seed?: number } = {}): Promise<number[][]> {
     const corpus = this.owner.corpusOf(texts);
     const bow = bowForModel(corpus.documents, this, corpus.pretokenized);
-    const embeddings = await this.owner.embed(corpus.encoderTexts ?? corpus.documents, this.encoder.type ?? 'use');
+    const embeddings = this.encoder.dim === 0 ? noEmbeddings(bow.rows) : await this.owner.embed(corpus.encoderTexts ?? corpus.documents, this.encoder.type ?? 'use');
     return this.thetaRows(bow, embeddings, options);
   }
 
@@ -165,8 +168,10 @@ export class TopicKD {
     const dataset = corpusToDataset(this.corpusOf(texts), { vocabularySize: options.vocabularySize, minDf: options.minDf, maxDf: options.maxDf });
     for (const w of dataset.warnings) this.rt.logger.warn(w);
     const progress = this.progress();
-    const emb = await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress);
     const kind = options.model ?? 'combined';
+    const emb = kindNeedsEmbeddings(this.rt, kind)
+      ? await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress)
+      : { embeddings: noEmbeddings(dataset.bow.rows), encoderId: NO_ENCODER.id, encoderType: NO_ENCODER.type };
     const seed = options.seed ?? 0;
     const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind, topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
     return new TrainedTopicModel(this, model, dataset.vocabulary, { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType }, dataset.preprocessing, this.record(dataset, result, seed));
@@ -298,6 +303,7 @@ export class TopicKD {
         validationFraction: o.validationFraction,
         patience: o.patience,
         hidden: o.hidden,
+        ...(o.modelOptions && o.model ? { modelOptions: { [o.model]: o.modelOptions } } : {}),
         encoder: this.config.encoder,
         losses: this.config.losses,
         baseDir: this.config.baseDir,

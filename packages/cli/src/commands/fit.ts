@@ -3,26 +3,28 @@ import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@top
 import { count, plural } from 'topickd';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, loadTrainingData, saveTrainingTheta } from 'topickd';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta } from 'topickd';
 
 export const fitCommand: Command = {
   name: 'fit',
-  summary: 'train a CombinedTM or ZeroShotTM and save it',
+  summary: 'train a topic model (CombinedTM, ZeroShotTM, or a plugin kind such as lda) and save it',
   usage: 'topickd fit --data PATH --model combined|zeroshot|KIND --topics K [--hidden 100,100] [--epochs N] [--seed S] [--encoder use|precomputed:PATH] [--backend wasm] --out DIR [--json]',
   example: 'topickd fit --data m10 --model combined --topics 20 --epochs 100 --out runs/m10-combined',
   flags: {
     ...TRAIN_FLAGS,
-    model: { type: 'string', arg: 'KIND', description: 'combined (BoW + embedding) or zeroshot (embedding only); default combined' },
+    model: { type: 'string', arg: 'KIND', description: 'combined (BoW + embedding), zeroshot (embedding only), or a plugin kind: lda, prodlda, neurallda, etm, bertopic; default combined' },
+    'model-options': { type: 'string', arg: 'K=V,...', description: "the model kind's own settings, e.g. passes=20,iterations=100 for lda (config: modelOptions)" },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     if (!cfg.topics) throw new ConfigError('give the number of topics: --topics K', 'topics');
     if (!cfg.out) throw new ConfigError('give the model folder to write: --out DIR', 'out');
     claimOutputDir(cfg.out, { data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
-    const emb = await loadTrainingData(rt, cfg, progress);
+    const kind = cfg.model ?? 'combined';
+    if (flags.modelOptions !== undefined) cfg.modelOptions = { ...cfg.modelOptions, [kind]: parseModelOptions(flags.modelOptions as string) };
+    const emb = await loadTrainingData(rt, cfg, progress, { embeddings: kindNeedsEmbeddings(rt, kind) });
     const dataset = emb.dataset;
     if (dataset.dropped) progress.log(`${plural(dataset.dropped, 'document')} ${dataset.dropped === 1 ? 'is' : 'are'} empty after preprocessing and left out`);
-    const kind = cfg.model ?? 'combined';
     const seed = cfg.seed ?? 0;
     const resumeFrom = flags.resume as string | undefined;
     const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
@@ -30,7 +32,7 @@ export const fitCommand: Command = {
     const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0 };
     const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
     const hidden = cfg.hidden;
-    const modelConfig = resolveModelConfig({ kind, numTopics: cfg.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout });
+    const modelConfig = resolveModelConfig({ kind, numTopics: cfg.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout, options: cfg.modelOptions?.[kind] });
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: emb.embeddings, config: modelConfig, options });
     if (resume) {
       const m = resume.meta;

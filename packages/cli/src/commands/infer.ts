@@ -2,7 +2,7 @@ import { ConfigError, inferTheta } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
 import { embedWithCache } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { bowForModel, createRuntime, embeddingPool, encoderSpecOf, resolveDataPath, loadModelWith } from 'topickd';
+import { bowForModel, createRuntime, embeddingPool, encoderSpecOf, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -30,16 +30,20 @@ export const inferCommand: Command = {
       const texts = corpus.encoderTexts ?? corpus.documents;
       // Bag of words over the model's vocabulary, tokenized as its training corpus was.
       const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
-      const spec = encoderSpecOf(cfg.encoder ?? saved.encoder.type ?? 'use', cfg.baseDir);
-      const encoder = rt.registry.createEncoder(spec);
-      const pool = embeddingPool(cfg, spec);
       let emb;
-      try {
-        emb = await embedWithCache(encoder, texts, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding('embedding'), logger, parallel: pool?.parallel });
-      } finally {
-        await pool?.close();
+      if (saved.encoder.dim === 0 && !cfg.encoder) {
+        emb = noEmbeddings(bow.rows); // a model that reads the bag of words alone (LDA)
+      } else {
+        const spec = encoderSpecOf(cfg.encoder ?? saved.encoder.type ?? 'use', cfg.baseDir);
+        const encoder = rt.registry.createEncoder(spec);
+        const pool = embeddingPool(cfg, spec);
+        try {
+          emb = await embedWithCache(encoder, texts, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding('embedding'), logger, parallel: pool?.parallel });
+        } finally {
+          await pool?.close();
+        }
+        progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
       }
-      progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
       const theta = inferTheta(saved.model, { bow, embeddings: emb }, { samples: cfg.samples ?? 20, seed: cfg.seed ?? 0 });
       const K = theta.cols;
       const rows: number[][] = [];

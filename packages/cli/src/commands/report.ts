@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import { ConfigError, inferTheta, ReferenceCorpus, type Float32Matrix } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith } from 'topickd';
+import { createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd';
 import { evaluateModel, modelReport, termFrequency } from 'topickd';
 import { renderReport, ReportDocuments, type ReportModelData } from 'topickd';
 import { plural } from 'topickd';
@@ -41,8 +41,8 @@ export const reportCommand: Command = {
       try {
         const dataset = datasetForModel(corpus, saved);
         const ref = new ReferenceCorpus(dataset.tokens);
-        const emb = await embedDataset(rt, dataset, saved.encoder.type ?? 'use', cfg, progress, `embedding for ${basename(resolve(dir))}`);
-        const theta = inferTheta(saved.model, { bow: dataset.bow, embeddings: emb.embeddings }, { samples: 20, seed: 0 });
+        const embeddings = saved.encoder.dim === 0 ? noEmbeddings(dataset.bow.rows) : (await embedDataset(rt, dataset, saved.encoder.type ?? 'use', cfg, progress, `embedding for ${basename(resolve(dir))}`)).embeddings;
+        const theta = inferTheta(saved.model, { bow: dataset.bow, embeddings }, { samples: 20, seed: 0 });
         const evaluation = evaluateModel(saved.model, saved.vocabulary, ref);
         const role = isTeacher ? 'teacher' : typeof saved.training.role === 'string' ? saved.training.role : saved.training.teacher ? 'distilled' : 'model';
         let name = isTeacher ? 'teacher' : basename(resolve(dir));

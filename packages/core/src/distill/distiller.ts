@@ -2,7 +2,7 @@ import { tf, type Tensor1D } from '../tfjs/tf.js';
 import type { WeightedLoss } from '../container/plugin-registry.js';
 import type { DistillationContext, ModelOutputs } from '../contracts/distillation-loss.js';
 import { ConfigError, DataError, TopicKDError } from '../errors.js';
-import type { TopicModel } from '../contracts/topic-model.js';
+import { isNeuralTopicModel, type NeuralTopicModel, type TopicModel } from '../contracts/topic-model.js';
 import { vaeLoss } from '../model/fused-ops.js';
 import { batchesPerEpoch, makeBatch, trainModel, type StepLoss, type StepLossContext, type TrainInputs, type TrainOptions, type TrainResult } from '../train/trainer.js';
 import { allFinite, gatherRows, type Float32Matrix } from '../util/matrix.js';
@@ -74,13 +74,22 @@ export function checkTeacherFits(teacher: TopicModel, student: TopicModel, input
  * batch; its outputs are constants of the student's step.
  */
 export async function distill(
-  teacher: TopicModel,
-  student: TopicModel,
+  teacherModel: TopicModel,
+  studentModel: TopicModel,
   inputs: DistillInputs,
   losses: readonly WeightedLoss[],
   options: DistillOptions,
 ): Promise<TrainResult> {
   validateDistillOptions(options);
+  const neural = (m: TopicModel, role: 'teacher' | 'student'): NeuralTopicModel => {
+    if (isNeuralTopicModel(m)) return m;
+    throw new ConfigError(
+      `a "${m.kind}" model is trained by its own algorithm and has no posterior network; a ${role} of knowledge distillation must be a neural topic model (combined, zeroshot, prodlda, neurallda, etm)`,
+      role,
+    );
+  };
+  const teacher = neural(teacherModel, 'teacher');
+  const student = neural(studentModel, 'student');
   checkTeacherFits(teacher, student, inputs);
   if (losses.length === 0 && options.alpha > 0) throw new ConfigError('alpha > 0 but no distillation losses are configured', 'losses');
   const { alpha, temperature } = options;
@@ -132,7 +141,7 @@ export async function distill(
 }
 
 /** The teacher's posterior parameters for every document (inference mode), as N×K matrices. */
-export function teacherPosteriors(teacher: TopicModel, inputs: TrainInputs, batchSize = 512): { mu: Float32Matrix; logvar: Float32Matrix } {
+export function teacherPosteriors(teacher: NeuralTopicModel, inputs: TrainInputs, batchSize = 512): { mu: Float32Matrix; logvar: Float32Matrix } {
   const N = inputs.bow.rows;
   const K = teacher.config.numTopics;
   const mu = new Float32Array(N * K);

@@ -168,7 +168,9 @@ function checkManifestFields(m: ModelManifest, where: string): void {
   if (!Array.isArray(m.vocabulary) || m.vocabulary.some((w) => typeof w !== 'string')) throw bad('vocabulary', 'an array of words', m.vocabulary);
   if (!isObj(m.config)) throw bad('config', 'an object', m.config);
   if (m.kind !== m.config.kind) throw bad('kind', `the config's kind ${JSON.stringify(m.config.kind)}`, m.kind);
-  if (!isObj(m.encoder) || typeof m.encoder.id !== 'string' || !Number.isInteger(m.encoder.dim) || m.encoder.dim <= 0) throw bad('encoder', '{ id: string, dim: positive integer }', m.encoder);
+  if (!isObj(m.encoder) || typeof m.encoder.id !== 'string' || !Number.isInteger(m.encoder.dim) || m.encoder.dim < 0 || (m.encoder.dim === 0) !== (m.encoder.id === 'none')) {
+    throw bad('encoder', '{ id: string, dim: positive integer } (or { id: "none", dim: 0 } for a model that reads no embeddings)', m.encoder);
+  }
   if (m.encoder.dim !== m.config.embeddingDim) throw bad('encoder.dim', `the config's embeddingDim ${m.config.embeddingDim}`, m.encoder.dim);
   if (m.training !== undefined && !isObj(m.training)) throw bad('training', 'an object', m.training);
   const w = m.weights;

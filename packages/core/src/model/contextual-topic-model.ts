@@ -1,7 +1,7 @@
 import { tf, type Tensor2D } from '../tfjs/tf.js';
 import type { ModelOutputs } from '../contracts/distillation-loss.js';
 import type { BackendKernels } from '../contracts/backend.js';
-import type { Batch, GaussianPrior, OutputGradients, RunningStat, TopicModel, TopicModelConfig, TrainForward } from '../contracts/topic-model.js';
+import type { Batch, GaussianPrior, OutputGradients, RunningStat, NeuralTopicModel, TopicModelConfig, TrainForward } from '../contracts/topic-model.js';
 import { ConfigError, DataError } from '../errors.js';
 import { Random } from '../util/random.js';
 import type { Float32Matrix } from '../util/matrix.js';
@@ -27,6 +27,15 @@ export function resolveModelConfig(c: Partial<TopicModelConfig> & Pick<TopicMode
     dropout: c.dropout ?? DEFAULT_MODEL_CONFIG.dropout,
     learnPriors: c.learnPriors ?? DEFAULT_MODEL_CONFIG.learnPriors,
   };
+  if (c.options !== undefined) {
+    if (typeof c.options !== 'object' || c.options === null || Array.isArray(c.options)) throw new ConfigError(`"options" (the model kind's own settings) must be an object, got ${JSON.stringify(c.options)}`, 'modelOptions');
+    for (const [k, v] of Object.entries(c.options)) {
+      if (!['number', 'string', 'boolean'].includes(typeof v) || (typeof v === 'number' && !Number.isFinite(v))) {
+        throw new ConfigError(`model option "${k}" must be a finite number, a string or a boolean, got ${JSON.stringify(v)}`, `modelOptions.${k}`);
+      }
+    }
+    if (Object.keys(c.options).length) cfg.options = { ...c.options };
+  }
   if (typeof cfg.kind !== 'string' || !/^[a-z][a-z0-9-]{0,63}$/.test(cfg.kind)) {
     throw new ConfigError(`model kind must be a registered name such as "combined" or "zeroshot" (lower-case letters, digits, "-"), got ${JSON.stringify(cfg.kind)}`, 'model');
   }
@@ -35,7 +44,7 @@ export function resolveModelConfig(c: Partial<TopicModelConfig> & Pick<TopicMode
   };
   posInt('topics', cfg.numTopics);
   posInt('vocabSize', cfg.vocabSize);
-  posInt('embeddingDim', cfg.embeddingDim);
+  if (!Number.isInteger(cfg.embeddingDim) || cfg.embeddingDim < 0) throw new ConfigError(`"embeddingDim" must be an integer ≥ 0 (0: a model that reads no embeddings), got ${JSON.stringify(cfg.embeddingDim)}`, 'embeddingDim');
   cfg.hiddenSizes.forEach((h) => posInt('hidden', h));
   if (!(cfg.dropout >= 0 && cfg.dropout < 1)) throw new ConfigError(`"dropout" must be in [0, 1), got ${cfg.dropout}`, 'dropout');
   if (cfg.vocabSize < 2) throw new DataError(`the vocabulary has ${cfg.vocabSize} word(s); a topic model needs at least 2`, 'EMPTY_CORPUS');
@@ -58,7 +67,7 @@ const BN_MOMENTUM = 0.1;
  *   decoder:    p(w|d) = softmax(BN(θ β))
  *   loss/doc:   −Σ x log p + KL(N(μ, σ²) ‖ N(μ₀, σ₀²)), prior learnable (μ₀ = 0, σ₀² = 1 − 1/K)
  */
-export class ContextualTopicModel implements TopicModel {
+export class ContextualTopicModel implements NeuralTopicModel {
   readonly config: TopicModelConfig;
   /** What the inference network reads (from the kind for core's kinds). */
   readonly input: InputLayout;
@@ -69,6 +78,7 @@ export class ContextualTopicModel implements TopicModel {
 
   constructor(config: TopicModelConfig, seed = 0, input: InputLayout | undefined = BUILTIN_LAYOUTS[config.kind]) {
     if (!input) throw new ConfigError(`model kind "${config.kind}" is not one of core's (${Object.keys(BUILTIN_LAYOUTS).join(', ')}); its plugin passes the input layout`, 'model');
+    if (input !== 'bow' && !(config.embeddingDim > 0)) throw new ConfigError(`a "${config.kind}" model reads document embeddings: "embeddingDim" must be a positive integer, got ${config.embeddingDim}`, 'embeddingDim');
     this.config = config;
     this.input = input;
     const rng = new Random(seed);

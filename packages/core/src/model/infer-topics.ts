@@ -3,7 +3,7 @@ import type { CsrMatrix } from '../data/csr-matrix.js';
 import { DataError } from '../errors.js';
 import { gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
-import type { TopicModel } from '../contracts/topic-model.js';
+import { isNeuralTopicModel, isSelfTrainedTopicModel, type TopicModel } from '../contracts/topic-model.js';
 import { sampleTheta } from './fused-ops.js';
 
 export interface InferOptions {
@@ -33,6 +33,14 @@ export function inferTheta(model: TopicModel, inputs: InferInputs, options: Infe
   const batchSize = options.batchSize ?? 512;
   const { embeddings, bow } = inputs;
   const cfg = model.config;
+  if (isSelfTrainedTopicModel(model)) {
+    if (model.needsBow) {
+      if (!bow) throw new DataError(`a "${cfg.kind}" model infers θ from the bag of words; pass the documents' bag of words`);
+      if (bow.cols !== cfg.vocabSize) throw new DataError(`BoW has ${bow.cols} columns, the model's vocabulary ${cfg.vocabSize}`, 'VOCABULARY_MISMATCH');
+    }
+    return model.inferTheta({ bow, embeddings }, { seed: options.seed ?? 0 });
+  }
+  if (!isNeuralTopicModel(model)) throw new DataError(`the "${cfg.kind}" model has no way to infer θ (its plugin implements neither a posterior network nor inferTheta)`);
   if (embeddings.cols !== cfg.embeddingDim) {
     throw new DataError(`embeddings have ${embeddings.cols} dimensions but the model was trained on ${cfg.embeddingDim}; use the model's encoder`, 'DIMENSION_MISMATCH');
   }

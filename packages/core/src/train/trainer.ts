@@ -1,7 +1,7 @@
 import { tf, type Tensor1D } from '../tfjs/tf.js';
 import type { CsrMatrix } from '../data/csr-matrix.js';
 import { AbortError, ConfigError, DataError, NonFiniteLossError, TopicKDError } from '../errors.js';
-import type { Batch, GaussianPrior, TopicModel, TrainForward } from '../contracts/topic-model.js';
+import { isNeuralTopicModel, isSelfTrainedTopicModel, type Batch, type FitReport, type GaussianPrior, type NeuralTopicModel, type SelfTrainedTopicModel, type TopicModel, type TrainForward } from '../contracts/topic-model.js';
 import { PORTABLE_KERNELS, type BackendKernels } from '../contracts/backend.js';
 import { vaeLoss } from '../model/fused-ops.js';
 import { allFinite, gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
@@ -59,16 +59,8 @@ export interface TrainInputs {
   embeddings: EmbeddingRows;
 }
 
-export interface TrainResult {
-  epochs: number;
-  /** Mean training loss per document in the last epoch. */
-  finalLoss: number;
-  lossHistory: number[];
-  valHistory: number[];
-  bestEpoch?: number;
-  seconds: number;
-  docsPerSecond: number;
-}
+/** How a training run went (`finalLoss`: mean training loss per document in the last epoch). */
+export type TrainResult = FitReport;
 
 /** Everything needed to continue training exactly where it stopped. */
 export interface TrainerState {
@@ -199,7 +191,7 @@ export function splitValidation(n: number, fraction: number, rng: Random): { tra
 }
 
 /** Mean per-document VAE loss in inference mode (used for validation). */
-export function evaluateLoss(model: TopicModel, inputs: TrainInputs, rows: Int32Array, batchSize: number, seed: number, kernels: BackendKernels = PORTABLE_KERNELS): number {
+export function evaluateLoss(model: NeuralTopicModel, inputs: TrainInputs, rows: Int32Array, batchSize: number, seed: number, kernels: BackendKernels = PORTABLE_KERNELS): number {
   const rng = new Random(seed);
   let total = 0;
   for (let s = 0; s < rows.length; s += batchSize) {
@@ -226,6 +218,11 @@ export async function trainModel(
 ): Promise<TrainResult> {
   const o = { ...DEFAULT_TRAIN, ...stripUndefined(options) };
   checkOptions(o);
+  if (isSelfTrainedTopicModel(model)) {
+    if (stepLoss !== vaeStepLoss) throw new ConfigError(`a "${model.kind}" model is trained by its own algorithm, not by gradients: it cannot be distilled into; choose a neural student (zeroshot, combined, prodlda, ...)`, 'model');
+    return fitSelfTrained(model, inputs, options);
+  }
+  if (!isNeuralTopicModel(model)) throw new ConfigError(`the "${model.kind}" model is neither trained by gradients (forwardTrain/backward) nor by its own fit(); its plugin does not implement the TopicModel contract`, 'model');
   checkInputs(model, inputs);
   const vars = model.trainableVariables();
   const kernels = options.kernels ?? PORTABLE_KERNELS;
@@ -320,9 +317,39 @@ export async function trainModel(
   };
 }
 
+/**
+ * Training of a model with its own algorithm (LDA, BERTopic): the same input checks and
+ * events as the gradient trainer; the gradient options (learning rate, batch size, epochs,
+ * validation, checkpoints) do not apply — the model's own settings (`config.options`) do.
+ */
+async function fitSelfTrained(model: SelfTrainedTopicModel, inputs: TrainInputs, options: TrainOptions): Promise<TrainResult> {
+  if (options.resume || options.onCheckpoint) throw new ConfigError(`a "${model.kind}" model trains by its own algorithm and has no checkpoints to resume from; run it without --resume/--checkpoint-every`, 'resume');
+  const { bow, embeddings } = inputs;
+  if (bow.rows === 0) throw new DataError('no documents to train on', 'EMPTY_CORPUS');
+  if (bow.cols !== model.config.vocabSize) {
+    throw new DataError(`the bag of words has ${bow.cols} columns but the model's vocabulary has ${model.config.vocabSize} words`, 'VOCABULARY_MISMATCH');
+  }
+  if (embeddings.cols > 0 && embeddings.rows !== bow.rows) {
+    throw new DataError(`${embeddings.rows} embedding rows for ${bow.rows} documents; embed exactly the documents you train on`, 'DIMENSION_MISMATCH');
+  }
+  let started = false;
+  const onEvent = options.onEvent;
+  return model.fit(inputs, {
+    seed: options.seed ?? DEFAULT_TRAIN.seed,
+    signal: options.signal,
+    onEvent: onEvent
+      ? (e) => {
+          if (!started) onEvent({ type: 'start', epochs: e.epochs, batches: 1, documents: bow.rows });
+          started = true;
+          onEvent(e);
+        }
+      : undefined,
+  });
+}
+
 /** One optimisation step; returns the summed loss of the batch (NaN if non-finite, weights untouched). */
 export function trainStep(
-  model: TopicModel,
+  model: NeuralTopicModel,
   optimizer: AdamOptimizer,
   inputs: TrainInputs,
   rows: Int32Array,

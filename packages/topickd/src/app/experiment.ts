@@ -16,7 +16,7 @@ import {
 } from '@topickd/core';
 import { saveModel, saveTheta, writeFileAtomic } from '@topickd/core/node';
 import type { Progress } from './progress.js';
-import { embedDataset, fitOn, trainOptionsOf, type Runtime } from './pipeline.js';
+import { embedDataset, fitOn, kindNeedsEmbeddings, noEmbeddings, NO_ENCODER, trainOptionsOf, type Runtime } from './pipeline.js';
 import type { RunConfig } from './run-config.js';
 import { renderReport, reportModelData, ReportDocuments, type Evaluation, type ReportData, type ReportModelData } from './report.js';
 import { formatMeanStd } from './format.js';
@@ -256,12 +256,14 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       const aEval = evaluateModel(alone.model, dataset.vocabulary, ref);
       record('student', alone.model, alone.result.seconds, alone.result.finalLoss, aEval, false);
       // baselines: other registered kinds, trained on the same documents and seed
-      const baselines: { kind: string; trained: Awaited<ReturnType<typeof fitOn>>; ev: Evaluation }[] = [];
+      const baselines: { kind: string; trained: Awaited<ReturnType<typeof fitOn>>; ev: Evaluation; embeddings: Float32Matrix; readsEmbeddings: boolean }[] = [];
       for (const kind of opt.baselines ?? []) {
-        const trained = await fitOn(rt, dataset, studentEmb.embeddings, { kind, topics: K, hidden: opt.student.hidden }, cfg, progress, `${tag} baseline ${kind}`, seed);
+        const readsEmbeddings = kindNeedsEmbeddings(rt, kind);
+        const embeddings = readsEmbeddings ? studentEmb.embeddings : noEmbeddings(dataset.bow.rows);
+        const trained = await fitOn(rt, dataset, embeddings, { kind, topics: K, hidden: opt.student.hidden }, cfg, progress, `${tag} baseline ${kind}`, seed);
         const ev = evaluateModel(trained.model, dataset.vocabulary, ref);
         record('baseline', trained.model, trained.result.seconds, trained.result.finalLoss, ev, false);
-        baselines.push({ kind, trained, ev });
+        baselines.push({ kind, trained, ev, embeddings, readsEmbeddings });
       }
 
       const config = resolveModelConfig({ kind: opt.student.model, numTopics: K, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: opt.student.hidden, dropout: cfg.dropout });
@@ -288,7 +290,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
         } else writeFileAtomic(join(base, 'TEACHER.txt'), `the teacher of this run (trained with seed ${teacher.seed}) is ../${savedIn}/teacher\n`);
         await saveModel(join(base, 'student'), { model: alone.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'student', seed, K } });
         await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'distilled', seed, K, alpha, temperature } });
-        for (const b of baselines) await saveModel(join(base, `baseline-${b.kind}`), { model: b.trained.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'baseline', seed, K } });
+        for (const b of baselines) await saveModel(join(base, `baseline-${b.kind}`), { model: b.trained.model, vocabulary: dataset.vocabulary, encoder: b.readsEmbeddings ? enc(studentEmb) : { ...NO_ENCODER }, preprocessing, training: { role: 'baseline', seed, K } });
       }
       // θ of the training documents: for the report and for the saved models' theta.npy
       const needTheta = opt.report !== false || opt.saveModels !== false;
@@ -305,7 +307,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
           modelReport({ ...common, id: teacherId, role: 'teacher', label: `teacher (${opt.teacher.model})`, seed: teacher.seed, model: teacher.trained.model, evaluation: tEval, theta: thetaT }),
           modelReport({ ...common, id: `K${K}-seed${seed}-student`, role: 'student', label: `student alone (${opt.student.model})`, model: alone.model, evaluation: aEval, theta: thetaA, alignWith }),
           modelReport({ ...common, id: `K${K}-seed${seed}-distilled`, role: 'distilled', label: `distilled student (α=${alpha}, T=${temperature})`, model: student, evaluation: dEval, theta: thetaD, alignWith }),
-          ...baselines.map((b) => modelReport({ ...common, id: `K${K}-seed${seed}-baseline-${b.kind}`, role: 'baseline', label: `baseline (${b.kind})`, model: b.trained.model, evaluation: b.ev, theta: thetaOf(b.trained.model, studentEmb.embeddings), alignWith })),
+          ...baselines.map((b) => modelReport({ ...common, id: `K${K}-seed${seed}-baseline-${b.kind}`, role: 'baseline', label: `baseline (${b.kind})`, model: b.trained.model, evaluation: b.ev, theta: thetaOf(b.trained.model, b.embeddings), alignWith })),
         );
         writeReport();
       }

@@ -29,6 +29,7 @@ import {
   type PluginRegistry,
   type TrainResult,
   type TopicModel,
+  type ModelPreparation,
   type TrainOptions,
 } from '@topickd/core';
 import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
@@ -284,11 +285,48 @@ export async function fitOn(
     embeddingDim: embeddings.cols,
     hiddenSizes: arch.hidden,
     dropout: cfg.dropout,
+    options: cfg.modelOptions?.[arch.kind],
   });
   const model = rt.registry.modelFactory(arch.kind).create(config, seed);
+  if (model.prepare) {
+    try {
+      await model.prepare(modelPreparation(rt, cfg, dataset.vocabulary));
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
   const result = await trainModel(model, { bow: dataset.bow, embeddings }, { ...trainOptionsOf(rt, cfg, progress, label, seed), ...extra });
   return { model, result };
 }
+
+/** What a model's `prepare` gets: the vocabulary, and the run's encoder for embedding words (ETM). */
+export function modelPreparation(rt: Runtime, cfg: RunConfig, vocabulary: readonly string[]): ModelPreparation {
+  return {
+    vocabulary,
+    embedTexts: async (texts) => {
+      const encoder = rt.registry.createEncoder(encoderSpecOf(cfg.encoder, cfg.baseDir));
+      try {
+        return await encoder.embed(texts);
+      } finally {
+        encoder.dispose?.();
+      }
+    },
+  };
+}
+
+/** Whether training a kind reads document embeddings (LDA's does not: no encoder runs for it). */
+export function kindNeedsEmbeddings(rt: Runtime, kind: string): boolean {
+  return rt.registry.modelFactory(kind).needsEmbeddings !== false;
+}
+
+/** The embeddings of a model that reads none: N rows of zero columns. */
+export function noEmbeddings(rows: number): Float32Matrix {
+  return { rows, cols: 0, data: new Float32Array(0) };
+}
+
+/** The encoder reference saved with a model that reads no embeddings. */
+export const NO_ENCODER = { id: 'none', dim: 0, type: 'none' } as const;
 
 /** θ of the training documents beside a saved model (theta.npy + theta.json), as CTM's get_doc_topic_distribution. */
 export function saveTrainingTheta(dir: string, model: TopicModel, dataset: Pick<Dataset, 'bow' | 'kept' | 'dropped'>, embeddings: EmbeddingRows, cfg: RunConfig): void {
@@ -384,11 +422,16 @@ export interface TrainingData {
  * streamed passes, and the embeddings (which must be precomputed, one float32 row per
  * line) are read from their .npy file a batch at a time.
  */
-export async function loadTrainingData(rt: Runtime, cfg: RunConfig, progress: Progress): Promise<TrainingData> {
+export async function loadTrainingData(rt: Runtime, cfg: RunConfig, progress: Progress, needs: { embeddings?: boolean } = {}): Promise<TrainingData> {
   if (!cfg.data) throw new ConfigError('no data: give --data (an OCTIS folder, .tsv, .jsonl, .txt, or m10 / 20ng)', 'data');
   const path = resolveDataPath(cfg.data, cfg.baseDir);
   const ext = path.toLowerCase().match(/\.(txt|jsonl|ndjson)$/)?.[1];
   const size = ext && existsSync(path) && statSync(path).isFile() ? statSync(path).size : 0;
+  if (needs.embeddings === false && (!ext || size <= streamThresholdBytes())) {
+    // a model that reads the bag of words alone (LDA): no encoder runs
+    const dataset = loadDataset(cfg, cfg.data, rt.logger);
+    return { dataset, embeddings: noEmbeddings(dataset.bow.rows), encoderId: NO_ENCODER.id, encoderType: NO_ENCODER.type, streamed: false };
+  }
   if (!ext || size <= streamThresholdBytes()) {
     const dataset = loadDataset(cfg, cfg.data, rt.logger);
     const emb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress);

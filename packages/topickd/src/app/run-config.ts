@@ -3,7 +3,7 @@ import { readFileChecked } from '@topickd/core/node';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describeValue as describe } from '@topickd/core/plugin';
-import { ConfigError, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec } from '@topickd/core';
+import { ConfigError, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec, type ModelOptions } from '@topickd/core';
 
 /** A model kind and its hidden layers (the teacher's or the student's in a config file). */
 export interface ModelArchitecture {
@@ -28,6 +28,11 @@ export interface RunConfig {
   textField?: string;
   /** A registered model kind: `combined`, `zeroshot`, or one a plugin adds. */
   model?: string;
+  /**
+   * Each model kind's own settings, by kind (`{ lda: { passes: 20 }, bertopic: { clustering: "hdbscan" } }`);
+   * saved with the model. The kind's plugin checks them when the model is built.
+   */
+  modelOptions?: Record<string, ModelOptions>;
   topics?: number;
   hidden?: number[];
   epochs?: number;
@@ -93,6 +98,30 @@ const isArch: Check = (v) => {
   return null;
 };
 
+function isModelOptions(v: unknown): string | null {
+  const shape = 'an object of model kinds, each an object of settings (numbers, strings, booleans), e.g. { "lda": { "passes": 20 } }';
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return shape;
+  for (const [kind, o] of Object.entries(v)) {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) return `${shape} (the value of "${kind}" is not an object)`;
+    for (const [k, x] of Object.entries(o)) {
+      if (!['number', 'string', 'boolean'].includes(typeof x) || (typeof x === 'number' && !Number.isFinite(x))) return `${shape} ("${kind}.${k}" is ${describe(x)})`;
+    }
+  }
+  return null;
+}
+
+/** Parses `--model-options key=value,key=value` (numbers and true/false as such, the rest as strings). */
+export function parseModelOptions(text: string): ModelOptions {
+  const out: ModelOptions = {};
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`--model-options takes key=value pairs separated by commas (e.g. passes=20,iterations=100), got "${part}"`, 'modelOptions');
+    const [k, raw] = [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
+    out[k] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  }
+  return out;
+}
+
 const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   backend: 'plugin',
   fallback: 'plugin',
@@ -104,6 +133,7 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   data: isStr,
   textField: isStr,
   model: isModel,
+  modelOptions: isModelOptions,
   topics: upTo(MODEL_SIZE_LIMITS.numTopics),
   hidden: (v) => (Array.isArray(v) && v.length === 0 ? null : isHidden(v)),
   epochs: upTo(1_000_000),

@@ -1,0 +1,227 @@
+import {
+  ConfigError,
+  Random,
+  tf,
+  type CsrMatrix,
+  type FitReport,
+  type Float32Matrix,
+  type ModelInputs,
+  type ModelOptions,
+  type RunningStat,
+  type SelfFitEvent,
+  type SelfTrainedTopicModel,
+  type TopicModelConfig,
+  type TopicModelFactory,
+} from '@topickd/core';
+import { OnlineLdaState, type OnlineLdaSettings } from './online-vb.js';
+
+/** LDA's own settings (`config.options`); every one optional. */
+export interface LdaOptions {
+  /** Passes over the corpus (default 10; gensim's default of 1 makes too few updates on corpora of this size, as gensim itself warns). */
+  passes?: number;
+  /** Most E-step iterations per document (default 50, as gensim). */
+  iterations?: number;
+  /** Documents per online update (default 2000, as gensim). */
+  chunksize?: number;
+  /** κ of ρ = (τ₀ + t)^−κ, in (0.5, 1] (default 0.5, as gensim). */
+  decay?: number;
+  /** τ₀ (default 1, as gensim). */
+  offset?: number;
+  /** E-step stops when γ's mean absolute change is below this (default 0.001, as gensim). */
+  gammaThreshold?: number;
+  /** Symmetric document-topic prior (default 1/K). */
+  alpha?: number;
+  /** Symmetric topic-word prior (default 1/K). */
+  eta?: number;
+}
+
+const LDA_OPTION_KINDS: Record<keyof LdaOptions, 'count' | 'positive'> = {
+  passes: 'count',
+  iterations: 'count',
+  chunksize: 'count',
+  decay: 'positive',
+  offset: 'positive',
+  gammaThreshold: 'positive',
+  alpha: 'positive',
+  eta: 'positive',
+};
+
+/** LDA's settings from a model config: gensim's defaults (passes 10), checked. */
+export function ldaSettingsOf(config: Pick<TopicModelConfig, 'numTopics' | 'vocabSize' | 'options'>): OnlineLdaSettings {
+  const o = (config.options ?? {}) as ModelOptions;
+  for (const [k, v] of Object.entries(o)) {
+    const kind = LDA_OPTION_KINDS[k as keyof LdaOptions];
+    if (!kind) throw new ConfigError(`unknown LDA option "${k}"; LDA takes: ${Object.keys(LDA_OPTION_KINDS).join(', ')}`, `modelOptions.${k}`);
+    if (typeof v !== 'number' || !(v > 0) || (kind === 'count' && !Number.isInteger(v))) {
+      throw new ConfigError(`LDA option "${k}" must be a ${kind === 'count' ? 'positive integer' : 'positive number'}, got ${JSON.stringify(v)}`, `modelOptions.${k}`);
+    }
+  }
+  const num = (k: keyof LdaOptions, d: number) => (o[k] as number | undefined) ?? d;
+  const s: OnlineLdaSettings = {
+    numTopics: config.numTopics,
+    vocabSize: config.vocabSize,
+    alpha: num('alpha', 1 / config.numTopics),
+    eta: num('eta', 1 / config.numTopics),
+    passes: num('passes', 10),
+    iterations: num('iterations', 50),
+    chunksize: num('chunksize', 2000),
+    decay: num('decay', 0.5),
+    offset: num('offset', 1),
+    gammaThreshold: num('gammaThreshold', 0.001),
+  };
+  if (s.decay <= 0.5 - 1e-12 || s.decay > 1) throw new ConfigError(`LDA option "decay" must be in [0.5, 1] for online VB to converge, got ${s.decay}`, 'modelOptions.decay');
+  return s;
+}
+
+/**
+ * Latent Dirichlet Allocation by online variational Bayes — the algorithm of gensim's
+ * `LdaModel` (see `OnlineLdaState`). A self-trained model: `fit` runs the passes, θ of any
+ * documents is the E-step's γ normalised (gensim's `get_document_topics` without its
+ * probability cut-off). Reads the bag of words only: no encoder runs for it.
+ *
+ * Saved parameters: `lambda` (K×V, the variational topic-word Dirichlet) and `alpha` (K).
+ */
+export class OnlineLda implements SelfTrainedTopicModel {
+  readonly config: TopicModelConfig;
+  readonly kind = 'lda';
+  readonly numTopics: number;
+  readonly needsBow = true;
+  readonly params = new Map<string, tf.Variable>();
+  readonly running = new Map<string, RunningStat>();
+  readonly settings: OnlineLdaSettings;
+
+  constructor(config: TopicModelConfig) {
+    this.config = { ...config, kind: 'lda' };
+    this.numTopics = config.numTopics;
+    this.settings = ldaSettingsOf(config);
+    const K = config.numTopics;
+    const V = config.vocabSize;
+    this.params.set('lambda', tf.variable(tf.fill([K, V], this.settings.eta), false, `lda.lambda.${uid()}`));
+    this.params.set('alpha', tf.variable(tf.fill([K], this.settings.alpha), false, `lda.alpha.${uid()}`));
+  }
+
+  paramCount(): number {
+    let n = 0;
+    for (const v of this.params.values()) n += v.size;
+    return n;
+  }
+
+  /** λ as stored (K×V, topic-major). */
+  private lambdaTopicMajor(): Float32Array {
+    return this.params.get('lambda')!.dataSync() as Float32Array;
+  }
+
+  /** The training state for the saved λ (word-major), for the E-step on new documents. */
+  state(seed: number): OnlineLdaState {
+    const { numTopics: K, vocabSize: V } = this.config;
+    const lam = this.lambdaTopicMajor();
+    const wordMajor = new Float64Array(K * V);
+    for (let k = 0; k < K; k++) for (let w = 0; w < V; w++) wordMajor[w * K + k] = lam[k * V + w];
+    const rng = new Random(seed);
+    return new OnlineLdaState({ ...this.settings, alpha: this.alphaValue() }, () => rng.next(), wordMajor);
+  }
+
+  private alphaValue(): number {
+    return (this.params.get('alpha')!.dataSync() as Float32Array)[0];
+  }
+
+  async fit(inputs: ModelInputs, options: { seed: number; onEvent?: (e: SelfFitEvent) => void; signal?: AbortSignal }): Promise<FitReport> {
+    const { bow } = inputs;
+    const rng = new Random(options.seed);
+    const state = new OnlineLdaState(this.settings, () => rng.next());
+    const t0 = performance.now();
+    const lossHistory: number[] = [];
+    const { passes } = this.settings;
+    let tPass = t0;
+    for (let p = 0; p < passes; p++) {
+      options.signal?.throwIfAborted();
+      const docBound = state.pass(bow, p);
+      // the pass's ELBO estimate: each chunk under the topics it was inferred with, plus the topic part now
+      const loss = -(docBound + state.topicBound()) / bow.rows;
+      lossHistory.push(loss);
+      const now = performance.now();
+      options.onEvent?.({ type: 'epoch', epoch: p + 1, epochs: passes, loss, seconds: (now - tPass) / 1000, docsPerSecond: bow.rows / ((now - tPass) / 1000) });
+      tPass = now;
+      await new Promise((r) => setImmediate(r));
+    }
+    this.setLambda(state.lambda());
+    const seconds = (performance.now() - t0) / 1000;
+    return { epochs: passes, finalLoss: lossHistory[lossHistory.length - 1], lossHistory, valHistory: [], seconds, docsPerSecond: (bow.rows * passes) / seconds };
+  }
+
+  /** Stores λ (given word-major, V×K) as the `lambda` parameter (K×V). */
+  private setLambda(wordMajor: Float64Array): void {
+    const { numTopics: K, vocabSize: V } = this.config;
+    const out = new Float32Array(K * V);
+    for (let k = 0; k < K; k++) for (let w = 0; w < V; w++) out[k * V + w] = wordMajor[w * K + k];
+    tf.tidy(() => this.params.get('lambda')!.assign(tf.tensor2d(out, [K, V])));
+  }
+
+  /** θ = γ / Σγ from the E-step on each document (seeded γ initialisation). */
+  inferTheta(inputs: Partial<ModelInputs>, options: { seed?: number }): Float32Matrix {
+    const bow = inputs.bow as CsrMatrix;
+    const K = this.numTopics;
+    const state = this.state(options.seed ?? 0);
+    const gamma = new Float64Array(bow.rows * K);
+    state.eStep(bow, 0, bow.rows, gamma);
+    const data = new Float32Array(bow.rows * K);
+    for (let d = 0; d < bow.rows; d++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += gamma[d * K + k];
+      for (let k = 0; k < K; k++) data[d * K + k] = gamma[d * K + k] / s;
+    }
+    return { rows: bow.rows, cols: K, data };
+  }
+
+  /** The evidence lower bound of a corpus under the model (a fresh E-step; gensim's `bound`). */
+  elbo(bow: CsrMatrix, seed = 0): number {
+    return this.state(seed).bound(bow);
+  }
+
+  topicWordDistribution(): Float32Matrix {
+    const { numTopics: K, vocabSize: V } = this.config;
+    const lam = this.lambdaTopicMajor();
+    const data = new Float32Array(K * V);
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let w = 0; w < V; w++) s += lam[k * V + w];
+      for (let w = 0; w < V; w++) data[k * V + w] = lam[k * V + w] / s;
+    }
+    return { rows: K, cols: V, data };
+  }
+
+  /** ln E[β] per topic: softmax of a row is the topic's word distribution. */
+  beta(): Float32Matrix {
+    const d = this.topicWordDistribution();
+    return { ...d, data: d.data.map((p) => Math.log(p)) };
+  }
+
+  topics(vocabulary: readonly string[], topn = 10): string[][] {
+    const d = this.topicWordDistribution();
+    return Array.from({ length: d.rows }, (_, k) => {
+      const row = d.data.subarray(k * d.cols, (k + 1) * d.cols);
+      return Array.from(row.keys())
+        .sort((x, y) => row[y] - row[x] || x - y)
+        .slice(0, Math.min(topn, d.cols))
+        .map((i) => vocabulary[i]);
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.params.values()) v.dispose();
+    this.params.clear();
+  }
+}
+
+let counter = 0;
+function uid(): string {
+  return `${Date.now().toString(36)}${(counter++).toString(36)}`;
+}
+
+export const ldaFactory = {
+  name: 'lda',
+  description: "LDA by online variational Bayes (Hoffman et al. 2010), gensim LdaModel's algorithm; reads the bag of words only",
+  needsBow: true,
+  needsEmbeddings: false,
+  create: (config: Omit<TopicModelConfig, 'kind'>): OnlineLda => new OnlineLda({ ...config, kind: 'lda' }),
+} satisfies TopicModelFactory;
