@@ -45,7 +45,7 @@ export {
   type StepLossContext,
 } from './train/trainer.js';
 export type { AdamState } from './train/adam.js';
-export { distill, validateDistillOptions, teacherPosteriors, type DistillOptions, type DistillInputs } from './distill/distiller.js';
+export { distill, distillableModel, validateDistillOptions, teacherPosteriors, type DistillOptions, type DistillInputs } from './distill/distiller.js';
 
 export * from './eval/reference-corpus.js';
 export * from './eval/coherence.js';

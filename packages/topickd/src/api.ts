@@ -11,6 +11,7 @@ import {
   type ActiveBackend,
   type TopicModel,
   type ModelOptions,
+  distillableModel,
   type Corpus,
   type EncoderReference,
   type EncoderSpec,
@@ -179,6 +180,7 @@ export class TopicKD {
 
   /** Trains a (small) student on `texts` by knowledge distillation from `teacher` (Adhya & Sanyal 2023). */
   async distill(teacher: TrainedTopicModel, texts: Texts, options: DistillOptions = {}): Promise<TrainedTopicModel> {
+    distillableModel(teacher.model, 'teacher');
     const cfg = this.runConfig(options);
     const dataset = datasetForModel(this.corpusOf(texts), teacher); // the teacher's vocabulary and preprocessing
     const progress = this.progress();

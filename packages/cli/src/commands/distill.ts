@@ -1,4 +1,4 @@
-import { ConfigError, distill, resolveModelConfig, DEFAULT_LOSSES, lossName, lossWeight } from '@topickd/core';
+import { ConfigError, distill, distillableModel, resolveModelConfig, DEFAULT_LOSSES, lossName, lossWeight } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
@@ -28,6 +28,7 @@ export const distillCommand: Command = {
     claimOutputDir(cfg.out, { teacher: teacherDir, data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
     const teacher = await loadModelWith(rt, teacherDir);
+    distillableModel(teacher.model, 'teacher');
     const dataset = loadDataset(cfg);
     const topics = cfg.topics ?? teacher.model.numTopics;
     const studentKind = (flags.student as string | undefined) ?? cfg.student?.model ?? 'zeroshot';

@@ -73,6 +73,15 @@ export function checkTeacherFits(teacher: TopicModel, student: TopicModel, input
  * (running batch-norm statistics, no dropout, no gradients) on exactly the student's
  * batch; its outputs are constants of the student's step.
  */
+/** The model as a neural topic model, or a typed error: only those can teach or be distilled into. */
+export function distillableModel(m: TopicModel, role: 'teacher' | 'student'): NeuralTopicModel {
+  if (isNeuralTopicModel(m)) return m;
+  throw new ConfigError(
+    `a "${m.kind}" model is trained by its own algorithm and has no posterior network; a ${role} of knowledge distillation must be a neural topic model (combined, zeroshot, prodlda, neurallda, etm)`,
+    role,
+  );
+}
+
 export async function distill(
   teacherModel: TopicModel,
   studentModel: TopicModel,
@@ -81,15 +90,8 @@ export async function distill(
   options: DistillOptions,
 ): Promise<TrainResult> {
   validateDistillOptions(options);
-  const neural = (m: TopicModel, role: 'teacher' | 'student'): NeuralTopicModel => {
-    if (isNeuralTopicModel(m)) return m;
-    throw new ConfigError(
-      `a "${m.kind}" model is trained by its own algorithm and has no posterior network; a ${role} of knowledge distillation must be a neural topic model (combined, zeroshot, prodlda, neurallda, etm)`,
-      role,
-    );
-  };
-  const teacher = neural(teacherModel, 'teacher');
-  const student = neural(studentModel, 'student');
+  const teacher = distillableModel(teacherModel, 'teacher');
+  const student = distillableModel(studentModel, 'student');
   checkTeacherFits(teacher, student, inputs);
   if (losses.length === 0 && options.alpha > 0) throw new ConfigError('alpha > 0 but no distillation losses are configured', 'losses');
   const { alpha, temperature } = options;
