@@ -10,3 +10,5 @@ export * from './app/format.js';
 export { embeddingPool, embeddingThreads } from './app/embed-pool.js';
 export * from './app/comparisons.js';
 export * from './model-view.js';
+// Errors a program catches: every TopicKD error is a TopicKDError with a `code` and a `kind`.
+export { TopicKDError, isTopicKDError, ConfigError, DataError, ModelFileError } from '@topickd/core';
