@@ -6,7 +6,7 @@ export * from './index.js';
 export { directFloat32View, wasmHeapFloat32 } from './tfjs/direct-memory.js';
 export { matMulGeometry, type MatMulGeometry } from './tfjs/matmul-geometry.js';
 export { reconstructionLoss, gaussianKl, batchNormTrain, batchNormForward, batchNormBackward, sampleTheta, BN_EPS } from './model/fused-ops.js';
-export { forwardTrainWithCache, backward, type ForwardCache } from './model/manual-gradients.js';
+export { forwardTrainWithCache, backward, productOfExpertsDecoder, type ForwardCache, type Decoder } from './model/manual-gradients.js';
 export { findModelFactory, modelKindNames } from './model/builtin-models.js';
 export { AdamOptimizer, type AdamOptions } from './train/adam.js';
 export { trainStep, makeBatch, checkInputs, evaluateLoss, splitValidation } from './train/trainer.js';

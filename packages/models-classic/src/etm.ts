@@ -1,5 +1,6 @@
-import { tf, ConfigError, DataError, Random, nodeBuiltin, type ModelPreparation, type Tensor2D, type TopicModelConfig, type TopicModelFactory, type TrainForward } from '@topickd/core/plugin';
+import { tf, ConfigError, DataError, Random, nodeBuiltin, type ModelPreparation, type Tensor2D, type TopicModelConfig, type TopicModelFactory } from '@topickd/core/plugin';
 import { NeuralLda } from './neurallda.js';
+import type { TopicWordLogits } from './mixture-decoder.js';
 
 /** ETM's own settings (`config.options`). */
 export interface EtmOptions {
@@ -22,8 +23,8 @@ export interface EtmOptions {
  * Universal Sentence Encoder by default), or from a word-vector file (`wordVectors`).
  * The inference network is core's (ProdLDA's: bag of words in, batch-normed μ and log σ²,
  * learned prior) rather than ETM's ReLU network with a standard-normal prior, so the
- * comparison with ProdLDA and NeuralLDA isolates the decoder. The backward pass is
- * `tapeBackward`, as NeuralLDA's.
+ * comparison with ProdLDA and NeuralLDA isolates the decoder. Training runs core's passes with
+ * the mixture decoder plugged in, as NeuralLDA's.
  */
 export class Etm extends NeuralLda {
   constructor(config: TopicModelConfig, seed = 0) {
@@ -78,11 +79,31 @@ export class Etm extends NeuralLda {
     return { rows: this.config.numTopics, cols: this.config.vocabSize, data };
   }
 
-  /** β = softmax(α ρᵀ), one distribution over words per topic. */
-  protected override topicWords(_stats: TrainForward['bnStats'] | null): Tensor2D {
+  private embeddingsOrThrow(): { alphas: Tensor2D; rho: Tensor2D } {
     const alphas = this.params.get('topic_embeddings');
     const rho = this.params.get('rho');
     if (!alphas || !rho) throw new ConfigError('this ETM has no word embeddings yet: train it with `fit` (which embeds the vocabulary) or load a trained one', 'model');
+    return { alphas: alphas as unknown as Tensor2D, rho: rho as unknown as Tensor2D };
+  }
+
+  /** S = α ρᵀ; ∂L/∂α = (∂L/∂S)·ρ (ρ is fixed). */
+  protected override topicWordLogits(): TopicWordLogits {
+    return {
+      forward: (_stats, kernels) => {
+        const { alphas, rho } = this.embeddingsOrThrow();
+        const logits = kernels.fastTransposedMatMul === true ? tf.matMul(alphas, rho, false, true) : tf.matMul(alphas, tf.transpose(rho));
+        return { logits: logits as Tensor2D, cache: null };
+      },
+      backward: (g) => {
+        const { alphas, rho } = this.embeddingsOrThrow();
+        return { topic_embeddings: g ? tf.matMul(g, rho) : tf.zeros(alphas.shape) };
+      },
+    };
+  }
+
+  /** β = softmax(α ρᵀ), one distribution over words per topic. */
+  protected override topicWordsEval(): Tensor2D {
+    const { alphas, rho } = this.embeddingsOrThrow();
     return tf.softmax(tf.matMul(alphas, rho, false, true)) as Tensor2D;
   }
 }

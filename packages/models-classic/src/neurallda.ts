@@ -1,6 +1,5 @@
-import { tf, ContextualTopicModel, Random, batchNormTrain, sampleTheta, tapeBackward, type Batch, type BackendKernels, type ModelOutputs, type OutputGradients, type Tensor2D, type TopicModelConfig, type TopicModelFactory, type TrainForward } from '@topickd/core/plugin';
-
-const BN_EPS = 1e-5;
+import { tf, ContextualTopicModel, Random, batchNormBackward, batchNormForward, sampleTheta, BN_EPS, type Decoder, type ModelOutputs, type Tensor1D, type Tensor2D, type TopicModelConfig, type TopicModelFactory } from '@topickd/core/plugin';
+import { mixtureDecoder, MIXTURE_EPS, type TopicWordLogits } from './mixture-decoder.js';
 
 /**
  * NeuralLDA (Srivastava & Sutton 2017's "NVLDA", as the reference CTM library's
@@ -10,67 +9,52 @@ const BN_EPS = 1e-5;
  * Its word logits are log p(w|d) (a distribution: softmax of them is p itself), so the
  * VAE loss, distillation losses and inference apply unchanged.
  *
- * The encoder is core's; the backward pass is `tapeBackward`: the vector-Jacobian product of
- * this same forward pass by tfjs's tape (recomputed with the same draws).
+ * Training runs core's forward and backward passes (encoder, sampling, dropout) with this
+ * decoder plugged in (`mixtureDecoder`, its backward pass written out).
  */
 export class NeuralLda extends ContextualTopicModel {
+  readonly decoder: Decoder;
+
   constructor(config: TopicModelConfig, seed = 0, kind = 'neurallda') {
     super({ ...config, kind }, seed, 'bow');
+    this.decoder = mixtureDecoder(this.topicWordLogits());
   }
 
-  /** softmax over words of β after batch norm over its topics: training-mode statistics, or the running ones. */
-  protected topicWords(stats: TrainForward['bnStats'] | null): Tensor2D {
-    const beta = this.p('beta') as unknown as Tensor2D;
-    if (!stats) return tf.softmax(this.bnEval(beta, 'beta')) as Tensor2D;
-    const bn = batchNormTrain(beta, BN_EPS);
-    stats.push({ name: 'beta', mean: bn.mean, variance: bn.variance });
-    return tf.softmax(bn.y) as Tensor2D;
+  /** S = BN(β) over the topics (training-mode statistics, pushed for the running ones). */
+  protected topicWordLogits(): TopicWordLogits {
+    const beta = () => this.p('beta') as unknown as Tensor2D;
+    return {
+      forward: (stats, kernels) => {
+        const bn = batchNormForward(beta(), BN_EPS, kernels);
+        stats.push({ name: 'beta', mean: bn.mean as Tensor1D, variance: bn.variance as Tensor1D });
+        return { logits: bn.y as Tensor2D, cache: bn };
+      },
+      backward: (g, cache, kernels) => {
+        if (!g) return { beta: tf.zeros(beta().shape) };
+        const bn = cache as { y: tf.Tensor; r: tf.Tensor };
+        return { beta: batchNormBackward(g, bn.y, bn.r, kernels) };
+      },
+    };
   }
 
-  private mixtureLogits(theta: Tensor2D, topicWords: Tensor2D): Tensor2D {
-    return tf.log(tf.add(tf.matMul(theta, topicWords), 1e-10)) as Tensor2D;
-  }
-
-  /** The training-mode pass; `rng`'s draws: hidden dropout, ε, θ dropout (as core's models). */
-  private forwardTrainPass(batch: Batch, rng: Random): TrainForward {
-    const stats: TrainForward['bnStats'] = [];
-    const rate = this.config.dropout;
-    let h = this.hidden(batch);
-    if (rate > 0) h = tf.dropout(h, rate, undefined, rng.seed()) as Tensor2D;
-    const mu = batchNormTrain(this.dense(h, 'mu'), BN_EPS);
-    const logvar = batchNormTrain(this.dense(h, 'logvar'), BN_EPS);
-    stats.push({ name: 'mu', mean: mu.mean, variance: mu.variance }, { name: 'logvar', mean: logvar.mean, variance: logvar.variance });
-    const eps = tf.randomNormal(mu.y.shape, 0, 1, 'float32', rng.seed());
-    let theta = sampleTheta(mu.y, logvar.y, eps) as Tensor2D;
-    if (rate > 0) theta = tf.dropout(theta, rate, undefined, rng.seed()) as Tensor2D;
-    return { mu: mu.y, logvar: logvar.y, theta, wordLogits: this.mixtureLogits(theta, this.topicWords(stats)), bnStats: stats };
-  }
-
-  override forwardTrain(batch: Batch, rng: Random, _kernels?: BackendKernels): { forward: TrainForward; cache: { batch: Batch; state: number } } {
-    const state = rng.state;
-    return { forward: this.forwardTrainPass(batch, rng), cache: { batch, state } };
-  }
-
-  override backward(cache: unknown, g: OutputGradients): Record<string, tf.Tensor> {
-    const { batch, state } = cache as { batch: Batch; state: number };
-    // the prior's gradient comes with the loss (the trainer's part)
-    const vars = [...this.params].filter(([name, v]) => v.trainable && !name.startsWith('prior.')).map(([, v]) => v);
-    return tapeBackward(() => this.forwardTrainPass(batch, Random.fromState(state)), g, vars);
+  /** The topics' word distributions in inference mode: softmax(BN(β)) with the running statistics. */
+  protected topicWordsEval(): Tensor2D {
+    return tf.softmax(this.bnEval(this.p('beta') as unknown as Tensor2D, 'beta')) as Tensor2D;
   }
 
   override sampleAndDecodeEval(mu: Tensor2D, logvar: Tensor2D, rng: Random): ModelOutputs {
     const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', rng.seed());
     const theta = sampleTheta(mu, logvar, eps) as Tensor2D;
-    return { mu, logvar, theta, wordLogits: this.mixtureLogits(theta, this.topicWords(null)) };
+    return { mu, logvar, theta, wordLogits: tf.log(tf.add(tf.matMul(theta, this.topicWordsEval()), MIXTURE_EPS)) as Tensor2D };
   }
 
-  /** Topic-word distributions: softmax(BN(β)) per topic with the running statistics. */
+  /** Topic-word distributions (K×V, rows sum to 1). */
   override topicWordDistribution(): { rows: number; cols: number; data: Float32Array } {
-    const data = tf.tidy(() => this.topicWords(null).dataSync() as Float32Array);
+    const data = tf.tidy(() => this.topicWordsEval().dataSync() as Float32Array);
     return { rows: this.config.numTopics, cols: this.config.vocabSize, data };
   }
 
-  /** Each topic's `topn` most probable words under softmax(BN(β)) (the mixture decoder's topics). */
+  /** Each topic's `topn` most probable words under its word distribution (the mixture decoder's topics). */
   override topics(vocabulary: readonly string[], topn = 10): string[][] {
     const d = this.topicWordDistribution();
     return Array.from({ length: d.rows }, (_, k) => {

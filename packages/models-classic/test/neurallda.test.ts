@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { tf, CpuBackend, Random, resolveModelConfig, vaeLoss, trainModel, CsrBuilder } from '@topickd/core';
 import { reference64 } from '@topickd/core/testing';
+import { tapeBackward } from '@topickd/core/plugin';
 import { neuralLdaFactory } from '@topickd/models-classic';
 
 describe('neurallda', () => {
@@ -41,7 +42,28 @@ describe('neurallda', () => {
     model.dispose();
   });
 
-  it("trains: its backward pass (the tape's vector-Jacobian product) lowers the loss; topics come from softmax(BN(β))", async () => {
+  it("its backward pass (the mixture decoder's, written out) equals tfjs's tape through the same forward pass, dropout on", () => {
+    const [K, V, B] = [4, 9, 6];
+    const model = neuralLdaFactory.create(resolveModelConfig({ kind: 'neurallda', numTopics: K, vocabSize: V, embeddingDim: 0, hiddenSizes: [5], dropout: 0.2 }), 3);
+    const r = new Random(8);
+    const x = Float32Array.from({ length: B * V }, () => Math.floor(r.next() * 3));
+    const vars = [...model.params].filter(([n, v]) => v.trainable && !n.startsWith('prior.')).map(([, v]) => v);
+    const [manual, tape] = tf.tidy(() => {
+      const batch = { bow: tf.tensor2d(x, [B, V]), embeddings: tf.zeros([B, 0]) as tf.Tensor2D };
+      const { forward, cache } = model.forwardTrain(batch, new Random(21));
+      const outs = [forward.mu, forward.logvar, forward.theta, forward.wordLogits];
+      const g = tf.engine().gradients(() => tf.sum(vaeLoss(batch.bow, forward, model.prior())) as tf.Scalar, outs, undefined, true).grads as (tf.Tensor2D | undefined)[];
+      const grads = { mu: g[0], logvar: g[1], theta: g[2], wordLogits: g[3] };
+      const a = model.backward(cache, grads);
+      const b = tapeBackward(() => model.forwardTrain(batch, new Random(21)).forward, grads, vars);
+      const pick = (m: Record<string, tf.Tensor>) => vars.map((v) => Array.from(m[v.name].dataSync()));
+      return [pick(a), pick(b)];
+    });
+    vars.forEach((v, i) => manual[i].forEach((m, j) => expect(Math.abs(m - tape[i][j]), `${v.name}[${j}]`).toBeLessThan(1e-4 * Math.max(1, Math.abs(tape[i][j])))));
+    model.dispose();
+  });
+
+  it('trains: its backward pass lowers the loss; topics come from softmax(BN(β))', async () => {
     const V = 24;
     const K = 3;
     const r = new Random(9);

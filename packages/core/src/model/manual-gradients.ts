@@ -18,6 +18,40 @@ export interface Network {
   readonly input: InputLayout;
   /** The first layer's input for a batch. */
   encoderInput(batch: Batch): Tensor2D;
+  /** θ → word logits; default: the product of experts BN(θβ) (ProdLDA, CombinedTM, ZeroShotTM). */
+  readonly decoder?: Decoder;
+}
+
+/**
+ * The decoder part of the training pass, with its backward pass written out: word logits
+ * from θ (after dropout), and from their gradient the gradient with respect to θ and the
+ * decoder's parameters (keyed by parameter name). Plugin models with another decoder
+ * (NeuralLDA's and ETM's mixture θ·softmax(·)) supply one and keep core's encoder passes.
+ */
+export interface Decoder {
+  forward(theta: Tensor2D, stats: TrainForward['bnStats'], kernels: BackendKernels): { wordLogits: Tensor2D; cache: unknown };
+  /** `gWordLogits` undefined: the loss did not read the word logits (zero gradients). */
+  backward(gWordLogits: Tensor2D | undefined, theta: Tensor2D, cache: unknown, kernels: BackendKernels): { gTheta: Tensor2D | null; grads: Record<string, tf.Tensor> };
+}
+
+/** The product-of-experts decoder l = BN(θβ) (batch norm without affine over the batch). */
+export function productOfExpertsDecoder(params: Map<string, tf.Variable>): Decoder {
+  const beta = () => params.get('beta')! as unknown as Tensor2D;
+  return {
+    forward: (theta, stats, kernels) => {
+      const bn = bnForward(tf.matMul(theta, beta()) as Tensor2D, 'beta', stats, kernels);
+      return { wordLogits: bn.y, cache: bn };
+    },
+    backward: (g, theta, cache, kernels) => {
+      if (!g) return { gTheta: null, grads: { beta: tf.zeros(beta().shape) } };
+      const gPre = bnBackward(g, cache as { y: Tensor2D; r: Tensor1D }, kernels);
+      const flags = kernels.fastTransposedMatMul === true;
+      return {
+        grads: { beta: (flags ? tf.matMul(theta, gPre, true, false) : tf.matMul(tf.transpose(theta), gPre)) as Tensor2D },
+        gTheta: (flags ? tf.matMul(gPre, beta(), false, true) : tf.matMul(gPre, tf.transpose(beta()))) as Tensor2D,
+      };
+    },
+  };
 }
 
 export type { OutputGradients } from '../contracts/topic-model.js';
@@ -45,8 +79,10 @@ export interface ForwardCache {
   thetaMask: Tensor2D | null;
   /** Trunk output after dropout (the heads' input). */
   trunk: Tensor2D;
-  /** Batch-norm outputs and reciprocal standard deviations: μ, log σ², word logits. */
-  bn: { mu: { y: Tensor2D; r: Tensor1D }; logvar: { y: Tensor2D; r: Tensor1D }; beta: { y: Tensor2D; r: Tensor1D } };
+  /** Batch-norm outputs and reciprocal standard deviations of μ and log σ². */
+  bn: { mu: { y: Tensor2D; r: Tensor1D }; logvar: { y: Tensor2D; r: Tensor1D } };
+  /** What the decoder's backward pass needs. */
+  decoder: unknown;
   eps: Tensor2D;
   /** softmax(z) before dropout, and θ after it (the decoder's input). */
   thetaSoft: Tensor2D;
@@ -90,9 +126,9 @@ export function forwardTrainWithCache(model: Network, batch: Batch, rng: Random,
   const thetaSoft = sampleTheta(mu.y, logvar.y, eps) as Tensor2D;
   const thetaMask = rate > 0 ? dropoutMask(thetaSoft.shape, rate, rng.seed()) : null;
   const thetaDrop = thetaMask ? (tf.mul(thetaSoft, thetaMask) as Tensor2D) : thetaSoft;
-  const beta = bnForward(tf.matMul(thetaDrop, P('beta')) as Tensor2D, 'beta', stats, kernels);
-  const forward: TrainForward = { mu: mu.y, logvar: logvar.y, theta: thetaDrop, wordLogits: beta.y, bnStats: stats };
-  return { forward, cache: { batch, input, pre, act, hMask, thetaMask, trunk, bn: { mu, logvar, beta }, eps, thetaSoft, thetaDrop } };
+  const decoded = (model.decoder ?? productOfExpertsDecoder(model.params)).forward(thetaDrop, stats, kernels);
+  const forward: TrainForward = { mu: mu.y, logvar: logvar.y, theta: thetaDrop, wordLogits: decoded.wordLogits, bnStats: stats };
+  return { forward, cache: { batch, input, pre, act, hMask, thetaMask, trunk, bn: { mu, logvar }, decoder: decoded.cache, eps, thetaSoft, thetaDrop } };
 }
 
 /**
@@ -113,14 +149,11 @@ export function backward(model: Network, c: ForwardCache, g: OutputGradients, ke
   const B = c.batch.bow.shape[0];
   const K = config.numTopics;
 
-  // decoder: l = BN(θd·β)
+  // decoder: l = BN(θd·β) by default
   let gTheta: Tensor2D | null = g.theta ?? null;
-  if (g.wordLogits) {
-    const gPre = bnBackward(g.wordLogits, c.bn.beta, kernels);
-    put('beta', atb(c.thetaDrop, gPre));
-    const gThetaDrop = abt(gPre, P('beta'));
-    gTheta = gTheta ? (tf.add(gTheta, gThetaDrop) as Tensor2D) : gThetaDrop;
-  } else put('beta', tf.zeros(P('beta').shape));
+  const dec = (model.decoder ?? productOfExpertsDecoder(model.params)).backward(g.wordLogits, c.thetaDrop, c.decoder, kernels);
+  for (const [n, t] of Object.entries(dec.grads)) put(n, t);
+  if (dec.gTheta) gTheta = gTheta ? (tf.add(gTheta, dec.gTheta) as Tensor2D) : dec.gTheta;
   // θd = θ·mask; θ = softmax(z), z = μ + exp(½ log σ²)·ε
   let gMu = g.mu ?? null;
   let gLv = g.logvar ?? null;
