@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'ABORTED'
   | 'IO'
   /** The runtime lacks something TopicKD needs (WebCrypto, WebAssembly SIMD, a tfjs kernel). */
-  | 'RUNTIME_UNSUPPORTED';
+  | 'RUNTIME_UNSUPPORTED'
+  /** Jobs of a distributed run failed every attempt (the others completed). */
+  | 'JOBS_FAILED';
 
 export class TopicKDError extends Error {
   readonly code: ErrorCode;

@@ -115,3 +115,45 @@ describe('embedding cache, damaged entries and folders', () => {
     expect(existsSync(live)).toBe(true);
   });
 });
+
+describe('embedding cache shared by processes', () => {
+  it('three processes writing the same cache file at once lose no entries', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdirSync } = await import('node:fs');
+    const { fileURLToPath } = await import('node:url');
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-shared-'));
+    const gen = fileURLToPath(new URL('./.generated', import.meta.url));
+    mkdirSync(gen, { recursive: true });
+    const script = join(gen, 'cache-writer.mjs');
+    writeFileSync(
+      script,
+      `import { EmbeddingCache, UseEncoder } from '@topickd/encoders';
+import { WasmBackend } from '@topickd/backend-wasm';
+const [dir, who] = process.argv.slice(2);
+await new WasmBackend().activate();
+const enc = new UseEncoder();
+const texts = Array.from({ length: 36 }, (_, i) => 'process ' + who + ' writes sentence number ' + i);
+const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+cache.chunkSize = 3; // a save after every 3 texts: the writers interleave
+const m = await cache.embed(enc, texts);
+console.log(m.computed);
+`,
+    );
+    const run = (who: string) =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, [script, dir, who], { cwd: gen, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (err += d));
+        p.on('exit', (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(err))));
+      });
+    expect(await Promise.all(['a', 'b', 'c'].map(run))).toEqual(['36', '36', '36']);
+    const enc = new UseEncoder();
+    const all = ['a', 'b', 'c'].flatMap((who) => Array.from({ length: 36 }, (_, i) => `process ${who} writes sentence number ${i}`));
+    const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+    expect(cache.size).toBe(108);
+    const again = await cache.embed(enc, all);
+    expect(again.computed).toBe(0);
+  }, 120_000);
+});

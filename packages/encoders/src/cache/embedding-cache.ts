@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { removeStaleTemporaries, writeFileAtomic } from '@topickd/core/node';
 import { AbortError, type EmbedOptions, type Encoder, type Float32Matrix, type Logger } from '@topickd/core';
@@ -23,6 +23,34 @@ function safeName(id: string): string {
  * (magic, version, size, SHA-256 of its records) on load; a corrupt file is discarded
  * with a warning and rebuilt. Writes are atomic.
  */
+/** A lock held by a process is taken over after this long without release (a killed process's). */
+const STALE_LOCK_MS = 30_000;
+
+/**
+ * A lock across processes: a directory created atomically (`mkdir` fails if it exists), as
+ * proper-lockfile does, taken synchronously with retries; one left by a killed process is
+ * taken over once stale. Returns the release function.
+ */
+function lockPath(path: string, timeoutMs = 120_000): () => void {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const t0 = Date.now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      mkdirSync(path);
+      return () => rmSync(path, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      try {
+        if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) rmSync(path, { recursive: true, force: true });
+      } catch {
+        // released meanwhile
+      }
+      if (Date.now() - t0 > timeoutMs) throw new Error(`the cache lock ${path} has been held for ${Math.round(timeoutMs / 1000)} s`);
+      Atomics.wait(sleeper, 0, 0, Math.min(50, 5 + attempt * 5));
+    }
+  }
+}
+
 export class EmbeddingCache {
   readonly file: string;
   private entries = new Map<string, Float32Array>();
@@ -69,8 +97,21 @@ export class EmbeddingCache {
     }
   }
 
-  private read(): string | null {
+  /** Size and modification time of the file as this process last read or wrote it. */
+  private seen: { size: number; mtimeMs: number } | null = null;
+
+  private stamp(): { size: number; mtimeMs: number } | null {
+    try {
+      const st = statSync(this.file);
+      return { size: st.size, mtimeMs: st.mtimeMs };
+    } catch {
+      return null;
+    }
+  }
+
+  private read(into: Map<string, Float32Array> = this.entries): string | null {
     const buf = readFileSync(this.file);
+    this.seen = this.stamp();
     if (buf.byteLength < HEADER) return 'too short';
     const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     if (dv.getUint32(0, true) !== MAGIC) return 'bad magic';
@@ -93,13 +134,40 @@ export class EmbeddingCache {
         if (!Number.isFinite(v[j])) finite = false;
       }
       // a non-finite entry is dropped (and so recomputed), never handed to training
-      if (finite) this.entries.set(key, v);
-      else this.repaired++;
+      if (finite) {
+        if (!into.has(key)) into.set(key, v);
+      } else this.repaired++;
     }
     return null;
   }
 
+  /**
+   * Writes the cache. Several processes may share the folder (workers of a distributed run):
+   * under a lock, entries another process wrote since this one last read the file are merged
+   * in first, so no process's entries are lost.
+   */
   private save(): void {
+    if (this.readOnly) return;
+    let release: (() => void) | undefined;
+    try {
+      release = lockPath(`${this.file}.lock`);
+      const now = this.stamp();
+      if (now && (!this.seen || now.size !== this.seen.size || now.mtimeMs !== this.seen.mtimeMs)) {
+        const theirs = new Map<string, Float32Array>();
+        const problem = this.read(theirs);
+        if (!problem) for (const [k, v] of theirs) if (!this.entries.has(k)) this.entries.set(k, v);
+      }
+      this.write();
+      this.seen = this.stamp();
+    } catch (e) {
+      this.readOnly = true;
+      this.logger.warn(`cannot write the embedding cache ${this.file} (${(e as Error).message.split(';')[0]}); going on without saving it (--cache-dir DIR picks another folder)`);
+    } finally {
+      release?.();
+    }
+  }
+
+  private write(): void {
     const dim = this.dim;
     const rec = KEY_BYTES + dim * 4;
     const buf = Buffer.alloc(HEADER + this.entries.size * rec);
@@ -116,15 +184,9 @@ export class EmbeddingCache {
       i++;
     }
     createHash('sha256').update(buf.subarray(HEADER)).digest().copy(buf, 16);
-    if (this.readOnly) return;
-    try {
-      removeStaleTemporaries(dirname(this.file));
-      writeFileAtomic(this.file, buf);
-    } catch (e) {
-      // a read-only or full cache folder costs the cache, never the run
-      this.readOnly = true;
-      this.logger.warn(`cannot write the embedding cache ${this.file} (${(e as Error).message.split(';')[0]}); going on without saving it (--cache-dir DIR picks another folder)`);
-    }
+    // a read-only or full cache folder costs the cache, never the run (save() catches)
+    removeStaleTemporaries(dirname(this.file));
+    writeFileAtomic(this.file, buf);
   }
 
   /** Embeds `texts`, computing only those not cached. Returns the number computed in `computed`. */
