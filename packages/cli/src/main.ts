@@ -13,10 +13,12 @@ import { infoCommand } from './commands/info.js';
 import { reportCommand } from './commands/report.js';
 import { exportCommand } from './commands/export.js';
 import { topicsCommand } from './commands/topics.js';
+import { workerCommand } from './commands/worker.js';
+import { statusCommand } from './commands/status.js';
 import { Progress } from 'topickd';
 import { loadConfigFile, mergeConfig } from 'topickd';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, evaluateCommand, inferCommand, topicsCommand, embedCommand, reportCommand, exportCommand, infoCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, evaluateCommand, inferCommand, topicsCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
 
 function generalHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`);

@@ -2,6 +2,19 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import { TopicKDError } from '@topickd/core';
 import { redisConnection } from './redis-url.js';
 
+/** Waits for a connection, or fails saying which Redis could not be reached. */
+export async function reachable<T>(ready: Promise<T>, url: string, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TopicKDError('IO', `cannot reach Redis at ${url} within ${Math.round(ms / 1000)} s; start redis-server there (or check --queue)`)), ms);
+  });
+  try {
+    return await Promise.race([ready, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The one BullMQ queue TopicKD's jobs go through. */
 export const QUEUE_NAME = 'topickd';
 
@@ -61,8 +74,16 @@ export class JobQueue {
     this.queue = new Queue(QUEUE_NAME, { connection: redisConnection(url) });
   }
 
-  static open(url: string): JobQueue {
-    return new JobQueue(url);
+  /** Connects to the queue's Redis; fails with a clear error if it cannot within `connectTimeoutMs` (default 10 s). */
+  static async open(url: string, options: { connectTimeoutMs?: number } = {}): Promise<JobQueue> {
+    const q = new JobQueue(url);
+    try {
+      await reachable(q.queue.waitUntilReady(), url, options.connectTimeoutMs ?? 10_000);
+    } catch (e) {
+      await q.queue.close().catch(() => {});
+      throw e;
+    }
+    return q;
   }
 
   /** Runs the jobs to completion; throws `JobsFailedError` (after the rest completed) when any failed every attempt. */

@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import { ConfigError } from '@topickd/core';
-import { QUEUE_NAME } from './job-queue.js';
+import { QUEUE_NAME, reachable } from './job-queue.js';
 import { redisConnection } from './redis-url.js';
 
 /** Runs one kind of job: its data in, a JSON-serialisable result out (`items`: how many documents, for throughput). */
@@ -52,7 +52,12 @@ export async function startWorker(url: string, handlers: Record<string, JobHandl
   worker.on('closed', () => resolveClosed());
   // a lost connection is reported by ioredis and retried; it must not crash the process
   worker.on('error', () => {});
-  await worker.waitUntilReady();
+  try {
+    await reachable(worker.waitUntilReady(), url, 10_000);
+  } catch (e) {
+    await worker.close(true).catch(() => {});
+    throw e;
+  }
   return {
     close: async () => {
       await worker.close();

@@ -12,3 +12,4 @@ export * from './app/comparisons.js';
 export * from './model-view.js';
 // Errors a program catches: every TopicKD error is a TopicKDError with a `code` and a `kind`.
 export { TopicKDError, isTopicKDError, ConfigError, DataError, ModelFileError } from '@topickd/core';
+export * from './app/distributed.js';

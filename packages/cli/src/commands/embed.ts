@@ -2,12 +2,14 @@ import { ConfigError } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { embedWithCache, encodeNpy } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { createRuntime, embeddingPool, encoderSpecOf, resolveDataPath } from 'topickd';
+import { dirname, resolve } from 'node:path';
+import { concatRows, createRuntime, DEFAULT_SHARD_SIZE, embeddingPool, embedOnQueue, encoderSpecOf, resolveDataPath } from 'topickd';
+import type { Float32Matrix } from '@topickd/core';
 
 export const embedCommand: Command = {
   name: 'embed',
   summary: 'embed documents with a sentence encoder into a float32 .npy',
-  usage: 'topickd embed --encoder NAME [--model-dir DIR] --input PATH --out FILE.npy [--backend NAME] [--batch-size N]',
+  usage: 'topickd embed --encoder NAME [--model-dir DIR] --input PATH --out FILE.npy [--backend NAME] [--batch-size N] [--queue redis://HOST:PORT [--shard-size N]]',
   example: 'topickd embed --encoder use --input m10 --out m10-use.npy',
   flags: {
     encoder: { type: 'string', arg: 'NAME', description: 'use (default), onnx, transformers' },
@@ -17,6 +19,8 @@ export const embedCommand: Command = {
     'batch-size': { type: 'integer', arg: 'N', description: 'documents per forward pass (default 64)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     'no-cache': { type: 'boolean', description: 'do not read or write the embedding cache' },
+    queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: embed as jobs run by `topickd worker` processes (same output, byte for byte); the input, --out and --cache-dir must be in a folder every worker shares' },
+    'shard-size': { type: 'integer', arg: 'N', description: 'documents per block: one job each with --queue, one call through the cache each without (default 1000)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const input = flags.input as string | undefined;
@@ -30,15 +34,44 @@ export const embedCommand: Command = {
     const spec = encoderSpecOf(cfg.encoder ?? 'use', cfg.baseDir);
     const encoder = rt.registry.createEncoder(spec);
     const t0 = performance.now();
-    const pool = embeddingPool(cfg, spec, { batchSize: flags.batchSize as number | undefined });
-    let m;
-    try {
-      m = await embedWithCache(encoder, texts, flags.noCache ? undefined : (cfg.cacheDir ?? '.topickd-cache'), {
+    const queue = flags.queue as string | undefined;
+    if (queue) {
+      const onProgress = progress.embedding('embedding (queue)');
+      const m = await embedOnQueue(queue, texts, spec, {
+        shardSize: flags.shardSize as number | undefined,
+        workDir: dirname(resolve(out)),
+        cacheDir: flags.noCache ? null : (cfg.cacheDir ?? '.topickd-cache'),
         batchSize: flags.batchSize as number | undefined,
-        onProgress: progress.embedding('embedding'),
-        logger,
-        parallel: pool?.parallel,
+        onProgress: (done, total) => onProgress({ done, total }),
       });
+      const seconds = (performance.now() - t0) / 1000;
+      writeFileAtomic(out, encodeNpy(m));
+      const res = { encoder: encoder.id, queue, shards: m.shards, rows: m.rows, dim: m.cols, seconds, docsPerSecond: m.rows / seconds, out };
+      if (json) print(JSON.stringify(res));
+      else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}, ${m.shards} jobs on ${queue}) written to ${out}`);
+      return;
+    }
+    const pool = embeddingPool(cfg, spec, { batchSize: flags.batchSize as number | undefined });
+    // The input is embedded in blocks of --shard-size documents, each one call through the
+    // cache — the same blocks a distributed run's jobs embed, so both give the same bytes.
+    const shardSize = (flags.shardSize as number | undefined) ?? DEFAULT_SHARD_SIZE;
+    const onProgress = progress.embedding('embedding');
+    let m: Float32Matrix & { computed: number };
+    try {
+      const parts: (Float32Matrix & { computed: number })[] = [];
+      for (let s = 0; s < texts.length || (s === 0 && parts.length === 0); s += shardSize) {
+        const block = texts.slice(s, s + shardSize);
+        parts.push(
+          await embedWithCache(encoder, block, flags.noCache ? undefined : (cfg.cacheDir ?? '.topickd-cache'), {
+            batchSize: flags.batchSize as number | undefined,
+            onProgress: (p) => onProgress({ done: s + p.done, total: texts.length }),
+            logger,
+            parallel: pool?.parallel,
+          }),
+        );
+        if (block.length === 0) break;
+      }
+      m = concatRows(parts);
     } finally {
       await pool?.close();
     }

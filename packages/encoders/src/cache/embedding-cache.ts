@@ -150,6 +150,7 @@ export class EmbeddingCache {
     if (this.readOnly) return;
     let release: (() => void) | undefined;
     try {
+      mkdirSync(dirname(this.file), { recursive: true });
       release = lockPath(`${this.file}.lock`);
       const now = this.stamp();
       if (now && (!this.seen || now.size !== this.seen.size || now.mtimeMs !== this.seen.mtimeMs)) {
@@ -214,7 +215,7 @@ export class EmbeddingCache {
         this.save();
         done += part.length;
       };
-      const parallel = options.parallel && options.parallel.threads > 1 && chunks.length > 1 ? options.parallel : undefined;
+      const parallel = options.parallel && (options.parallel.always || (options.parallel.threads > 1 && chunks.length > 1)) ? options.parallel : undefined;
       if (parallel) {
         let next = 0;
         const lane = async () => {
@@ -248,6 +249,8 @@ export interface CachedEmbedOptions extends EmbedOptions {
   parallel?: {
     /** Chunks embedded at once. */
     threads: number;
+    /** Every chunk goes to `embed`, even one at a time (keeps the calling thread free). */
+    always?: boolean;
     /** Embeds one chunk of texts exactly as `encoder.embed` would (in a worker). */
     embed(texts: string[]): Promise<Float32Matrix>;
   };

@@ -35,16 +35,23 @@ function workerFile(): string | undefined {
  * `parallel` option of the embedding cache. Undefined for one thread, or where the worker
  * file is not built. Close the returned pool when done.
  */
-export function embeddingPool(cfg: RunConfig, spec: EncoderSpec, options: { threads?: number; batchSize?: number } = {}): { parallel: NonNullable<CachedEmbedOptions['parallel']>; close(): Promise<void> } | undefined {
+export function embeddingPool(
+  cfg: RunConfig,
+  spec: EncoderSpec,
+  options: { threads?: number; batchSize?: number; offMainThread?: boolean } = {},
+): { parallel: NonNullable<CachedEmbedOptions['parallel']>; close(): Promise<void> } | undefined {
   const threads = options.threads ?? embeddingThreads(cfg);
   const filename = workerFile();
-  // the node backend's native engine is not loaded in worker threads: it embeds on one thread
-  if (threads < 2 || !filename || cfg.backend === 'node') return undefined;
+  // the node backend's native engine is not loaded in worker threads: it embeds on one thread.
+  // `offMainThread`: a pool even of one thread, so the main thread stays free (a queue
+  // worker's lock renewals), and every chunk goes to it.
+  if ((threads < 2 && !options.offMainThread) || !filename || cfg.backend === 'node') return undefined;
   const pool = new Piscina({ filename, minThreads: 0, maxThreads: threads, idleTimeout: 500 });
   const config = { backend: cfg.backend, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
   return {
     parallel: {
       threads,
+      always: options.offMainThread === true,
       embed: async (texts) => {
         const task: EmbedTask = { config, spec, texts, batchSize: options.batchSize };
         return (await pool.run(task)) as Float32Matrix;

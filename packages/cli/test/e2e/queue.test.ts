@@ -1,0 +1,91 @@
+/**
+ * Distributed runs as users run them, on a real Redis: `topickd worker` processes take jobs
+ * from the queue, `embed --queue` shards the input and merges the shards in order — the same
+ * bytes as `embed` in one process; a worker killed mid-job (SIGKILL) loses nothing; `status`
+ * reports the jobs. No mock of Redis or BullMQ.
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, builtCliExists, ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
+import { redisServerAvailable, startRedis, type RedisServer } from './redis-server.js';
+
+const work = scratchDir('queue');
+const corpus = join(work, 'titles.jsonl');
+let redis: RedisServer;
+const workers: ChildProcess[] = [];
+
+/** Starts `topickd worker --queue URL`; resolves once it listens; its stderr is kept. */
+function startWorker(extra: string[] = []): Promise<{ proc: ChildProcess; log: () => string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [BIN, 'worker', '--queue', redis.url, ...extra], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+    workers.push(proc);
+    let log = '';
+    proc.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      log += d;
+      if (/worker on redis:/.test(log)) resolve({ proc, log: () => log });
+    });
+    proc.on('exit', (code) => reject(new Error(`worker exited (${code}) before it started:\n${log}`)));
+  });
+}
+
+const stopAll = () => Promise.all(workers.splice(0).map((w) => (w.exitCode === null && w.signalCode === null ? new Promise((r) => (w.once('exit', r), w.kill('SIGTERM'))) : null)));
+
+describe.skipIf(!redisServerAvailable)('distributed runs on a real redis-server', () => {
+  beforeAll(async () => {
+    expect(builtCliExists(), 'the CLI is built (pnpm test builds first)').toBe(true);
+    writeFileSync(corpus, readFileSync(RAW_CORPUS, 'utf8'));
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await stopAll();
+    await redis?.stop();
+  });
+
+  it('embed --queue with two workers: the same bytes as embed in one process; status counts the jobs', async () => {
+    await Promise.all([startWorker(), startWorker()]);
+    const local = ok(await topickd(['embed', '--input', corpus, '--out', join(work, 'local.npy'), '--shard-size', '40', '--no-cache', '--threads', '1', '--json'], work)).json();
+    const q = ok(await topickd(['embed', '--queue', redis.url, '--input', corpus, '--out', join(work, 'queued.npy'), '--shard-size', '40', '--no-cache', '--json'], work)).json();
+    expect(q).toMatchObject({ queue: redis.url, shards: 8, rows: 300, dim: 512 });
+    expect(local.rows).toBe(300);
+    expect(readFileSync(join(work, 'queued.npy')).equals(readFileSync(join(work, 'local.npy')))).toBe(true);
+    // through a cache the workers share: the same bytes, and a second run computes nothing
+    ok(await topickd(['embed', '--queue', redis.url, '--input', corpus, '--out', join(work, 'cached.npy'), '--shard-size', '40', '--cache-dir', join(work, 'shared-cache'), '--json'], work));
+    expect(readFileSync(join(work, 'cached.npy')).equals(readFileSync(join(work, 'local.npy')))).toBe(true);
+    const s = ok(await topickd(['status', '--queue', redis.url, '--json'], work)).json();
+    expect(s).toMatchObject({ queue: redis.url, waiting: 0, active: 0, failed: 0, completed: 16 });
+    expect(s.itemsPerSecond).toBeGreaterThan(0);
+    await stopAll();
+  }, 300_000);
+
+  it('a worker SIGKILLed mid-job: its job is taken over after its lock expires and the output is unchanged', async () => {
+    const a = await startWorker(['--lock-duration', '2000']);
+    const run = topickd(['embed', '--queue', redis.url, '--input', corpus, '--out', join(work, 'after-kill.npy'), '--shard-size', '60', '--no-cache', '--json'], work);
+    // kill the only worker as soon as it has started a job, then bring up another
+    for (let i = 0; i < 600 && !/started embed-shard/.test(a.log()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(a.log()).toMatch(/started embed-shard/);
+    a.proc.kill('SIGKILL');
+    const b = await startWorker(['--lock-duration', '2000']);
+    const r = ok(await run).json();
+    expect(r.shards).toBe(5);
+    ok(await topickd(['embed', '--input', corpus, '--out', join(work, 'local-60.npy'), '--shard-size', '60', '--no-cache', '--threads', '1', '--json'], work));
+    expect(readFileSync(join(work, 'after-kill.npy')).equals(readFileSync(join(work, 'local-60.npy')))).toBe(true);
+    // the killed worker's job was run again by the other one
+    expect(b.log()).toMatch(/completed embed-shard/);
+    // SIGTERM: the worker finishes (it has no job now) and exits 0
+    const exit = new Promise<number | null>((res) => b.proc.once('exit', (code) => res(code)));
+    b.proc.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(b.log()).toMatch(/SIGTERM: finishing the running job, then stopping[\s\S]*worker stopped/);
+  }, 300_000);
+
+  it('status and worker with an unreachable queue: a clear error, no hang', async () => {
+    const r = await topickd(['status', '--queue', 'redis://127.0.0.1:1', '--json'], work, { timeoutMs: 60_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach Redis at redis:\/\/127.0.0.1:1 within 10 s/);
+    const bad = await topickd(['status', '--queue', 'http://x'], work);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--queue must be a redis:\/\/ URL/);
+  }, 120_000);
+});
