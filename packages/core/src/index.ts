@@ -17,7 +17,7 @@ export { PluginRegistry, PluginConfigToken, Logger, type WeightedLoss } from './
 export { createContainer, registryOf, coreModule, type CreateContainerOptions } from './container/create-container.js';
 export { CpuBackend, CPU_KERNELS } from './backends/cpu-backend.js';
 
-export { row, matrix, gatherRows, isRowSource, toRowArrays, assertFinite, allFinite, type Float32Matrix, type EmbeddingRows, type RowSource } from './util/matrix.js';
+export { row, matrix, gatherRows, isRowSource, toRowArrays, assertFinite, allFinite, topWordsPerRow, logMatrix, type Float32Matrix, type EmbeddingRows, type RowSource } from './util/matrix.js';
 export { Random } from './util/random.js';
 
 export { tokenize, type TokenizerOptions } from './text/tokenizer.js';

@@ -1,6 +1,7 @@
 import { tf, ConfigError, DataError, Random, nodeBuiltin, type ModelPreparation, type Tensor2D, type TopicModelConfig, type TopicModelFactory } from '@topickd/core/plugin';
 import { NeuralLda } from './neurallda.js';
 import type { TopicWordLogits } from './mixture-decoder.js';
+import { uniqueVariableName } from './model-parts.js';
 
 /** ETM's own settings (`config.options`). */
 export interface EtmOptions {
@@ -50,8 +51,8 @@ export class Etm extends NeuralLda {
     // insertion order fixes the saved tensor order: before the prior's parameters
     const prior = ['prior.mean', 'prior.variance'].map((n) => [n, this.params.get(n)!] as const);
     for (const [n] of prior) this.params.delete(n);
-    this.params.set('topic_embeddings', tf.variable(tf.tensor2d(alphas, [K, L]), true, `etm.alphas.${uniq()}`));
-    this.params.set('rho', tf.variable(tf.tensor2d(rho, [V, L]), false, `etm.rho.${uniq()}`));
+    this.params.set('topic_embeddings', tf.variable(tf.tensor2d(alphas, [K, L]), true, uniqueVariableName('etm.alphas')));
+    this.params.set('rho', tf.variable(tf.tensor2d(rho, [V, L]), false, uniqueVariableName('etm.rho')));
     for (const [n, v] of prior) this.params.set(n, v);
     this.config.options = { ...this.config.options, wordDim: L };
   }
@@ -139,10 +140,6 @@ export function readWordVectors(path: string, vocabulary: readonly string[]): { 
   return { rho, dim };
 }
 
-let counter = 0;
-function uniq(): string {
-  return `${Date.now().toString(36)}${(counter++).toString(36)}`;
-}
 
 export const etmFactory = {
   name: 'etm',

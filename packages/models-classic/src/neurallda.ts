@@ -1,4 +1,4 @@
-import { tf, ContextualTopicModel, Random, batchNormBackward, batchNormForward, sampleTheta, BN_EPS, type Decoder, type ModelOutputs, type Tensor1D, type Tensor2D, type TopicModelConfig, type TopicModelFactory } from '@topickd/core/plugin';
+import { tf, ContextualTopicModel, Random, topWordsPerRow, batchNormBackward, batchNormForward, sampleTheta, BN_EPS, type Decoder, type ModelOutputs, type Tensor1D, type Tensor2D, type TopicModelConfig, type TopicModelFactory } from '@topickd/core/plugin';
 import { mixtureDecoder, MIXTURE_EPS, type TopicWordLogits } from './mixture-decoder.js';
 
 /**
@@ -56,14 +56,7 @@ export class NeuralLda extends ContextualTopicModel {
 
   /** Each topic's `topn` most probable words under its word distribution (the mixture decoder's topics). */
   override topics(vocabulary: readonly string[], topn = 10): string[][] {
-    const d = this.topicWordDistribution();
-    return Array.from({ length: d.rows }, (_, k) => {
-      const row = d.data.subarray(k * d.cols, (k + 1) * d.cols);
-      return Array.from(row.keys())
-        .sort((x, y) => row[y] - row[x] || x - y)
-        .slice(0, Math.min(topn, d.cols))
-        .map((i) => vocabulary[i]);
-    });
+    return topWordsPerRow(this.topicWordDistribution(), vocabulary, topn);
   }
 }
 

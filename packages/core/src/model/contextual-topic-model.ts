@@ -4,7 +4,7 @@ import type { BackendKernels } from '../contracts/backend.js';
 import type { Batch, GaussianPrior, OutputGradients, RunningStat, NeuralTopicModel, TopicModelConfig, TrainForward } from '../contracts/topic-model.js';
 import { ConfigError, DataError } from '../errors.js';
 import { Random } from '../util/random.js';
-import type { Float32Matrix } from '../util/matrix.js';
+import { topWordsPerRow, type Float32Matrix } from '../util/matrix.js';
 import { BN_EPS, sampleTheta } from './fused-ops.js';
 import { backward, forwardTrainWithCache, type ForwardCache, type InputLayout } from './manual-gradients.js';
 
@@ -236,15 +236,7 @@ export class ContextualTopicModel implements NeuralTopicModel {
 
   /** The `topn` highest-weighted words of each topic. */
   topics(vocabulary: readonly string[], topn = 10): string[][] {
-    const b = this.beta();
-    const out: string[][] = [];
-    for (let k = 0; k < b.rows; k++) {
-      const rowv = b.data.subarray(k * b.cols, (k + 1) * b.cols);
-      const idx = Array.from({ length: b.cols }, (_, i) => i);
-      idx.sort((x, y) => rowv[y] - rowv[x] || x - y);
-      out.push(idx.slice(0, Math.min(topn, b.cols)).map((i) => vocabulary[i]));
-    }
-    return out;
+    return topWordsPerRow(this.beta(), vocabulary, topn);
   }
 
   dispose(): void {

@@ -75,3 +75,19 @@ export function assertFinite(m: Float32Matrix, what: string): void {
     }
   }
 }
+
+/** The `topn` words of highest weight in each row of a K×V matrix (ties: the lower index first). */
+export function topWordsPerRow(m: Float32Matrix, vocabulary: readonly string[], topn = 10): string[][] {
+  return Array.from({ length: m.rows }, (_, k) => {
+    const row = m.data.subarray(k * m.cols, (k + 1) * m.cols);
+    return Array.from(row.keys())
+      .sort((x, y) => row[y] - row[x] || x - y)
+      .slice(0, Math.min(topn, m.cols))
+      .map((i) => vocabulary[i]);
+  });
+}
+
+/** Elementwise natural log of a matrix (topic-word distributions → their log, a `beta()`). */
+export function logMatrix(m: Float32Matrix): Float32Matrix {
+  return { rows: m.rows, cols: m.cols, data: m.data.map((p) => Math.log(p)) };
+}

@@ -9,12 +9,12 @@ import {
   type FitReport,
   type Float32Matrix,
   type ModelInputs,
-  type RunningStat,
   type SelfFitEvent,
   type SelfTrainedTopicModel,
   type TopicModelConfig,
   type TopicModelFactory,
 } from '@topickd/core';
+import { uniqueVariableName, WeightedTopicsModel } from '../model-parts.js';
 import { classTfidf } from './class-tfidf.js';
 
 /** BERTopic's own settings (`config.options`); BERTopic's defaults. */
@@ -72,30 +72,24 @@ function cosineDistance(x: number[], y: number[]): number {
  *
  * Saved parameters: `centroids` (K×E) and `ctfidf` (K×V, the c-TF-IDF weights).
  */
-export class BerTopic implements SelfTrainedTopicModel {
+export class BerTopic extends WeightedTopicsModel implements SelfTrainedTopicModel {
   readonly config: TopicModelConfig;
   readonly kind = 'bertopic';
   readonly numTopics: number;
   readonly needsBow = false;
-  readonly params = new Map<string, tf.Variable>();
-  readonly running = new Map<string, RunningStat>();
   readonly settings: Required<BerTopicOptions>;
 
   constructor(config: TopicModelConfig) {
+    super();
     this.config = { ...config, kind: 'bertopic' };
     this.numTopics = config.numTopics;
     this.settings = berTopicSettingsOf(config);
     if (!(config.embeddingDim > 0)) throw new ConfigError('BERTopic clusters document embeddings: "embeddingDim" must be a positive integer', 'embeddingDim');
     const { numTopics: K, vocabSize: V, embeddingDim: E } = config;
-    this.params.set('centroids', tf.variable(tf.zeros([K, E]), false, `bertopic.centroids.${uid()}`));
-    this.params.set('ctfidf', tf.variable(tf.zeros([K, V]), false, `bertopic.ctfidf.${uid()}`));
+    this.params.set('centroids', tf.variable(tf.zeros([K, E]), false, uniqueVariableName('bertopic.centroids')));
+    this.params.set('ctfidf', tf.variable(tf.zeros([K, V]), false, uniqueVariableName('bertopic.ctfidf')));
   }
 
-  paramCount(): number {
-    let n = 0;
-    for (const v of this.params.values()) n += v.size;
-    return n;
-  }
 
   async fit(inputs: ModelInputs, options: { seed: number; onEvent?: (e: SelfFitEvent) => void; signal?: AbortSignal }): Promise<FitReport> {
     const { bow, embeddings } = inputs;
@@ -142,6 +136,11 @@ export class BerTopic implements SelfTrainedTopicModel {
     return { epochs: 1, finalLoss: inertia, lossHistory: [inertia], valHistory: [], seconds, docsPerSecond: N / seconds };
   }
 
+  /** The topics' weights: their c-TF-IDF (topic words rank by it). */
+  protected topicWeights(): Float32Array {
+    return this.params.get('ctfidf')!.dataSync() as Float32Array;
+  }
+
   /** θ = softmax_k(cos(e_d, centroid_k) / τ). */
   inferTheta(inputs: Partial<ModelInputs>, _options: { seed?: number }): Float32Matrix {
     const e = inputs.embeddings;
@@ -171,46 +170,11 @@ export class BerTopic implements SelfTrainedTopicModel {
     return { rows: N, cols: K, data: out };
   }
 
-  /** Each topic's c-TF-IDF weights normalised to sum 1 (a topic without documents: uniform). */
-  topicWordDistribution(): Float32Matrix {
-    const { numTopics: K, vocabSize: V } = this.config;
-    const w = this.params.get('ctfidf')!.dataSync() as Float32Array;
-    const data = new Float32Array(K * V);
-    for (let k = 0; k < K; k++) {
-      let s = 0;
-      for (let t = 0; t < V; t++) s += w[k * V + t];
-      for (let t = 0; t < V; t++) data[k * V + t] = s > 0 ? w[k * V + t] / s : 1 / V;
-    }
-    return { rows: K, cols: V, data };
-  }
 
-  beta(): Float32Matrix {
-    const d = this.topicWordDistribution();
-    return { ...d, data: d.data.map((p) => Math.log(p)) };
-  }
 
-  /** Each topic's `topn` words by c-TF-IDF. */
-  topics(vocabulary: readonly string[], topn = 10): string[][] {
-    const d = this.topicWordDistribution();
-    return Array.from({ length: d.rows }, (_, k) => {
-      const row = d.data.subarray(k * d.cols, (k + 1) * d.cols);
-      return Array.from(row.keys())
-        .sort((x, y) => row[y] - row[x] || x - y)
-        .slice(0, Math.min(topn, d.cols))
-        .map((i) => vocabulary[i]);
-    });
-  }
 
-  dispose(): void {
-    for (const v of this.params.values()) v.dispose();
-    this.params.clear();
-  }
 }
 
-let counter = 0;
-function uid(): string {
-  return `${Date.now().toString(36)}${(counter++).toString(36)}`;
-}
 
 export const berTopicFactory = {
   name: 'bertopic',

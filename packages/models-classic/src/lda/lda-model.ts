@@ -7,12 +7,12 @@ import {
   type Float32Matrix,
   type ModelInputs,
   type ModelOptions,
-  type RunningStat,
   type SelfFitEvent,
   type SelfTrainedTopicModel,
   type TopicModelConfig,
   type TopicModelFactory,
 } from '@topickd/core';
+import { uniqueVariableName, WeightedTopicsModel } from '../model-parts.js';
 import { OnlineLdaState, type OnlineLdaSettings } from './online-vb.js';
 
 /** LDA's own settings (`config.options`); every one optional. */
@@ -81,29 +81,28 @@ export function ldaSettingsOf(config: Pick<TopicModelConfig, 'numTopics' | 'voca
  *
  * Saved parameters: `lambda` (K×V, the variational topic-word Dirichlet) and `alpha` (K).
  */
-export class OnlineLda implements SelfTrainedTopicModel {
+export class OnlineLda extends WeightedTopicsModel implements SelfTrainedTopicModel {
   readonly config: TopicModelConfig;
   readonly kind = 'lda';
   readonly numTopics: number;
   readonly needsBow = true;
-  readonly params = new Map<string, tf.Variable>();
-  readonly running = new Map<string, RunningStat>();
   readonly settings: OnlineLdaSettings;
 
   constructor(config: TopicModelConfig) {
+    super();
     this.config = { ...config, kind: 'lda' };
     this.numTopics = config.numTopics;
     this.settings = ldaSettingsOf(config);
     const K = config.numTopics;
     const V = config.vocabSize;
-    this.params.set('lambda', tf.variable(tf.fill([K, V], this.settings.eta), false, `lda.lambda.${uid()}`));
-    this.params.set('alpha', tf.variable(tf.fill([K], this.settings.alpha), false, `lda.alpha.${uid()}`));
+    this.params.set('lambda', tf.variable(tf.fill([K, V], this.settings.eta), false, uniqueVariableName('lda.lambda')));
+    this.params.set('alpha', tf.variable(tf.fill([K], this.settings.alpha), false, uniqueVariableName('lda.alpha')));
   }
 
-  paramCount(): number {
-    let n = 0;
-    for (const v of this.params.values()) n += v.size;
-    return n;
+
+  /** The topics' weights: λ (K×V, topic-major), normalised by the base class into E[β]. */
+  protected topicWeights(): Float32Array {
+    return this.lambdaTopicMajor();
   }
 
   /** λ as stored (K×V, topic-major). */
@@ -178,45 +177,11 @@ export class OnlineLda implements SelfTrainedTopicModel {
     return this.state(seed).bound(bow);
   }
 
-  topicWordDistribution(): Float32Matrix {
-    const { numTopics: K, vocabSize: V } = this.config;
-    const lam = this.lambdaTopicMajor();
-    const data = new Float32Array(K * V);
-    for (let k = 0; k < K; k++) {
-      let s = 0;
-      for (let w = 0; w < V; w++) s += lam[k * V + w];
-      for (let w = 0; w < V; w++) data[k * V + w] = lam[k * V + w] / s;
-    }
-    return { rows: K, cols: V, data };
-  }
 
-  /** ln E[β] per topic: softmax of a row is the topic's word distribution. */
-  beta(): Float32Matrix {
-    const d = this.topicWordDistribution();
-    return { ...d, data: d.data.map((p) => Math.log(p)) };
-  }
 
-  topics(vocabulary: readonly string[], topn = 10): string[][] {
-    const d = this.topicWordDistribution();
-    return Array.from({ length: d.rows }, (_, k) => {
-      const row = d.data.subarray(k * d.cols, (k + 1) * d.cols);
-      return Array.from(row.keys())
-        .sort((x, y) => row[y] - row[x] || x - y)
-        .slice(0, Math.min(topn, d.cols))
-        .map((i) => vocabulary[i]);
-    });
-  }
 
-  dispose(): void {
-    for (const v of this.params.values()) v.dispose();
-    this.params.clear();
-  }
 }
 
-let counter = 0;
-function uid(): string {
-  return `${Date.now().toString(36)}${(counter++).toString(36)}`;
-}
 
 export const ldaFactory = {
   name: 'lda',
