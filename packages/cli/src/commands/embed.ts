@@ -1,10 +1,9 @@
 import { ConfigError } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
-import { embedWithCache, encodeNpy } from '@topickd/encoders';
+import { encodeNpy } from '@topickd/encoders';
 import type { Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { concatRows, createRuntime, DEFAULT_SHARD_SIZE, embeddingPool, embedOnQueue, encoderSpecOf, resolveDataPath } from 'topickd';
-import type { Float32Matrix } from '@topickd/core';
+import { createRuntime, DEFAULT_SHARD_SIZE, embedInBlocks, embeddingPool, embedOnQueue, encoderSpecOf, resolveDataPath } from 'topickd';
 
 export const embedCommand: Command = {
   name: 'embed',
@@ -56,22 +55,14 @@ export const embedCommand: Command = {
     // cache — the same blocks a distributed run's jobs embed, so both give the same bytes.
     const shardSize = (flags.shardSize as number | undefined) ?? DEFAULT_SHARD_SIZE;
     const onProgress = progress.embedding('embedding');
-    let m: Float32Matrix & { computed: number };
+    let m;
     try {
-      const parts: (Float32Matrix & { computed: number })[] = [];
-      for (let s = 0; s < texts.length || (s === 0 && parts.length === 0); s += shardSize) {
-        const block = texts.slice(s, s + shardSize);
-        parts.push(
-          await embedWithCache(encoder, block, flags.noCache ? undefined : (cfg.cacheDir ?? '.topickd-cache'), {
-            batchSize: flags.batchSize as number | undefined,
-            onProgress: (p) => onProgress({ done: s + p.done, total: texts.length }),
-            logger,
-            parallel: pool?.parallel,
-          }),
-        );
-        if (block.length === 0) break;
-      }
-      m = concatRows(parts);
+      m = await embedInBlocks(encoder, texts, flags.noCache ? undefined : (cfg.cacheDir ?? '.topickd-cache'), shardSize, {
+        batchSize: flags.batchSize as number | undefined,
+        onProgress: (done, total) => onProgress({ done, total }),
+        logger,
+        parallel: pool?.parallel,
+      });
     } finally {
       await pool?.close();
     }

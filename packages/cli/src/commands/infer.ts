@@ -1,13 +1,13 @@
 import { ConfigError, inferTheta } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
-import { embedWithCache } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { bowForModel, createRuntime, embeddingPool, encoderSpecOf, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd';
+import { dirname, resolve } from 'node:path';
+import { bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd';
 
 export const inferCommand: Command = {
   name: 'infer',
   summary: 'topic proportions θ of new documents with a trained model',
-  usage: 'topickd infer --model DIR --input PATH [--samples 20] [--seed S] [--json]',
+  usage: 'topickd infer --model DIR --input PATH [--samples 20] [--seed S] [--queue redis://HOST:PORT [--shard-size N]] [--json]',
   example: 'topickd infer --model runs/m10-student --input my-titles.txt --json',
   ownFlags: ['model'],
   flags: {
@@ -17,6 +17,8 @@ export const inferCommand: Command = {
     encoder: { type: 'string', arg: 'NAME', description: "override the model's encoder (e.g. precomputed:FILE.npy for the input)" },
     samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'sampling seed (default 0)' },
+    queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: infer as jobs run by `topickd worker` processes (same θ); the model, input and --cache-dir must be in a folder every worker shares' },
+    'shard-size': { type: 'integer', arg: 'N', description: 'documents per block, a multiple of 512: one job each with --queue, embedded together without (default 1024)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const dir = flags.model as string | undefined;
@@ -30,21 +32,41 @@ export const inferCommand: Command = {
       const texts = corpus.encoderTexts ?? corpus.documents;
       // Bag of words over the model's vocabulary, tokenized as its training corpus was.
       const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
-      let emb;
-      if (saved.encoder.dim === 0 && !cfg.encoder) {
-        emb = noEmbeddings(bow.rows); // a model that reads the bag of words alone (LDA)
+      const modelReadsEmbeddings = !(saved.encoder.dim === 0 && !cfg.encoder);
+      const spec = modelReadsEmbeddings ? encoderSpecOf(cfg.encoder ?? saved.encoder.type ?? 'use', cfg.baseDir) : null;
+      const shardSize = (flags.shardSize as number | undefined) ?? 2 * INFER_BATCH;
+      const samples = cfg.samples ?? 20;
+      const seed = cfg.seed ?? 0;
+      const queue = flags.queue as string | undefined;
+      let theta;
+      if (queue) {
+        const onProgress = progress.embedding('inferring (queue)');
+        theta = await inferOnQueue(queue, dir, { documents: corpus.documents, encoderTexts: texts, pretokenized: corpus.pretokenized }, spec, {
+          shardSize,
+          workDir: dirname(resolve(input)),
+          cacheDir: cfg.cacheDir ?? '.topickd-cache',
+          samples,
+          seed,
+          onProgress: (done, total) => onProgress({ done, total }),
+        });
       } else {
-        const spec = encoderSpecOf(cfg.encoder ?? saved.encoder.type ?? 'use', cfg.baseDir);
-        const encoder = rt.registry.createEncoder(spec);
-        const pool = embeddingPool(cfg, spec);
-        try {
-          emb = await embedWithCache(encoder, texts, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding('embedding'), logger, parallel: pool?.parallel });
-        } finally {
-          await pool?.close();
+        if (shardSize % INFER_BATCH !== 0) throw new ConfigError(`--shard-size for infer must be a multiple of ${INFER_BATCH}, got ${shardSize}`, 'shardSize');
+        let emb;
+        if (!spec) {
+          emb = noEmbeddings(bow.rows); // a model that reads the bag of words alone (LDA)
+        } else {
+          const encoder = rt.registry.createEncoder(spec);
+          const pool = embeddingPool(cfg, spec);
+          try {
+            const onProgress = progress.embedding('embedding');
+            emb = await embedInBlocks(encoder, texts, cfg.cacheDir ?? '.topickd-cache', shardSize, { onProgress: (done, total) => onProgress({ done, total }), logger, parallel: pool?.parallel });
+          } finally {
+            await pool?.close();
+          }
+          progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
         }
-        progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
+        theta = inferTheta(saved.model, { bow, embeddings: emb }, { samples, seed });
       }
-      const theta = inferTheta(saved.model, { bow, embeddings: emb }, { samples: cfg.samples ?? 20, seed: cfg.seed ?? 0 });
       const K = theta.cols;
       const rows: number[][] = [];
       for (let i = 0; i < theta.rows; i++) rows.push(Array.from(theta.data.subarray(i * K, (i + 1) * K)));

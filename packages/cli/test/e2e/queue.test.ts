@@ -80,6 +80,30 @@ describe.skipIf(!redisServerAvailable)('distributed runs on a real redis-server'
     expect(b.log()).toMatch(/SIGTERM: finishing the running job, then stopping[\s\S]*worker stopped/);
   }, 300_000);
 
+  it('infer --queue: θ of 1,100 documents in 3 shards equals infer in one process (a ZeroShotTM and an LDA)', async () => {
+    await Promise.all([startWorker(), startWorker()]);
+    // 1,100 distinct documents: the corpus's titles with a word appended per copy
+    const titles = readFileSync(corpus, 'utf8').trim().split('\n').map((l) => JSON.parse(l).text as string);
+    const docs = [...new Set(['alpha', 'beta', 'gamma', 'delta'].flatMap((w) => titles.map((t) => `${t} ${w}`)))].slice(0, 1100);
+    expect(docs).toHaveLength(1100);
+    const input = join(work, 'many.txt');
+    writeFileSync(input, docs.join('\n') + '\n');
+    const zs = join(work, 'zs');
+    const lda = join(work, 'lda');
+    ok(await topickd(['fit', '--data', corpus, '--model', 'zeroshot', '--topics', '4', '--hidden', '20', '--epochs', '1', '--cache-dir', join(work, 'c0'), '--out', zs], work));
+    ok(await topickd(['fit', '--data', corpus, '--model', 'lda', '--topics', '4', '--model-options', 'passes=2', '--out', lda], work));
+    for (const model of [zs, lda]) {
+      const local = ok(await topickd(['infer', '--model', model, '--input', input, '--shard-size', '512', '--cache-dir', join(work, `cl-${model === zs ? 'zs' : 'lda'}`), '--json'], work)).json();
+      const queued = ok(await topickd(['infer', '--model', model, '--input', input, '--shard-size', '512', '--queue', redis.url, '--cache-dir', join(work, `cq-${model === zs ? 'zs' : 'lda'}`), '--json'], work)).json();
+      expect(queued.documents).toBe(1100);
+      expect(queued.theta).toEqual(local.theta);
+    }
+    const bad = await topickd(['infer', '--model', lda, '--input', input, '--shard-size', '500', '--queue', redis.url], work);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--shard-size for infer must be a multiple of 512/);
+    await stopAll();
+  }, 300_000);
+
   it('status and worker with an unreachable queue: a clear error, no hang', async () => {
     const r = await topickd(['status', '--queue', 'redis://127.0.0.1:1', '--json'], work, { timeoutMs: 60_000 });
     expect(r.code).toBe(1);

@@ -164,8 +164,12 @@ export interface SelfFitEvent {
 export interface SelfTrainedTopicModel extends TopicModel {
   /** Trains on the documents (seeded: same seed, same model). */
   fit(inputs: ModelInputs, options: { seed: number; onEvent?: (e: SelfFitEvent) => void; signal?: AbortSignal }): Promise<FitReport>;
-  /** θ (N×K, rows sum to 1) of documents, by the model's own inference (LDA's E-step). */
-  inferTheta(inputs: Partial<ModelInputs>, options: { seed?: number }): Float32Matrix;
+  /**
+   * θ (N×K, rows sum to 1) of documents, by the model's own inference (LDA's E-step). Seeded
+   * per document: `offset` (where these documents start in a larger corpus) makes a shard's
+   * rows equal those of the whole corpus.
+   */
+  inferTheta(inputs: Partial<ModelInputs>, options: { seed?: number; offset?: number }): Float32Matrix;
 }
 
 /** Whether a model is trained by gradients (the trainer and the distiller run it). */

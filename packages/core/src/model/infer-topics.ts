@@ -1,6 +1,6 @@
 import { tf, type Tensor2D } from '../tfjs/tf.js';
 import type { CsrMatrix } from '../data/csr-matrix.js';
-import { DataError } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
 import { gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
 import { Random } from '../util/random.js';
 import { isNeuralTopicModel, isSelfTrainedTopicModel, type TopicModel } from '../contracts/topic-model.js';
@@ -13,6 +13,12 @@ export interface InferOptions {
   seed?: number;
   /** Documents per batch (default 512). */
   batchSize?: number;
+  /**
+   * Where these documents start in a larger corpus (a multiple of `batchSize`; default 0):
+   * θ is then the same as those rows of θ of the whole corpus, so shards inferred apart
+   * (by workers of a distributed run) merge into exactly the one-process result.
+   */
+  offset?: number;
 }
 
 export interface InferInputs {
@@ -33,12 +39,16 @@ export function inferTheta(model: TopicModel, inputs: InferInputs, options: Infe
   const batchSize = options.batchSize ?? 512;
   const { embeddings, bow } = inputs;
   const cfg = model.config;
+  const offset = options.offset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset % batchSize !== 0) {
+    throw new ConfigError(`the offset of a shard (${offset}) must be a multiple of the inference batch size ${batchSize}`, 'offset');
+  }
   if (isSelfTrainedTopicModel(model)) {
     if (model.needsBow) {
       if (!bow) throw new DataError(`a "${cfg.kind}" model infers θ from the bag of words; pass the documents' bag of words`);
       if (bow.cols !== cfg.vocabSize) throw new DataError(`BoW has ${bow.cols} columns, the model's vocabulary ${cfg.vocabSize}`, 'VOCABULARY_MISMATCH');
     }
-    return model.inferTheta({ bow, embeddings }, { seed: options.seed ?? 0 });
+    return model.inferTheta({ bow, embeddings }, { seed: options.seed ?? 0, offset });
   }
   if (!isNeuralTopicModel(model)) throw new DataError(`the "${cfg.kind}" model has no way to infer θ (its plugin implements neither a posterior network nor inferTheta)`);
   if (embeddings.cols !== cfg.embeddingDim) {
@@ -53,6 +63,7 @@ export function inferTheta(model: TopicModel, inputs: InferInputs, options: Infe
   const K = cfg.numTopics;
   const out = new Float32Array(N * K);
   const rng = new Random(options.seed ?? 0);
+  for (let b = 0; b < offset / batchSize; b++) rng.seed(); // the draws of the batches before this shard
   for (let s = 0; s < N; s += batchSize) {
     const B = Math.min(batchSize, N - s);
     const rows = Int32Array.from({ length: B }, (_, i) => s + i);

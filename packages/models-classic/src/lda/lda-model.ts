@@ -156,13 +156,21 @@ export class OnlineLda extends WeightedTopicsModel implements SelfTrainedTopicMo
     tf.tidy(() => this.params.get('lambda')!.assign(tf.tensor2d(out, [K, V])));
   }
 
-  /** θ = γ / Σγ from the E-step on each document (seeded γ initialisation). */
-  inferTheta(inputs: Partial<ModelInputs>, options: { seed?: number }): Float32Matrix {
+  /**
+   * θ = γ / Σγ from the E-step on each document; γ's initial draws are seeded per document
+   * (seed, offset + index), so a document's θ does not depend on the others given with it.
+   */
+  inferTheta(inputs: Partial<ModelInputs>, options: { seed?: number; offset?: number }): Float32Matrix {
     const bow = inputs.bow as CsrMatrix;
     const K = this.numTopics;
-    const state = this.state(options.seed ?? 0);
+    const seed = options.seed ?? 0;
+    const offset = options.offset ?? 0;
+    const state = this.state(seed);
     const gamma = new Float64Array(bow.rows * K);
-    state.eStep(bow, 0, bow.rows, gamma);
+    state.eStep(bow, 0, bow.rows, gamma, undefined, (d) => {
+      const rng = new Random(documentSeed(seed, offset + d));
+      state.reseed(() => rng.next());
+    });
     const data = new Float32Array(bow.rows * K);
     for (let d = 0; d < bow.rows; d++) {
       let s = 0;
@@ -182,6 +190,11 @@ export class OnlineLda extends WeightedTopicsModel implements SelfTrainedTopicMo
 
 }
 
+
+/** A seed per (run seed, document index): documents get independent, reproducible draws. */
+function documentSeed(seed: number, index: number): number {
+  return (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
+}
 
 export const ldaFactory = {
   name: 'lda',

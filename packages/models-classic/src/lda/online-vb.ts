@@ -39,7 +39,7 @@ export class OnlineLdaState {
   readonly sstats: Float64Array;
   /** exp(E[ln β]), V×K. */
   readonly expElogbeta: Float64Array;
-  private readonly draw: (shape: number, scale: number) => number;
+  private draw: (shape: number, scale: number) => number;
   private numUpdates = 0;
 
   /**
@@ -64,6 +64,11 @@ export class OnlineLdaState {
       // gensim's initial E[ln β] is taken from the draws alone (η not yet added)
       this.syncExpElogbeta(0);
     }
+  }
+
+  /** Draws from now on come from `uniform` (θ of new documents is seeded per document). */
+  reseed(uniform: () => number): void {
+    this.draw = gammaSampler(uniform);
   }
 
   /** λ = η + sstats (V×K). */
@@ -92,7 +97,7 @@ export class OnlineLdaState {
    * sufficient statistics (V×K, before the final ⊙ e^{E[ln β]}). Returns the number of
    * documents whose γ converged.
    */
-  eStep(bow: CsrMatrix, start: number, end: number, gamma: Float64Array, sstats?: Float64Array): number {
+  eStep(bow: CsrMatrix, start: number, end: number, gamma: Float64Array, sstats?: Float64Array, beforeDocument?: (d: number) => void): number {
     const { K } = this;
     const alpha = this.settings.alpha;
     const Eb = this.expElogbeta;
@@ -105,6 +110,7 @@ export class OnlineLdaState {
     let phinorm = new Float64Array(0);
     let ratio = new Float64Array(0);
     for (let d = start; d < end; d++) {
+      beforeDocument?.(d);
       const a = bow.indptr[d];
       const n = bow.indptr[d + 1] - a;
       if (ebd.length < n * K) ebd = new Float64Array(n * K * 2);
