@@ -104,6 +104,27 @@ describe.skipIf(!redisServerAvailable)('distributed runs on a real redis-server'
     await stopAll();
   }, 300_000);
 
+  it('Redis restarted mid-run: workers and the submitting command reconnect, and the output is unchanged', async () => {
+    const persistent = await startRedis({ persistent: true });
+    const saved = redis;
+    redis = persistent;
+    try {
+      const w = await startWorker();
+      const run = topickd(['embed', '--queue', persistent.url, '--input', corpus, '--out', join(work, 'after-restart.npy'), '--shard-size', '30', '--no-cache', '--json'], work);
+      for (let i = 0; i < 600 && !/completed embed-shard/.test(w.log()); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(w.log()).toMatch(/completed embed-shard/);
+      await persistent.restart();
+      const r = ok(await run).json();
+      expect(r.shards).toBe(10);
+      ok(await topickd(['embed', '--input', corpus, '--out', join(work, 'local-30.npy'), '--shard-size', '30', '--no-cache', '--threads', '1', '--json'], work));
+      expect(readFileSync(join(work, 'after-restart.npy')).equals(readFileSync(join(work, 'local-30.npy')))).toBe(true);
+      await stopAll();
+    } finally {
+      redis = saved;
+      await persistent.stop();
+    }
+  }, 300_000);
+
   it('status and worker with an unreachable queue: a clear error, no hang', async () => {
     const r = await topickd(['status', '--queue', 'redis://127.0.0.1:1', '--json'], work, { timeoutMs: 60_000 });
     expect(r.code).toBe(1);

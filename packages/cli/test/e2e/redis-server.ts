@@ -38,16 +38,17 @@ export interface RedisServer {
   port: number;
   /** Stops the server (SIGTERM) and waits for it to exit. */
   stop(): Promise<void>;
-  /** Stops it and starts it again on the same port (an empty Redis: no persistence). */
+  /** Stops it and starts it again on the same port (empty unless `persistent`). */
   restart(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** `persistent`: an append-only file, so the queue survives a restart (as a production Redis should be run). */
+export async function startRedis(options: { persistent?: boolean } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'topickd-redis-'));
   let proc: ChildProcess;
   const launch = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', options.persistent ? 'yes' : 'no', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       if (await ping(port)) return;
       await new Promise((r) => setTimeout(r, 50));
