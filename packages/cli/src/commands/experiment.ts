@@ -23,7 +23,7 @@ function teacherPer(v: unknown): 'K' | 'seed' {
 export const experimentCommand: Command = {
   name: 'experiment',
   summary: "the paper's experiment: teacher, student alone and distilled student per K and seed",
-  usage: 'topickd experiment --dataset m10|20ng|PATH --topics 20,50 --seeds 0,1,2 [--alpha A --temperature T] [--epochs N] [--baselines prodlda] --out DIR',
+  usage: 'topickd experiment --dataset m10|20ng|PATH --topics 20,50 --seeds 0,1,2 [--alpha A --temperature T] [--epochs N] [--baselines lda,prodlda,neurallda,etm,bertopic] --out DIR',
   example: 'topickd experiment --dataset m10 --topics 20,50 --seeds 0,1,2 --out runs/m10',
   ownFlags: ['topics'],
   flags: {
@@ -44,7 +44,7 @@ export const experimentCommand: Command = {
     'teacher-per': { type: 'string', arg: 'K|seed', description: 'train the teacher once per K (default) or once per K and seed' },
     'teacher-seed': { type: 'integer', arg: 'S', description: 'with --teacher-per K: the seed of the shared teacher (default: the first seed); lets a later run add seeds to an earlier grid' },
     'kd-epochs': { type: 'integer', arg: 'N', description: 'apply distillation for the first N epochs only (default: all)' },
-    baselines: { type: 'list', arg: 'M,M', description: 'baseline model kinds trained beside the student per K and seed (e.g. prodlda); results get role "baseline" rows and comparisons' },
+    baselines: { type: 'list', arg: 'M,M', description: 'baseline model kinds trained beside the student per K and seed (lda, prodlda, neurallda, etm, bertopic, or a plugin kind; their settings: config modelOptions); results get role "baseline" rows and comparisons' },
     ...pick(TRAIN_FLAGS, ['text-field', 'batch-size', 'learning-rate', 'dropout', 'validation-fraction', 'patience', 'vocabulary-size', 'min-df', 'max-df', 'model-dir', 'plugins']),
   },
   async run({ cfg, flags, argv, print, json, progress, logger }) {
