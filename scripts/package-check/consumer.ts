@@ -1,7 +1,7 @@
 // Type-checked by the package check under `tsc --strict` with module nodenext and with
 // moduleResolution bundler: the public API as an installed program sees it.
 import { createTopicKD, type TrainedTopicModel, type EvaluationResult } from 'topickd';
-import { ConfigError, TopicKDError, createContainer, registryOf, type ActiveBackend, type TopicModel, type DistillationLoss, type ModelOutputs, type Tensor1D, tf } from '@topickd/core';
+import { ConfigError, TopicKDError, createContainer, isNeuralTopicModel, registryOf, type ActiveBackend, type TopicModel, type DistillationLoss, type ModelOutputs, type Tensor1D, tf } from '@topickd/core';
 import { runBackendConformance, AdamOptimizer, type BackendKernels } from '@topickd/core/plugin';
 import { loadModel } from '@topickd/core/node';
 import wasm, { WasmBackend, type WasmBackendOptions } from '@topickd/backend-wasm';
@@ -30,6 +30,8 @@ export async function lowLevel(): Promise<TopicModel> {
   const registry = registryOf(await createContainer({ backend: 'wasm', backendOptions: { wasm: { ...options } } }, { modules: [wasm, losses] }));
   const { kernels }: { kernels: BackendKernels } = await registry.activateBackend();
   const model = registry.modelFactory('zeroshot').create({ numTopics: 3, vocabSize: 10, embeddingDim: 4, hiddenSizes: [], dropout: 0, learnPriors: true }, 0);
+  // a factory returns any TopicModel; gradient-trained ones are NeuralTopicModels (LDA and BERTopic train themselves)
+  if (!isNeuralTopicModel(model)) throw new TopicKDError('CONFIG_INVALID', 'zeroshot is trained by gradients');
   new AdamOptimizer(model.trainableVariables(), { learningRate: 1e-3, beta1: 0.9, beta2: 0.99 }, kernels).dispose();
   void new WassersteinLoss();
   void new UseEncoder();
