@@ -1,4 +1,3 @@
-import { JobQueue } from '@topickd/queue';
 import { ConfigError } from '@topickd/core';
 import type { Command } from '../command.js';
 
@@ -13,6 +12,7 @@ export const statusCommand: Command = {
   async run({ flags, print, json }) {
     const url = flags.queue as string | undefined;
     if (!url) throw new ConfigError('give the queue: --queue redis://HOST:PORT', 'queue');
+    const { JobQueue } = await import('@topickd/queue'); // loaded only here: ~1 s of every command's start otherwise
     const queue = await JobQueue.open(url);
     try {
       const s = await queue.status();

@@ -1,4 +1,3 @@
-import { startWorker } from '@topickd/queue';
 import { ConfigError } from '@topickd/core';
 import { createRuntime, jobHandlers } from 'topickd';
 import type { Command } from '../command.js';
@@ -20,6 +19,7 @@ export const workerCommand: Command = {
     if (!(concurrency >= 1)) throw new ConfigError(`--concurrency must be at least 1, got ${concurrency}`, 'concurrency');
     const rt = await createRuntime(cfg, logger);
     const jobs = jobHandlers(rt, cfg);
+    const { startWorker } = await import('@topickd/queue'); // loaded only here: ~1 s of every command's start otherwise
     const worker = await startWorker(url, jobs.handlers, {
       concurrency,
       lockDurationMs: flags.lockDuration as number | undefined,

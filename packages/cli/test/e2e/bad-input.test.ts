@@ -47,8 +47,8 @@ describe('output folders and models are never lost', () => {
 
   it('a second writer into the same --out fails at once, naming the first; the first completes', async () => {
     const out = join(work, 'shared-out');
-    const first = topickd(['fit', '--data', corpus, '--topics', '4', '--epochs', '30', '--out', out, ...precomputed()], work);
-    // wait until the first holds the lock
+    const first = topickd(['fit', '--data', corpus, '--topics', '4', '--epochs', '150', '--out', out, ...precomputed()], work);
+    // wait until the first holds the lock (150 epochs keep it held for seconds, well past the second's start)
     for (let i = 0; i < 200 && !existsSync(join(out, '.topickd.lock')); i++) await new Promise((r) => setTimeout(r, 50));
     refused(await topickd(['fit', '--data', corpus, '--topics', '5', '--epochs', '1', '--out', out, ...precomputed()], work), 2, /is being written by another TopicKD process \(pid \d+\)/);
     ok(await first);

@@ -4,10 +4,13 @@ import { join, resolve } from 'node:path';
 import { ConfigError, DataError, inferTheta, type EncoderSpec, type Encoder, type Float32Matrix, type Logger } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { decodeNpy, embedWithCache, encodeNpy, type CachedEmbedOptions } from '@topickd/encoders';
-import { JobQueue, type JobHandler } from '@topickd/queue';
+import type { JobHandler } from '@topickd/queue';
 import { bowForModel, loadModelWith, noEmbeddings, type Runtime } from './pipeline.js';
 import type { RunConfig } from './run-config.js';
 import { embeddingPool } from './embed-pool.js';
+
+/** BullMQ and ioredis load only when a queue is used (they cost ~1 s of every command's start). */
+const queueModule = () => import('@topickd/queue');
 
 /** Documents per block of `embed` (a job each on the queue, a call through the cache each locally). */
 export const DEFAULT_SHARD_SIZE = 1000;
@@ -160,6 +163,7 @@ export async function embedOnQueue(url: string, texts: readonly string[], encode
   if (!Number.isInteger(shardSize) || shardSize <= 0) throw new DataError(`the shard size must be a positive integer, got ${shardSize}`);
   const run = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const dir = resolve(options.workDir, `embed-${run}`);
+  const { JobQueue } = await queueModule();
   const queue = await JobQueue.open(url);
   mkdirSync(dir, { recursive: true });
   try {
@@ -216,6 +220,7 @@ export async function inferOnQueue(
     throw new ConfigError(`--shard-size for infer must be a multiple of ${INFER_BATCH} (θ is drawn per batch of ${INFER_BATCH} documents), got ${shardSize}`, 'shardSize');
   }
   const run = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const { JobQueue } = await queueModule();
   const queue = await JobQueue.open(url);
   const dir = resolve(options.workDir, `infer-${run}`);
   mkdirSync(dir, { recursive: true });
