@@ -147,12 +147,17 @@ function checkOptions(o: Required<Pick<TrainOptions, 'epochs' | 'batchSize' | 'l
   if (!Number.isInteger(o.patience) || o.patience <= 0) throw new ConfigError(`"patience" must be a positive integer, got ${o.patience}`, 'patience');
 }
 
-export function checkInputs(model: TopicModel, inputs: TrainInputs): void {
-  const { bow, embeddings } = inputs;
+/** Documents to train on, over the model's vocabulary. */
+function checkBagOfWords(model: TopicModel, bow: CsrMatrix): void {
   if (bow.rows === 0) throw new DataError('no documents to train on', 'EMPTY_CORPUS');
   if (bow.cols !== model.config.vocabSize) {
     throw new DataError(`the bag of words has ${bow.cols} columns but the model's vocabulary has ${model.config.vocabSize} words`, 'VOCABULARY_MISMATCH');
   }
+}
+
+export function checkInputs(model: TopicModel, inputs: TrainInputs): void {
+  const { bow, embeddings } = inputs;
+  checkBagOfWords(model, bow);
   if (embeddings.rows !== bow.rows) {
     throw new DataError(`${embeddings.rows} embedding rows for ${bow.rows} documents; embed exactly the documents you train on`, 'DIMENSION_MISMATCH');
   }
@@ -325,10 +330,7 @@ export async function trainModel(
 async function fitSelfTrained(model: SelfTrainedTopicModel, inputs: TrainInputs, options: TrainOptions): Promise<TrainResult> {
   if (options.resume || options.onCheckpoint) throw new ConfigError(`a "${model.kind}" model trains by its own algorithm and has no checkpoints to resume from; run it without --resume/--checkpoint-every`, 'resume');
   const { bow, embeddings } = inputs;
-  if (bow.rows === 0) throw new DataError('no documents to train on', 'EMPTY_CORPUS');
-  if (bow.cols !== model.config.vocabSize) {
-    throw new DataError(`the bag of words has ${bow.cols} columns but the model's vocabulary has ${model.config.vocabSize} words`, 'VOCABULARY_MISMATCH');
-  }
+  checkBagOfWords(model, bow);
   if (embeddings.cols > 0 && embeddings.rows !== bow.rows) {
     throw new DataError(`${embeddings.rows} embedding rows for ${bow.rows} documents; embed exactly the documents you train on`, 'DIMENSION_MISMATCH');
   }

@@ -104,6 +104,12 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig): { handlers: Record<str
     if (!e) encoders.set(key, (e = { encoder: rt.registry.createEncoder(spec), pool: embeddingPool(cfg, spec, { threads: 1, batchSize, offMainThread: true }) }));
     return e;
   };
+  /** A shard's texts embedded off the main thread (through the shared cache when there is one). */
+  const embedShard = async (spec: EncoderSpec, texts: string[], cacheDir: string | null, batchSize?: number): Promise<Float32Matrix & { computed: number }> => {
+    const e = encoderFor(spec, batchSize);
+    if (cacheDir) return embedWithCache(e.encoder, texts, cacheDir, { batchSize, logger: rt.logger, parallel: e.pool?.parallel });
+    return { ...(e.pool ? await e.pool.parallel.embed(texts) : await e.encoder.embed(texts, { batchSize })), computed: texts.length };
+  };
   const models = new Map<string, ReturnType<typeof loadModelWith>>();
   return {
     handlers: {
@@ -114,23 +120,15 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig): { handlers: Record<str
         const model = await saved;
         const shard = JSON.parse(readFileSync(job.input, 'utf8')) as InferShardInput;
         const bow = bowForModel(shard.documents, model, shard.pretokenized);
-        let embeddings: Float32Matrix;
-        if (job.encoder === null) embeddings = noEmbeddings(bow.rows);
-        else {
-          const e = encoderFor(job.encoder);
-          embeddings = await embedWithCache(e.encoder, shard.encoderTexts, job.cacheDir ?? undefined, { logger: rt.logger, parallel: e.pool?.parallel });
-        }
+        const embeddings = job.encoder === null ? noEmbeddings(bow.rows) : await embedShard(job.encoder, shard.encoderTexts, job.cacheDir);
         const theta = inferTheta(model.model, { bow, embeddings }, { samples: job.samples, seed: job.seed, offset: job.offset });
         writeFileAtomic(job.out, encodeNpy(theta));
         return { items: bow.rows, rows: theta.rows, cols: theta.cols, out: job.out };
       },
       [EMBED_SHARD]: async (raw) => {
         const job = raw as EmbedShardJob;
-        const e = encoderFor(job.encoder, job.batchSize);
         const texts = JSON.parse(readFileSync(job.input, 'utf8')) as string[];
-        const m = job.cacheDir
-          ? await embedWithCache(e.encoder, texts, job.cacheDir, { batchSize: job.batchSize, logger: rt.logger, parallel: e.pool?.parallel })
-          : { ...(e.pool ? await e.pool.parallel.embed(texts) : await e.encoder.embed(texts, { batchSize: job.batchSize })), computed: texts.length };
+        const m = await embedShard(job.encoder, texts, job.cacheDir, job.batchSize);
         writeFileAtomic(job.out, encodeNpy(m));
         return { items: texts.length, rows: m.rows, cols: m.cols, computed: m.computed, out: job.out };
       },
@@ -142,6 +140,50 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig): { handlers: Record<str
       models.clear();
     },
   };
+}
+
+/**
+ * Runs `total` documents as jobs of `shardSize` on the queue: `shard` writes a shard's input
+ * into the run's folder (shared with the workers) and returns its job data, whose `out` the
+ * worker fills with a .npy; the outputs come back merged in order. The folder is removed after.
+ */
+async function runSharded(
+  url: string,
+  kind: typeof EMBED_SHARD | typeof INFER_SHARD,
+  total: number,
+  shardSize: number,
+  workDir: string,
+  shard: (files: { input: string; out: string }, start: number, end: number) => { out: string },
+  onProgress?: (done: number, total: number) => void,
+): Promise<Float32Matrix & { shards: number }> {
+  const run = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const { JobQueue } = await queueModule();
+  const queue = await JobQueue.open(url);
+  const dir = resolve(workDir, `${kind}-${run}`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    const jobs = [];
+    // an empty input is one empty shard, so the result keeps the output's width
+    for (let s = 0, i = 0; i === 0 || s < total; s += shardSize, i++) {
+      const name = join(dir, `shard-${String(i).padStart(5, '0')}`);
+      jobs.push({ name: kind, id: `${run}-${kind}-${i}`, data: shard({ input: `${name}.json`, out: `${name}.npy` }, s, Math.min(total, s + shardSize)) });
+    }
+    const sizes = jobs.map((_, i) => Math.max(0, Math.min(shardSize, total - i * shardSize)));
+    let docs = 0;
+    let finished = 0;
+    await queue.run(jobs, {
+      onProgress: (done) => {
+        while (finished < done) docs += sizes[finished++];
+        onProgress?.(docs, total);
+      },
+    });
+    const merged = concatRows(jobs.map((j) => decodeNpy(new Uint8Array(readFileSync(j.data.out)))));
+    if (merged.rows !== total) throw new DataError(`the shards hold ${merged.rows} rows for ${total} documents`, 'DIMENSION_MISMATCH');
+    return { rows: merged.rows, cols: merged.cols, data: merged.data, shards: jobs.length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await queue.close();
+  }
 }
 
 export interface QueueEmbedOptions {
@@ -161,36 +203,19 @@ export interface QueueEmbedOptions {
 export async function embedOnQueue(url: string, texts: readonly string[], encoder: EncoderSpec, options: QueueEmbedOptions): Promise<Float32Matrix & { shards: number }> {
   const shardSize = options.shardSize ?? DEFAULT_SHARD_SIZE;
   if (!Number.isInteger(shardSize) || shardSize <= 0) throw new DataError(`the shard size must be a positive integer, got ${shardSize}`);
-  const run = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-  const dir = resolve(options.workDir, `embed-${run}`);
-  const { JobQueue } = await queueModule();
-  const queue = await JobQueue.open(url);
-  mkdirSync(dir, { recursive: true });
-  try {
-    const jobs = [];
-    for (let s = 0, i = 0; s < texts.length; s += shardSize, i++) {
-      const input = join(dir, `shard-${String(i).padStart(5, '0')}.json`);
-      writeFileAtomic(input, JSON.stringify(texts.slice(s, s + shardSize)));
-      const data: EmbedShardJob = { input, out: join(dir, `shard-${String(i).padStart(5, '0')}.npy`), encoder, cacheDir: options.cacheDir ? resolve(options.cacheDir) : null, batchSize: options.batchSize };
-      jobs.push({ name: EMBED_SHARD, id: `${run}-embed-${i}`, data });
-    }
-    const sizes = jobs.map((_, i) => Math.min(shardSize, texts.length - i * shardSize));
-    let docs = 0;
-    let finished = 0;
-    await queue.run(jobs, {
-      onProgress: (done) => {
-        while (finished < done) docs += sizes[finished++];
-        options.onProgress?.(docs, texts.length);
-      },
-    });
-    const parts = jobs.map((j) => decodeNpy(new Uint8Array(readFileSync((j.data as EmbedShardJob).out))));
-    const { rows, cols, data } = concatRows(parts);
-    if (rows !== texts.length) throw new DataError(`the shards hold ${rows} rows for ${texts.length} documents`, 'DIMENSION_MISMATCH');
-    return { rows: texts.length, cols, data, shards: jobs.length };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await queue.close();
-  }
+  const cacheDir = options.cacheDir ? resolve(options.cacheDir) : null;
+  return runSharded(
+    url,
+    EMBED_SHARD,
+    texts.length,
+    shardSize,
+    options.workDir,
+    ({ input, out }, start, end): EmbedShardJob => {
+      writeFileAtomic(input, JSON.stringify(texts.slice(start, end)));
+      return { input, out, encoder, cacheDir, batchSize: options.batchSize };
+    },
+    options.onProgress,
+  );
 }
 
 export interface QueueInferOptions {
@@ -219,35 +244,19 @@ export async function inferOnQueue(
   if (!Number.isInteger(shardSize) || shardSize <= 0 || shardSize % INFER_BATCH !== 0) {
     throw new ConfigError(`--shard-size for infer must be a multiple of ${INFER_BATCH} (θ is drawn per batch of ${INFER_BATCH} documents), got ${shardSize}`, 'shardSize');
   }
-  const run = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-  const { JobQueue } = await queueModule();
-  const queue = await JobQueue.open(url);
-  const dir = resolve(options.workDir, `infer-${run}`);
-  mkdirSync(dir, { recursive: true });
-  try {
-    const n = input.documents.length;
-    const jobs = [];
-    for (let s = 0, i = 0; s < n || (n === 0 && i === 0); s += shardSize, i++) {
-      const name = `shard-${String(i).padStart(5, '0')}`;
-      const shardInput = join(dir, `${name}.json`);
-      writeFileAtomic(shardInput, JSON.stringify({ documents: input.documents.slice(s, s + shardSize), encoderTexts: input.encoderTexts.slice(s, s + shardSize), pretokenized: input.pretokenized } satisfies InferShardInput));
-      const data: InferShardJob = { model: resolve(modelDir), input: shardInput, out: join(dir, `${name}.npy`), encoder, cacheDir: options.cacheDir ? resolve(options.cacheDir) : null, samples: options.samples, seed: options.seed, offset: s };
-      jobs.push({ name: INFER_SHARD, id: `${run}-infer-${i}`, data });
-      if (n === 0) break;
-    }
-    const sizes = jobs.map((_, i) => Math.min(shardSize, n - i * shardSize));
-    let docs = 0;
-    let finished = 0;
-    await queue.run(jobs, {
-      onProgress: (done) => {
-        while (finished < done) docs += sizes[finished++];
-        options.onProgress?.(docs, n);
-      },
-    });
-    const theta = concatRows(jobs.map((j) => decodeNpy(new Uint8Array(readFileSync((j.data as InferShardJob).out)))));
-    return { rows: theta.rows, cols: theta.cols, data: theta.data, shards: jobs.length };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-    await queue.close();
-  }
+  const model = resolve(modelDir);
+  const cacheDir = options.cacheDir ? resolve(options.cacheDir) : null;
+  return runSharded(
+    url,
+    INFER_SHARD,
+    input.documents.length,
+    shardSize,
+    options.workDir,
+    (files, start, end): InferShardJob => {
+      const shard: InferShardInput = { documents: input.documents.slice(start, end), encoderTexts: input.encoderTexts.slice(start, end), pretokenized: input.pretokenized };
+      writeFileAtomic(files.input, JSON.stringify(shard));
+      return { model, ...files, encoder, cacheDir, samples: options.samples, seed: options.seed, offset: start };
+    },
+    options.onProgress,
+  );
 }
