@@ -1,4 +1,4 @@
 // @topickd/queue — TopicKD across machines: jobs on BullMQ + Redis, workers, run status.
-export { JobQueue, JobsFailedError, QUEUE_NAME, type JobSpec, type QueueStatus, type RunOptions } from './job-queue.js';
-export { startWorker, type JobHandler, type RunningWorker, type WorkerOptions } from './queue-worker.js';
+export { JobQueue, JobsFailedError, QUEUE_NAME, type FlowRunOptions, type FlowSpec, type JobSpec, type QueueStatus, type RunOptions } from './job-queue.js';
+export { startWorker, type ChildOutcomes, type JobHandler, type JobInfo, type RunningWorker, type StagedJobHandler, type WorkerOptions } from './queue-worker.js';
 export { redisConnection, type RedisConnection } from './redis-url.js';

@@ -1,4 +1,4 @@
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { FlowProducer, Queue, QueueEvents, type Job } from 'bullmq';
 import { TopicKDError } from '@topickd/core';
 import { redisConnection } from './redis-url.js';
 
@@ -23,6 +23,29 @@ export interface JobSpec<T = unknown> {
   name: string;
   id: string;
   data: T;
+}
+
+/** Options of every job TopicKD adds: `attempts` tries with exponential back-off, kept after they finish (for `status`). */
+export function jobOptions(attempts: number) {
+  return { attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false };
+}
+
+/** A child of a flow: as any job, and one that fails every attempt does not hold its parent back (the parent sees its error). */
+export function childJobOptions(attempts: number) {
+  return { ...jobOptions(attempts), ignoreDependencyOnFailure: true };
+}
+
+/** The root of a flow: a job (its handler a `StagedJobHandler`) and its children, each possibly with children. */
+export interface FlowSpec<T = unknown> extends JobSpec<T> {
+  children?: FlowSpec[];
+}
+
+export interface FlowRunOptions {
+  attempts?: number;
+  /** How many jobs the whole run has, the ones the flow's jobs add on their way included (for progress). */
+  expectedJobs?: number;
+  /** Called as jobs of the run finish: done (completed + failed) of total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Some jobs failed every attempt; the others completed (their results are in `results`). */
@@ -91,9 +114,7 @@ export class JobQueue {
     this.events ??= new QueueEvents(QUEUE_NAME, { connection: redisConnection(this.url) });
     await this.events.waitUntilReady();
     const attempts = options.attempts ?? 3;
-    const added = await this.queue.addBulk(
-      jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.id, attempts, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false } })),
-    );
+    const added = await this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...jobOptions(attempts), jobId: j.id } })));
     let done = 0;
     const total = added.length;
     options.onProgress?.(0, total);
@@ -109,6 +130,56 @@ export class JobQueue {
     const results = outcomes.map((o) => (o.ok ? o.value : undefined));
     if (failures.length) throw new JobsFailedError(failures, results);
     return results as R[];
+  }
+
+  /**
+   * Runs a flow (BullMQ's FlowProducer): children before their parent, staged jobs adding
+   * more children as they go; resolves with the root's result once it completed. Jobs of the
+   * run (ids starting with `prefix`) that failed every attempt are reported in a
+   * `JobsFailedError` after the root completed without them.
+   */
+  async runFlow<R>(flow: FlowSpec, prefix: string, options: FlowRunOptions = {}): Promise<R> {
+    this.events ??= new QueueEvents(QUEUE_NAME, { connection: redisConnection(this.url) });
+    await this.events.waitUntilReady();
+    const attempts = options.attempts ?? 3;
+    const total = options.expectedJobs ?? countFlow(flow);
+    let done = 0;
+    const failures: { id: string; name: string; error: string }[] = [];
+    const names = new Map<string, string>();
+    const mine = (id: string) => id.startsWith(prefix) && id !== flow.id;
+    const onCompleted = ({ jobId }: { jobId: string }) => {
+      if (mine(jobId)) options.onProgress?.(Math.min(total, ++done), total);
+    };
+    const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
+      if (!mine(jobId)) return;
+      failures.push({ id: jobId, name: names.get(jobId) ?? '', error: failedReason });
+      options.onProgress?.(Math.min(total, ++done), total);
+    };
+    this.events.on('completed', onCompleted);
+    this.events.on('failed', onFailed);
+    const producer = new FlowProducer({ connection: redisConnection(this.url) });
+    try {
+      const toFlow = (f: FlowSpec, root: boolean): Parameters<FlowProducer['add']>[0] => {
+        names.set(f.id, f.name);
+        return {
+          name: f.name,
+          queueName: QUEUE_NAME,
+          data: f.data,
+          opts: { ...(root ? jobOptions(attempts) : childJobOptions(attempts)), jobId: f.id },
+          children: f.children?.map((c) => toFlow(c, false)),
+        };
+      };
+      options.onProgress?.(0, total);
+      const node = await producer.add(toFlow(flow, true));
+      const value = (await node.job.waitUntilFinished(this.events)) as R;
+      options.onProgress?.(total, total);
+      if (failures.length) throw new JobsFailedError(failures, [value]);
+      return value;
+    } finally {
+      this.events.off('completed', onCompleted);
+      this.events.off('failed', onFailed);
+      await producer.close();
+    }
   }
 
   /** The queue's job counts, and documents per second and ETA from the completed jobs' `items`. */
@@ -154,4 +225,9 @@ export class JobQueue {
     await this.events?.close();
     await this.queue.close();
   }
+}
+
+/** Jobs in a flow as given (not counting the children its jobs add as they run). */
+function countFlow(f: FlowSpec): number {
+  return 1 + (f.children ?? []).reduce((a, c) => a + countFlow(c), 0);
 }

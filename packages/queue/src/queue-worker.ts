@@ -1,10 +1,42 @@
-import { Worker, type Job } from 'bullmq';
+import { Queue, Worker, WaitingChildrenError, type Job } from 'bullmq';
 import { ConfigError } from '@topickd/core';
-import { QUEUE_NAME, reachable } from './job-queue.js';
+import { childJobOptions, QUEUE_NAME, reachable, type JobSpec } from './job-queue.js';
 import { redisConnection } from './redis-url.js';
 
+/** What a handler knows of its job. */
+export interface JobInfo {
+  id: string;
+  name: string;
+  attempt: number;
+}
+
 /** Runs one kind of job: its data in, a JSON-serialisable result out (`items`: how many documents, for throughput). */
-export type JobHandler = (data: unknown, job: { id: string; name: string; attempt: number }) => Promise<unknown>;
+export type JobHandler = (data: unknown, job: JobInfo) => Promise<unknown>;
+
+/** What the children of a staged job left: results by job id, and the errors of those that failed every attempt. */
+export interface ChildOutcomes {
+  /** What `run` returned as `state` (kept in Redis between the stages). */
+  state: unknown;
+  results: Record<string, unknown>;
+  failures: Record<string, string>;
+}
+
+/**
+ * A job of a flow in two stages (BullMQ's step-job pattern): `run` does the job's own work and
+ * may return child jobs, which workers then run (in parallel, anywhere); `finish` runs once
+ * all of them finished, with their results. Children that fail every attempt do not block the
+ * parent: `finish` sees their errors. A flow's root added with children runs `run` after them.
+ */
+export interface StagedJobHandler {
+  run(data: unknown, job: JobInfo): Promise<{ children?: JobSpec[]; state?: unknown }>;
+  finish(data: unknown, job: JobInfo, children: ChildOutcomes): Promise<unknown>;
+}
+
+/** Where a staged job keeps its stage in its data (between being re-entered). */
+const STAGE = '__topickdStage';
+
+/** The job id from a child key `bull:QUEUE:ID`. */
+const idOfKey = (key: string) => key.slice(key.indexOf(':', key.indexOf(':') + 1) + 1);
 
 export interface WorkerOptions {
   /** Jobs run at once by this process (default 1). */
@@ -26,18 +58,42 @@ export interface RunningWorker {
 }
 
 /** Starts a BullMQ worker on TopicKD's queue that runs the given job kinds. */
-export async function startWorker(url: string, handlers: Record<string, JobHandler>, options: WorkerOptions = {}): Promise<RunningWorker> {
+export async function startWorker(url: string, handlers: Record<string, JobHandler | StagedJobHandler>, options: WorkerOptions = {}): Promise<RunningWorker> {
   const lockDuration = options.lockDurationMs ?? 30_000;
   if (!(lockDuration >= 1000)) throw new ConfigError(`the lock duration must be at least 1000 ms, got ${lockDuration}`, 'lockDuration');
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
+  let childQueue: Queue | undefined;
+  const runStaged = async (handler: StagedJobHandler, job: Job, token: string | undefined, info: JobInfo) => {
+    const { [STAGE]: stage, ...data } = job.data as Record<string, unknown>;
+    if (!stage) {
+      const out = await handler.run(data, info);
+      if (out.children?.length) {
+        childQueue ??= new Queue(QUEUE_NAME, { connection: redisConnection(url) });
+        const parent = { id: job.id!, queue: job.queueQualifiedName };
+        // ids are stable: re-running this stage after a crash adds nothing twice
+        await childQueue.addBulk(out.children.map((c) => ({ name: c.name, data: c.data, opts: { ...childJobOptions(job.opts.attempts ?? 3), jobId: c.id, parent } })));
+      }
+      await job.updateData({ ...data, [STAGE]: { state: out.state ?? null } });
+    }
+    if (await job.moveToWaitingChildren(token!)) throw new WaitingChildrenError();
+    const values = await job.getChildrenValues();
+    const failed = await job.getIgnoredChildrenFailures();
+    const state = ((job.data as Record<string, unknown>)[STAGE] as { state: unknown }).state;
+    return handler.finish(data, info, {
+      state,
+      results: Object.fromEntries(Object.entries(values).map(([k, v]) => [idOfKey(k), v])),
+      failures: Object.fromEntries(Object.entries(failed).map(([k, v]) => [idOfKey(k), String(v)])),
+    });
+  };
   const worker = new Worker(
     QUEUE_NAME,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const handler = handlers[job.name];
       if (!handler) throw new Error(`this worker has no handler for "${job.name}" jobs (it runs: ${Object.keys(handlers).join(', ')}); update TopicKD on this machine`);
+      const info = { id: job.id!, name: job.name, attempt: job.attemptsMade + 1 };
       options.onEvent?.({ type: 'started', id: job.id!, name: job.name });
-      return handler(job.data, { id: job.id!, name: job.name, attempt: job.attemptsMade + 1 });
+      return typeof handler === 'function' ? handler(job.data, info) : runStaged(handler, job, token, info);
     },
     {
       connection: redisConnection(url),
@@ -61,6 +117,7 @@ export async function startWorker(url: string, handlers: Record<string, JobHandl
   return {
     close: async () => {
       await worker.close();
+      await childQueue?.close();
       resolveClosed();
     },
     closed,

@@ -13,3 +13,5 @@ export * from './model-view.js';
 // Errors a program catches: every TopicKD error is a TopicKDError with a `code` and a `kind`.
 export { TopicKDError, isTopicKDError, ConfigError, DataError, ModelFileError } from '@topickd/core';
 export * from './app/distributed.js';
+export { runExperimentOnQueue, experimentJobHandlers, EXPERIMENT_RESULTS, EXPERIMENT_SEED, EXPERIMENT_TEACHER } from './app/experiment-queue.js';
+export { seedFolder, type SeedPart } from './app/experiment-steps.js';

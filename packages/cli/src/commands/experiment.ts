@@ -2,13 +2,13 @@ import { ConfigError, TopicKDError } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import { mergeReportData, renderReport, type ReportData } from 'topickd';
 import type { ExperimentResults } from 'topickd';
 import { TRAIN_FLAGS, type Command } from '../command.js';
 import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from 'topickd';
-import { paperHyper, resultsTable, runExperiment, withComparisons } from 'topickd';
+import { paperHyper, resultsTable, runExperiment, runExperimentOnQueue, withComparisons, type ExperimentOptions, type RunConfig } from 'topickd';
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));
@@ -41,6 +41,7 @@ export const experimentCommand: Command = {
     out: { type: 'string', arg: 'DIR', description: 'folder for results.json, results.md, report.html and the models (required)' },
     'no-models': { type: 'boolean', description: 'do not save the trained models' },
     jobs: { type: 'integer', arg: 'N', description: 'run the Ks in N parallel processes (default: one per core, at most one per K)' },
+    queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: run the grid as a flow of jobs (a teacher per K, then a job per K and seed) that `topickd worker` processes run; --out, the data and the cache must be in a folder every worker shares' },
     'teacher-per': { type: 'string', arg: 'K|seed', description: 'train the teacher once per K (default) or once per K and seed' },
     'teacher-seed': { type: 'integer', arg: 'S', description: 'with --teacher-per K: the seed of the shared teacher (default: the first seed); lets a later run add seeds to an earlier grid' },
     'kd-epochs': { type: 'integer', arg: 'N', description: 'apply distillation for the first N epochs only (default: all)' },
@@ -58,8 +59,10 @@ export const experimentCommand: Command = {
     if (flags.teacherSeed !== undefined && teacherPer(flags.teacherPer) === 'seed') throw new ConfigError('--teacher-seed applies to a teacher shared per K; drop it or --teacher-per seed', 'teacher-seed');
     claimOutputDir(cfg.out, { dataset: datasetArg }, cfg.baseDir);
     const name = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase()) ? datasetArg.toLowerCase() : basename(datasetArg);
+    const queue = flags.queue as string | undefined;
+    if (queue && flags.jobs !== undefined) throw new ConfigError('--jobs and --queue exclude each other: with --queue the workers run the jobs', 'jobs');
     const jobs = Math.min(topics.length, (flags.jobs as number | undefined) ?? availableParallelism());
-    if (jobs > 1) {
+    if (jobs > 1 && !queue) {
       // embed once here (into the cache) so the parallel runs do not both compute it
       const warm = { ...cfg, teacherEncoder: (flags.teacherEncoder as string | undefined) ?? cfg.teacherEncoder };
       const rt0 = await createRuntime(warm, logger);
@@ -72,14 +75,10 @@ export const experimentCommand: Command = {
       return;
     }
     const teacherEncoder = (flags.teacherEncoder as string | undefined) ?? cfg.teacherEncoder;
-    const runCfg = { ...cfg, teacherEncoder };
+    const runCfg: RunConfig = { ...cfg, teacherEncoder };
     const rt = await createRuntime(runCfg, logger);
     const dataset = loadDataset(runCfg, datasetArg);
-    const res = await runExperiment(
-      rt,
-      dataset,
-      runCfg,
-      {
+    const options: ExperimentOptions = {
         datasetName: name,
         topics,
         seeds,
@@ -94,9 +93,11 @@ export const experimentCommand: Command = {
         teacherPer: teacherPer(flags.teacherPer),
         teacherSeed: flags.teacherSeed as number | undefined,
         baselines: flags.baselines as string[] | undefined,
-      },
-      progress,
-    );
+      };
+    const bundled = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase());
+    const res = queue
+      ? await runExperimentOnQueue(queue, rt, dataset, bundled ? datasetArg.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), datasetArg), runCfg, options, progress)
+      : await runExperiment(rt, dataset, runCfg, options, progress);
     if (json) print(JSON.stringify(res));
     else print(resultsTable(res));
   },

@@ -4,7 +4,7 @@ import type { Command } from '../command.js';
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: 'run jobs of distributed runs (embed --queue) from a Redis queue until stopped',
+  summary: 'run jobs of distributed runs (embed, infer, experiment --queue) from a Redis queue until stopped',
   usage: 'topickd worker --queue redis://HOST:PORT [--concurrency N] [--lock-duration MS] [--backend NAME]',
   example: 'topickd worker --queue redis://10.0.0.5:6379 --backend node',
   flags: {
@@ -18,7 +18,7 @@ export const workerCommand: Command = {
     const concurrency = (flags.concurrency as number | undefined) ?? 1;
     if (!(concurrency >= 1)) throw new ConfigError(`--concurrency must be at least 1, got ${concurrency}`, 'concurrency');
     const rt = await createRuntime(cfg, logger);
-    const jobs = jobHandlers(rt, cfg);
+    const jobs = jobHandlers(rt, cfg, progress);
     const { startWorker } = await import('@topickd/queue'); // loaded only here: ~1 s of every command's start otherwise
     const worker = await startWorker(url, jobs.handlers, {
       concurrency,

@@ -6,7 +6,7 @@
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, builtCliExists, ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
 import { redisServerAvailable, startRedis, type RedisServer } from './redis-server.js';
@@ -103,6 +103,35 @@ describe.skipIf(!redisServerAvailable)('distributed runs on a real redis-server'
     expect(bad.stderr).toMatch(/--shard-size for infer must be a multiple of 512/);
     await stopAll();
   }, 300_000);
+
+  it('experiment --queue with two workers, one SIGKILLed mid-job: the same runs and comparisons as the local experiment', async () => {
+    const args = ['experiment', '--dataset', corpus, '--topics', '4,6', '--seeds', '0,1', '--epochs', '3', '--teacher-hidden', '30', '--student-hidden', '10', '--baselines', 'lda', '--cache-dir', join(work, 'exp-cache'), '--json'];
+    const local = ok(await topickd([...args, '--jobs', '1', '--out', join(work, 'exp-local')], work)).json();
+    const a = await startWorker(['--lock-duration', '4000']);
+    await startWorker(['--lock-duration', '4000']);
+    const run = topickd([...args, '--queue', redis.url, '--out', join(work, 'exp-queued')], work);
+    // kill one worker once it is inside a job of the grid (a teacher or a seed), start another
+    for (let i = 0; i < 1200 && !/started experiment-(teacher|seed)/.test(a.log()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(a.log()).toMatch(/started experiment-(teacher|seed)/);
+    a.proc.kill('SIGKILL');
+    await startWorker(['--lock-duration', '4000']);
+    const r = ok(await run);
+    const queued = r.json();
+    const strip = (runs: { trainSeconds: number }[]) => runs.map(({ trainSeconds: _t, ...rest }) => rest);
+    expect(queued.runs).toHaveLength(2 * 2 * 4); // K × seeds × (teacher, student, lda, distilled)
+    expect(strip(queued.runs)).toEqual(strip(local.runs));
+    expect(queued.comparisons).toEqual(local.comparisons);
+    // the same folders as a local run: the teacher beside its first seed's students, a pointer elsewhere
+    for (const dir of ['exp-queued', 'exp-local']) {
+      expect(existsSync(join(work, dir, 'K4-seed0', 'teacher', 'manifest.json'))).toBe(true);
+      expect(readFileSync(join(work, dir, 'K4-seed1', 'TEACHER.txt'), 'utf8')).toMatch(/\.\.\/K4-seed0\/teacher/);
+      expect(existsSync(join(work, dir, 'K6-seed1', 'distilled', 'theta.npy'))).toBe(true);
+      expect(existsSync(join(work, dir, 'report.html'))).toBe(true);
+    }
+    expect(existsSync(join(work, 'exp-queued', '.queue'))).toBe(false);
+    expect(r.stderr).toMatch(/experiment exp-[0-9a-z]+-[0-9a-f]+: 6 jobs on redis:/);
+    await stopAll();
+  }, 600_000);
 
   it('Redis restarted mid-run: workers and the submitting command reconnect, and the output is unchanged', async () => {
     const persistent = await startRedis({ persistent: true });

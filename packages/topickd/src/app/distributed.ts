@@ -4,10 +4,12 @@ import { join, resolve } from 'node:path';
 import { ConfigError, DataError, inferTheta, type EncoderSpec, type Encoder, type Float32Matrix, type Logger } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { decodeNpy, embedWithCache, encodeNpy, type CachedEmbedOptions } from '@topickd/encoders';
-import type { JobHandler } from '@topickd/queue';
+import type { JobHandler, StagedJobHandler } from '@topickd/queue';
 import { bowForModel, loadModelWith, noEmbeddings, type Runtime } from './pipeline.js';
 import type { RunConfig } from './run-config.js';
 import { embeddingPool } from './embed-pool.js';
+import { experimentJobHandlers } from './experiment-queue.js';
+import type { Progress } from './progress.js';
 
 /** BullMQ and ioredis load only when a queue is used (they cost ~1 s of every command's start). */
 const queueModule = () => import('@topickd/queue');
@@ -96,7 +98,8 @@ export interface EmbedShardJob {
  * loaded once) so that the main thread stays free to renew the job's lock. (`--backend node`
  * embeds on the main thread: give such workers a lock duration longer than one job.)
  */
-export function jobHandlers(rt: Runtime, cfg: RunConfig): { handlers: Record<string, JobHandler>; close(): Promise<void> } {
+export function jobHandlers(rt: Runtime, cfg: RunConfig, progress?: Progress): { handlers: Record<string, JobHandler | StagedJobHandler>; close(): Promise<void> } {
+  const experiments = experimentJobHandlers(rt, progress);
   const encoders = new Map<string, { encoder: Encoder; pool: ReturnType<typeof embeddingPool> }>();
   const encoderFor = (spec: EncoderSpec, batchSize?: number) => {
     const key = JSON.stringify([spec, batchSize]);
@@ -113,6 +116,7 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig): { handlers: Record<str
   const models = new Map<string, ReturnType<typeof loadModelWith>>();
   return {
     handlers: {
+      ...experiments.handlers,
       [INFER_SHARD]: async (raw) => {
         const job = raw as InferShardJob;
         let saved = models.get(job.model);
@@ -134,6 +138,7 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig): { handlers: Record<str
       },
     },
     close: async () => {
+      experiments.close();
       for (const e of encoders.values()) await e.pool?.close();
       encoders.clear();
       for (const m of models.values()) (await m).model.dispose();

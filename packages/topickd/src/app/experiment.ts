@@ -1,26 +1,11 @@
-import { join } from 'node:path';
-import {
-  distill,
-  inferTheta,
-  ReferenceCorpus,
-  coherence,
-  topicDiversity,
-  resolveModelConfig,
-  type TopicModel,
-  type Dataset,
-  type Float32Matrix,
-  type LossSpec,
-  DEFAULT_LOSSES,
-  lossName,
-  lossWeight,
-} from '@topickd/core';
-import { saveModel, saveTheta, writeFileAtomic } from '@topickd/core/node';
+import { ReferenceCorpus, coherence, topicDiversity, type TopicModel, type Dataset, type Float32Matrix, type LossSpec } from '@topickd/core';
 import type { Progress } from './progress.js';
-import { embedDataset, fitOn, kindNeedsEmbeddings, noEmbeddings, NO_ENCODER, trainOptionsOf, type Runtime } from './pipeline.js';
+import type { Runtime } from './pipeline.js';
 import type { RunConfig } from './run-config.js';
-import { renderReport, reportModelData, ReportDocuments, type Evaluation, type ReportData, type ReportModelData } from './report.js';
+import { reportModelData, type Evaluation, type ReportDocuments, type ReportModelData } from './report.js';
 import { formatMeanStd } from './format.js';
 import { comparisonsOf, comparisonsTable, machineRecord, type Comparison, type MachineRecord } from './comparisons.js';
+import { experimentHeader, experimentSetup, runSeed, saveTeacher, seedFolder, trainTeacher, writeExperiment, type SeedPart, type TeacherOutcome } from './experiment-steps.js';
 
 export type Role = 'teacher' | 'student' | 'distilled' | 'baseline';
 
@@ -169,165 +154,27 @@ export function resultsTable(res: ExperimentResults): string {
  * The paper's experiment: for each K and seed, train the teacher (CombinedTM), the
  * student alone (ZeroShotTM), and the student distilled from that teacher; evaluate
  * all three on the training corpus; write results.json and results.md. Embeddings are
- * computed once (cached on disk) and shared by all models.
+ * computed once (cached on disk) and shared by all models. The same steps run as jobs on
+ * a queue (`runExperimentOnQueue`): a teacher per K, then one job per K and seed.
  */
 export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfig, opt: ExperimentOptions, progress: Progress): Promise<ExperimentResults> {
   const t0 = performance.now();
-  for (const kind of opt.baselines ?? []) rt.registry.modelFactory(kind, 'baselines'); // an unknown kind fails now, listing the registered ones
-  const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
-  const teacherSpec = cfg.teacherEncoder ?? cfg.encoder;
-  const sameEncoder = JSON.stringify(teacherSpec ?? 'use') === JSON.stringify(cfg.encoder ?? 'use');
-  const teacherEmb = sameEncoder ? studentEmb : await embedDataset(rt, dataset, teacherSpec, cfg, progress, 'teacher embeddings');
-  const embeddingSeconds = studentEmb.seconds + (sameEncoder ? 0 : teacherEmb.seconds);
-  const ref = new ReferenceCorpus(dataset.tokens);
-  const lossSpecs = opt.losses ?? cfg.losses ?? [...DEFAULT_LOSSES];
-  const losses = rt.registry.weightedLosses(lossSpecs);
-  const runs: RunRecord[] = [];
-  const epochs = cfg.epochs ?? 100;
-  const writeResults = (): ExperimentResults => {
-    const res: ExperimentResults = {
-      dataset: opt.datasetName,
-      backend: rt.backend.name,
-      encoder: studentEmb.encoderId,
-      teacherEncoder: teacherEmb.encoderId,
-      epochs,
-      teacherTraining:
-        opt.teacherPer === 'seed'
-          ? 'teacher trained once per K and seed; student alone and distilled student use the same seed'
-          : `teacher trained once per K (seed ${opt.teacherSeed ?? opt.seeds[0]}) and shared by the students of every seed`,
-      losses: Object.fromEntries(lossSpecs.map((s) => [lossName(s), lossWeight(s)])),
-      runs,
-      totalSeconds: (performance.now() - t0) / 1000,
-      embeddingSeconds,
-      comparisons: comparisonsOf(runs),
-      machine: machineRecord(),
-    };
-    writeFileAtomic(join(opt.out, 'results.json'), JSON.stringify(res, null, 1) + '\n');
-    writeFileAtomic(join(opt.out, 'results.md'), resultsTable(res));
-    return res;
-  };
-  const documents = new ReportDocuments();
-  const tf = termFrequency(dataset);
-  const reportModels: ReportModelData[] = [];
-  const writeReport = () => {
-    if (opt.report === false) return;
-    const data: ReportData = {
-      title: `TopicKD — ${opt.datasetName}: teacher, student alone and distilled student`,
-      corpus: `${opt.datasetName} (${dataset.bow.rows.toLocaleString('en-US')} documents, ${dataset.vocabulary.length.toLocaleString('en-US')} words)`,
-      documents: documents.texts,
-      models: reportModels,
-    };
-    writeFileAtomic(join(opt.out, 'report.json'), JSON.stringify(data) + '\n');
-    writeFileAtomic(join(opt.out, 'report.html'), renderReport(data));
-  };
-  const teacherSavedIn = new Map<number, string>();
-  const teacherCache = new Map<number, { trained: Awaited<ReturnType<typeof fitOn>>; ev: Evaluation; seed: number }>();
+  const setup = await experimentSetup(rt, dataset, cfg, opt, progress);
+  const parts: SeedPart[] = [];
+  const finish = () => writeExperiment(opt.out, experimentHeader(setup, rt.backend.name), parts, { totalSeconds: (performance.now() - t0) / 1000, report: opt.report !== false });
   for (const K of opt.topics) {
-    const { alpha, temperature } = opt.hyper(K);
+    let teacher: TeacherOutcome | undefined;
     for (const seed of opt.seeds) {
-      const tag = `K=${K} seed=${seed}`;
-      const record = (role: Role, model: TopicModel, seconds: number, finalLoss: number, ev: Evaluation, kd: boolean, teacherSeed?: number) =>
-        runs.push({
-          K,
-          seed,
-          role,
-          model: model.kind,
-          params: model.paramCount(),
-          npmi: ev.npmi,
-          cv: ev.cv,
-          td: ev.td,
-          trainSeconds: seconds,
-          finalLoss,
-          alpha: kd ? alpha : null,
-          temperature: kd ? temperature : null,
-          ...(teacherSeed !== undefined ? { teacherSeed } : {}),
-          topicWords: model.topics(dataset.vocabulary, 10),
-        });
-      let teacher = teacherCache.get(K);
+      let teacherFolder: string | undefined;
       if (!teacher || opt.teacherPer === 'seed') {
-        const tSeed = opt.teacherPer === 'seed' ? seed : (opt.teacherSeed ?? seed);
-        const trained = await fitOn(rt, dataset, teacherEmb.embeddings, { kind: opt.teacher.model, topics: K, hidden: opt.teacher.hidden }, cfg, progress, `K=${K} seed=${tSeed} teacher`, tSeed);
-        teacher = { trained, ev: evaluateModel(trained.model, dataset.vocabulary, ref), seed: tSeed };
-        teacherCache.set(K, teacher);
-      }
-      const tEval = teacher.ev;
-      record('teacher', teacher.trained.model, teacher.trained.result.seconds, teacher.trained.result.finalLoss, tEval, false, teacher.seed);
-      const alone = await fitOn(rt, dataset, studentEmb.embeddings, { kind: opt.student.model, topics: K, hidden: opt.student.hidden }, cfg, progress, `${tag} student`, seed);
-      const aEval = evaluateModel(alone.model, dataset.vocabulary, ref);
-      record('student', alone.model, alone.result.seconds, alone.result.finalLoss, aEval, false);
-      // baselines: other registered kinds, trained on the same documents and seed
-      const baselines: { kind: string; trained: Awaited<ReturnType<typeof fitOn>>; ev: Evaluation; embeddings: Float32Matrix; readsEmbeddings: boolean }[] = [];
-      for (const kind of opt.baselines ?? []) {
-        const readsEmbeddings = kindNeedsEmbeddings(rt, kind);
-        const embeddings = readsEmbeddings ? studentEmb.embeddings : noEmbeddings(dataset.bow.rows);
-        const trained = await fitOn(rt, dataset, embeddings, { kind, topics: K, hidden: opt.student.hidden }, cfg, progress, `${tag} baseline ${kind}`, seed);
-        const ev = evaluateModel(trained.model, dataset.vocabulary, ref);
-        record('baseline', trained.model, trained.result.seconds, trained.result.finalLoss, ev, false);
-        baselines.push({ kind, trained, ev, embeddings, readsEmbeddings });
-      }
-
-      const config = resolveModelConfig({ kind: opt.student.model, numTopics: K, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: opt.student.hidden, dropout: cfg.dropout });
-      const student = rt.registry.modelFactory(opt.student.model).create(config, seed);
-      const dres = await distill(
-        teacher.trained.model,
-        student,
-        { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
-        losses,
-        { ...trainOptionsOf(rt, cfg, progress, `${tag} distilled`, seed), alpha, temperature, kdEpochs: cfg.kdEpochs },
-      );
-      const dEval = evaluateModel(student, dataset.vocabulary, ref);
-      const preprocessing = dataset.preprocessing;
-      record('distilled', student, dres.seconds, dres.finalLoss, dEval, true);
-      progress.log(`${tag}: NPMI teacher ${tEval.npmi.toFixed(4)}, student alone ${aEval.npmi.toFixed(4)}, distilled ${dEval.npmi.toFixed(4)}${baselines.map((b) => `, ${b.kind} ${b.ev.npmi.toFixed(4)}`).join('')}`);
-
-      if (opt.saveModels !== false) {
-        const base = join(opt.out, `K${K}-seed${seed}`);
-        const enc = (e: typeof studentEmb) => ({ id: e.encoderId, dim: e.embeddings.cols, type: e.encoderType });
-        const savedIn = teacherSavedIn.get(K);
-        if (savedIn === undefined || opt.teacherPer === 'seed') {
-          await saveModel(join(base, 'teacher'), { model: teacher.trained.model, vocabulary: dataset.vocabulary, encoder: enc(teacherEmb), preprocessing, training: { role: 'teacher', seed: teacher.seed, K } });
-          teacherSavedIn.set(K, `K${K}-seed${seed}`);
-        } else writeFileAtomic(join(base, 'TEACHER.txt'), `the teacher of this run (trained with seed ${teacher.seed}) is ../${savedIn}/teacher\n`);
-        await saveModel(join(base, 'student'), { model: alone.model, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'student', seed, K } });
-        await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: enc(studentEmb), preprocessing, training: { role: 'distilled', seed, K, alpha, temperature } });
-        for (const b of baselines) await saveModel(join(base, `baseline-${b.kind}`), { model: b.trained.model, vocabulary: dataset.vocabulary, encoder: b.readsEmbeddings ? enc(studentEmb) : { ...NO_ENCODER }, preprocessing, training: { role: 'baseline', seed, K } });
-      }
-      // θ of the training documents: for the report and for the saved models' theta.npy
-      const needTheta = opt.report !== false || opt.saveModels !== false;
-      const thetaOf = (model: TopicModel, embeddings: Float32Matrix) => inferTheta(model, { bow: dataset.bow, embeddings }, { samples: 20, seed: 0 });
-      const thetaT = needTheta ? thetaOf(teacher.trained.model, teacherEmb.embeddings) : undefined;
-      const thetaA = needTheta ? thetaOf(alone.model, studentEmb.embeddings) : undefined;
-      const thetaD = needTheta ? thetaOf(student, studentEmb.embeddings) : undefined;
-      if (opt.report !== false) {
-        const group = `K=${K}, seed ${seed}`;
-        const teacherId = `K${K}-seed${seed}-teacher`;
-        const common = { group, seed, dataset, termFrequency: tf, documents };
-        const alignWith = { id: teacherId, topicWord: teacher.trained.model.topicWordDistribution() };
-        reportModels.push(
-          modelReport({ ...common, id: teacherId, role: 'teacher', label: `teacher (${opt.teacher.model})`, seed: teacher.seed, model: teacher.trained.model, evaluation: tEval, theta: thetaT }),
-          modelReport({ ...common, id: `K${K}-seed${seed}-student`, role: 'student', label: `student alone (${opt.student.model})`, model: alone.model, evaluation: aEval, theta: thetaA, alignWith }),
-          modelReport({ ...common, id: `K${K}-seed${seed}-distilled`, role: 'distilled', label: `distilled student (α=${alpha}, T=${temperature})`, model: student, evaluation: dEval, theta: thetaD, alignWith }),
-          ...baselines.map((b) => modelReport({ ...common, id: `K${K}-seed${seed}-baseline-${b.kind}`, role: 'baseline', label: `baseline (${b.kind})`, model: b.trained.model, evaluation: b.ev, theta: thetaOf(b.trained.model, b.embeddings), alignWith })),
-        );
-        writeReport();
-      }
-      if (opt.saveModels !== false) {
-        const base = join(opt.out, `K${K}-seed${seed}`);
-        const info = { corpusDocuments: dataset.kept.length + dataset.dropped, samples: 20, seed: 0 };
-        if (teacherSavedIn.get(K) === `K${K}-seed${seed}`) saveTheta(join(base, 'teacher'), thetaT!, dataset.kept, info);
-        saveTheta(join(base, 'student'), thetaA!, dataset.kept, info);
-        saveTheta(join(base, 'distilled'), thetaD!, dataset.kept, info);
-      }
-      if (opt.teacherPer === 'seed') {
-        teacher.trained.model.dispose();
-        teacherCache.delete(K);
-      }
-      alone.model.dispose();
-      student.dispose();
-      for (const b of baselines) b.trained.model.dispose();
-      writeResults();
+        teacher = await trainTeacher(setup, K, opt.teacherPer === 'seed' ? seed : (opt.teacherSeed ?? seed));
+        if (opt.saveModels !== false) await saveTeacher(setup, K, teacher, seedFolder(K, seed));
+      } else teacherFolder = seedFolder(K, opt.seeds[0]);
+      parts.push(await runSeed(setup, K, seed, teacher, { teacherSavedIn: teacherFolder }));
+      if (opt.teacherPer === 'seed') teacher.model.dispose();
+      finish();
     }
+    if (opt.teacherPer !== 'seed') teacher?.model.dispose();
   }
-  for (const t of teacherCache.values()) t.trained.model.dispose();
-  return writeResults();
+  return finish();
 }
