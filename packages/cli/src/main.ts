@@ -15,10 +15,11 @@ import { exportCommand } from './commands/export.js';
 import { topicsCommand } from './commands/topics.js';
 import { workerCommand } from './commands/worker.js';
 import { statusCommand } from './commands/status.js';
+import { tuneCommand } from './commands/tune.js';
 import { Progress } from 'topickd';
 import { loadConfigFile, mergeConfig } from 'topickd';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, evaluateCommand, inferCommand, topicsCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, tuneCommand, evaluateCommand, inferCommand, topicsCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
 
 function generalHelp(): string {
   const rows = COMMANDS.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`);

@@ -27,7 +27,7 @@ import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { embedWithCache } from '@topickd/encoders';
 import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
-import { paperHyper, runExperiment, type ExperimentResults } from './app/experiment.js';
+import { paperHyper, runExperiment, type ExperimentOptions, type ExperimentResults } from './app/experiment.js';
 import { Progress, type ProgressEvent } from './app/progress.js';
 import { validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run-config.js';
 
@@ -99,6 +99,11 @@ export interface ExperimentRequest {
   baselines?: string[];
   /** Save a model folder per run (default true). */
   saveModels?: boolean;
+  /**
+   * Tune α and T per K on its teacher before the grid (`topickd tune`'s successive halving):
+   * `true` for the defaults (α in 0.1–0.9, T in 1–5, 9 candidates, seeds 0 and 1), or settings.
+   */
+  tune?: boolean | { alpha?: [number, number]; temperature?: [number, number]; trials?: number; seeds?: number[] };
 }
 
 export type EvaluationResult = Partial<Record<MetricName, MetricResult>>;
@@ -253,6 +258,7 @@ export class TopicKD {
         student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
         saveModels: request.saveModels,
         baselines: request.baselines,
+        tune: tuneOptionsOf(request.tune, name),
       },
       this.progress(),
     );
@@ -326,4 +332,11 @@ function stripUndefined<T extends Record<string, unknown>>(o: T): T {
 /** A configured TopicKD: plugins loaded, backend active. Any config key of the CLI's config files works here too. */
 export function createTopicKD(config: TopicKDConfig = {}): Promise<TopicKD> {
   return TopicKD.create(config);
+}
+
+/** ExperimentOptions.tune from the API's `tune` request. */
+function tuneOptionsOf(tune: ExperimentRequest['tune'], data: string): ExperimentOptions['tune'] {
+  if (!tune) return undefined;
+  const t = tune === true ? {} : tune;
+  return { data, space: { alpha: t.alpha ?? [0.1, 0.9], temperature: t.temperature ?? [1, 5] }, trials: t.trials, seeds: t.seeds };
 }

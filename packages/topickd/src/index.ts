@@ -15,3 +15,6 @@ export { TopicKDError, isTopicKDError, ConfigError, DataError, ModelFileError } 
 export * from './app/distributed.js';
 export { runExperimentOnQueue, experimentJobHandlers, EXPERIMENT_RESULTS, EXPERIMENT_SEED, EXPERIMENT_TEACHER } from './app/experiment-queue.js';
 export { seedFolder, type SeedPart } from './app/experiment-steps.js';
+export { tune, TUNE_TRIAL, type TuneRequest, type TuneResults, type TuneTask } from './app/tune.js';
+export { halvingRungs, haltonCandidates, successiveHalving, type Candidate, type SearchSpace, type TuneTrial, type Rung } from './app/tune-search.js';
+export { renderTunePage } from './app/tune-page.js';

@@ -14,6 +14,15 @@ function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));
 }
 
+/** `LOW:HIGH` (or one number) as a range. */
+export function parseRange(v: unknown, fallback: [number, number], flag: string): [number, number] {
+  if (v === undefined) return fallback;
+  const parts = String(v).split(':').map((x) => Number(x.trim()));
+  const range = (parts.length === 1 ? [parts[0], parts[0]] : parts) as [number, number];
+  if (range.length !== 2 || !range.every(Number.isFinite) || range[0] > range[1]) throw new ConfigError(`--${flag} must be LOW:HIGH with LOW ≤ HIGH (e.g. 0.1:0.9), got ${JSON.stringify(v)}`, flag);
+  return range;
+}
+
 function teacherPer(v: unknown): 'K' | 'seed' {
   if (v === undefined || v === 'K' || v === 'k') return 'K';
   if (v === 'seed') return 'seed';
@@ -41,6 +50,11 @@ export const experimentCommand: Command = {
     out: { type: 'string', arg: 'DIR', description: 'folder for results.json, results.md, report.html and the models (required)' },
     'no-models': { type: 'boolean', description: 'do not save the trained models' },
     jobs: { type: 'integer', arg: 'N', description: 'run the Ks in N parallel processes (default: one per core, at most one per K)' },
+    tune: { type: 'boolean', description: 'tune α and T per K on its teacher before the grid (as `topickd tune`, in this process; searches in OUT/K<K>-tune/); excludes --alpha/--temperature' },
+    'tune-trials': { type: 'integer', arg: 'N', description: 'with --tune: candidates of the first rung (default 9)' },
+    'tune-seeds': { type: 'numbers', arg: 'S,S', description: 'with --tune: seeds each candidate is scored on (default 0,1)' },
+    'tune-alpha': { type: 'string', arg: 'LOW:HIGH', description: 'with --tune: the range of α (default 0.1:0.9)' },
+    'tune-temperature': { type: 'string', arg: 'LOW:HIGH', description: 'with --tune: the range of T (default 1:5)' },
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: run the grid as a flow of jobs (a teacher per K, then a job per K and seed) that `topickd worker` processes run; --out, the data and the cache must be in a folder every worker shares' },
     'teacher-per': { type: 'string', arg: 'K|seed', description: 'train the teacher once per K (default) or once per K and seed' },
     'teacher-seed': { type: 'integer', arg: 'S', description: 'with --teacher-per K: the seed of the shared teacher (default: the first seed); lets a later run add seeds to an earlier grid' },
@@ -60,6 +74,8 @@ export const experimentCommand: Command = {
     claimOutputDir(cfg.out, { dataset: datasetArg }, cfg.baseDir);
     const name = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase()) ? datasetArg.toLowerCase() : basename(datasetArg);
     const queue = flags.queue as string | undefined;
+    if (flags.tune && (cfg.alpha !== undefined || cfg.temperature !== undefined)) throw new ConfigError('--tune searches α and T: drop --alpha/--temperature, or drop --tune', 'tune');
+    if (flags.tune && queue) throw new ConfigError('--tune runs in the submitting process; with a queue, run `topickd tune --queue URL` on a teacher, then `experiment --alpha A --temperature T --queue URL`', 'tune');
     if (queue && flags.jobs !== undefined) throw new ConfigError('--jobs and --queue exclude each other: with --queue the workers run the jobs', 'jobs');
     const jobs = Math.min(topics.length, (flags.jobs as number | undefined) ?? availableParallelism());
     if (jobs > 1 && !queue) {
@@ -93,6 +109,14 @@ export const experimentCommand: Command = {
         teacherPer: teacherPer(flags.teacherPer),
         teacherSeed: flags.teacherSeed as number | undefined,
         baselines: flags.baselines as string[] | undefined,
+        tune: flags.tune
+          ? {
+              data: datasetArg,
+              space: { alpha: parseRange(flags.tuneAlpha, [0.1, 0.9], 'tune-alpha'), temperature: parseRange(flags.tuneTemperature, [1, 5], 'tune-temperature') },
+              trials: flags.tuneTrials as number | undefined,
+              seeds: flags.tuneSeeds as number[] | undefined,
+            }
+          : undefined,
       };
     const bundled = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase());
     const res = queue

@@ -133,6 +133,22 @@ describe.skipIf(!redisServerAvailable)('distributed runs on a real redis-server'
     await stopAll();
   }, 600_000);
 
+  it('tune --queue with two workers: the same trials as tune in one process', async () => {
+    const teacher = join(work, 'tune-teacher');
+    const common = ['--cache-dir', join(work, 'tune-cache')];
+    ok(await topickd(['fit', '--data', corpus, '--model', 'combined', '--topics', '4', '--hidden', '30', '--epochs', '5', '--out', teacher, ...common], work));
+    const search = ['tune', '--data', corpus, '--teacher', teacher, '--hidden', '10', '--trials', '4', '--seeds', '0,1', '--epochs', '9', '--no-reference', ...common, '--json'];
+    const local = ok(await topickd([...search, '--out', join(work, 'tune-local')], work)).json();
+    await Promise.all([startWorker(), startWorker()]);
+    const queued = ok(await topickd([...search, '--queue', redis.url, '--out', join(work, 'tune-queued')], work)).json();
+    const strip = (trials: { seconds: number }[]) => trials.map(({ seconds: _s, ...t }) => t);
+    expect(queued.trials).toHaveLength(10);
+    expect(strip(queued.trials)).toEqual(strip(local.trials));
+    expect(queued.best).toEqual(local.best);
+    expect(queued.queue).toBe(redis.url);
+    await stopAll();
+  }, 300_000);
+
   it('Redis restarted mid-run: workers and the submitting command reconnect, and the output is unchanged', async () => {
     const persistent = await startRedis({ persistent: true });
     const saved = redis;

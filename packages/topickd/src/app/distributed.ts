@@ -9,7 +9,8 @@ import { bowForModel, loadModelWith, noEmbeddings, type Runtime } from './pipeli
 import type { RunConfig } from './run-config.js';
 import { embeddingPool } from './embed-pool.js';
 import { experimentJobHandlers } from './experiment-queue.js';
-import type { Progress } from './progress.js';
+import { Progress } from './progress.js';
+import { runTuneTrial, tuneContexts, TUNE_TRIAL, type TuneTask } from './tune.js';
 
 /** BullMQ and ioredis load only when a queue is used (they cost ~1 s of every command's start). */
 const queueModule = () => import('@topickd/queue');
@@ -100,6 +101,8 @@ export interface EmbedShardJob {
  */
 export function jobHandlers(rt: Runtime, cfg: RunConfig, progress?: Progress): { handlers: Record<string, JobHandler | StagedJobHandler>; close(): Promise<void> } {
   const experiments = experimentJobHandlers(rt, progress);
+  const quiet = progress ?? new Progress({ quiet: true });
+  const tuning = tuneContexts(rt, quiet);
   const encoders = new Map<string, { encoder: Encoder; pool: ReturnType<typeof embeddingPool> }>();
   const encoderFor = (spec: EncoderSpec, batchSize?: number) => {
     const key = JSON.stringify([spec, batchSize]);
@@ -117,6 +120,10 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig, progress?: Progress): {
   return {
     handlers: {
       ...experiments.handlers,
+      [TUNE_TRIAL]: async (raw) => {
+        const task = raw as TuneTask;
+        return runTuneTrial(await tuning.get(task), task, quiet);
+      },
       [INFER_SHARD]: async (raw) => {
         const job = raw as InferShardJob;
         let saved = models.get(job.model);
@@ -139,6 +146,7 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig, progress?: Progress): {
     },
     close: async () => {
       experiments.close();
+      await tuning.close();
       for (const e of encoders.values()) await e.pool?.close();
       encoders.clear();
       for (const m of models.values()) (await m).model.dispose();

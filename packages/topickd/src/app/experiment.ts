@@ -5,6 +5,9 @@ import type { RunConfig } from './run-config.js';
 import { reportModelData, type Evaluation, type ReportDocuments, type ReportModelData } from './report.js';
 import { formatMeanStd } from './format.js';
 import { comparisonsOf, comparisonsTable, machineRecord, type Comparison, type MachineRecord } from './comparisons.js';
+import { join } from 'node:path';
+import { tune } from './tune.js';
+import type { SearchSpace } from './tune-search.js';
 import { experimentHeader, experimentSetup, runSeed, saveTeacher, seedFolder, trainTeacher, writeExperiment, type SeedPart, type TeacherOutcome } from './experiment-steps.js';
 
 export type Role = 'teacher' | 'student' | 'distilled' | 'baseline';
@@ -69,6 +72,12 @@ export interface ExperimentOptions {
   teacherPer?: 'K' | 'seed';
   /** With teacherPer 'K': the seed the teacher is trained with (default: the first seed). */
   teacherSeed?: number;
+  /**
+   * Tune α and T per K with `topickd tune` (successive halving; in this process) on the K's
+   * teacher before its students are trained; the grid then uses the best. `data`: the dataset
+   * as given (a bundled name or a path). The searches go to OUT/K<K>-tune/.
+   */
+  tune?: { data: string; space: SearchSpace; trials?: number; seeds?: number[]; epochs?: number };
 }
 
 /** The paper's hyper-parameters (Adhya & Sanyal 2023) for the bundled datasets. */
@@ -150,6 +159,19 @@ export function resultsTable(res: ExperimentResults): string {
   return lines.join('\n') + '\n' + comparisonsTable(res.comparisons ?? comparisonsOf(res.runs)) + machine;
 }
 
+/** `experiment --tune`: the best α and T for K's teacher (saved in `teacherDir`), searched in this process. */
+async function tuneOnTeacher(rt: Runtime, cfg: RunConfig, opt: ExperimentOptions, K: number, teacherDir: string, progress: Progress): Promise<{ alpha: number; temperature: number }> {
+  const t = opt.tune!;
+  const res = await tune(
+    rt,
+    cfg,
+    { data: t.data, teacherDir, student: opt.student, space: t.space, trials: t.trials, seeds: t.seeds, epochs: t.epochs ?? cfg.epochs, out: join(opt.out, `K${K}-tune`), datasetName: opt.datasetName, reference: false },
+    progress,
+  );
+  progress.log(`K=${K}: tuned α=${res.best.alpha}, T=${res.best.temperature} (mean NPMI ${res.best.npmi.toFixed(4)} over seeds ${res.seeds.join(', ')}); ${join(opt.out, `K${K}-tune`, 'tune.json')}`);
+  return { alpha: res.best.alpha, temperature: res.best.temperature };
+}
+
 /**
  * The paper's experiment: for each K and seed, train the teacher (CombinedTM), the
  * student alone (ZeroShotTM), and the student distilled from that teacher; evaluate
@@ -159,7 +181,8 @@ export function resultsTable(res: ExperimentResults): string {
  */
 export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfig, opt: ExperimentOptions, progress: Progress): Promise<ExperimentResults> {
   const t0 = performance.now();
-  const setup = await experimentSetup(rt, dataset, cfg, opt, progress);
+  const tuned = new Map<number, { alpha: number; temperature: number }>();
+  const setup = await experimentSetup(rt, dataset, cfg, { ...opt, hyper: (K) => tuned.get(K) ?? opt.hyper(K) }, progress);
   const parts: SeedPart[] = [];
   const finish = () => writeExperiment(opt.out, experimentHeader(setup, rt.backend.name), parts, { totalSeconds: (performance.now() - t0) / 1000, report: opt.report !== false });
   for (const K of opt.topics) {
@@ -168,7 +191,10 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
       let teacherFolder: string | undefined;
       if (!teacher || opt.teacherPer === 'seed') {
         teacher = await trainTeacher(setup, K, opt.teacherPer === 'seed' ? seed : (opt.teacherSeed ?? seed));
-        if (opt.saveModels !== false) await saveTeacher(setup, K, teacher, seedFolder(K, seed));
+        if (opt.saveModels !== false || (opt.tune && !tuned.has(K))) {
+          const dir = await saveTeacher(setup, K, teacher, seedFolder(K, seed));
+          if (opt.tune && !tuned.has(K)) tuned.set(K, await tuneOnTeacher(rt, cfg, opt, K, dir, progress));
+        }
       } else teacherFolder = seedFolder(K, opt.seeds[0]);
       parts.push(await runSeed(setup, K, seed, teacher, { teacherSavedIn: teacherFolder }));
       if (opt.teacherPer === 'seed') teacher.model.dispose();

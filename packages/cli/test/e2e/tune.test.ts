@@ -1,0 +1,78 @@
+/**
+ * `topickd tune` and `experiment --tune` as a user runs them, one process per command: the
+ * same trials in this thread and in worker threads; tune.json's fields; the plot; bad ranges.
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtCliExists, ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
+
+const work = scratchDir('tune');
+const corpus = join(work, 'titles.jsonl');
+const common = ['--cache-dir', join(work, 'cache')];
+const teacher = join(work, 'teacher');
+const search = ['--data', corpus, '--teacher', teacher, '--hidden', '10', '--trials', '4', '--seeds', '0,1', '--epochs', '9', ...common];
+
+beforeAll(async () => {
+  expect(builtCliExists(), 'the CLI is built (pnpm test builds first)').toBe(true);
+  writeFileSync(corpus, readFileSync(RAW_CORPUS, 'utf8'));
+  ok(await topickd(['fit', '--data', corpus, '--model', 'combined', '--topics', '4', '--hidden', '30', '--epochs', '5', '--out', teacher, ...common], work));
+}, 120_000);
+
+const withoutTimes = (trials: { seconds: number }[]) => trials.map(({ seconds: _s, ...t }) => t);
+
+describe('topickd tune', () => {
+  it('successive halving: the same trials with --jobs 1 and --jobs 2; tune.json and the plot', async () => {
+    const one = ok(await topickd(['tune', ...search, '--out', join(work, 't1'), '--json'], work)).json();
+    const two = ok(await topickd(['tune', ...search, '--jobs', '2', '--out', join(work, 't2'), '--json'], work)).json();
+    expect(withoutTimes(two.trials)).toEqual(withoutTimes(one.trials));
+    // 4 candidates × 2 seeds × 3 epochs, then the best one × 2 seeds × 9 epochs
+    expect(one.search.rungs).toEqual([
+      { candidates: 4, epochs: 3 },
+      { candidates: 1, epochs: 9 },
+    ]);
+    expect(one.trials).toHaveLength(10);
+    const file = JSON.parse(readFileSync(join(work, 't1', 'tune.json'), 'utf8'));
+    expect(Object.keys(file.best)).toEqual(expect.arrayContaining(['alpha', 'temperature', 'npmi']));
+    for (const t of file.trials) expect(Object.keys(t)).toEqual(expect.arrayContaining(['alpha', 'temperature', 'seed', 'npmi', 'cv', 'td', 'epochs']));
+    // the best is the last rung's candidate, its NPMI the mean over the seeds of its full trainings
+    const last = file.trials.filter((t: { rung: number }) => t.rung === 1);
+    expect(last.every((t: { alpha: number; temperature: number }) => t.alpha === file.best.alpha && t.temperature === file.best.temperature)).toBe(true);
+    expect(file.best.npmi).toBeCloseTo((last[0].npmi + last[1].npmi) / 2, 12);
+    expect(file.reference.bestPerSeed).toEqual(last.map((t: { npmi: number }) => t.npmi));
+    expect(file.reference.defaults).toMatchObject({ alpha: 0.8, temperature: 4 });
+    expect(file.reference.alone.perSeed).toHaveLength(2);
+    expect(file.space).toEqual({ alpha: [0.1, 0.9], temperature: [1, 5] });
+    const page = readFileSync(join(work, 't1', 'report.html'), 'utf8');
+    expect(page).toMatch(/<svg id="tune-plot"/);
+    expect(page.match(/class="trial"/g)).toHaveLength(4 + 1); // one point per candidate and rung
+    expect(page).toContain(`α=${file.best.alpha}, T=${file.best.temperature}`);
+  }, 300_000);
+
+  it('bad ranges and a teacher of another corpus: usage errors that say what to give', async () => {
+    const r1 = await topickd(['tune', ...search, '--alpha', '0.9:0.1', '--out', join(work, 'bad1')], work);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/--alpha must be LOW:HIGH with LOW ≤ HIGH/);
+    const r2 = await topickd(['tune', ...search, '--alpha', '0.5:1.5', '--out', join(work, 'bad2')], work);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/--alpha must lie in \[0, 1\]/);
+    const other = join(work, 'other.txt');
+    writeFileSync(other, 'one two three\nfour five six\nseven eight nine\n');
+    const r3 = await topickd(['tune', ...search.map((a) => (a === corpus ? other : a)), '--out', join(work, 'bad3')], work);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/the teacher's vocabulary \(\d+ words\) differs from the data's/);
+  }, 120_000);
+
+  it('experiment --tune: each K is tuned on its teacher, and its distilled students use the best α and T', async () => {
+    const out = join(work, 'exp');
+    const res = ok(await topickd(['experiment', '--dataset', corpus, '--topics', '4', '--seeds', '0,1', '--epochs', '3', '--teacher-hidden', '30', '--student-hidden', '10', '--tune', '--tune-trials', '3', '--tune-seeds', '0', '--jobs', '1', '--out', out, '--json', ...common], work)).json();
+    const tuned = JSON.parse(readFileSync(join(out, 'K4-tune', 'tune.json'), 'utf8'));
+    const distilled = res.runs.filter((r: { role: string }) => r.role === 'distilled');
+    expect(distilled).toHaveLength(2);
+    for (const d of distilled) expect({ alpha: d.alpha, temperature: d.temperature }).toEqual({ alpha: tuned.best.alpha, temperature: tuned.best.temperature });
+    expect(tuned.trials).toHaveLength(3 + 1);
+    const bad = await topickd(['experiment', '--dataset', corpus, '--topics', '4', '--tune', '--alpha', '0.5', '--out', join(work, 'exp-bad')], work);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--tune searches α and T: drop --alpha\/--temperature/);
+  }, 300_000);
+});

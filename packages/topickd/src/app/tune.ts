@@ -1,0 +1,275 @@
+/**
+ * `topickd tune`: α and T of the distilled student for a corpus and a trained teacher, by
+ * successive halving (tune-search.ts), objective the mean NPMI over the seeds. Trials run in
+ * this thread, in worker threads (`jobs`), or as jobs on a queue (`queue`); each is one
+ * distilled student trained from scratch, so all three give the same numbers. Writes
+ * tune.json and a page with the trials' plot (report.html).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { ConfigError, distill, distillableModel, resolveModelConfig, ReferenceCorpus, DEFAULT_LOSSES, type Dataset, type Float32Matrix, type TopicModel, type WeightedLoss } from '@topickd/core';
+import { writeFileAtomic } from '@topickd/core/node';
+import { Piscina } from 'piscina';
+import { embedDataset, fitOn, loadDataset, loadModelWith, trainOptionsOf, type Runtime } from './pipeline.js';
+import { Progress } from './progress.js';
+import type { RunConfig } from './run-config.js';
+import { evaluateModel, paperHyper } from './experiment.js';
+import { successiveHalving, type Candidate, type HalvingResult, type Rung, type SearchSpace, type TrialMetrics, type TuneTrial } from './tune-search.js';
+import { renderTunePage } from './tune-page.js';
+
+/** Everything one trial needs, as JSON (a worker thread's or a queue job's input). */
+export interface TuneTask {
+  cfg: RunConfig;
+  /** The dataset: a bundled name or an absolute path. */
+  data: string;
+  teacherDir: string;
+  student: { model: string; hidden: number[] };
+  /** null: the student alone (no distillation), the reference. */
+  alpha: number | null;
+  temperature: number | null;
+  seed: number;
+  epochs: number;
+}
+
+/** A trial's world: data, embeddings, teacher; built once per process or thread and reused. */
+export interface TuneContext {
+  rt: Runtime;
+  cfg: RunConfig;
+  dataset: Dataset;
+  ref: ReferenceCorpus;
+  studentEmbeddings: Float32Matrix;
+  teacherEmbeddings: Float32Matrix;
+  teacher: TopicModel;
+  losses: WeightedLoss[];
+}
+
+export async function tuneContext(rt: Runtime, cfg: RunConfig, data: string, teacherDir: string, progress: Progress): Promise<TuneContext> {
+  const saved = await loadModelWith(rt, teacherDir);
+  const teacher = distillableModel(saved.model, 'teacher');
+  const dataset = loadDataset(cfg, data);
+  if (dataset.vocabulary.length !== saved.vocabulary.length || dataset.vocabulary.some((w, i) => w !== saved.vocabulary[i])) {
+    teacher.dispose();
+    throw new ConfigError(`the teacher's vocabulary (${saved.vocabulary.length} words) differs from the data's (${dataset.vocabulary.length}); tune on the corpus the teacher was trained on`, 'data');
+  }
+  const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
+  let teacherEmbeddings = studentEmb.embeddings;
+  if (saved.encoder.id !== studentEmb.encoderId) {
+    const spec = cfg.teacherEncoder ?? saved.encoder.type ?? 'use';
+    if (spec === 'precomputed') throw new ConfigError(`the teacher was trained on precomputed embeddings (${saved.encoder.id}); give them with teacherEncoder precomputed:FILE`, 'teacherEncoder');
+    teacherEmbeddings = (await embedDataset(rt, dataset, spec, cfg, progress, 'teacher embeddings')).embeddings;
+  }
+  return { rt, cfg, dataset, ref: new ReferenceCorpus(dataset.tokens), studentEmbeddings: studentEmb.embeddings, teacherEmbeddings, teacher, losses: rt.registry.weightedLosses(cfg.losses ?? [...DEFAULT_LOSSES]) };
+}
+
+/** Trains one student (distilled with α, T, or alone when α is null) for `epochs` and scores it. */
+export async function runTuneTrial(ctx: TuneContext, task: Pick<TuneTask, 'student' | 'alpha' | 'temperature' | 'seed' | 'epochs'>, progress: Progress): Promise<TrialMetrics> {
+  const { rt, dataset } = ctx;
+  const cfg = { ...ctx.cfg, epochs: task.epochs };
+  const K = ctx.teacher.numTopics;
+  const label = task.alpha === null ? `student alone seed=${task.seed}` : `α=${task.alpha} T=${task.temperature} seed=${task.seed} (${task.epochs} epochs)`;
+  let model: TopicModel;
+  let seconds: number;
+  if (task.alpha === null) {
+    const trained = await fitOn(rt, dataset, ctx.studentEmbeddings, { kind: task.student.model, topics: K, hidden: task.student.hidden }, cfg, progress, label, task.seed);
+    model = trained.model;
+    seconds = trained.result.seconds;
+  } else {
+    const config = resolveModelConfig({ kind: task.student.model, numTopics: K, vocabSize: dataset.vocabulary.length, embeddingDim: ctx.studentEmbeddings.cols, hiddenSizes: task.student.hidden, dropout: cfg.dropout });
+    model = rt.registry.modelFactory(task.student.model, 'student').create(config, task.seed);
+    try {
+      const res = await distill(ctx.teacher, model, { student: { bow: dataset.bow, embeddings: ctx.studentEmbeddings }, teacherEmbeddings: ctx.teacherEmbeddings }, ctx.losses, {
+        ...trainOptionsOf(rt, cfg, progress, label, task.seed),
+        alpha: task.alpha,
+        temperature: task.temperature!,
+      });
+      seconds = res.seconds;
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
+  try {
+    const ev = evaluateModel(model, dataset.vocabulary, ctx.ref);
+    return { npmi: ev.npmi, cv: ev.cv, td: ev.td, seconds };
+  } finally {
+    model.dispose();
+  }
+}
+
+/** Contexts by (config, data, teacher): a worker thread or a queue worker builds each once. */
+export function tuneContexts(rt: Runtime | ((cfg: RunConfig) => Promise<Runtime>), progress: Progress) {
+  const contexts = new Map<string, Promise<TuneContext>>();
+  return {
+    get(task: TuneTask): Promise<TuneContext> {
+      const key = JSON.stringify([task.cfg, task.data, task.teacherDir]);
+      let c = contexts.get(key);
+      if (!c) {
+        c = (async () => tuneContext(typeof rt === 'function' ? await rt(task.cfg) : rt, task.cfg, task.data, task.teacherDir, progress))();
+        c.catch(() => contexts.delete(key));
+        contexts.set(key, c);
+      }
+      return c;
+    },
+    async close() {
+      for (const c of contexts.values()) (await c.catch(() => undefined))?.teacher.dispose();
+      contexts.clear();
+    },
+  };
+}
+
+/** The job kind of a trial on the queue. */
+export const TUNE_TRIAL = 'tune-trial';
+
+export interface TuneRequest {
+  data: string;
+  teacherDir: string;
+  student?: { model: string; hidden: number[] };
+  space: SearchSpace;
+  trials?: number;
+  seeds?: number[];
+  /** Epochs of a full training (the last rung's). */
+  epochs?: number;
+  eta?: number;
+  searchSeed?: number;
+  out: string;
+  /** Trials at once in worker threads (default 1: in this thread). */
+  jobs?: number;
+  /** redis://HOST:PORT: trials as jobs for `topickd worker` processes. */
+  queue?: string;
+  /** Also train, on every seed at full epochs, the student alone and the student distilled with the defaults (default true). */
+  reference?: boolean;
+  /** The dataset's name, for the defaults (the paper's α, T for m10 and 20ng). */
+  datasetName: string;
+}
+
+export interface TuneResults {
+  dataset: string;
+  teacher: string;
+  K: number;
+  student: { model: string; hidden: number[] };
+  space: SearchSpace;
+  search: { method: string; eta: number; searchSeed: number; rungs: Rung[] };
+  seeds: number[];
+  best: Candidate & { npmi: number; cv?: number; td?: number };
+  trials: TuneTrial[];
+  /** On the same seeds at full epochs: the student alone and distilled with the defaults (mean and per seed). */
+  reference?: {
+    alone: { npmi: number; cv: number; td: number; perSeed: number[] };
+    defaults: Candidate & { npmi: number; cv: number; td: number; perSeed: number[] };
+    /** The best candidate's full-epoch NPMI per seed (the last rung). */
+    bestPerSeed: number[];
+  };
+  jobs: number;
+  queue?: string;
+  seconds: number;
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** The built worker-thread file of tune (next to this module in dist; from the sources, the package's dist). */
+function tuneWorkerFile(): string | undefined {
+  for (const rel of ['./tune-worker.js', '../../dist/tune-worker.js']) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+/** Runs the search; writes OUT/tune.json and OUT/report.html; returns what tune.json holds. */
+export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, progress: Progress): Promise<TuneResults> {
+  const t0 = performance.now();
+  const seeds = request.seeds ?? [0, 1];
+  const epochs = request.epochs ?? cfg.epochs ?? 100;
+  const trials = request.trials ?? 9;
+  const eta = request.eta ?? 3;
+  const searchSeed = request.searchSeed ?? 0;
+  const jobs = request.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`--jobs must be a positive integer, got ${jobs}`, 'jobs');
+  if (jobs > 1 && request.queue) throw new ConfigError('--jobs and --queue exclude each other: with --queue the workers run the trials', 'jobs');
+  if (jobs > 1 && cfg.backend === 'node') throw new ConfigError('--jobs > 1 trains in worker threads, where the node backend does not load; use --backend wasm, or --queue with a worker per core', 'jobs');
+  const base = resolve(cfg.baseDir ?? process.cwd());
+  const taskCfg: RunConfig = { ...cfg, baseDir: base, cacheDir: resolve(base, cfg.cacheDir ?? '.topickd-cache') };
+  const teacherDir = resolve(base, request.teacherDir);
+  // here first: checks the teacher and the data, and fills the embedding cache every trial reads
+  const ctx = await tuneContext(rt, taskCfg, request.data, teacherDir, progress);
+  const K = ctx.teacher.numTopics;
+  const student = request.student ?? { model: 'zeroshot', hidden: [100, 100] };
+  rt.registry.modelFactory(student.model, 'student');
+  const taskOf = (alpha: number | null, temperature: number | null, seed: number, e: number): TuneTask => ({ cfg: taskCfg, data: request.data, teacherDir, student, alpha, temperature, seed, epochs: e });
+
+  let pool: Piscina | undefined;
+  let done = 0;
+  const runTasks = async (tasks: TuneTask[]): Promise<TrialMetrics[]> => {
+    const tick = () => progress.log(`tune: ${++done} trainings done`);
+    if (request.queue) {
+      const { JobQueue } = await import('@topickd/queue');
+      const queue = await JobQueue.open(request.queue);
+      try {
+        const run = `tune-${Date.now().toString(36)}-${Math.random().toString(16).slice(2, 10)}`;
+        return await queue.run<TrialMetrics>(
+          tasks.map((data, i) => ({ name: TUNE_TRIAL, id: `${run}-${i}`, data })),
+          { onProgress: (d) => d > 0 && tick() },
+        );
+      } finally {
+        await queue.close();
+      }
+    }
+    if (jobs > 1) {
+      const filename = tuneWorkerFile();
+      if (!filename) throw new ConfigError('the tune worker file is not built (pnpm build); run with --jobs 1', 'jobs');
+      pool ??= new Piscina({ filename, minThreads: 0, maxThreads: jobs, idleTimeout: 60_000 });
+      return Promise.all(tasks.map((t) => (pool!.run(t) as Promise<TrialMetrics>).then((r) => (tick(), r))));
+    }
+    const out: TrialMetrics[] = [];
+    for (const t of tasks) {
+      out.push(await runTuneTrial(ctx, t, progress));
+      tick();
+    }
+    return out;
+  };
+
+  let result: HalvingResult;
+  let reference: TuneResults['reference'];
+  try {
+    result = await successiveHalving(
+      request.space,
+      { trials, epochs, eta, seeds, searchSeed },
+      (reqs) => runTasks(reqs.map((q) => taskOf(q.candidate.alpha, q.candidate.temperature, q.seed, q.epochs))),
+      (r, rungs, leader) => progress.log(`tune: rung ${r + 1}/${rungs.length} (${rungs[r].candidates} candidates × ${seeds.length} seeds × ${rungs[r].epochs} epochs): best α=${leader.alpha} T=${leader.temperature}, mean NPMI ${leader.npmi.toFixed(4)}`),
+    );
+    if (request.reference !== false) {
+      const d = paperHyper(request.datasetName, K);
+      const ref = await runTasks([...seeds.map((s) => taskOf(null, null, s, epochs)), ...seeds.map((s) => taskOf(d.alpha, d.temperature, s, epochs))]);
+      const alone = ref.slice(0, seeds.length);
+      const defaults = ref.slice(seeds.length);
+      const last = result.trials.filter((t) => t.rung === result.rungs.length - 1 && t.alpha === result.best.alpha && t.temperature === result.best.temperature);
+      reference = {
+        alone: { npmi: mean(alone.map((m) => m.npmi)), cv: mean(alone.map((m) => m.cv)), td: mean(alone.map((m) => m.td)), perSeed: alone.map((m) => m.npmi) },
+        defaults: { ...d, npmi: mean(defaults.map((m) => m.npmi)), cv: mean(defaults.map((m) => m.cv)), td: mean(defaults.map((m) => m.td)), perSeed: defaults.map((m) => m.npmi) },
+        bestPerSeed: last.map((t) => t.npmi),
+      };
+    }
+  } finally {
+    await pool?.destroy();
+    ctx.teacher.dispose();
+  }
+  const res: TuneResults = {
+    dataset: request.datasetName,
+    teacher: teacherDir,
+    K,
+    student,
+    space: request.space,
+    search: { method: 'successive halving over a scrambled Halton sequence', eta, searchSeed, rungs: result.rungs },
+    seeds,
+    best: result.best,
+    trials: result.trials,
+    ...(reference ? { reference } : {}),
+    jobs,
+    ...(request.queue ? { queue: request.queue } : {}),
+    seconds: (performance.now() - t0) / 1000,
+  };
+  writeFileAtomic(join(request.out, 'tune.json'), JSON.stringify(res, null, 1) + '\n');
+  writeFileAtomic(join(request.out, 'report.html'), renderTunePage(res));
+  return res;
+}
