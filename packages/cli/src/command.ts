@@ -49,6 +49,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'vocabulary-size': { type: 'integer', arg: 'N', description: 'raw text: keep the N most frequent words (default 2000)' },
   'min-df': { type: 'number', arg: 'N', description: 'raw text: drop words in fewer documents than this, a count ≥ 1 or a fraction < 1 (default 1)' },
   'max-df': { type: 'number', arg: 'F', description: 'raw text: drop words in more than this fraction of documents, in (0, 1] (default 1)' },
+  'ce-logits': { type: 'string', arg: 'pre-bn|post-bn', description: "the ce loss's soft labels from the word logits after the decoder's batch norm (post-bn, default) or before it (pre-bn, as the paper's code)" },
   samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document for θ of the training documents (theta.npy; default 20)' },
 };
 

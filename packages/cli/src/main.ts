@@ -17,7 +17,7 @@ import { workerCommand } from './commands/worker.js';
 import { statusCommand } from './commands/status.js';
 import { tuneCommand } from './commands/tune.js';
 import { Progress } from 'topickd';
-import { loadConfigFile, mergeConfig } from 'topickd';
+import { loadConfigFile, mergeConfig, withCeLogits } from 'topickd';
 
 export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, tuneCommand, evaluateCommand, inferCommand, topicsCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
 
@@ -66,6 +66,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     }
     const file = flags.config ? loadConfigFile(String(flags.config)) : {};
     const cfg = mergeConfig(file, flagsToConfig(flags, command.ownFlags));
+    if (flags.ceLogits !== undefined) cfg.losses = withCeLogits(cfg.losses, String(flags.ceLogits));
     const json = Boolean(flags.json);
     const progress = new Progress({ quiet: Boolean(flags.quiet) });
     const logger: Logger = { warn: (m) => io.stderr(`topickd: warning: ${m}\n`) };

@@ -12,7 +12,7 @@ export * from './contracts/encoder.js';
 export * from './contracts/distillation-loss.js';
 export * from './contracts/topic-model.js';
 
-export { validatePluginConfig, lossName, lossWeight, encoderType, DEFAULT_LOSSES, type PluginConfig, type EncoderSpec, type LossSpec, type BackendOptions } from './container/config.js';
+export { validatePluginConfig, lossName, lossOptions, lossWeight, encoderType, DEFAULT_LOSSES, type PluginConfig, type EncoderSpec, type LossSpec, type BackendOptions } from './container/config.js';
 export { PluginRegistry, PluginConfigToken, Logger, type WeightedLoss } from './container/plugin-registry.js';
 export { createContainer, registryOf, coreModule, type CreateContainerOptions } from './container/create-container.js';
 export { CpuBackend, CPU_KERNELS } from './backends/cpu-backend.js';

@@ -10,6 +10,9 @@ const vae: Loss = (m, batch, f) => vaeLoss(batch.bow, f, m.prior());
 // a loss that also reads θ and weights the documents unequally, like a distillation loss might
 const withTheta: Loss = (m, batch, f) =>
   tf.add(tf.mul(vae(m, batch, f), tf.linspace(0.5, 1.5, batch.bow.shape[0])), tf.sum(tf.mul(tf.square(f.theta), 3), 1)) as tf.Tensor1D;
+// a loss that reads the decoder's logits before batch norm as well as after (ce with logits "pre-bn" does)
+const withPreBn: Loss = (m, batch, f) =>
+  tf.add(vae(m, batch, f), tf.neg(tf.sum(tf.mul(tf.softmax(tf.mul(f.wordLogits, 0.5)), tf.logSoftmax(tf.div(f.preBnWordLogits!, 2))), 1))) as tf.Tensor1D;
 
 function gradsBoth(kind: 'combined' | 'zeroshot' | 'bow-only', hidden: number[], dropout: number, loss: Loss) {
   const V = 9;
@@ -28,9 +31,10 @@ function gradsBoth(kind: 'combined' | 'zeroshot' | 'bow-only', hidden: number[],
     const tape = tf.variableGrads(() => tf.sum(loss(model, batch, model.forwardTrain(batch, new Random(21)).forward)) as tf.Scalar, vars);
     const { forward, cache } = model.forwardTrain(batch, new Random(21));
     const priors = vars.filter((v) => v.name.startsWith('prior.'));
-    const res = tf.engine().gradients(() => tf.sum(loss(model, batch, forward)) as tf.Scalar, [forward.mu, forward.logvar, forward.theta, forward.wordLogits, ...priors], undefined, true);
-    const [gMu, gLv, gTheta, gL, ...gP] = res.grads as tf.Tensor2D[];
-    const manual = model.backward(cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gL });
+    expect(forward.preBnWordLogits?.shape).toEqual([B, V]);
+    const res = tf.engine().gradients(() => tf.sum(loss(model, batch, forward)) as tf.Scalar, [forward.mu, forward.logvar, forward.theta, forward.wordLogits, forward.preBnWordLogits!, ...priors], undefined, true);
+    const [gMu, gLv, gTheta, gL, gPre, ...gP] = res.grads as tf.Tensor2D[];
+    const manual = model.backward(cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gL, preBnWordLogits: gPre });
     priors.forEach((v, i) => (manual[v.name] = gP[i]));
     result = {
       values: [tape.value.dataSync()[0], res.value.dataSync()[0]],
@@ -54,6 +58,8 @@ describe('manual backward pass', () => {
     ['zeroshot', [], 0, vae, 'VAE loss'],
     ['combined', [7], 0.2, withTheta, 'a loss that reads θ'],
     ['zeroshot', [7, 5], 0.2, withTheta, 'a loss that reads θ'],
+    ['zeroshot', [7], 0.2, withPreBn, 'a loss that reads the logits before batch norm'],
+    ['combined', [7, 5], 0.2, withPreBn, 'a loss that reads the logits before batch norm'],
   ];
   for (const [kind, hidden, dropout, loss, what] of cases) {
     it(`${kind}, hidden [${hidden}], dropout ${dropout}, ${what}: every parameter's gradient equals tfjs's autodiff`, () => {

@@ -13,6 +13,7 @@ function outputs(seed: number): { arrays: Record<keyof ModelOutputs, Float32Arra
     logvar: r.uniformArray(B * K, -1, 0.5),
     theta: r.uniformArray(B * K, 0, 1),
     wordLogits: r.uniformArray(B * V, -2, 2),
+    preBnWordLogits: r.uniformArray(B * V, -3, 3),
   };
   return {
     arrays,
@@ -21,6 +22,7 @@ function outputs(seed: number): { arrays: Record<keyof ModelOutputs, Float32Arra
       logvar: tf.tensor2d(arrays.logvar, [B, K]),
       theta: tf.tensor2d(arrays.theta, [B, K]),
       wordLogits: tf.tensor2d(arrays.wordLogits, [B, V]),
+      preBnWordLogits: tf.tensor2d(arrays.preBnWordLogits, [B, V]),
     }),
   };
 }
@@ -135,4 +137,55 @@ describe('distillation losses', () => {
       }
     });
   }
+});
+
+describe('ce with logits "pre-bn" (the paper\'s soft labels)', () => {
+  beforeAll(async () => {
+    await new CpuBackend().activate();
+  });
+  const pre = new CrossEntropyLoss().withOptions({ logits: 'pre-bn' });
+
+  it('softens the logits before batch norm of both models: the closed form on them, and no gradient into the post-BN logits', () => {
+    const t = outputs(5);
+    const s = outputs(6);
+    const T = 3;
+    const got = tf.tidy(() => Array.from(pre.compute(t.make(), s.make(), { temperature: T, bow: tf.zeros([B, V]) as tf.Tensor2D }).dataSync()));
+    const swap = (a: Record<string, Float32Array>) => ({ ...a, wordLogits: a.preBnWordLogits });
+    const want = closed.ce(swap(t.arrays), swap(s.arrays), T);
+    got.forEach((g, i) => expect(Math.abs(g - want[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(want[i]))));
+    // and differs from the default's value on the post-BN logits
+    const post = tf.tidy(() => Array.from(new CrossEntropyLoss().compute(t.make(), s.make(), { temperature: T, bow: tf.zeros([B, V]) as tf.Tensor2D }).dataSync()));
+    expect(Math.abs(post[0] - got[0])).toBeGreaterThan(1e-3);
+    let grads: (number[] | null)[] = [];
+    tf.tidy(() => {
+      const so = s.make();
+      const res = tf.engine().gradients(() => tf.sum(pre.compute(t.make(), so, { temperature: T, bow: tf.zeros([B, V]) as tf.Tensor2D })) as tf.Scalar, [so.wordLogits, so.preBnWordLogits!], undefined, true);
+      grads = res.grads.map((g) => (g ? Array.from(g.dataSync()) : null));
+    });
+    expect(grads[0] === null || grads[0].every((x) => x === 0)).toBe(true);
+    // the closed-form gradient w.r.t. the pre-BN logits against finite differences
+    const f = (x: Float32Array) => tf.tidy(() => tf.sum(pre.compute(t.make(), { ...s.make(), preBnWordLogits: tf.tensor2d(x, [B, V]) }, { temperature: T, bow: tf.zeros([B, V]) as tf.Tensor2D })).dataSync()[0]);
+    const h = 1e-2;
+    for (const idx of [0, 7, B * V - 1]) {
+      const plus = s.arrays.preBnWordLogits.slice();
+      plus[idx] += h;
+      const minus = s.arrays.preBnWordLogits.slice();
+      minus[idx] -= h;
+      const fd = (f(plus) - f(minus)) / (2 * h);
+      expect(Math.abs(fd - grads[1]![idx])).toBeLessThan(2e-3 * Math.max(1, Math.abs(fd)));
+    }
+  });
+
+  it('options are checked: unknown names and values say what the loss takes; a model without pre-BN logits is refused', () => {
+    expect(() => new CrossEntropyLoss().withOptions({ logit: 'pre-bn' })).toThrow(/unknown option "logit" of loss "ce"; it takes: logits/);
+    expect(() => new CrossEntropyLoss().withOptions({ logits: 'before' })).toThrow(/must be "post-bn" or "pre-bn", got "before"/);
+    expect(new CrossEntropyLoss().withOptions({ logits: 'post-bn' }).logits).toBe('post-bn');
+    const t = outputs(7);
+    expect(() =>
+      tf.tidy(() => {
+        const { preBnWordLogits: _p, ...noPre } = t.make();
+        pre.compute(noPre, noPre, { temperature: 2, bow: tf.zeros([B, V]) as tf.Tensor2D });
+      }),
+    ).toThrow(/needs the teacher's word logits before batch norm/);
+  });
 });

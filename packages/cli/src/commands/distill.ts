@@ -1,4 +1,4 @@
-import { ConfigError, distill, distillableModel, resolveModelConfig, DEFAULT_LOSSES, lossName, lossWeight } from '@topickd/core';
+import { ConfigError, distill, distillableModel, resolveModelConfig, DEFAULT_LOSSES, lossName, lossOptions, lossWeight } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
@@ -94,13 +94,15 @@ export const distillCommand: Command = {
       },
     );
     const lossWeights = Object.fromEntries(lossSpecs.map((s) => [lossName(s), lossWeight(s)]));
+    const withOptions = lossSpecs.filter((s) => lossOptions(s));
+    const lossOpts = withOptions.length ? { lossOptions: Object.fromEntries(withOptions.map((s) => [lossName(s), lossOptions(s)])) } : {};
     const topicWords = student.topics(dataset.vocabulary, 10);
     await saveModel(cfg.out, {
       model: student,
       vocabulary: dataset.vocabulary,
       encoder: encoderRef,
       preprocessing: dataset.preprocessing,
-      training: { role: 'distilled', data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, lossWeights, teacher: teacherDir, teacherParams: teacher.model.paramCount() },
+      training: { role: 'distilled', data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, lossWeights, ...lossOpts, teacher: teacherDir, teacherParams: teacher.model.paramCount() },
     });
     saveTrainingTheta(cfg.out, student, dataset, studentEmb.embeddings, cfg);
     const out = {
@@ -116,6 +118,7 @@ export const distillCommand: Command = {
       alpha,
       temperature,
       lossWeights,
+      ...lossOpts,
       kdEpochs: cfg.kdEpochs ?? result.epochs,
       backend: rt.backend.name,
       encoder: studentEmb.encoderId,

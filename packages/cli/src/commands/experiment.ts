@@ -43,6 +43,7 @@ export const experimentCommand: Command = {
     temperature: { type: 'number', arg: 'T', description: "temperature for every K (default: the paper's)" },
     epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 100)' },
     losses: { type: 'list', arg: 'L,L', description: 'distillation losses (default w2,ce)' },
+    'ce-logits': TRAIN_FLAGS['ce-logits'],
     encoder: { type: 'string', arg: 'NAME', description: 'student encoder (default use)' },
     'teacher-encoder': { type: 'string', arg: 'NAME', description: 'teacher encoder (default: the student encoder)' },
     'teacher-hidden': { type: 'numbers', arg: 'H,H', description: 'teacher hidden layers (default 100,100)' },

@@ -1,7 +1,7 @@
 import { ConfigError } from '@topickd/core';
 import { basename, resolve } from 'node:path';
 import { claimOutputDir, createRuntime, tune, BUNDLED_DATASETS } from 'topickd';
-import type { Command } from '../command.js';
+import { TRAIN_FLAGS, type Command } from '../command.js';
 import { parseRange } from './experiment.js';
 
 const f4 = (x: number) => x.toFixed(4);
@@ -30,6 +30,7 @@ export const tuneCommand: Command = {
     out: { type: 'string', arg: 'DIR', description: 'folder for tune.json and report.html (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
+    'ce-logits': TRAIN_FLAGS['ce-logits'],
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const data = (flags.data as string | undefined) ?? cfg.data;

@@ -75,4 +75,26 @@ describe('topickd tune', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--tune searches α and T: drop --alpha\/--temperature/);
   }, 300_000);
+
+  it('--ce-logits pre-bn: the paper\'s soft labels change the distilled students, are recorded, and are checked', async () => {
+    const grid = ['experiment', '--dataset', corpus, '--topics', '4', '--seeds', '0', '--epochs', '3', '--teacher-hidden', '30', '--student-hidden', '10', '--alpha', '0.8', '--temperature', '2', '--jobs', '1', '--json', ...common];
+    const post = ok(await topickd([...grid, '--out', join(work, 'ce-post')], work)).json();
+    const pre = ok(await topickd([...grid, '--ce-logits', 'pre-bn', '--out', join(work, 'ce-pre')], work)).json();
+    const row = (r: { runs: { role: string; finalLoss: number; npmi: number }[] }, role: string) => r.runs.find((x) => x.role === role)!;
+    expect(pre.lossOptions).toEqual({ ce: { logits: 'pre-bn' } });
+    expect(post.lossOptions).toBeUndefined();
+    // the same teacher and student alone; another distilled student
+    expect(row(pre, 'teacher')).toEqual({ ...row(post, 'teacher'), trainSeconds: row(pre, 'teacher').trainSeconds });
+    expect(row(pre, 'distilled').finalLoss).not.toBe(row(post, 'distilled').finalLoss);
+    expect(readFileSync(join(work, 'ce-pre', 'results.md'), 'utf8')).toMatch(/ce\(logits pre-bn\)×1/);
+    const d = ok(await topickd(['distill', '--teacher', teacher, '--data', corpus, '--hidden', '10', '--epochs', '2', '--ce-logits', 'pre-bn', '--out', join(work, 'd-pre'), '--json', ...common], work)).json();
+    expect(d.lossOptions).toEqual({ ce: { logits: 'pre-bn' } });
+    expect(JSON.parse(readFileSync(join(work, 'd-pre', 'manifest.json'), 'utf8')).training.lossOptions).toEqual({ ce: { logits: 'pre-bn' } });
+    const bad = await topickd(['distill', '--teacher', teacher, '--data', corpus, '--epochs', '1', '--ce-logits', 'before', '--out', join(work, 'd-bad')], work);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--ce-logits must be pre-bn or post-bn, got "before"/);
+    const noCe = await topickd(['distill', '--teacher', teacher, '--data', corpus, '--epochs', '1', '--losses', 'w2', '--ce-logits', 'pre-bn', '--out', join(work, 'd-bad2')], work);
+    expect(noCe.code).toBe(2);
+    expect(noCe.stderr).toMatch(/--ce-logits applies to the ce loss/);
+  }, 300_000);
 });

@@ -4,7 +4,8 @@ import { ConfigError } from '../errors.js';
 export type EncoderSpec = string | ({ type: string } & Record<string, unknown>);
 
 /** A loss by name, or by name with a weight. */
-export type LossSpec = string | { name: string; weight?: number };
+/** A loss by name, or with a weight and the loss's own options (`{ name: "ce", options: { logits: "pre-bn" } }`). */
+export type LossSpec = string | { name: string; weight?: number; options?: Record<string, unknown> };
 
 /** What the container needs to pick plugins. Plain data: JSON/YAML config files map onto it. */
 export interface PluginConfig {
@@ -63,9 +64,13 @@ export function validatePluginConfig(raw: unknown, { allowUnknownKeys = false } 
         if (w !== undefined && (typeof w !== 'number' || !Number.isFinite(w) || w < 0)) {
           throw new ConfigError(`config key "${key}.weight" must be a number ≥ 0, got ${describeValue(w)}`, `${key}.weight`);
         }
+        const o = (l as { options?: unknown }).options;
+        if (o !== undefined && (typeof o !== 'object' || o === null || Array.isArray(o))) {
+          throw new ConfigError(`config key "${key}.options" must be an object of the loss's options, got ${describeValue(o)}`, `${key}.options`);
+        }
         return;
       }
-      throw new ConfigError(`config key "${key}" must be a loss name or { name, weight }, got ${describeValue(l)}`, key);
+      throw new ConfigError(`config key "${key}" must be a loss name or { name, weight, options }, got ${describeValue(l)}`, key);
     });
   }
   if (c.plugins !== undefined && (!Array.isArray(c.plugins) || c.plugins.some((p) => typeof p !== 'string'))) {
@@ -98,6 +103,11 @@ export function lossName(spec: LossSpec): string {
 
 export function lossWeight(spec: LossSpec): number {
   return typeof spec === 'string' ? 1 : (spec.weight ?? 1);
+}
+
+/** The loss's own options of a spec (none for a bare name). */
+export function lossOptions(spec: LossSpec): Record<string, unknown> | undefined {
+  return typeof spec === 'string' ? undefined : spec.options;
 }
 
 export function encoderType(spec: EncoderSpec): string {

@@ -3,8 +3,8 @@ import { Backend, type ActiveBackend } from '../contracts/backend.js';
 import { DistillationLoss } from '../contracts/distillation-loss.js';
 import { EncoderFactory, type Encoder, type EncoderOptions } from '../contracts/encoder.js';
 import { TopicModelFactory } from '../contracts/topic-model.js';
-import { BackendUnavailableError, UnknownPluginError } from '../errors.js';
-import { DEFAULT_LOSSES, encoderType, lossName, lossWeight, type EncoderSpec, type LossSpec, type PluginConfig } from './config.js';
+import { BackendUnavailableError, ConfigError, UnknownPluginError } from '../errors.js';
+import { DEFAULT_LOSSES, encoderType, lossName, lossOptions, lossWeight, type EncoderSpec, type LossSpec, type PluginConfig } from './config.js';
 
 /** Service identifier of the validated `PluginConfig`. */
 export const PluginConfigToken = Symbol.for('topickd.PluginConfig');
@@ -101,7 +101,13 @@ export class PluginRegistry {
 
   /** The configured distillation losses with their weights (default `w2` + `ce`). */
   weightedLosses(specs: readonly LossSpec[] = this.config.losses ?? DEFAULT_LOSSES): WeightedLoss[] {
-    return specs.map((s, i) => ({ loss: this.loss(lossName(s), `losses[${i}]`), weight: lossWeight(s) }));
+    return specs.map((s, i) => {
+      const loss = this.loss(lossName(s), `losses[${i}]`);
+      const options = lossOptions(s);
+      if (!options || Object.keys(options).length === 0) return { loss, weight: lossWeight(s) };
+      if (!loss.withOptions) throw new ConfigError(`distillation loss "${loss.name}" takes no options, got ${JSON.stringify(options)}`, `losses[${i}].options`);
+      return { loss: loss.withOptions(options), weight: lossWeight(s) };
+    });
   }
 
   /**

@@ -13,6 +13,12 @@ export interface ModelOutputs {
   theta: Tensor2D;
   /** Word logits BN(θβ), B×V: the word distribution is softmax(wordLogits). */
   wordLogits: Tensor2D;
+  /**
+   * The decoder's word logits before its batch norm, θβ (B×V), where the model's decoder has
+   * one (the product of experts of ProdLDA, CombinedTM, ZeroShotTM): what the paper's code
+   * softens for the cross-entropy (`ce` with `logits: "pre-bn"`).
+   */
+  preBnWordLogits?: Tensor2D;
 }
 
 export interface DistillationContext {
@@ -31,6 +37,11 @@ export interface DistillationLoss {
   readonly name: string;
   readonly description?: string;
   compute(teacher: ModelOutputs, student: ModelOutputs, context: DistillationContext): Tensor1D;
+  /**
+   * The same loss with options (a config's `{ name, weight, options }`); a loss without
+   * options leaves this out. Unknown options must throw a ConfigError naming the ones it takes.
+   */
+  withOptions?(options: Record<string, unknown>): DistillationLoss;
 }
 
 /** Service identifier for `DistillationLoss` plugins (multi-bound). */

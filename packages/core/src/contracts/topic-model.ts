@@ -52,6 +52,8 @@ export interface OutputGradients {
   logvar?: Tensor2D;
   theta?: Tensor2D;
   wordLogits?: Tensor2D;
+  /** With respect to the decoder's logits before batch norm (`ModelOutputs.preBnWordLogits`). */
+  preBnWordLogits?: Tensor2D;
 }
 
 /** Batch-norm running statistics of one layer. */

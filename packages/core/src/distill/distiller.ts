@@ -187,11 +187,12 @@ function runLoss(name: string, fn: () => Tensor1D, batchSize: number): Tensor1D 
  */
 function blamePlugin(losses: readonly WeightedLoss[], teacherOut: ModelOutputs | null, ctx: StepLossContext, temperature: number): string | undefined {
   if (!teacherOut) return undefined;
-  const { mu, logvar, theta, wordLogits } = ctx.outputs;
+  const { mu, logvar, theta, wordLogits, preBnWordLogits } = ctx.outputs;
+  const xs = [mu, logvar, theta, wordLogits, ...(preBnWordLogits ? [preBnWordLogits] : [])];
   for (const { loss, weight } of losses) {
     if (weight === 0) continue;
     const bad = tf.tidy(() => {
-      const { grads } = tf.engine().gradients(() => tf.sum(loss.compute(teacherOut!, { mu, logvar, theta, wordLogits }, { temperature, bow: ctx.batch.bow })) as tf.Scalar, [mu, logvar, theta, wordLogits], undefined, true);
+      const { grads } = tf.engine().gradients(() => tf.sum(loss.compute(teacherOut!, { mu, logvar, theta, wordLogits, preBnWordLogits }, { temperature, bow: ctx.batch.bow })) as tf.Scalar, xs, undefined, true);
       return grads.some((g) => g !== undefined && !allFinite(g.dataSync()));
     });
     if (bad) return loss.name;

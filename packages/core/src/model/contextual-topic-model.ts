@@ -201,8 +201,9 @@ export class ContextualTopicModel implements NeuralTopicModel {
   sampleAndDecodeEval(mu: Tensor2D, logvar: Tensor2D, rng: Random): ModelOutputs {
     const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', rng.seed());
     const theta = sampleTheta(mu, logvar, eps) as Tensor2D;
-    const wordLogits = this.bnEval(tf.matMul(theta, this.p('beta') as unknown as Tensor2D), 'beta');
-    return { mu, logvar, theta, wordLogits };
+    const preBnWordLogits = tf.matMul(theta, this.p('beta') as unknown as Tensor2D) as Tensor2D;
+    const wordLogits = this.bnEval(preBnWordLogits, 'beta');
+    return { mu, logvar, theta, wordLogits, preBnWordLogits };
   }
 
   /**

@@ -29,9 +29,13 @@ export interface Network {
  * (NeuralLDA's and ETM's mixture θ·softmax(·)) supply one and keep core's encoder passes.
  */
 export interface Decoder {
-  forward(theta: Tensor2D, stats: TrainForward['bnStats'], kernels: BackendKernels): { wordLogits: Tensor2D; cache: unknown };
-  /** `gWordLogits` undefined: the loss did not read the word logits (zero gradients). */
-  backward(gWordLogits: Tensor2D | undefined, theta: Tensor2D, cache: unknown, kernels: BackendKernels): { gTheta: Tensor2D | null; grads: Record<string, tf.Tensor> };
+  /** `preBnWordLogits`: the logits before the decoder's batch norm, for a decoder that has one. */
+  forward(theta: Tensor2D, stats: TrainForward['bnStats'], kernels: BackendKernels): { wordLogits: Tensor2D; preBnWordLogits?: Tensor2D; cache: unknown };
+  /**
+   * `gWordLogits` undefined: the loss did not read the word logits (zero gradients).
+   * `gPreBn`: a gradient with respect to `preBnWordLogits` as well (a decoder without them never gets one).
+   */
+  backward(gWordLogits: Tensor2D | undefined, theta: Tensor2D, cache: unknown, kernels: BackendKernels, gPreBn?: Tensor2D): { gTheta: Tensor2D | null; grads: Record<string, tf.Tensor> };
 }
 
 /** The product-of-experts decoder l = BN(θβ) (batch norm without affine over the batch). */
@@ -39,12 +43,14 @@ export function productOfExpertsDecoder(params: Map<string, tf.Variable>): Decod
   const beta = () => params.get('beta')! as unknown as Tensor2D;
   return {
     forward: (theta, stats, kernels) => {
-      const bn = bnForward(tf.matMul(theta, beta()) as Tensor2D, 'beta', stats, kernels);
-      return { wordLogits: bn.y, cache: bn };
+      const pre = tf.matMul(theta, beta()) as Tensor2D;
+      const bn = bnForward(pre, 'beta', stats, kernels);
+      return { wordLogits: bn.y, preBnWordLogits: pre, cache: bn };
     },
-    backward: (g, theta, cache, kernels) => {
-      if (!g) return { gTheta: null, grads: { beta: tf.zeros(beta().shape) } };
-      const gPre = bnBackward(g, cache as { y: Tensor2D; r: Tensor1D }, kernels);
+    backward: (g, theta, cache, kernels, gPreBn) => {
+      if (!g && !gPreBn) return { gTheta: null, grads: { beta: tf.zeros(beta().shape) } };
+      const throughBn = g ? bnBackward(g, cache as { y: Tensor2D; r: Tensor1D }, kernels) : undefined;
+      const gPre = (throughBn && gPreBn ? tf.add(throughBn, gPreBn) : (throughBn ?? gPreBn)) as Tensor2D;
       const flags = kernels.fastTransposedMatMul === true;
       return {
         grads: { beta: (flags ? tf.matMul(theta, gPre, true, false) : tf.matMul(tf.transpose(theta), gPre)) as Tensor2D },
@@ -127,7 +133,7 @@ export function forwardTrainWithCache(model: Network, batch: Batch, rng: Random,
   const thetaMask = rate > 0 ? dropoutMask(thetaSoft.shape, rate, rng.seed()) : null;
   const thetaDrop = thetaMask ? (tf.mul(thetaSoft, thetaMask) as Tensor2D) : thetaSoft;
   const decoded = (model.decoder ?? productOfExpertsDecoder(model.params)).forward(thetaDrop, stats, kernels);
-  const forward: TrainForward = { mu: mu.y, logvar: logvar.y, theta: thetaDrop, wordLogits: decoded.wordLogits, bnStats: stats };
+  const forward: TrainForward = { mu: mu.y, logvar: logvar.y, theta: thetaDrop, wordLogits: decoded.wordLogits, ...(decoded.preBnWordLogits ? { preBnWordLogits: decoded.preBnWordLogits } : {}), bnStats: stats };
   return { forward, cache: { batch, input, pre, act, hMask, thetaMask, trunk, bn: { mu, logvar }, decoder: decoded.cache, eps, thetaSoft, thetaDrop } };
 }
 
@@ -151,7 +157,7 @@ export function backward(model: Network, c: ForwardCache, g: OutputGradients, ke
 
   // decoder: l = BN(θd·β) by default
   let gTheta: Tensor2D | null = g.theta ?? null;
-  const dec = (model.decoder ?? productOfExpertsDecoder(model.params)).backward(g.wordLogits, c.thetaDrop, c.decoder, kernels);
+  const dec = (model.decoder ?? productOfExpertsDecoder(model.params)).backward(g.wordLogits, c.thetaDrop, c.decoder, kernels, g.preBnWordLogits);
   for (const [n, t] of Object.entries(dec.grads)) put(n, t);
   if (dec.gTheta) gTheta = gTheta ? (tf.add(gTheta, dec.gTheta) as Tensor2D) : dec.gTheta;
   // θd = θ·mask; θ = softmax(z), z = μ + exp(½ log σ²)·ε

@@ -375,19 +375,24 @@ export function trainStep(
       // backward pass carries those gradients through the network.
       const { forward, cache } = model.forwardTrain(batch, rng, kernels);
       keepStats(forward);
-      const xs: tf.Tensor[] = [forward.mu, forward.logvar, forward.theta, forward.wordLogits, ...priors];
+      // the logits before the decoder's batch norm are an output too where the decoder has them
+      const pre = forward.preBnWordLogits ? [forward.preBnWordLogits] : [];
+      const xs: tf.Tensor[] = [forward.mu, forward.logvar, forward.theta, forward.wordLogits, ...priors, ...pre];
       const res = tf.engine().gradients(() => tf.sum(stepLoss({ batch, outputs: forward, prior, rows, epoch, rng, kernels })) as tf.Scalar, xs, undefined, true);
       loss = res.value.dataSync()[0];
       if (!Number.isFinite(loss)) return loss;
-      const [gMu, gLv, gTheta, gLogits, ...gPriors] = res.grads as (tf.Tensor2D | undefined)[];
+      const [gMu, gLv, gTheta, gLogits, ...gRest] = res.grads as (tf.Tensor2D | undefined)[];
+      const gPriors = gRest.slice(0, priors.length);
+      const gPreBn = pre.length ? gRest[priors.length] : undefined;
       // A non-finite gradient stops the step before any weight changes, naming who caused it.
       // One scalar on the common path: a sum is finite only if every term is (NaN and ±Inf propagate).
-      const present = res.grads.slice(0, 4).filter((g): g is tf.Tensor => g !== undefined);
+      const outputGrads = [gMu, gLv, gTheta, gLogits, gPreBn];
+      const present = outputGrads.filter((g): g is tf.Tensor2D => g !== undefined);
       if (present.length && !Number.isFinite(tf.addN(present.map((g) => tf.sum(g))).dataSync()[0])) {
-        const bad = (['mu', 'logvar', 'theta', 'wordLogits'] as const).find((_, i) => res.grads[i] && !allFinite(res.grads[i]!.dataSync())) ?? 'outputs';
+        const bad = (['mu', 'logvar', 'theta', 'wordLogits', 'preBnWordLogits'] as const).find((_, i) => outputGrads[i] && !allFinite(outputGrads[i]!.dataSync())) ?? 'outputs';
         throw new NonFiniteGradientError(bad, stepLoss.blame?.({ batch, outputs: forward, prior, rows, epoch, rng, kernels }));
       }
-      grads = model.backward(cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gLogits }, kernels);
+      grads = model.backward(cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gLogits, ...(gPreBn ? { preBnWordLogits: gPreBn } : {}) }, kernels);
       priors.forEach((v, i) => (grads[v.name] = gPriors[i] ?? tf.zerosLike(v)));
     } else {
       const res = tf.variableGrads(() => {

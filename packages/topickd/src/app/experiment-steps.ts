@@ -13,6 +13,7 @@ import {
   resolveModelConfig,
   DEFAULT_LOSSES,
   lossName,
+  lossOptions,
   lossWeight,
   type TopicModel,
   type Dataset,
@@ -232,6 +233,7 @@ export function experimentHeader(s: ExperimentSetup, backend: string): Experimen
         ? 'teacher trained once per K and seed; student alone and distilled student use the same seed'
         : `teacher trained once per K (seed ${opt.teacherSeed ?? opt.seeds[0]}) and shared by the students of every seed`,
     losses: Object.fromEntries(s.lossSpecs.map((l) => [lossName(l), lossWeight(l)])),
+    ...(s.lossSpecs.some((l) => lossOptions(l)) ? { lossOptions: Object.fromEntries(s.lossSpecs.flatMap((l) => (lossOptions(l) ? [[lossName(l), lossOptions(l)!]] : []))) } : {}),
     embeddingSeconds: s.embeddingSeconds,
   };
 }

@@ -38,6 +38,8 @@ export interface ExperimentResults {
   epochs: number;
   teacherTraining: string;
   losses: Record<string, number>;
+  /** The losses' own options where any were given (e.g. `{ ce: { logits: "pre-bn" } }`). */
+  lossOptions?: Record<string, Record<string, unknown>>;
   runs: RunRecord[];
   totalSeconds: number;
   embeddingSeconds: number;
@@ -139,7 +141,7 @@ export function resultsTable(res: ExperimentResults): string {
   const lines = [
     `# ${res.dataset}: teacher vs student alone vs distilled student`,
     '',
-    `Backend ${res.backend}; encoder ${res.encoder}${res.teacherEncoder !== res.encoder ? ` (teacher: ${res.teacherEncoder})` : ''}; ${res.epochs} epochs; losses ${Object.entries(res.losses).map(([k, w]) => `${k}×${w}`).join(' + ')}; ${res.teacherTraining}.`,
+    `Backend ${res.backend}; encoder ${res.encoder}${res.teacherEncoder !== res.encoder ? ` (teacher: ${res.teacherEncoder})` : ''}; ${res.epochs} epochs; losses ${Object.entries(res.losses).map(([k, w]) => `${k}${res.lossOptions?.[k] ? `(${Object.entries(res.lossOptions[k]).map(([o, v]) => `${o} ${v}`).join(', ')})` : ''}×${w}`).join(' + ')}; ${res.teacherTraining}.`,
     `${seedsLine([...new Set(res.runs.map((r) => r.seed))])} Total time ${(res.totalSeconds / 60).toFixed(1)} min (embedding ${res.embeddingSeconds.toFixed(1)} s).`,
     '',
     '| K | role | model | params | α | T | NPMI | C_V | TD | train s |',

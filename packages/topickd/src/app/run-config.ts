@@ -3,7 +3,7 @@ import { readFileChecked } from '@topickd/core/node';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describeValue as describe } from '@topickd/core/plugin';
-import { ConfigError, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec, type ModelOptions } from '@topickd/core';
+import { ConfigError, DEFAULT_LOSSES, lossName, lossWeight, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec, type ModelOptions } from '@topickd/core';
 
 /** A model kind and its hidden layers (the teacher's or the student's in a config file). */
 export interface ModelArchitecture {
@@ -111,6 +111,17 @@ function isModelOptions(v: unknown): string | null {
 }
 
 /** Parses `--model-options key=value,key=value` (numbers and true/false as such, the rest as strings). */
+/**
+ * The losses with the `ce` loss's soft labels taken from the word logits after (`post-bn`) or
+ * before (`pre-bn`) the decoder's batch norm (`--ce-logits`); other losses unchanged.
+ */
+export function withCeLogits(losses: readonly LossSpec[] | undefined, logits: string): LossSpec[] {
+  if (logits !== 'pre-bn' && logits !== 'post-bn') throw new ConfigError(`--ce-logits must be pre-bn or post-bn, got ${JSON.stringify(logits)}`, 'ceLogits');
+  const specs = losses ?? [...DEFAULT_LOSSES];
+  if (!specs.some((s) => lossName(s) === 'ce')) throw new ConfigError('--ce-logits applies to the ce loss, which the losses do not include', 'ceLogits');
+  return specs.map((s) => (lossName(s) === 'ce' ? { name: 'ce', weight: lossWeight(s), options: { ...(typeof s === 'string' ? {} : s.options), logits } } : s));
+}
+
 export function parseModelOptions(text: string): ModelOptions {
   const out: ModelOptions = {};
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
