@@ -1,8 +1,8 @@
-import { ConfigError, inferTheta } from '@topickd/core';
+import { ConfigError } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
 import type { Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd';
+import { bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, inferThetaParallel, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -65,13 +65,14 @@ export const inferCommand: Command = {
           }
           progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
         }
-        theta = inferTheta(saved.model, { bow, embeddings: emb }, { samples, seed });
+        // θ in worker threads (--threads), shard by shard: the same θ as one thread
+        theta = await inferThetaParallel(cfg, saved.model, resolve(dir), { bow, embeddings: emb }, { samples, seed });
       }
       const K = theta.cols;
       const rows: number[][] = [];
       for (let i = 0; i < theta.rows; i++) rows.push(Array.from(theta.data.subarray(i * K, (i + 1) * K)));
       if (json) {
-        print(JSON.stringify({ model: saved.model.kind, topics: K, documents: theta.rows, theta: rows, topicWords: saved.model.topics(saved.vocabulary, 10) }));
+        print(JSON.stringify({ model: saved.model.kind, topics: K, documents: theta.rows, theta: rows, topicWords: saved.model.topics(saved.vocabulary, 10), ...('threads' in theta ? { threads: theta.threads } : {}) }));
       } else {
         for (const r of rows) print(r.map((v) => v.toFixed(4)).join('\t'));
       }

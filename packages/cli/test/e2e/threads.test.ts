@@ -26,4 +26,24 @@ describe('embedding with worker threads', () => {
     expect(again.computed).toBe(0);
     expect(readFileSync(join(work, 'again.npy')).equals(readFileSync(join(work, 'one.npy')))).toBe(true);
   });
+
+  it('infer --threads 2: θ of 1,200 documents in two shards of whole batches equals --threads 1 (CombinedTM, ZeroShotTM, LDA)', async () => {
+    const work = scratchDir('infer-threads');
+    const corpus = join(work, 'titles.jsonl');
+    writeFileSync(corpus, readFileSync(RAW_CORPUS, 'utf8'));
+    const titles = readFileSync(RAW_CORPUS, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+    const input = join(work, 'texts.txt');
+    writeFileSync(input, [0, 1, 2, 3].flatMap((v) => titles.map((t) => (v ? `${t} ${['review', 'survey', 'notes'][v - 1]}` : t))).join('\n') + '\n');
+    const cache = ['--cache-dir', join(work, 'cache')];
+    for (const [kind, extra] of [['combined', ['--hidden', '20', '--epochs', '2']], ['zeroshot', ['--hidden', '20', '--epochs', '2']], ['lda', ['--model-options', 'passes=2']]] as const) {
+      const dir = join(work, kind);
+      ok(await topickd(['fit', '--data', corpus, '--model', kind, '--topics', '5', ...extra, '--out', dir, ...cache], work));
+      const one = ok(await topickd(['infer', '--model', dir, '--input', input, '--threads', '1', '--json', ...cache], work)).json();
+      const two = ok(await topickd(['infer', '--model', dir, '--input', input, '--threads', '2', '--json', ...cache], work)).json();
+      expect(one.threads, kind).toBe(1);
+      expect(two.threads, kind).toBe(2);
+      expect(two.documents).toBe(1200);
+      expect(two.theta, kind).toEqual(one.theta);
+    }
+  }, 300_000);
 });

@@ -80,7 +80,7 @@ describe('topickd tune', () => {
     const grid = ['experiment', '--dataset', corpus, '--topics', '4', '--seeds', '0', '--epochs', '3', '--teacher-hidden', '30', '--student-hidden', '10', '--alpha', '0.8', '--temperature', '2', '--jobs', '1', '--json', ...common];
     const post = ok(await topickd([...grid, '--out', join(work, 'ce-post')], work)).json();
     const pre = ok(await topickd([...grid, '--ce-logits', 'pre-bn', '--out', join(work, 'ce-pre')], work)).json();
-    const row = (r: { runs: { role: string; finalLoss: number; npmi: number }[] }, role: string) => r.runs.find((x) => x.role === role)!;
+    const row = (r: { runs: { role: string; finalLoss: number; npmi: number; trainSeconds: number }[] }, role: string) => r.runs.find((x) => x.role === role)!;
     expect(pre.lossOptions).toEqual({ ce: { logits: 'pre-bn' } });
     expect(post.lossOptions).toBeUndefined();
     // the same teacher and student alone; another distilled student

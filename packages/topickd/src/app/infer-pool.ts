@@ -1,0 +1,99 @@
+/**
+ * θ inference in worker threads: the documents split into shards of whole inference batches
+ * (512 documents), one per thread, each thread with its own backend and the model loaded once;
+ * each shard is seeded as that part of the whole input (`inferTheta`'s `offset`), so the θ
+ * equals one thread's, row for row. The node backend's engine does not load in worker
+ * threads: with it, and with one thread, θ is inferred here.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { CsrMatrix, inferTheta, type Float32Matrix, type TopicModel } from '@topickd/core';
+import { embeddingThreads } from './embed-pool.js';
+import type { RunConfig } from './run-config.js';
+
+/** The inference batch: shard boundaries fall on its multiples. */
+const BATCH = 512;
+
+/** One shard of documents for a thread. */
+export interface InferTask {
+  config: Pick<RunConfig, 'backend' | 'fallback' | 'plugins' | 'backendOptions' | 'baseDir'>;
+  modelDir: string;
+  bow: { rows: number; cols: number; indptr: Int32Array; indices: Int32Array; values: Float32Array } | null;
+  embeddings: Float32Matrix;
+  samples: number;
+  seed: number;
+  offset: number;
+}
+
+function workerFile(): string | undefined {
+  for (const rel of ['./infer-worker.js', '../../dist/infer-worker.js']) {
+    const path = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+/** Rows [start, end) of a CSR matrix, as its own matrix. */
+export function csrSlice(m: CsrMatrix, start: number, end: number): CsrMatrix {
+  const a = m.indptr[start];
+  const b = m.indptr[end];
+  const indptr = new Int32Array(end - start + 1);
+  for (let i = 0; i <= end - start; i++) indptr[i] = m.indptr[start + i] - a;
+  return new CsrMatrix(end - start, m.cols, indptr, m.indices.slice(a, b), m.values.slice(a, b));
+}
+
+/** Shards of whole batches, as even as the batches allow: [start, end) per thread that gets any. */
+export function inferShards(rows: number, threads: number, batch = BATCH): [number, number][] {
+  const batches = Math.ceil(rows / batch);
+  const per = Math.ceil(batches / Math.max(1, threads));
+  const out: [number, number][] = [];
+  for (let b = 0; b < batches; b += per) out.push([b * batch, Math.min(rows, (b + per) * batch)]);
+  return out;
+}
+
+/**
+ * θ of the documents with `threads` worker threads (default: config `threads`, TOPICKD_THREADS,
+ * else the cores); `model` is the loaded model (used here when one thread suffices), `modelDir`
+ * its folder (the threads load it from there).
+ */
+export async function inferThetaParallel(
+  cfg: RunConfig,
+  model: TopicModel,
+  modelDir: string,
+  inputs: { bow: CsrMatrix | null; embeddings: Float32Matrix },
+  options: { samples: number; seed: number; threads?: number },
+): Promise<Float32Matrix & { threads: number }> {
+  const threads = options.threads ?? embeddingThreads(cfg);
+  const shards = inferShards(inputs.embeddings.rows, threads);
+  const filename = workerFile();
+  if (shards.length < 2 || !filename || cfg.backend === 'node') {
+    return { ...inferTheta(model, { bow: inputs.bow ?? undefined, embeddings: inputs.embeddings }, { samples: options.samples, seed: options.seed }), threads: 1 };
+  }
+  const pool = new Piscina({ filename, minThreads: 0, maxThreads: shards.length, idleTimeout: 500 });
+  const config = { backend: cfg.backend, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
+  try {
+    const E = inputs.embeddings.cols;
+    const parts = await Promise.all(
+      shards.map(([s, e]) => {
+        const bow = inputs.bow ? csrSlice(inputs.bow, s, e) : null;
+        const task: InferTask = {
+          config,
+          modelDir,
+          bow: bow && { rows: bow.rows, cols: bow.cols, indptr: bow.indptr, indices: bow.indices, values: bow.values },
+          embeddings: { rows: e - s, cols: E, data: inputs.embeddings.data.slice(s * E, e * E) },
+          samples: options.samples,
+          seed: options.seed,
+          offset: s,
+        };
+        return pool.run(task) as Promise<Float32Matrix>;
+      }),
+    );
+    const K = parts[0].cols;
+    const data = new Float32Array(inputs.embeddings.rows * K);
+    shards.forEach(([s], i) => data.set(parts[i].data, s * K));
+    return { rows: inputs.embeddings.rows, cols: K, data, threads: shards.length };
+  } finally {
+    await pool.destroy();
+  }
+}
