@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import { tune, type TuneResults } from './app/tune.js';
 import {
   ALL_METRICS,
   ConfigError,
@@ -104,6 +105,30 @@ export interface ExperimentRequest {
    * `true` for the defaults (α in 0.1–0.9, T in 1–5, 9 candidates, seeds 0 and 1), or settings.
    */
   tune?: boolean | { alpha?: [number, number]; temperature?: [number, number]; trials?: number; seeds?: number[] };
+}
+
+export interface TuneApiRequest {
+  /** `m10`, `20ng` or a corpus path: the teacher's training corpus. */
+  data: string;
+  /** The teacher: a trained model or its folder. */
+  teacher: string | TrainedTopicModel;
+  /** Folder for tune.json and report.html (default `runs/tune`). */
+  out?: string;
+  alpha?: [number, number];
+  temperature?: [number, number];
+  /** Candidates of the first rung (default 9). */
+  trials?: number;
+  /** Seeds each candidate trains with (default [0, 1]). */
+  seeds?: number[];
+  /** Epochs of a full training, the last rung's (default 100). */
+  epochs?: number;
+  student?: ModelArchitecture;
+  /** Trainings at once in worker threads (default 1). */
+  jobs?: number;
+  /** redis://HOST:PORT: trainings as jobs for `topickd worker` processes. */
+  queue?: string;
+  /** Also train the student alone and with the default α, T (default true). */
+  reference?: boolean;
 }
 
 export type EvaluationResult = Partial<Record<MetricName, MetricResult>>;
@@ -259,6 +284,43 @@ export class TopicKD {
         saveModels: request.saveModels,
         baselines: request.baselines,
         tune: tuneOptionsOf(request.tune, name),
+      },
+      this.progress(),
+    );
+  }
+
+  /**
+   * Searches α and T of the distilled student for a corpus and a teacher (as `topickd tune`:
+   * successive halving, objective the mean NPMI over the seeds); writes tune.json and
+   * report.html into `out`. `data`: m10, 20ng or a corpus path (the teacher's training corpus).
+   */
+  async tune(request: TuneApiRequest): Promise<TuneResults> {
+    const name = request.data;
+    const bundled = ['m10', '20ng'].includes(name.toLowerCase());
+    const out = this.path(request.out ?? 'runs/tune');
+    const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
+    let teacherDir: string;
+    if (typeof request.teacher === 'string') teacherDir = this.path(request.teacher);
+    else {
+      teacherDir = join(out, 'teacher');
+      await request.teacher.save(teacherDir);
+    }
+    return tune(
+      this.rt,
+      cfg,
+      {
+        data: bundled ? name.toLowerCase() : this.path(name),
+        datasetName: bundled ? name.toLowerCase() : basename(name),
+        teacherDir,
+        student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
+        space: { alpha: request.alpha ?? [0.1, 0.9], temperature: request.temperature ?? [1, 5] },
+        trials: request.trials,
+        seeds: request.seeds,
+        epochs: request.epochs,
+        jobs: request.jobs,
+        queue: request.queue,
+        reference: request.reference,
+        out,
       },
       this.progress(),
     );

@@ -59,5 +59,8 @@ describe('README: the application API', () => {
     expect(theta[0].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     expect(existsSync(join(work, 'runs', 'api-student', 'manifest.json'))).toBe(true);
     expect(existsSync(join(work, 'runs', 'api-grid', 'results.json'))).toBe(true);
+    const tuned = JSON.parse(readFileSync(join(work, 'runs', 'api-tune', 'tune.json'), 'utf8'));
+    expect(tuned.trials).toHaveLength(3 + 1);
+    expect(tuned.best.alpha).toBeGreaterThanOrEqual(0.1);
   }, 600_000);
 });
