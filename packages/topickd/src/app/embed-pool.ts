@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { EncoderSpec, Float32Matrix } from '@topickd/core';
 import type { CachedEmbedOptions } from '@topickd/encoders';
 import type { RunConfig } from './run-config.js';
+import { builtWorkerFile } from './worker-file.js';
 
 /** One chunk of texts for a worker thread, with what it needs to set up the same backend and encoder. */
 export interface EmbedTask {
@@ -21,15 +20,6 @@ export function embeddingThreads(cfg: Pick<RunConfig, 'threads'>): number {
   return Number.isInteger(env) && env > 0 ? env : availableParallelism();
 }
 
-/** The built worker file (next to this module in dist; from the sources, the package's dist). */
-function workerFile(): string | undefined {
-  for (const rel of ['./embed-worker.js', '../../dist/embed-worker.js']) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return undefined;
-}
-
 /**
  * Embedding in worker threads (piscina), each with its own backend and encoder: the
  * `parallel` option of the embedding cache. Undefined for one thread, or where the worker
@@ -41,7 +31,7 @@ export function embeddingPool(
   options: { threads?: number; batchSize?: number; offMainThread?: boolean } = {},
 ): { parallel: NonNullable<CachedEmbedOptions['parallel']>; close(): Promise<void> } | undefined {
   const threads = options.threads ?? embeddingThreads(cfg);
-  const filename = workerFile();
+  const filename = builtWorkerFile('embed-worker');
   // the node backend's native engine is not loaded in worker threads: it embeds on one thread.
   // `offMainThread`: a pool even of one thread, so the main thread stays free (a queue
   // worker's lock renewals), and every chunk goes to it.

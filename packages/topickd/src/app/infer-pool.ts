@@ -5,12 +5,11 @@
  * equals one thread's, row for row. The node backend's engine does not load in worker
  * threads: with it, and with one thread, θ is inferred here.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { CsrMatrix, inferTheta, type Float32Matrix, type TopicModel } from '@topickd/core';
 import { embeddingThreads } from './embed-pool.js';
 import type { RunConfig } from './run-config.js';
+import { builtWorkerFile } from './worker-file.js';
 
 /** The inference batch: shard boundaries fall on its multiples. */
 const BATCH = 512;
@@ -24,14 +23,6 @@ export interface InferTask {
   samples: number;
   seed: number;
   offset: number;
-}
-
-function workerFile(): string | undefined {
-  for (const rel of ['./infer-worker.js', '../../dist/infer-worker.js']) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return undefined;
 }
 
 /** Rows [start, end) of a CSR matrix, as its own matrix. */
@@ -66,7 +57,7 @@ export async function inferThetaParallel(
 ): Promise<Float32Matrix & { threads: number }> {
   const threads = options.threads ?? embeddingThreads(cfg);
   const shards = inferShards(inputs.embeddings.rows, threads);
-  const filename = workerFile();
+  const filename = builtWorkerFile('infer-worker');
   if (shards.length < 2 || !filename || cfg.backend === 'node') {
     return { ...inferTheta(model, { bow: inputs.bow ?? undefined, embeddings: inputs.embeddings }, { samples: options.samples, seed: options.seed }), threads: 1 };
   }

@@ -5,8 +5,6 @@
  * distilled student trained from scratch, so all three give the same numbers. Writes
  * tune.json and a page with the trials' plot (report.html).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { ConfigError, distill, distillableModel, resolveModelConfig, ReferenceCorpus, DEFAULT_LOSSES, type Dataset, type Float32Matrix, type TopicModel, type WeightedLoss } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
@@ -17,6 +15,7 @@ import type { RunConfig } from './run-config.js';
 import { evaluateModel, paperHyper } from './experiment.js';
 import { successiveHalving, type Candidate, type HalvingResult, type Rung, type SearchSpace, type TrialMetrics, type TuneTrial } from './tune-search.js';
 import { renderTunePage } from './tune-page.js';
+import { builtWorkerFile } from './worker-file.js';
 
 /** Everything one trial needs, as JSON (a worker thread's or a queue job's input). */
 export interface TuneTask {
@@ -167,15 +166,6 @@ export interface TuneResults {
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-/** The built worker-thread file of tune (next to this module in dist; from the sources, the package's dist). */
-function tuneWorkerFile(): string | undefined {
-  for (const rel of ['./tune-worker.js', '../../dist/tune-worker.js']) {
-    const path = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  return undefined;
-}
-
 /** Runs the search; writes OUT/tune.json and OUT/report.html; returns what tune.json holds. */
 export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, progress: Progress): Promise<TuneResults> {
   const t0 = performance.now();
@@ -216,7 +206,7 @@ export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, pr
       }
     }
     if (jobs > 1) {
-      const filename = tuneWorkerFile();
+      const filename = builtWorkerFile('tune-worker');
       if (!filename) throw new ConfigError('the tune worker file is not built (pnpm build); run with --jobs 1', 'jobs');
       pool ??= new Piscina({ filename, minThreads: 0, maxThreads: jobs, idleTimeout: 60_000 });
       return Promise.all(tasks.map((t) => (pool!.run(t) as Promise<TrialMetrics>).then((r) => (tick(), r))));
