@@ -14,6 +14,9 @@ import { builtWorkerFile } from './worker-file.js';
 /** The inference batch: shard boundaries fall on its multiples. */
 const BATCH = 512;
 
+/** Without --threads (or TOPICKD_THREADS, config `threads`), θ of fewer documents is inferred on one thread. */
+export const AUTO_THREADS_MIN_ROWS = 16384;
+
 /** One shard of documents for a thread. */
 export interface InferTask {
   config: Pick<RunConfig, 'backend' | 'fallback' | 'plugins' | 'backendOptions' | 'baseDir'>;
@@ -45,7 +48,7 @@ export function inferShards(rows: number, threads: number, batch = BATCH): [numb
 
 /**
  * θ of the documents with `threads` worker threads (default: config `threads`, TOPICKD_THREADS,
- * else the cores); `model` is the loaded model (used here when one thread suffices), `modelDir`
+ * else the cores for inputs of at least AUTO_THREADS_MIN_ROWS documents); `model` is the loaded model (used here when one thread suffices), `modelDir`
  * its folder (the threads load it from there).
  */
 export async function inferThetaParallel(
@@ -55,7 +58,10 @@ export async function inferThetaParallel(
   inputs: { bow: CsrMatrix | null; embeddings: Float32Matrix },
   options: { samples: number; seed: number; threads?: number },
 ): Promise<Float32Matrix & { threads: number }> {
-  const threads = options.threads ?? embeddingThreads(cfg);
+  // threads start in ~1 s or more (backend, model): asked for, they are used; by default only
+  // for inputs large enough to pay for it
+  const asked = options.threads ?? cfg.threads ?? (Number(process.env.TOPICKD_THREADS) > 0 ? Number(process.env.TOPICKD_THREADS) : undefined);
+  const threads = asked ?? (inputs.embeddings.rows >= AUTO_THREADS_MIN_ROWS ? embeddingThreads(cfg) : 1);
   const shards = inferShards(inputs.embeddings.rows, threads);
   const filename = builtWorkerFile('infer-worker');
   if (shards.length < 2 || !filename || cfg.backend === 'node') {
