@@ -122,7 +122,7 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig, progress?: Progress): {
       ...experiments.handlers,
       [TUNE_TRIAL]: async (raw) => {
         const task = raw as TuneTask;
-        return runTuneTrial(await tuning.get(task), task, quiet);
+        return tuning.run(task, (ctx) => runTuneTrial(ctx, task, quiet));
       },
       [INFER_SHARD]: async (raw) => {
         const job = raw as InferShardJob;

@@ -70,6 +70,8 @@ export function experimentJobHandlers(rt: Runtime, progress: Progress = new Prog
   const setupOf = (job: ExperimentJobBase): Promise<ExperimentSetup> => {
     let s = setups.get(job.run);
     if (!s) {
+      // a long-lived worker keeps the setups of the two latest runs only (data and embeddings are large)
+      while (setups.size >= 2) setups.delete(setups.keys().next().value!);
       const opt = optionsOf(job.options);
       s = experimentSetup(rt, loadDataset(job.cfg, job.data), job.cfg, opt, progress);
       s.catch(() => setups.delete(job.run));

@@ -11,5 +11,5 @@ const progress = new Progress({ quiet: true });
 const contexts = tuneContexts((cfg) => createRuntime(cfg, { warn: (m) => process.stderr.write(`topickd: warning: (tune worker) ${m}\n`) }), progress);
 
 export default async function tuneTrial(task: TuneTask) {
-  return runTuneTrial(await contexts.get(task), task, progress);
+  return contexts.run(task, (ctx) => runTuneTrial(ctx, task, progress));
 }

@@ -96,22 +96,44 @@ export async function runTuneTrial(ctx: TuneContext, task: Pick<TuneTask, 'stude
   }
 }
 
-/** Contexts by (config, data, teacher): a worker thread or a queue worker builds each once. */
+/**
+ * Contexts by (config, data, teacher): a worker thread or a queue worker builds each once and
+ * runs trials in it. A long-lived worker keeps the two latest only (each holds data, embeddings
+ * and a teacher); an older one is disposed once its running trials are done.
+ */
 export function tuneContexts(rt: Runtime | ((cfg: RunConfig) => Promise<Runtime>), progress: Progress) {
-  const contexts = new Map<string, Promise<TuneContext>>();
+  interface Entry {
+    ctx: Promise<TuneContext>;
+    running: number;
+    retired: boolean;
+  }
+  const contexts = new Map<string, Entry>();
+  const dispose = (e: Entry) => void e.ctx.then((c) => c.teacher.dispose(), () => undefined);
   return {
-    get(task: TuneTask): Promise<TuneContext> {
+    /** Runs `fn` in the task's context. */
+    async run<T>(task: TuneTask, fn: (ctx: TuneContext) => Promise<T>): Promise<T> {
       const key = JSON.stringify([task.cfg, task.data, task.teacherDir]);
-      let c = contexts.get(key);
-      if (!c) {
-        c = (async () => tuneContext(typeof rt === 'function' ? await rt(task.cfg) : rt, task.cfg, task.data, task.teacherDir, progress))();
-        c.catch(() => contexts.delete(key));
-        contexts.set(key, c);
+      let e = contexts.get(key);
+      if (!e) {
+        while (contexts.size >= 2) {
+          const [oldKey, old] = contexts.entries().next().value!;
+          contexts.delete(oldKey);
+          old.retired = true;
+          if (old.running === 0) dispose(old);
+        }
+        const ctx = (async () => tuneContext(typeof rt === 'function' ? await rt(task.cfg) : rt, task.cfg, task.data, task.teacherDir, progress))();
+        ctx.catch(() => contexts.delete(key));
+        contexts.set(key, (e = { ctx, running: 0, retired: false }));
       }
-      return c;
+      e.running++;
+      try {
+        return await fn(await e.ctx);
+      } finally {
+        if (--e.running === 0 && e.retired) dispose(e);
+      }
     },
     async close() {
-      for (const c of contexts.values()) (await c.catch(() => undefined))?.teacher.dispose();
+      for (const e of contexts.values()) (await e.ctx.catch(() => undefined))?.teacher.dispose();
       contexts.clear();
     },
   };
