@@ -28,7 +28,8 @@ import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { embedWithCache } from '@topickd/encoders';
 import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
-import { paperHyper, runExperiment, type ExperimentOptions, type ExperimentResults } from './app/experiment.js';
+import { runExperiment } from './app/experiment.js';
+import { paperHyper, type ExperimentOptions, type ExperimentResults } from './app/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/progress.js';
 import { validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run-config.js';
 

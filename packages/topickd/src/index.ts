@@ -3,6 +3,7 @@ export * from './api.js';
 // The application layer (what the CLI and scripts use): runs, data, experiments, reports.
 export * from './app/pipeline.js';
 export * from './app/experiment.js';
+export * from './app/experiment-results.js';
 export * from './app/report.js';
 export * from './app/run-config.js';
 export * from './app/progress.js';

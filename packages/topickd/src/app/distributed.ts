@@ -1,3 +1,7 @@
+/**
+ * Distributed runs on BullMQ + Redis: the job handlers of `topickd worker` (embed and infer
+ * shards, the experiment's flow, tune's trials), and `embed`/`infer` as sharded jobs merged in order.
+ */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -16,7 +16,7 @@ import { loadDataset, loadModelWith, type Runtime } from './pipeline.js';
 import { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
 import type { Evaluation } from './report.js';
-import type { ExperimentOptions, ExperimentResults } from './experiment.js';
+import type { ExperimentOptions, ExperimentResults } from './experiment-results.js';
 import { experimentHeader, experimentSetup, runSeed, saveTeacher, seedFolder, trainTeacher, writeExperiment, type ExperimentHeader, type ExperimentSetup, type SeedPart } from './experiment-steps.js';
 
 export const EXPERIMENT_RESULTS = 'experiment-results';

@@ -27,7 +27,7 @@ import { embedDataset, fitOn, kindNeedsEmbeddings, noEmbeddings, NO_ENCODER, tra
 import type { RunConfig } from './run-config.js';
 import { mergeReportData, renderReport, ReportDocuments, type Evaluation, type ReportData, type ReportModelData } from './report.js';
 import { comparisonsOf, machineRecord } from './comparisons.js';
-import { evaluateModel, modelReport, resultsTable, termFrequency, type ExperimentOptions, type ExperimentResults, type Role, type RunRecord } from './experiment.js';
+import { evaluateModel, modelReport, resultsTable, termFrequency, type ExperimentOptions, type ExperimentResults, type Role, type RunRecord } from './experiment-results.js';
 
 type Embedded = Awaited<ReturnType<typeof embedDataset>>;
 

@@ -3,7 +3,7 @@
  * NPMI and sized by rung, the best point ringed; the rungs; the reference runs. One
  * self-contained HTML file (inline SVG, no script, no external resources).
  */
-import type { TuneResults } from './tune.js';
+import type { TuneResults } from './tune-search.js';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : '–');

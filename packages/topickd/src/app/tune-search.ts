@@ -134,3 +134,26 @@ export async function successiveHalving(
   }
   return { best: scored[0], trials, rungs };
 }
+
+/** What `topickd tune` finds and writes to tune.json. */
+export interface TuneResults {
+  dataset: string;
+  teacher: string;
+  K: number;
+  student: { model: string; hidden: number[] };
+  space: SearchSpace;
+  search: { method: string; eta: number; searchSeed: number; rungs: Rung[] };
+  seeds: number[];
+  best: Candidate & { npmi: number; cv?: number; td?: number };
+  trials: TuneTrial[];
+  /** On the same seeds at full epochs: the student alone and distilled with the defaults (mean and per seed). */
+  reference?: {
+    alone: { npmi: number; cv: number; td: number; perSeed: number[] };
+    defaults: Candidate & { npmi: number; cv: number; td: number; perSeed: number[] };
+    /** The best candidate's full-epoch NPMI per seed (the last rung). */
+    bestPerSeed: number[];
+  };
+  jobs: number;
+  queue?: string;
+  seconds: number;
+}

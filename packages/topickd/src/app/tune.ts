@@ -12,9 +12,11 @@ import { Piscina } from 'piscina';
 import { embedDataset, fitOn, loadDataset, loadModelWith, trainOptionsOf, type Runtime } from './pipeline.js';
 import { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
-import { evaluateModel, paperHyper } from './experiment.js';
-import { successiveHalving, type Candidate, type HalvingResult, type Rung, type SearchSpace, type TrialMetrics, type TuneTrial } from './tune-search.js';
+import { evaluateModel, paperHyper } from './experiment-results.js';
+import { successiveHalving, type HalvingResult, type SearchSpace, type TrialMetrics, type TuneResults } from './tune-search.js';
 import { renderTunePage } from './tune-page.js';
+
+export type { TuneResults } from './tune-search.js';
 import { builtWorkerFile } from './worker-file.js';
 
 /** Everything one trial needs, as JSON (a worker thread's or a queue job's input). */
@@ -164,27 +166,6 @@ export interface TuneRequest {
   datasetName: string;
 }
 
-export interface TuneResults {
-  dataset: string;
-  teacher: string;
-  K: number;
-  student: { model: string; hidden: number[] };
-  space: SearchSpace;
-  search: { method: string; eta: number; searchSeed: number; rungs: Rung[] };
-  seeds: number[];
-  best: Candidate & { npmi: number; cv?: number; td?: number };
-  trials: TuneTrial[];
-  /** On the same seeds at full epochs: the student alone and distilled with the defaults (mean and per seed). */
-  reference?: {
-    alone: { npmi: number; cv: number; td: number; perSeed: number[] };
-    defaults: Candidate & { npmi: number; cv: number; td: number; perSeed: number[] };
-    /** The best candidate's full-epoch NPMI per seed (the last rung). */
-    bestPerSeed: number[];
-  };
-  jobs: number;
-  queue?: string;
-  seconds: number;
-}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
