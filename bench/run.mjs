@@ -21,6 +21,7 @@ import { loadOctis } from '@topickd/core/node';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders';
 import { writeBenchmarksSection } from './benchmarks-md.mjs';
+import { measurePeaks, roofline, stepWork } from './roofline.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -72,6 +73,11 @@ async function trainStepBench(backendName, steps) {
     times.push((performance.now() - t0) / steps);
   }
   const ms = median(times);
+  // the roofline: what a step computes and moves, against this engine's measured peaks
+  const params = vars.reduce((a, v) => a + v.size, 0);
+  const work = await stepWork(() => step(0), params);
+  const peaks = measurePeaks();
+  const roof = { work, peaks, ...roofline(work, peaks, ms) };
   // inference: θ, 20 samples
   let infer = null;
   if (backendName !== 'cpu') {
@@ -93,7 +99,7 @@ async function trainStepBench(backendName, steps) {
     studentInfer = 8355 / ((performance.now() - t0) / 1000);
     student.dispose();
   }
-  return { msPerStep: ms, docsPerSecond: B / (ms / 1000), inferDocsPerSecond: infer, studentInferDocsPerSecond: studentInfer };
+  return { msPerStep: ms, docsPerSecond: B / (ms / 1000), inferDocsPerSecond: infer, studentInferDocsPerSecond: studentInfer, roofline: roof };
 }
 
 /** One distillation epoch on M10-shaped synthetic data, as bench/pytorch_kd_epoch.py (per epoch, over 3, including the one-time teacher pass). */
@@ -141,11 +147,12 @@ function evaluationBench() {
   return { documents: ref.numDocs, topics: 100, seconds: (performance.now() - t0) / 1000 };
 }
 
-function pytorchReference(script) {
+function pytorchReference(script, threads = 1) {
   const py = '/usr/bin/python3';
   if (!existsSync(py)) return { available: false, reason: '/usr/bin/python3 not found' };
+  const n = String(threads === 'all' ? os.cpus().length : threads);
   try {
-    const out = execFileSync(py, [join(root, 'bench', script)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }, timeout: 600_000 });
+    const out = execFileSync(py, [join(root, 'bench', script), String(threads)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n }, timeout: 600_000 });
     return { available: true, ...JSON.parse(out.trim().split('\n').pop()) };
   } catch (e) {
     return { available: false, reason: `PyTorch not importable by /usr/bin/python3 (${String(e.message).split('\n')[0].slice(0, 120)})` };
@@ -180,6 +187,7 @@ console.error('evaluation on 20NG ...');
 results.runs.evaluation = evaluationBench();
 console.error('PyTorch reference ...');
 results.runs.pytorch = pytorchReference('pytorch_step.py');
+results.runs.pytorchAll = results.runs.pytorch.available ? pytorchReference('pytorch_step.py', 'all') : results.runs.pytorch;
 results.runs.pytorchKd = results.runs.pytorch.available ? pytorchReference('pytorch_kd_epoch.py') : results.runs.pytorch;
 const refMs = results.runs.pytorch.available ? results.runs.pytorch.msPerStep : STORED_PYTORCH.msPerStep;
 const refKd = results.runs.pytorchKd.available ? results.runs.pytorchKd.secondsPerEpoch : STORED_PYTORCH_KD.secondsPerEpoch;
@@ -197,12 +205,24 @@ Measured ${results.date.slice(0, 10)} on: ${results.machine}. Command: \`pnpm be
 | same | node: OpenBLAS engine (wasm tensors + OpenBLAS sgemm and Adam, 1 thread)${nodeRow(results.runs.node)} | ${f(results.runs.node?.msPerStep)} | ${f(results.runs.node?.docsPerSecond, 0)} | ${ratio(results.runs.node?.msPerStep, refMs)} |
 | same | tfjs cpu (plain JS) | ${f(results.runs.cpu.msPerStep)} | ${f(results.runs.cpu.docsPerSecond, 0)} | ${ratio(results.runs.cpu.msPerStep, refMs)} |
 | same | ${torchName} | ${f(refMs)} | ${f(64 / (refMs / 1000), 0)} | 1.00× |
+| same | ${results.runs.pytorchAll?.available ? `PyTorch ${results.runs.pytorchAll.torch}, all ${results.runs.pytorchAll.threads} threads` : 'PyTorch, all threads (not measured)'} | ${f(results.runs.pytorchAll?.msPerStep)} | ${f(results.runs.pytorchAll?.available ? 64 / (results.runs.pytorchAll.msPerStep / 1000) : null, 0)} | ${ratio(results.runs.pytorchAll?.msPerStep, refMs)} |
+
+PyTorch's Adam alone (its \`opt.step()\` timed apart): ${results.runs.pytorch.available && results.runs.pytorch.adamMs != null ? `${f(results.runs.pytorch.adamMs, 2)} ms of its ${f(results.runs.pytorch.msPerStep)} ms step on one thread (${f((100 * results.runs.pytorch.adamMs) / results.runs.pytorch.msPerStep, 0)}%)${results.runs.pytorchAll?.available ? `, ${f(results.runs.pytorchAll.adamMs, 2)} of ${f(results.runs.pytorchAll.msPerStep)} ms on all threads` : ''}` : 'not measured'}.
 
 | what | engine | s/epoch | vs PyTorch 1 thread |
 | --- | --- | ---: | ---: |
 | distillation epoch, M10-shaped (8,355 docs, V=1696, E=512; teacher CombinedTM 100,100 frozen; student ZeroShotTM 100,100; K=20; W2 + CE) | tfjs wasm | ${f(results.runs.distillWasm.secondsPerEpoch, 2)} | ${ratio(results.runs.distillWasm.secondsPerEpoch, refKd)} |
 | same | node: OpenBLAS engine${nodeRow(results.runs.distillNode)} | ${f(results.runs.distillNode?.secondsPerEpoch, 2)} | ${ratio(results.runs.distillNode?.secondsPerEpoch, refKd)} |
 | same | ${results.runs.pytorchKd.available ? `PyTorch ${results.runs.pytorchKd.torch}, 1 thread, teacher run per batch as the paper's code (bench/pytorch_kd_epoch.py)` : `PyTorch (stored: ${STORED_PYTORCH_KD.source}; not measured now: ${results.runs.pytorchKd.reason})`} | ${f(refKd, 2)} | 1.00× |
+
+The roofline of that step (\`bench/roofline.mjs\`): its products' FLOPs and its other kernels' bytes from \`tf.profile\` of one
+step (a product: 2·M·N·K; another kernel: its inputs and output), Adam counted per parameter (12 FLOPs, 28 bytes: read
+p, g, m, v; write p, m, v); the peaks measured now on this engine — the product kernel at the step's shapes and a 64 MB
+memory copy; the floor = products at the peak + the rest's bytes at copy speed.
+
+| engine | ms/step | products GFLOP | other kernels MB (kernels) | Adam MB | product peak GFLOP/s | copy GB/s | floor ms | step / floor |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${['wasm', 'node', 'cpu'].filter((e) => results.runs[e]).map((e) => { const r = results.runs[e]; const w = r.roofline.work; return `| ${e} | ${f(r.msPerStep)} | ${f(w.products.flops / 1e9, 3)} | ${f(w.other.bytes / 1e6, 1)} (${w.other.kernels}) | ${f(w.adam.bytes / 1e6, 1)} | ${f(r.roofline.peaks.gemmGflops, 1)} | ${f(r.roofline.peaks.copyGBs, 1)} | ${f(r.roofline.floorMs, 2)} | ${f(r.roofline.ofFloor, 1)}× |`; }).join('\n')}
 
 | what | figure |
 | --- | ---: |
