@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { CpuBackend, CsrMatrix, Random, resolveModelConfig, trainModel, inferTheta } from '@topickd/core';
-import { OnlineLda, ldaFactory, digamma, lgamma } from '@topickd/models-classic';
+import { OnlineLda, OnlineLdaState, ldaFactory, digamma, lgamma } from '@topickd/models-classic';
 
 const EULER = 0.5772156649015329;
 
@@ -46,6 +46,61 @@ describe('lda (online variational Bayes)', () => {
     expect(lgamma(0.5)).toBeCloseTo(Math.log(Math.sqrt(Math.PI)), 13);
     expect(lgamma(1)).toBeCloseTo(0, 13);
     expect(lgamma(10)).toBeCloseTo(Math.log(362880), 11);
+  });
+
+  it('the E-step equals the plain loops of gensim\'s inference, to the bit (its rows are summed four and two at a time)', () => {
+    // documents of 1–13 distinct words: every remainder of the unrolled loops
+    const K = 7;
+    const V = 40;
+    const r = new Random(11);
+    const rows = Array.from({ length: 60 }, (_, d) => {
+      const m = new Map<number, number>();
+      while (m.size < 1 + (d % 13)) m.set(Math.floor(r.next() * V), 1 + Math.floor(r.next() * 3));
+      return new Map([...m].sort((x, y) => x[0] - y[0]));
+    });
+    const bow = CsrMatrix.fromRows(rows, V);
+    const settings = { numTopics: K, vocabSize: V, passes: 1, iterations: 50, chunksize: 60, decay: 0.5, offset: 1, gammaThreshold: 1e-3, alpha: 1 / K, eta: 1 / K };
+    const draws = new Random(3);
+    const state = new OnlineLdaState(settings, () => draws.next());
+    const gamma = new Float64Array(60 * K);
+    const sstats = new Float64Array(V * K);
+    state.eStep(bow, 0, 60, gamma, sstats);
+    // the same from the same draws, written as plainly as gensim's inference
+    const draws2 = new Random(3);
+    const plain = new OnlineLdaState(settings, () => draws2.next());
+    const Eb = (plain as unknown as { expElogbeta: Float64Array }).expElogbeta;
+    const draw = (plain as unknown as { draw: (a: number, b: number) => number }).draw.bind(plain);
+    const psi = (g: Float64Array) => {
+      const s = g.reduce((a, b) => a + b, 0);
+      return g.map((x) => digamma(x) - digamma(s));
+    };
+    const wantGamma = new Float64Array(60 * K);
+    const wantStats = new Float64Array(V * K);
+    for (let d = 0; d < 60; d++) {
+      const ids = Array.from(bow.indices.subarray(bow.indptr[d], bow.indptr[d + 1]));
+      const cts = Array.from(bow.values.subarray(bow.indptr[d], bow.indptr[d + 1]));
+      let g = new Float64Array(K).map(() => draw(100, 1 / 100));
+      let et = psi(g).map(Math.exp);
+      const norm = () => ids.map((w) => et.reduce((a, t, k) => a + t * Eb[w * K + k], 0) + 1.1920928955078125e-7); // gensim's float32 eps
+      let phinorm = norm();
+      for (let it = 0; it < 50; it++) {
+        const last = g;
+        const acc = new Float64Array(K);
+        ids.forEach((w, j) => {
+          for (let k = 0; k < K; k++) acc[k] += (cts[j] / phinorm[j]) * Eb[w * K + k];
+        });
+        g = new Float64Array(K).map((_, k) => 1 / K + et[k] * acc[k]);
+        et = psi(g).map(Math.exp);
+        phinorm = norm();
+        if (g.reduce((a, x, k) => a + Math.abs(x - last[k]), 0) / K < 1e-3) break;
+      }
+      wantGamma.set(g, d * K);
+      ids.forEach((w, j) => {
+        for (let k = 0; k < K; k++) wantStats[w * K + k] += et[k] * (cts[j] / phinorm[j]);
+      });
+    }
+    expect(Array.from(gamma)).toEqual(Array.from(wantGamma));
+    expect(Array.from(sstats)).toEqual(Array.from(wantStats));
   });
 
   it('recovers planted topics, and the ELBO increases with every pass', async () => {

@@ -123,8 +123,25 @@ export class OnlineLdaState {
       for (let k = 0; k < K; k++) g[k] = this.draw(100, 1 / 100);
       dirichletExpectation(g, elogthetad, K);
       for (let k = 0; k < K; k++) expElogthetad[k] = Math.exp(elogthetad[k]);
+      // two rows at a time (each row's sum in the same order as one at a time: the same bits)
       const norms = () => {
-        for (let j = 0; j < n; j++) {
+        let j = 0;
+        for (; j + 1 < n; j += 2) {
+          let s0 = 0;
+          let s1 = 0;
+          const r0 = j * K;
+          const r1 = r0 + K;
+          for (let k = 0; k < K; k++) {
+            const t = expElogthetad[k];
+            s0 += t * ebd[r0 + k];
+            s1 += t * ebd[r1 + k];
+          }
+          phinorm[j] = s0 + EPS;
+          ratio[j] = bow.values[a + j] / phinorm[j];
+          phinorm[j + 1] = s1 + EPS;
+          ratio[j + 1] = bow.values[a + j + 1] / phinorm[j + 1];
+        }
+        for (; j < n; j++) {
           let s = 0;
           const row = j * K;
           for (let k = 0; k < K; k++) s += expElogthetad[k] * ebd[row + k];
@@ -136,7 +153,20 @@ export class OnlineLdaState {
       for (let it = 0; it < this.settings.iterations; it++) {
         last.set(g);
         acc.fill(0);
-        for (let j = 0; j < n; j++) {
+        // four rows per sweep of acc (each acc[k] gets its terms in the same order: the same bits)
+        let j = 0;
+        for (; j + 3 < n; j += 4) {
+          const q0 = ratio[j];
+          const q1 = ratio[j + 1];
+          const q2 = ratio[j + 2];
+          const q3 = ratio[j + 3];
+          const r0 = j * K;
+          const r1 = r0 + K;
+          const r2 = r1 + K;
+          const r3 = r2 + K;
+          for (let k = 0; k < K; k++) acc[k] = acc[k] + q0 * ebd[r0 + k] + q1 * ebd[r1 + k] + q2 * ebd[r2 + k] + q3 * ebd[r3 + k];
+        }
+        for (; j < n; j++) {
           const r = ratio[j];
           const row = j * K;
           for (let k = 0; k < K; k++) acc[k] += r * ebd[row + k];
