@@ -5,12 +5,13 @@ import type { Command } from '../command.js';
 export const workerCommand: Command = {
   name: 'worker',
   summary: 'run jobs of distributed runs (embed, infer, experiment --queue) from a Redis queue until stopped',
-  usage: 'topickd worker --queue redis://HOST:PORT [--concurrency N] [--lock-duration MS] [--backend NAME]',
+  usage: 'topickd worker --queue redis://HOST:PORT [--concurrency N] [--lock-duration MS] [--backend NAME] [--plugins MOD,MOD]',
   example: 'topickd worker --queue redis://10.0.0.5:6379 --backend node',
   flags: {
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT of the queue (required)' },
     concurrency: { type: 'integer', arg: 'N', description: 'jobs at once in this process (default 1)' },
     'lock-duration': { type: 'integer', arg: 'MS', description: "a job's lock without renewal: a dead worker's job is taken over after about this long (default 30000)" },
+    plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load: the same as the submitting command, for the model kinds and losses its jobs name' },
   },
   async run({ cfg, flags, progress, logger }) {
     const url = flags.queue as string | undefined;

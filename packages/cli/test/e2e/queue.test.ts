@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, builtCliExists, ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
+import { BIN, builtCliExists, ok, RAW_CORPUS, REPO, scratchDir, topickd } from './helpers.js';
 import { redisServerAvailable, startRedis, type RedisServer } from './redis-server.js';
 
 const work = scratchDir('queue');
@@ -132,6 +132,35 @@ describe.skipIf(!redisServerAvailable)('distributed runs on a real redis-server'
     expect(r.stderr).toMatch(/experiment exp-[0-9a-z]+-[0-9a-f]+: 6 jobs on redis:/);
     await stopAll();
   }, 600_000);
+
+  it('experiment --queue: a job that fails every attempt is reported with its error; the rest of the grid completes and is written', async () => {
+    // a baseline kind that cannot be built for seed 1 (and is ProdLDA for other seeds)
+    const plugin = join(work, 'seed1-fails.mjs');
+    writeFileSync(
+      plugin,
+      `import { ContainerModule, ContextualTopicModel, TopicModelFactory } from ${JSON.stringify(join(REPO, 'packages', 'core', 'dist', 'index.js'))};
+export default new ContainerModule(({ bind }) => {
+  bind(TopicModelFactory).toConstantValue({
+    name: 'seedone', description: 'ProdLDA that refuses seed 1', needsBow: true, needsEmbeddings: false,
+    create(config, seed) {
+      if (seed === 1) throw new Error('seed 1 refused on purpose');
+      return new ContextualTopicModel({ ...config, kind: 'seedone' }, seed, 'bow');
+    },
+  });
+});
+`,
+    );
+    await Promise.all([startWorker(['--plugins', plugin]), startWorker(['--plugins', plugin])]);
+    const out = join(work, 'exp-fail');
+    const r = await topickd(['experiment', '--dataset', corpus, '--topics', '4', '--seeds', '0,1', '--epochs', '2', '--teacher-hidden', '20', '--student-hidden', '10', '--baselines', 'seedone', '--plugins', plugin, '--cache-dir', join(work, 'exp-cache'), '--queue', redis.url, '--out', out, '--json'], work);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/1 of \d+ jobs? failed after every attempt .*seed-K4-s1: seed 1 refused on purpose/);
+    const res = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    // seed 0 is complete: teacher, student, the baseline, distilled; seed 1 is named as failed
+    expect(res.runs.map((x: { seed: number; role: string }) => `${x.seed}:${x.role}`)).toEqual(['0:teacher', '0:student', '0:baseline', '0:distilled']);
+    expect(res.failedJobs).toEqual([expect.objectContaining({ id: expect.stringMatching(/seed-K4-s1$/), error: expect.stringMatching(/seed 1 refused on purpose/) })]);
+    await stopAll();
+  }, 300_000);
 
   it('tune --queue with two workers: the same trials as tune in one process', async () => {
     const teacher = join(work, 'tune-teacher');

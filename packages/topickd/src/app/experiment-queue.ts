@@ -79,7 +79,11 @@ export function experimentJobHandlers(rt: Runtime, progress: Progress = new Prog
     }
     return s;
   };
-  const noChildren: StagedJobHandler['finish'] = async (_data, _job, children: ChildOutcomes) => children.state;
+  /** A job's result once its children finished: its state, and the children that failed every attempt (the results job reports them). */
+  const afterChildren: StagedJobHandler['finish'] = async (_data, _job, children: ChildOutcomes) => ({
+    ...(children.state as object),
+    failedChildren: Object.entries(children.failures).map(([id, error]) => ({ id, error })),
+  });
   return {
     handlers: {
       [EXPERIMENT_TEACHER]: {
@@ -113,7 +117,7 @@ export function experimentJobHandlers(rt: Runtime, progress: Progress = new Prog
             teacher.model.dispose();
           }
         },
-        finish: noChildren,
+        finish: afterChildren,
       },
       [EXPERIMENT_SEED]: {
         async run(raw) {
@@ -129,7 +133,7 @@ export function experimentJobHandlers(rt: Runtime, progress: Progress = new Prog
             saved.model.dispose();
           }
         },
-        finish: noChildren,
+        finish: afterChildren,
       },
       [EXPERIMENT_RESULTS]: {
         async run() {
@@ -140,7 +144,11 @@ export function experimentJobHandlers(rt: Runtime, progress: Progress = new Prog
           const opt = optionsOf(job.options);
           const parts: SeedPart[] = [];
           for (const K of opt.topics) for (const seed of opt.seeds) if (existsSync(partFile(opt.out, K, seed))) parts.push(JSON.parse(readFileSync(partFile(opt.out, K, seed), 'utf8')) as SeedPart);
-          const failures = Object.entries(children.failures).map(([id, error]) => ({ id, error }));
+          // failed teacher jobs (children of this one) and failed seed jobs (children of the teachers)
+          const failures = [
+            ...Object.entries(children.failures).map(([id, error]) => ({ id, error })),
+            ...Object.values(children.results).flatMap((r) => (r as { failedChildren?: { id: string; error: string }[] } | null)?.failedChildren ?? []),
+          ];
           const res = writeExperiment(opt.out, job.header, parts, {
             totalSeconds: (Date.now() - job.startedAt) / 1000,
             report: opt.report !== false,
