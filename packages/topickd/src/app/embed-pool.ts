@@ -15,9 +15,14 @@ export interface EmbedTask {
 
 /** Threads for embedding: config `threads`, else TOPICKD_THREADS, else the machine's cores. */
 export function embeddingThreads(cfg: Pick<RunConfig, 'threads'>): number {
+  return askedThreads(cfg) ?? availableParallelism();
+}
+
+/** Threads the user asked for (config `threads`, else TOPICKD_THREADS), or undefined. */
+export function askedThreads(cfg: Pick<RunConfig, 'threads'>): number | undefined {
   if (cfg.threads) return cfg.threads;
   const env = Number(process.env.TOPICKD_THREADS);
-  return Number.isInteger(env) && env > 0 ? env : availableParallelism();
+  return Number.isInteger(env) && env > 0 ? env : undefined;
 }
 
 /**

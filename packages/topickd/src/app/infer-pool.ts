@@ -7,7 +7,7 @@
  */
 import { Piscina } from 'piscina';
 import { CsrMatrix, inferTheta, type Float32Matrix, type TopicModel } from '@topickd/core';
-import { embeddingThreads } from './embed-pool.js';
+import { askedThreads, embeddingThreads } from './embed-pool.js';
 import type { RunConfig } from './run-config.js';
 import { builtWorkerFile } from './worker-file.js';
 
@@ -60,7 +60,7 @@ export async function inferThetaParallel(
 ): Promise<Float32Matrix & { threads: number }> {
   // threads start in ~1 s or more (backend, model): asked for, they are used; by default only
   // for inputs large enough to pay for it
-  const asked = options.threads ?? cfg.threads ?? (Number(process.env.TOPICKD_THREADS) > 0 ? Number(process.env.TOPICKD_THREADS) : undefined);
+  const asked = options.threads ?? askedThreads(cfg);
   const threads = asked ?? (inputs.embeddings.rows >= AUTO_THREADS_MIN_ROWS ? embeddingThreads(cfg) : 1);
   const shards = inferShards(inputs.embeddings.rows, threads);
   const filename = builtWorkerFile('infer-worker');
