@@ -32,9 +32,22 @@ function row(cells: (string | Node)[], attrs: Record<string, string> = {}): HTML
 
 declare global {
   interface Window {
-    topickd: { ready: boolean; theta?: number[]; error?: string; backend?: string; infer(text: string): Promise<number[]> };
+    topickd: {
+      ready: boolean;
+      theta?: number[];
+      error?: string;
+      backend?: string;
+      infer(text: string): Promise<number[]>;
+      /** θ of many texts, with `workers` Web Workers (0: in the page's thread). */
+      inferMany?(texts: string[], workers: number): Promise<{ theta: number[][]; seconds: number }>;
+      /** The last "many documents" run: θ rows, workers, seconds. */
+      many?: { theta: number[][]; workers: number; seconds: number };
+    };
   }
 }
+
+/** Web Workers for "many documents": ?workers=N, by default one per core (at most 4). */
+const WORKERS = Math.max(0, Number(params.get('workers') ?? Math.min(4, navigator.hardwareConcurrency || 2)) | 0);
 
 async function start(): Promise<void> {
   window.topickd = { ready: false, infer: async () => [] };
@@ -43,7 +56,9 @@ async function start(): Promise<void> {
     // the same API as in Node (the `browser` export condition of 'topickd'); the wasm files are served beside the page
     const tkd = await createTopicKD({ wasmPaths: new URL('./wasm/', location.href).href });
     const backend = tkd.backend;
-    const model = await tkd.load(base);   // manifest digest and weight checksum verified; the encoder from the bundle
+    // manifest digest and weight checksum verified; the encoder from the bundle; WORKERS Web
+    // Workers (worker.ts) load the same bundle, for θ of many texts
+    const model = await tkd.load(base, WORKERS > 0 ? { workers: { count: WORKERS, create: () => new Worker(new URL('./worker.js', import.meta.url), { type: 'module' }) } } : {});
     // θ for new text: tokenized as the model's training corpus was, embedded by its encoder
     const infer = async (text: string): Promise<number[]> => (await model.transform([text]))[0];
     const topics = model.topics(10);
@@ -65,8 +80,31 @@ async function start(): Promise<void> {
     };
     $('run').addEventListener('click', () => void run());
     ($('run') as HTMLButtonElement).disabled = false;
+
+    // many documents, one per line: split across the Web Workers (or in this thread)
+    const inferMany = async (texts: string[], workers: number) => {
+      const t0 = performance.now();
+      const theta = await model.transform(texts, { workers });
+      return { theta, seconds: (performance.now() - t0) / 1000 };
+    };
+    const runMany = async (workers: number) => {
+      const texts = ($('docs') as HTMLTextAreaElement).value.split('\n').map((l) => l.trim()).filter(Boolean);
+      $('many-status').textContent = `inferring ${texts.length.toLocaleString()} documents…`;
+      const { theta, seconds } = await inferMany(texts, workers);
+      const counts = new Array<number>(model.numTopics).fill(0);
+      for (const t of theta) counts[t.indexOf(Math.max(...t))]++;
+      $('many-topics').replaceChildren(...counts.map((c, k) => row([String(k), c.toLocaleString(), topics[k].slice(0, 6).join(' ')], { 'data-topic': String(k) })));
+      const used = workers > 0 && texts.length > 512 ? `${Math.min(workers, Math.ceil(texts.length / 512))} Web Worker(s)` : 'this thread';
+      $('many-status').textContent = `${texts.length.toLocaleString()} documents in ${seconds.toFixed(2)} s (${(texts.length / seconds).toFixed(0)} docs/s) with ${used}`;
+      window.topickd.many = { theta, workers, seconds };
+    };
+    $('run-many').addEventListener('click', () => void runMany(model.workers));
+    $('run-many-main').addEventListener('click', () => void runMany(0));
+    ($('run-many') as HTMLButtonElement).disabled = model.workers === 0;
+    ($('run-many-main') as HTMLButtonElement).disabled = false;
+    $('run-many').textContent = `Infer with ${model.workers} Web Worker${model.workers === 1 ? '' : 's'}`;
     $('status').textContent = `ready: ${model.kind} student, K=${model.numTopics}, ${model.params.toLocaleString()} parameters, backend ${backend.tfjsBackend}${backend.simd ? ' (SIMD)' : ''}`;
-    window.topickd = { ready: true, infer, backend: backend.detail };
+    window.topickd = { ready: true, infer, inferMany, backend: backend.detail };
   } catch (e) {
     $('status').textContent = `error: ${(e as Error).message}`;
     window.topickd.error = (e as Error).message;

@@ -14,7 +14,14 @@ import { UseEncoder } from '@topickd/encoders';
 /** What the page (src/main.ts) puts on window. */
 declare global {
   interface Window {
-    topickd: { ready: boolean; theta?: number[]; error?: string; backend?: string; infer(text: string): Promise<number[]> };
+    topickd: {
+      ready: boolean;
+      theta?: number[];
+      error?: string;
+      backend?: string;
+      infer(text: string): Promise<number[]>;
+      many?: { theta: number[][]; workers: number; seconds: number };
+    };
   }
 }
 
@@ -30,7 +37,10 @@ describe('the exported student in a browser page', () => {
     const work = mkdtempSync(join(tmpdir(), 'topickd-web-'));
     const m10 = fileURLToPath(new URL('../../../datasets/m10/corpus.tsv', import.meta.url));
     const corpus = join(work, 'titles.txt');
-    writeFileSync(corpus, readFileSync(m10, 'utf8').split('\n').slice(0, 400).map((l) => l.split('\t')[0]).join('\n'));
+    const titles = readFileSync(m10, 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')[0]);
+    writeFileSync(corpus, titles.slice(0, 400).join('\n'));
+    // "many documents": 1,300 titles = three 512-text batches, so two workers get a shard each
+    const many = titles.slice(0, 1300);
     const quiet = { stdout: () => undefined, stderr: (s: string) => process.stderr.write(s) };
     const modelDir = join(work, 'student');
     expect(await main(['fit', '--data', corpus, '--model', 'zeroshot', '--topics', '5', '--epochs', '2', '--cache-dir', join(work, 'cache'), '--out', modelDir, '--quiet'], quiet)).toBe(0);
@@ -61,7 +71,7 @@ describe('the exported student in a browser page', () => {
       page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
       page.on('requestfailed', (r) => logs.push(`requestfailed: ${r.url()}`));
       page.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()}: ${r.url()}`));
-      await page.goto(`http://127.0.0.1:${port}/index.html?bundle=/bundle`);
+      await page.goto(`http://127.0.0.1:${port}/index.html?bundle=/bundle&workers=2`);
       await page.waitForFunction(() => window.topickd?.ready || window.topickd?.error, null, { timeout: 90_000 }).catch((e) => {
         throw new Error(`${(e as Error).message}\npage log:\n${logs.join('\n')}`);
       });
@@ -77,6 +87,25 @@ describe('the exported student in a browser page', () => {
       const browserTheta = (await page.evaluate(() => window.topickd.theta)) as number[];
       expect(await page.locator('#mixture tr').count()).toBe(5);
       expect(await page.locator('#topics tr').count()).toBe(5);
+
+      // many documents: in the page's thread, then split across its 2 Web Workers — the same θ
+      await page.fill('#docs', many.join('\n'));
+      const runMany = async (button: string) => {
+        await page.evaluate(() => void (window.topickd.many = undefined));
+        await page.click(button);
+        await page.waitForFunction(() => window.topickd.many !== undefined, null, { timeout: 120_000 });
+        return (await page.evaluate(() => window.topickd.many))!;
+      };
+      expect(await page.locator('#run-many').textContent()).toBe('Infer with 2 Web Workers');
+      const inThread = await runMany('#run-many-main');
+      const inWorkers = await runMany('#run-many');
+      expect(inThread.workers).toBe(0);
+      expect(inWorkers.workers).toBe(2);
+      expect(inWorkers.theta).toHaveLength(many.length);
+      expect(inWorkers.theta).toEqual(inThread.theta);
+      expect(await page.locator('#many-status').textContent()).toMatch(/^1,300 documents in [\d.]+ s \(\d+ docs\/s\) with 2 Web Worker\(s\)$/);
+      expect(await page.locator('#many-topics tr').count()).toBe(5);
+      console.log(`browser, ${many.length} documents: ${inThread.seconds.toFixed(2)} s in the page's thread, ${inWorkers.seconds.toFixed(2)} s with 2 Web Workers`);
       await page.screenshot({ path: join(work, 'web-demo.png'), fullPage: true });
 
       await new WasmBackend().activate();
@@ -87,6 +116,12 @@ describe('the exported student in a browser page', () => {
       const diff = Math.max(...nodeTheta.map((v, i) => Math.abs(v - browserTheta[i])));
       expect(diff).toBeLessThan(1e-4);
       console.log(`browser vs Node θ max difference ${diff.toExponential(2)}; screenshot ${join(work, 'web-demo.png')}`);
+      // and the workers' θ of the 1,300 titles is Node's
+      const manyNode = inferTheta(saved.model, { embeddings: await new UseEncoder().embed(many) }, { samples: 20, seed: 0 });
+      let manyDiff = 0;
+      inWorkers.theta.forEach((r, i) => r.forEach((v, k) => (manyDiff = Math.max(manyDiff, Math.abs(v - manyNode.data[i * manyNode.cols + k])))));
+      expect(manyDiff).toBeLessThan(1e-4);
+      console.log(`browser Web Workers vs Node θ (${many.length} documents) max difference ${manyDiff.toExponential(2)}`);
       saved.model.dispose();
 
       // a link cannot make the page load a bundle from another origin (127.0.0.2 is another host here)

@@ -24,7 +24,9 @@ export type ErrorCode =
   /** The runtime lacks something TopicKD needs (WebCrypto, WebAssembly SIMD, a tfjs kernel). */
   | 'RUNTIME_UNSUPPORTED'
   /** Jobs of a distributed run failed every attempt (the others completed). */
-  | 'JOBS_FAILED';
+  | 'JOBS_FAILED'
+  /** A Web Worker failed to start, to load the model, or to answer. */
+  | 'WORKER_FAILED';
 
 export class TopicKDError extends Error {
   readonly code: ErrorCode;

@@ -16,7 +16,12 @@ import {
 } from '@topickd/core';
 import { WasmBackend, type WasmBackendOptions } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders/browser';
-import { TopicModelView } from './model-view.js';
+import { TopicModelView, matrixRows } from './model-view.js';
+import { INFER_BATCH, inferShards } from './shared/infer-shards.js';
+import { BrowserWorkerPool, type BrowserWorkersOption } from './browser-worker-pool.js';
+import type { Float32Matrix } from '@topickd/core';
+
+export type { BrowserWorkersOption, WorkerLike } from './browser-worker-pool.js';
 
 export { TopicKDError, isTopicKDError, ModelFileError, type ActiveBackend, type TopicModel } from '@topickd/core';
 
@@ -40,6 +45,18 @@ export interface BundleDescription {
   topicWords: string[][];
 }
 
+/** How `load` fetches the bundle and whether it starts Web Workers. */
+export interface BrowserLoadOptions {
+  /** The fetch to read the bundle with (default: the page's). Workers fetch with their own. */
+  fetch?: typeof fetch;
+  /**
+   * Web Workers for θ of many texts: `{ count, create }`, `create` starting a worker whose
+   * script calls `serveTopicKDWorker()` from 'topickd/worker'. Each loads the bundle itself;
+   * `transform` then splits inputs of more than 512 texts across them.
+   */
+  workers?: BrowserWorkersOption;
+}
+
 /** An exported model, loaded in the page: its topics and θ for new text. */
 export class BrowserTopicModel extends TopicModelView {
   constructor(
@@ -48,17 +65,56 @@ export class BrowserTopicModel extends TopicModelView {
     readonly encoder: EncoderReference,
     readonly preprocessing: PreprocessingRecord | undefined,
     private readonly embedder: UseEncoder,
+    private pool: BrowserWorkerPool | null = null,
   ) {
     super(model, vocabulary);
   }
 
-  /** θ rows (one per text): its own preprocessing for the bag of words, its encoder for the embedding. */
-  async transform(texts: readonly string[], options: { samples?: number; seed?: number } = {}): Promise<number[][]> {
-    const embeddings = await this.embedder.embed(texts);
-    return this.thetaRows(bagOfWordsFor(texts, this.vocabulary, this.preprocessing), embeddings, options);
+  /** How many Web Workers `transform` uses (0: it runs in this thread). */
+  get workers(): number {
+    return this.pool?.size ?? 0;
+  }
+
+  /**
+   * θ rows (one per text): its own preprocessing for the bag of words, its encoder for the
+   * embedding. With workers (`load(…, { workers })`), inputs of more than one 512-text batch
+   * are split into shards of whole batches, one per worker, each seeded as its part of the
+   * input: the rows are the ones this thread computes. `workers: 0` keeps it in this thread.
+   */
+  async transform(texts: readonly string[], options: { samples?: number; seed?: number; workers?: number } = {}): Promise<number[][]> {
+    const samples = options.samples ?? 20;
+    const seed = options.seed ?? 0;
+    const shards = this.pool ? inferShards(texts.length, Math.min(this.pool.size, options.workers ?? this.pool.size)) : [];
+    if (!this.pool || shards.length < 2) return matrixRows(await this.thetaShard(texts, { samples, seed, offset: 0 }));
+    const pool = this.pool;
+    const parts = await Promise.all(shards.map(([s, e], i) => pool.theta(i, texts.slice(s, e), { samples, seed, offset: s })));
+    return parts.flatMap(matrixRows);
+  }
+
+  /** θ of texts that are rows `offset`… (a multiple of 512) of a larger input, as there (what a worker computes). */
+  async thetaShard(texts: readonly string[], options: { samples: number; seed: number; offset: number }): Promise<Float32Matrix> {
+    // embedded 512 texts at a time (the encoder orders a call's texts by length, so a block's
+    // rows come out the same whichever thread embeds it; shards are whole blocks)
+    const blocks: Float32Array[] = [];
+    let dim = 0;
+    for (let s = 0; s < texts.length; s += INFER_BATCH) {
+      const e = await this.embedder.embed(texts.slice(s, s + INFER_BATCH));
+      blocks.push(e.data);
+      dim = e.cols;
+    }
+    const data = new Float32Array(texts.length * dim);
+    let at = 0;
+    for (const b of blocks) {
+      data.set(b, at);
+      at += b.length;
+    }
+    const embeddings = { rows: texts.length, cols: dim, data };
+    return this.thetaMatrix(bagOfWordsFor(texts, this.vocabulary, this.preprocessing), embeddings, options);
   }
 
   dispose(): void {
+    this.pool?.terminate();
+    this.pool = null;
     this.model.dispose();
     this.embedder.dispose?.();
   }
@@ -66,19 +122,27 @@ export class BrowserTopicModel extends TopicModelView {
 
 /** A configured TopicKD in the page: the wasm backend active. */
 export class BrowserTopicKD {
-  private constructor(readonly backend: ActiveBackend) {}
+  private constructor(
+    readonly backend: ActiveBackend,
+    private readonly config: BrowserTopicKDConfig,
+  ) {}
 
   static async create(config: BrowserTopicKDConfig = {}): Promise<BrowserTopicKD> {
     const backend = await new WasmBackend({ ...config.backendOptions, wasmPaths: config.wasmPaths }).activate();
-    return new BrowserTopicKD(backend);
+    return new BrowserTopicKD(backend, config);
   }
 
   /**
    * Loads a bundle written by `topickd export` (a URL of the folder holding bundle.json):
-   * the model (manifest digest and weight checksum verified) and its encoder's files.
+   * the model (manifest digest and weight checksum verified) and its encoder's files. With
+   * `options.workers`, also starts that many Web Workers, each loading the same bundle.
    */
-  async load(bundleUrl: string, fetchFn: typeof fetch = fetch): Promise<BrowserTopicModel> {
-    const base = bundleUrl.replace(/\/+$/, '');
+  async load(bundleUrl: string, options: BrowserLoadOptions | typeof fetch = {}): Promise<BrowserTopicModel> {
+    const opts: BrowserLoadOptions = typeof options === 'function' ? { fetch: options } : options;
+    const fetchFn = opts.fetch ?? fetch;
+    // workers resolve URLs against their own script: give them absolute ones
+    const here = (globalThis as { location?: { href: string } }).location?.href;
+    const base = (here ? new URL(bundleUrl, here).href : bundleUrl).replace(/\/+$/, '');
     const res = await fetchFn(`${base}/bundle.json`);
     if (!res.ok) throw new ModelFileError(`${base}/bundle.json`, `HTTP ${res.status}: no bundle here; write one with \`topickd export --model DIR --out BUNDLE\` and serve the folder`);
     const bundle = (await res.json()) as BundleDescription;
@@ -89,8 +153,24 @@ export class BrowserTopicKD {
       throw new TopicKDError('ENCODER_UNAVAILABLE', `this model uses the encoder ${saved.encoder.id}; in a browser TopicKD runs the Universal Sentence Encoder shipped in the bundle (export a model trained with the default encoder)`);
     }
     const embedder = new UseEncoder({ url: `${base}/${bundle.encoder.files}` });
-    await embedder.load();
-    return new BrowserTopicModel(saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, embedder);
+    try {
+      await embedder.load();
+      const pool = opts.workers ? await BrowserWorkerPool.start(opts.workers, base, this.workerConfig(here)) : null;
+      return new BrowserTopicModel(saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, embedder, pool);
+    } catch (e) {
+      saved.model.dispose();
+      embedder.dispose?.();
+      throw e;
+    }
+  }
+
+  /** This instance's config with the wasm files' prefix made absolute (a worker's relative URLs resolve against its script). */
+  private workerConfig(here: string | undefined): BrowserTopicKDConfig {
+    const w = this.config.wasmPaths;
+    if (!here || !w) return this.config;
+    const abs = (u: string) => new URL(u, here).href;
+    const wasmPaths = typeof w === 'string' ? abs(w) : (Object.fromEntries(Object.entries(w).map(([k, v]) => [k, v && abs(v)])) as typeof w);
+    return { ...this.config, wasmPaths };
   }
 }
 

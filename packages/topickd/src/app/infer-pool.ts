@@ -10,9 +10,9 @@ import { CsrMatrix, inferTheta, type Float32Matrix, type TopicModel } from '@top
 import { askedThreads, embeddingThreads } from './embed-pool.js';
 import type { RunConfig } from './run-config.js';
 import { builtWorkerFile } from './worker-file.js';
+import { inferShards } from '../shared/infer-shards.js';
 
-/** The inference batch: shard boundaries fall on its multiples. */
-const BATCH = 512;
+export { inferShards };
 
 /** Without --threads (or TOPICKD_THREADS, config `threads`), θ of fewer documents is inferred on one thread. */
 export const AUTO_THREADS_MIN_ROWS = 16384;
@@ -35,15 +35,6 @@ export function csrSlice(m: CsrMatrix, start: number, end: number): CsrMatrix {
   const indptr = new Int32Array(end - start + 1);
   for (let i = 0; i <= end - start; i++) indptr[i] = m.indptr[start + i] - a;
   return new CsrMatrix(end - start, m.cols, indptr, m.indices.slice(a, b), m.values.slice(a, b));
-}
-
-/** Shards of whole batches, as even as the batches allow: [start, end) per thread that gets any. */
-export function inferShards(rows: number, threads: number, batch = BATCH): [number, number][] {
-  const batches = Math.ceil(rows / batch);
-  const per = Math.ceil(batches / Math.max(1, threads));
-  const out: [number, number][] = [];
-  for (let b = 0; b < batches; b += per) out.push([b * batch, Math.min(rows, (b + per) * batch)]);
-  return out;
 }
 
 /**
