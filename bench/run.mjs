@@ -51,8 +51,12 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
+/** The machine's cores: the node engine's threads in the "all cores" runs. */
+const CORES = os.availableParallelism();
+
 function backendOf(name) {
-  return name === 'wasm' ? new WasmBackend() : name === 'node' ? new NodeBackend(undefined, { engines: ['openblas'] }) : new CpuBackend();
+  if (name === 'node-threads') return new NodeBackend(undefined, { engines: ['openblas'], threads: CORES });
+  return name === 'wasm' ? new WasmBackend() : name === 'node' ? new NodeBackend(undefined, { engines: ['openblas'], threads: 1 }) : new CpuBackend();
 }
 
 async function trainStepBench(backendName, steps) {
@@ -168,6 +172,10 @@ results.runs.wasm = await trainStepBench('wasm', quick ? 10 : 30);
 if (nodeEngine) {
   console.error('training step (node: OpenBLAS engine) ...');
   results.runs.node = await trainStepBench('node', quick ? 10 : 30);
+  if (CORES > 1) {
+    console.error(`training step (node: OpenBLAS engine, ${CORES} threads) ...`);
+    results.runs.nodeThreads = await trainStepBench('node-threads', quick ? 10 : 30);
+  }
 }
 console.error('training step (cpu) ...');
 results.runs.cpu = await trainStepBench('cpu', quick ? 2 : 4);
@@ -176,6 +184,10 @@ results.runs.distillWasm = await distillEpochBench('wasm');
 if (nodeEngine) {
   console.error('distillation epoch (node: OpenBLAS engine) ...');
   results.runs.distillNode = await distillEpochBench('node');
+  if (CORES > 1) {
+    console.error(`distillation epoch (node: OpenBLAS engine, ${CORES} threads) ...`);
+    results.runs.distillNodeThreads = await distillEpochBench('node-threads');
+  }
 }
 console.error('USE embedding ...');
 results.runs.embedding = await embeddingBench();
@@ -203,6 +215,7 @@ Measured ${results.date.slice(0, 10)} on: ${results.machine}. Command: \`pnpm be
 | --- | --- | ---: | ---: | ---: |
 | CombinedTM training step (V=2000, E=512, hidden 100,100, K=50, batch 64) | tfjs wasm (SIMD, 1 thread) | ${f(results.runs.wasm.msPerStep)} | ${f(results.runs.wasm.docsPerSecond, 0)} | ${ratio(results.runs.wasm.msPerStep, refMs)} |
 | same | node: OpenBLAS engine (wasm tensors + OpenBLAS sgemm and Adam, 1 thread)${nodeRow(results.runs.node)} | ${f(results.runs.node?.msPerStep)} | ${f(results.runs.node?.docsPerSecond, 0)} | ${ratio(results.runs.node?.msPerStep, refMs)} |
+| same | node: OpenBLAS engine, ${CORES} threads (products and Adam split; ${f(results.runs.node && results.runs.nodeThreads ? results.runs.node.msPerStep / results.runs.nodeThreads.msPerStep : null, 2)}× its 1 thread)${nodeRow(results.runs.nodeThreads)} | ${f(results.runs.nodeThreads?.msPerStep)} | ${f(results.runs.nodeThreads?.docsPerSecond, 0)} | ${ratio(results.runs.nodeThreads?.msPerStep, refMs)} |
 | same | tfjs cpu (plain JS) | ${f(results.runs.cpu.msPerStep)} | ${f(results.runs.cpu.docsPerSecond, 0)} | ${ratio(results.runs.cpu.msPerStep, refMs)} |
 | same | ${torchName} | ${f(refMs)} | ${f(64 / (refMs / 1000), 0)} | 1.00× |
 | same | ${results.runs.pytorchAll?.available ? `PyTorch ${results.runs.pytorchAll.torch}, all ${results.runs.pytorchAll.threads} threads` : 'PyTorch, all threads (not measured)'} | ${f(results.runs.pytorchAll?.msPerStep)} | ${f(results.runs.pytorchAll?.available ? 64 / (results.runs.pytorchAll.msPerStep / 1000) : null, 0)} | ${ratio(results.runs.pytorchAll?.msPerStep, refMs)} |
@@ -213,6 +226,7 @@ PyTorch's Adam alone (its \`opt.step()\` timed apart): ${results.runs.pytorch.av
 | --- | --- | ---: | ---: |
 | distillation epoch, M10-shaped (8,355 docs, V=1696, E=512; teacher CombinedTM 100,100 frozen; student ZeroShotTM 100,100; K=20; W2 + CE) | tfjs wasm | ${f(results.runs.distillWasm.secondsPerEpoch, 2)} | ${ratio(results.runs.distillWasm.secondsPerEpoch, refKd)} |
 | same | node: OpenBLAS engine${nodeRow(results.runs.distillNode)} | ${f(results.runs.distillNode?.secondsPerEpoch, 2)} | ${ratio(results.runs.distillNode?.secondsPerEpoch, refKd)} |
+| same | node: OpenBLAS engine, ${CORES} threads (${f(results.runs.distillNode && results.runs.distillNodeThreads ? results.runs.distillNode.secondsPerEpoch / results.runs.distillNodeThreads.secondsPerEpoch : null, 2)}× its 1 thread)${nodeRow(results.runs.distillNodeThreads)} | ${f(results.runs.distillNodeThreads?.secondsPerEpoch, 2)} | ${ratio(results.runs.distillNodeThreads?.secondsPerEpoch, refKd)} |
 | same | ${results.runs.pytorchKd.available ? `PyTorch ${results.runs.pytorchKd.torch}, 1 thread, teacher run per batch as the paper's code (bench/pytorch_kd_epoch.py)` : `PyTorch (stored: ${STORED_PYTORCH_KD.source}; not measured now: ${results.runs.pytorchKd.reason})`} | ${f(refKd, 2)} | 1.00× |
 
 The roofline of that step (\`bench/roofline.mjs\`): its products' FLOPs and its other kernels' bytes from \`tf.profile\` of one
@@ -222,7 +236,7 @@ memory copy; the floor = products at the peak + the rest's bytes at copy speed.
 
 | engine | ms/step | products GFLOP | other kernels MB (kernels) | Adam MB | product peak GFLOP/s | copy GB/s | floor ms | step / floor |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${['wasm', 'node', 'cpu'].filter((e) => results.runs[e]).map((e) => { const r = results.runs[e]; const w = r.roofline.work; return `| ${e} | ${f(r.msPerStep)} | ${f(w.products.flops / 1e9, 3)} | ${f(w.other.bytes / 1e6, 1)} (${w.other.kernels}) | ${f(w.adam.bytes / 1e6, 1)} | ${f(r.roofline.peaks.gemmGflops, 1)} | ${f(r.roofline.peaks.copyGBs, 1)} | ${f(r.roofline.floorMs, 2)} | ${f(r.roofline.ofFloor, 1)}× |`; }).join('\n')}
+${['wasm', 'node', 'nodeThreads', 'cpu'].filter((e) => results.runs[e]).map((e) => { const r = results.runs[e]; const w = r.roofline.work; return `| ${e} | ${f(r.msPerStep)} | ${f(w.products.flops / 1e9, 3)} | ${f(w.other.bytes / 1e6, 1)} (${w.other.kernels}) | ${f(w.adam.bytes / 1e6, 1)} | ${f(r.roofline.peaks.gemmGflops, 1)} | ${f(r.roofline.peaks.copyGBs, 1)} | ${f(r.roofline.floorMs, 2)} | ${f(r.roofline.ofFloor, 1)}× |`; }).join('\n')}
 
 | what | figure |
 | --- | ---: |

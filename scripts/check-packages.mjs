@@ -105,7 +105,7 @@ const install = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=er
 check('npm install of every tarball', install.code === 0, install.stdout + install.stderr);
 const installWarnings = (install.stderr.match(/npm warn[^\n]*/gi) ?? []).filter((l) => !/config|deprecated/i.test(l));
 check('npm install prints no warning about the packages', installWarnings.length === 0, installWarnings.join('\n'));
-for (const f of ['consumer.ts', 'require-check.cjs', 'esm-pipeline.mjs', 'browser-app.js', 'node-theta.mjs']) copyFileSync(join(here, f), join(app, f));
+for (const f of ['consumer.ts', 'require-check.cjs', 'esm-pipeline.mjs', 'browser-app.js', 'browser-worker.js', 'node-theta.mjs']) copyFileSync(join(here, f), join(app, f));
 copyFileSync(join(root, 'packages', 'cli', 'test', 'e2e', 'fixtures', 'm10-raw-300.jsonl'), join(app, 'corpus.jsonl'));
 
 // 1. TypeScript consumers
@@ -164,6 +164,8 @@ if (!existsSync(CHROMIUM)) {
   check('installed CLI: export a bundle', exp.code === 0, exp.stderr);
   const b = run(bin('esbuild'), ['browser-app.js', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(web, 'app.js')}`, '--log-level=error'], { cwd: app });
   check('esbuild --bundle --platform=browser of an app importing topickd (no plugins)', b.code === 0, b.stdout + b.stderr);
+  const bw = run(bin('esbuild'), ['browser-worker.js', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(web, 'worker.js')}`, '--log-level=error'], { cwd: app });
+  check('esbuild --bundle --platform=browser of its Web Worker importing topickd/worker', bw.code === 0, bw.stdout + bw.stderr);
   const wasmDist = join(app, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
   for (const f of readdirSync(wasmDist)) if (f.endsWith('.wasm')) copyFileSync(join(wasmDist, f), join(web, 'wasm', f));
   writeFileSync(join(web, 'index.html'), '<!doctype html><meta charset="utf-8"><title>topickd</title><script type="module" src="./app.js"></script>');
@@ -190,6 +192,7 @@ if (!existsSync(CHROMIUM)) {
     } catch {}
     const diff = got?.theta && want ? Math.max(...want.map((v, i) => Math.abs(v - got.theta[i]))) : Infinity;
     check(`the bundled app in Chromium computes Node's θ (max |Δ| = ${diff})`, diff <= 1e-4, JSON.stringify(got).slice(0, 2000) + node.stderr.slice(-1000));
+    check('the bundled app\'s 2 Web Workers give the θ of its own thread for 600 texts', got?.workers === 2 && got?.rows === 600 && got?.workersSame === true, JSON.stringify(got).slice(0, 2000));
   } finally {
     await browser.close();
     server.close();

@@ -24,7 +24,11 @@ const dynamicImport: Importer = (specifier) => import(/* @vite-ignore */ /* webp
 export interface NodeBackendOptions {
   /** Engines to try, in order (default: tfjs-node, then openblas). */
   engines?: NodeEngine[];
-  /** OpenBLAS threads (default 1, or OPENBLAS_NUM_THREADS). */
+  /**
+   * Threads of the OpenBLAS engine (default 1): products and the Adam update are split over
+   * them, idle threads sleep (no busy-wait). `--threads` passes its count here for training.
+   * OpenBLAS's own threads stay at 1 (they busy-wait) unless OPENBLAS_NUM_THREADS is set.
+   */
   threads?: number;
   /** Options of the wasm backend the OpenBLAS engine runs its tensors on (the config's `backendOptions.wasm`). */
   wasm?: WasmBackendOptions;
@@ -129,7 +133,12 @@ export class NodeBackend implements Backend {
       return { name: this.name, tfjsBackend: tf.getBackend(), canTrain: true, detail: `tfjs-node ${r.version ?? ''}`.trim(), kernels: { fastTransposedMatMul: true } };
     }
     const addon = r.addon!;
-    const threads = addon.setThreads(this.options.threads ?? (Number(process.env.OPENBLAS_NUM_THREADS) || 1));
+    // OpenBLAS's own threads busy-wait: one, unless the user's OPENBLAS_NUM_THREADS says otherwise;
+    // `threads` are the engine's own (sleeping when idle)
+    addon.setThreads(Number(process.env.OPENBLAS_NUM_THREADS) || 1);
+    const asked = this.options.threads ?? 1;
+    if (asked > 1 && !addon.setPoolThreads) throw nodeUnavailable(`the OpenBLAS engine was built before it had threads; rebuild it (\`node scripts/build-native.mjs\` in @topickd/backend-node) or use one thread`);
+    const threads = addon.setPoolThreads ? addon.setPoolThreads(asked) : 1;
     const wasm = await new WasmBackend(this.options.wasm).activate();
     const kernels = registerOpenBlasEngine(addon, wasm.tfjsBackend);
     const ok = await tf.setBackend(OPENBLAS_TFJS_BACKEND);

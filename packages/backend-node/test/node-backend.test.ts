@@ -108,6 +108,133 @@ describe.skipIf(!addon)('the OpenBLAS engine', () => {
     expect(maxAbsDiff(p, want.p)).toBeLessThan(5e-7);
   });
 
+  it('threads: every product shape split over 2 threads equals one thread\'s within 1e-5, Adam exactly', () => {
+    const r = new Random(8);
+    // wide outputs (split by columns: the E→V adapter and its gradients), tall ones (by rows),
+    // a batch with a broadcast operand, and a product too small to split
+    const cases = [
+      { M: 64, N: 2000, K: 512, batch: 1 },
+      { M: 512, N: 2000, K: 64, batch: 1 },
+      { M: 700, N: 40, K: 300, batch: 1 },
+      { M: 48, N: 300, K: 257, batch: 3 },
+      { M: 5, N: 4, K: 3, batch: 2 },
+    ];
+    const products = (threads: number) => {
+      expect(addon!.setPoolThreads!(threads)).toBe(threads);
+      const out: Float32Array[] = [];
+      for (const { M, N, K, batch } of cases) {
+        const A = new Random(M + N).uniformArray(batch * M * K, -1, 1);
+        const B = new Random(K).uniformArray(K * N, -1, 1);
+        for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+          const C = new Float32Array(batch * M * N).fill(Number.NaN);
+          addon!.sgemm(ta, tb, M, N, K, A, B, C, batch, M * K, 0, M * N);
+          out.push(C);
+        }
+      }
+      return out;
+    };
+    const one = products(1);
+    const two = products(2);
+    // within 1e-5 of the products' size: OpenBLAS blocks a narrower product's k loop
+    // differently, so sums of 512 terms of size ~1 differ in their last bits (seen: 1.5e-5 on
+    // values up to ~30, 2⁻¹⁶ in absolute terms)
+    one.forEach((c, i) => {
+      expect(c.every(Number.isFinite), `case ${i}`).toBe(true);
+      const scale = c.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+      expect(maxAbsDiff(two[i], c) / scale, `case ${i}`).toBeLessThan(1e-5);
+    });
+    // Adam: 300,000 parameters, element-wise: the same floats in every part
+    const n = 300_000;
+    const start = [r.uniformArray(n, -1, 1), r.uniformArray(n, -1, 1), r.uniformArray(n, -0.1, 0.1), r.uniformArray(n, 0, 0.1)];
+    const adam = (threads: number) => {
+      addon!.setPoolThreads!(threads);
+      const [p, g, m, v] = start.map((a) => a.slice());
+      for (let s = 0; s < 3; s++) addon!.adam(p, g, m, v, 2e-3, 1.3, 0.99, 0.99, 1e-8);
+      return [p, m, v];
+    };
+    const [a1, a2] = [adam(1), adam(2)];
+    a2.forEach((x, i) => expect(x).toEqual(a1[i]));
+    addon!.setPoolThreads!(1);
+  });
+
+  it('threads: idle threads sleep (no busy-wait), and 2,000 back-to-back products of mixed sizes finish with the right results', async () => {
+    addon!.setPoolThreads!(2);
+    try {
+      const A = new Random(9).uniformArray(64 * 512, -1, 1);
+      const B = new Random(10).uniformArray(512 * 2000, -1, 1);
+      const big = new Float32Array(64 * 2000);
+      addon!.sgemm(false, false, 64, 2000, 512, A, B, big, 1, 0, 0, 0 + 64 * 2000);
+      const want = big.slice();
+      const small = new Float32Array(4 * 4);
+      for (let i = 0; i < 2000; i++) {
+        if (i % 2) addon!.sgemm(false, false, 64, 2000, 512, A, B, big, 1, 0, 0, 64 * 2000);
+        else addon!.sgemm(false, false, 4, 4, 4, A, B, small, 1, 0, 0, 16);
+      }
+      expect(big).toEqual(want);
+      // the pool's thread waits on a condition variable between jobs: half a second idle
+      // costs (next to) no CPU time; a spinning thread would use ~0.5 s
+      const before = process.cpuUsage();
+      await new Promise((r) => setTimeout(r, 500));
+      const used = process.cpuUsage(before);
+      expect((used.user + used.system) / 1000).toBeLessThan(100);
+    } finally {
+      addon!.setPoolThreads!(1);
+    }
+  });
+
+  it('threads: 20 training steps with the engine on 2 threads give one thread\'s losses within 1e-5', async () => {
+    const V = 2000, E = 512, K = 50, B = 64, N = 256;
+    const rng = new Random(11);
+    const b = new CsrBuilder(V);
+    for (let i = 0; i < N; i++) {
+      const m = new Map<number, number>();
+      for (let j = 0; j < 40; j++) {
+        const w = Math.floor(rng.next() * V);
+        m.set(w, (m.get(w) ?? 0) + 1);
+      }
+      b.addRow(m);
+    }
+    const inputs = { bow: b.build(), embeddings: { rows: N, cols: E, data: rng.uniformArray(N * E, -0.1, 0.1) } };
+    const run = async (threads: number) => {
+      const active = (await new NodeBackend(undefined, { engines: ['openblas'], threads }).activate()) as { kernels: BackendKernels; threads?: number; detail?: string };
+      expect(active.threads).toBe(threads);
+      expect(active.detail).toMatch(new RegExp(`; ${threads} threads?\\)$`));
+      const model = new ContextualTopicModel(resolveModelConfig({ kind: 'combined', numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes: [100, 100] }), 0);
+      const vars = model.trainableVariables();
+      const opt = new AdamOptimizer(vars, { learningRate: 2e-3, beta1: 0.99, beta2: 0.99 }, active.kernels);
+      const r = new Random(12);
+      const losses: number[] = [];
+      let weights = new Map<string, Float32Array>();
+      for (let s = 0; s < 20; s++) {
+        losses.push(trainStep(model, opt, inputs, Int32Array.from({ length: B }, (_, i) => (s * B + i) % N), 0, r, vaeStepLoss, 'manual', active.kernels));
+        if (s === 4) weights = new Map(vars.map((v) => [v.name.replace(/_\d+$/, ''), v.dataSync().slice() as Float32Array] as const));
+      }
+      model.dispose();
+      opt.dispose();
+      return { losses, weights };
+    };
+    const one = await run(1);
+    const two = await run(2);
+    try {
+      two.losses.forEach((l, i) => expect(Math.abs(l - one.losses[i]) / Math.abs(one.losses[i])).toBeLessThan(1e-5));
+      // weights after 5 steps, as against the wasm backend below (a split product sums its k
+      // blocks in another order: float rounding, which Adam's lr·g/(|g| + ε) turns into full
+      // steps for the zero-gradient biases under batch norm and the prior mean, and into parts
+      // of a step for the few weights whose gradient is near 0): all but a few within 1e-5
+      for (const [name, w] of two.weights) {
+        if (['mu.bias', 'logvar.bias', 'prior.mean'].includes(name)) continue;
+        const o = one.weights.get(name)!;
+        let far = 0;
+        for (let i = 0; i < w.length; i++) if (Math.abs(w[i] - o[i]) > 1e-5) far++;
+        // seen: 5 of adapt.weight's 1,024,000 and 1 of hidden0.weight's 400,000 (at most 1.2e-4)
+        expect(far / w.length, name).toBeLessThan(1e-4);
+        expect(maxAbsDiff(w, o), name).toBeLessThan(2e-3); // less than one step (the learning rate)
+      }
+    } finally {
+      addon!.setPoolThreads!(1);
+    }
+  });
+
   it('matrix products, θ inference and 20 training steps\' losses equal the wasm backend within 1e-5; products run natively', async () => {
     const V = 300, E = 64, K = 10, B = 32, N = 96;
     const rng = new Random(1);

@@ -23,8 +23,16 @@ export interface OpenBlasAddon {
   adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, invSqrtBc2: number, beta1: number, beta2: number, eps: number): void;
   /** out[j] = scale · Σ_i X[i, j] for a row-major rows × cols X. */
   colSums(X: Float32Array, rows: number, cols: number, out: Float32Array, scale: number): void;
+  /** OpenBLAS's own threads (busy-waiting; kept at 1 unless OPENBLAS_NUM_THREADS says otherwise). */
   setThreads(n: number): number;
   threads(): number;
+  /**
+   * The engine's own threads, the caller's included: products and Adam split into parts that
+   * the threads claim; idle threads sleep on a condition variable. Returns the count.
+   * Absent from addons built before it (then the engine runs on one thread).
+   */
+  setPoolThreads?(n: number): number;
+  poolThreads?(): number;
   config(): string;
 }
 

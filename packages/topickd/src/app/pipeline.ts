@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { exports as resolveExports } from 'resolve.exports';
-import { embeddingPool } from './embed-pool.js';
+import { askedThreads, embeddingPool } from './embed-pool.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   assertFinite,
@@ -156,11 +156,24 @@ export interface Runtime {
   logger: Logger;
 }
 
+/**
+ * The backend options with `--threads` (config `threads`, TOPICKD_THREADS) passed to the node
+ * backend's OpenBLAS engine, which splits products and Adam over that many threads in
+ * training; `backendOptions.node.threads` wins. Without either it trains on one thread (the
+ * wasm backend always does).
+ */
+export function withTrainingThreads(cfg: RunConfig): RunConfig['backendOptions'] {
+  const asked = askedThreads(cfg);
+  const node = cfg.backendOptions?.node as Record<string, unknown> | undefined;
+  if (asked === undefined || node?.threads !== undefined) return cfg.backendOptions;
+  return { ...cfg.backendOptions, node: { ...node, threads: asked } };
+}
+
 /** The DI container with every bundled plugin and the config's third-party ones, backend activated. */
 export async function createRuntime(cfg: RunConfig, logger: Logger, options: { activate?: boolean } = {}): Promise<Runtime> {
   const extra = await loadPluginModules(cfg.plugins ?? [], cfg.baseDir ?? process.cwd());
   const container = await createContainer(
-    { backend: cfg.backend ?? 'wasm', fallback: cfg.fallback, encoder: cfg.encoder, losses: cfg.losses, plugins: cfg.plugins, backendOptions: cfg.backendOptions },
+    { backend: cfg.backend ?? 'wasm', fallback: cfg.fallback, encoder: cfg.encoder, losses: cfg.losses, plugins: cfg.plugins, backendOptions: withTrainingThreads(cfg) },
     { modules: [wasmModule, nodeBackendModule, encodersModule, lossesModule, classicModelsModule, ...extra], logger },
   );
   const registry = registryOf(container);
