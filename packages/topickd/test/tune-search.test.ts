@@ -4,7 +4,7 @@
  * optimum is known.
  */
 import { describe, it, expect } from 'vitest';
-import { halvingRungs, haltonCandidates, successiveHalving, type Candidate } from '../src/app/tune-search.js';
+import { chooseBest, halvingRungs, haltonCandidates, successiveHalving, type Candidate } from '../src/app/tune-search.js';
 
 describe('successive halving', () => {
   it('rungs: n/η^r candidates, E/η^(R−1−r) epochs', () => {
@@ -79,5 +79,17 @@ describe('successive halving', () => {
     const top3 = [...all].sort((a, b) => f(b, 0, 0) - f(a, 0, 0)).slice(0, 3);
     const rung1 = [...new Set(res.trials.filter((t) => t.rung === 1).map((t) => `${t.alpha}|${t.temperature}`))];
     expect(rung1.sort()).toEqual(top3.map((c) => `${c.alpha}|${c.temperature}`).sort());
+  });
+});
+
+describe('the α and T tune hands back', () => {
+  const search = { alpha: 0.4715, temperature: 2.483, npmi: 0.0749, cv: 0.61, td: 0.82 };
+  const defaults = { alpha: 0.8, temperature: 4, npmi: 0.0761, cv: 0.62, td: 0.81 };
+  it("the defaults where they scored higher at full epochs on the same seeds, else the search's best", () => {
+    expect(chooseBest(search, defaults)).toEqual({ ...defaults, from: 'defaults' });
+    expect(chooseBest({ ...search, npmi: 0.0762 }, defaults)).toEqual({ ...search, npmi: 0.0762, from: 'search' });
+    // a tie keeps the search's best; without reference runs there is nothing to compare with
+    expect(chooseBest({ ...search, npmi: 0.0761 }, defaults).from).toBe('search');
+    expect(chooseBest(search)).toEqual({ ...search, from: 'search' });
   });
 });

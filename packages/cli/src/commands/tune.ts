@@ -68,6 +68,7 @@ export const tuneCommand: Command = {
     if (json) print(JSON.stringify(res));
     else {
       print(`best α=${res.best.alpha}, T=${res.best.temperature}: mean NPMI ${f4(res.best.npmi)} over seeds ${res.seeds.join(', ')} (${res.trials.length} trainings, ${(res.seconds / 60).toFixed(1)} min)`);
+      if (res.best.from === 'defaults') print(`  = the defaults: the search's best, α=${res.searchBest.alpha}, T=${res.searchBest.temperature}, scored ${f4(res.searchBest.npmi)} at full epochs`);
       if (res.reference) {
         print(`  defaults α=${res.reference.defaults.alpha}, T=${res.reference.defaults.temperature}: ${f4(res.reference.defaults.npmi)}`);
         print(`  student alone: ${f4(res.reference.alone.npmi)}`);

@@ -54,7 +54,7 @@ export function tunePlot(res: TuneResults): string {
     const r = 4 + 3 * p.rung;
     parts.push(`<circle class="trial" cx="${x(p.alpha).toFixed(1)}" cy="${y(p.temperature).toFixed(1)}" r="${r}" fill="${colour(hi > lo ? (p.mean - lo) / (hi - lo) : 1)}" stroke="#333" stroke-width="0.5" fill-opacity="0.85"><title>α=${p.alpha} T=${p.temperature} rung ${p.rung + 1}: mean NPMI ${f4(p.mean)}</title></circle>`);
   }
-  parts.push(`<circle cx="${x(res.best.alpha).toFixed(1)}" cy="${y(res.best.temperature).toFixed(1)}" r="${8 + 3 * (res.search.rungs.length - 1)}" fill="none" stroke="#d62728" stroke-width="2"><title>best</title></circle>`);
+  parts.push(`<circle cx="${x(res.searchBest.alpha).toFixed(1)}" cy="${y(res.searchBest.temperature).toFixed(1)}" r="${8 + 3 * (res.search.rungs.length - 1)}" fill="none" stroke="#d62728" stroke-width="2"><title>the search's best</title></circle>`);
   parts.push(`<text x="${W - m.r - 4}" y="${m.t + 14}" text-anchor="end" font-size="11">colour: mean NPMI ${f4(lo)} … ${f4(hi)}; size: rung</text>`);
   parts.push('</svg>');
   return parts.join('');
@@ -65,14 +65,14 @@ export function renderTunePage(res: TuneResults): string {
   const trials = res.trials.map((t) => `<tr><td>${t.rung + 1}</td><td class="num">${t.alpha}</td><td class="num">${t.temperature}</td><td class="num">${t.seed}</td><td class="num">${t.epochs}</td><td class="num">${f4(t.npmi)}</td><td class="num">${f4(t.cv)}</td><td class="num">${f4(t.td)}</td></tr>`).join('');
   const ref = res.reference
     ? `<h2>Reference (seeds ${res.seeds.join(', ')}, ${res.search.rungs.at(-1)!.epochs} epochs)</h2><table id="reference"><thead><tr><th>student</th><th>α</th><th>T</th><th>mean NPMI</th><th>per seed</th></tr></thead><tbody>
-<tr><td>tuned (best)</td><td class="num">${res.best.alpha}</td><td class="num">${res.best.temperature}</td><td class="num">${f4(res.best.npmi)}</td><td>${res.reference.bestPerSeed.map(f4).join(', ')}</td></tr>
+<tr><td>the search's best</td><td class="num">${res.searchBest.alpha}</td><td class="num">${res.searchBest.temperature}</td><td class="num">${f4(res.searchBest.npmi)}</td><td>${res.reference.bestPerSeed.map(f4).join(', ')}</td></tr>
 <tr><td>defaults</td><td class="num">${res.reference.defaults.alpha}</td><td class="num">${res.reference.defaults.temperature}</td><td class="num">${f4(res.reference.defaults.npmi)}</td><td>${res.reference.defaults.perSeed.map(f4).join(', ')}</td></tr>
 <tr><td>alone (no distillation)</td><td></td><td></td><td class="num">${f4(res.reference.alone.npmi)}</td><td>${res.reference.alone.perSeed.map(f4).join(', ')}</td></tr></tbody></table>`
     : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>TopicKD tune — ${esc(res.dataset)}, K=${res.K}</title>
 <style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:3px 8px}td.num{text-align:right;font-variant-numeric:tabular-nums}</style></head><body>
 <h1>α and T for ${esc(res.dataset)}, K=${res.K}</h1>
-<p>Best: <b id="best">α=${res.best.alpha}, T=${res.best.temperature}</b>, mean NPMI ${f4(res.best.npmi)} over seeds ${res.seeds.join(', ')} (student ${esc(res.student.model)} ${res.student.hidden.join('×')}, teacher ${esc(res.teacher)}). Search: ${esc(res.search.method)}, η=${res.search.eta}, ${res.trials.length} trainings in ${(res.seconds / 60).toFixed(1)} min.</p>
+<p>Best: <b id="best">α=${res.best.alpha}, T=${res.best.temperature}</b>${res.best.from === 'defaults' ? ' (the defaults, which scored higher than the search\'s best at full epochs)' : ''}, mean NPMI ${f4(res.best.npmi)} over seeds ${res.seeds.join(', ')} (student ${esc(res.student.model)} ${res.student.hidden.join('×')}, teacher ${esc(res.teacher)}). Search: ${esc(res.search.method)}, η=${res.search.eta}, ${res.trials.length} trainings in ${(res.seconds / 60).toFixed(1)} min.</p>
 ${tunePlot(res)}
 ${ref}
 <h2>Rungs</h2><table><thead><tr><th>rung</th><th>candidates</th><th>epochs</th></tr></thead><tbody>${rungs}</tbody></table>

@@ -144,16 +144,36 @@ export interface TuneResults {
   space: SearchSpace;
   search: { method: string; eta: number; searchSeed: number; rungs: Rung[] };
   seeds: number[];
-  best: Candidate & { npmi: number; cv?: number; td?: number };
+  /**
+   * What to use: the search's winner, or the defaults where they scored higher on the same
+   * seeds at full epochs (`from`); without the reference runs, the search's winner.
+   */
+  best: Candidate & { npmi: number; cv?: number; td?: number; from: 'search' | 'defaults' };
+  /** The search's winner (the last rung's candidate), whatever the defaults scored. */
+  searchBest: Candidate & { npmi: number; cv?: number; td?: number };
   trials: TuneTrial[];
   /** On the same seeds at full epochs: the student alone and distilled with the defaults (mean and per seed). */
   reference?: {
     alone: { npmi: number; cv: number; td: number; perSeed: number[] };
     defaults: Candidate & { npmi: number; cv: number; td: number; perSeed: number[] };
-    /** The best candidate's full-epoch NPMI per seed (the last rung). */
+    /** The search winner's full-epoch NPMI per seed (the last rung). */
     bestPerSeed: number[];
   };
   jobs: number;
   queue?: string;
   seconds: number;
+}
+
+/**
+ * The α and T to use: the search's winner, unless the defaults, trained on the same seeds for
+ * the same (full) epochs, scored a higher mean NPMI. Successive halving picks its winner on
+ * short trainings; the reference runs give the defaults the full budget, so both are compared
+ * on equal terms and tuning never hands back less than the defaults it measured.
+ */
+export function chooseBest(
+  searchBest: Candidate & { npmi: number; cv?: number; td?: number },
+  defaults?: Candidate & { npmi: number; cv?: number; td?: number },
+): TuneResults['best'] {
+  if (defaults && defaults.npmi > searchBest.npmi) return { alpha: defaults.alpha, temperature: defaults.temperature, npmi: defaults.npmi, cv: defaults.cv, td: defaults.td, from: 'defaults' };
+  return { ...searchBest, from: 'search' };
 }

@@ -13,7 +13,7 @@ import { embedDataset, fitOn, loadDataset, loadModelWith, trainOptionsOf, type R
 import { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
 import { evaluateModel, paperHyper } from './experiment-results.js';
-import { successiveHalving, type HalvingResult, type SearchSpace, type TrialMetrics, type TuneResults } from './tune-search.js';
+import { chooseBest, successiveHalving, type HalvingResult, type SearchSpace, type TrialMetrics, type TuneResults } from './tune-search.js';
 import { renderTunePage } from './tune-page.js';
 
 export type { TuneResults } from './tune-search.js';
@@ -255,7 +255,8 @@ export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, pr
     space: request.space,
     search: { method: 'successive halving over a scrambled Halton sequence', eta, searchSeed, rungs: result.rungs },
     seeds,
-    best: result.best,
+    best: chooseBest(result.best, reference?.defaults),
+    searchBest: result.best,
     trials: result.trials,
     ...(reference ? { reference } : {}),
     jobs,
