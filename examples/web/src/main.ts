@@ -1,4 +1,5 @@
 import { createTopicKD } from 'topickd';
+import type { PageApi } from './page-api.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 const params = new URLSearchParams(location.search);
@@ -32,17 +33,7 @@ function row(cells: (string | Node)[], attrs: Record<string, string> = {}): HTML
 
 declare global {
   interface Window {
-    topickd: {
-      ready: boolean;
-      theta?: number[];
-      error?: string;
-      backend?: string;
-      infer(text: string): Promise<number[]>;
-      /** θ of many texts, with `workers` Web Workers (0: in the page's thread). */
-      inferMany?(texts: string[], workers: number): Promise<{ theta: number[][]; seconds: number }>;
-      /** The last "many documents" run: θ rows, workers, seconds. */
-      many?: { theta: number[][]; workers: number; seconds: number };
-    };
+    topickd: PageApi;
   }
 }
 

@@ -10,18 +10,12 @@ import { inferTheta } from '@topickd/core';
 import { loadModel } from '@topickd/core/node';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders';
+import type { PageApi } from '../src/page-api.js';
 
 /** What the page (src/main.ts) puts on window. */
 declare global {
   interface Window {
-    topickd: {
-      ready: boolean;
-      theta?: number[];
-      error?: string;
-      backend?: string;
-      infer(text: string): Promise<number[]>;
-      many?: { theta: number[][]; workers: number; seconds: number };
-    };
+    topickd: PageApi;
   }
 }
 

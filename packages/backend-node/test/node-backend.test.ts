@@ -74,6 +74,21 @@ describe('node backend without tfjs-node and without the OpenBLAS engine', () =>
 
 const addon = loadOpenBlasAddon().addon;
 
+/** N documents of `words` random words from V, and random E-dimensional embeddings. */
+function syntheticDocuments(V: number, E: number, N: number, words: number, seed: number) {
+  const rng = new Random(seed);
+  const b = new CsrBuilder(V);
+  for (let i = 0; i < N; i++) {
+    const m = new Map<number, number>();
+    for (let j = 0; j < words; j++) {
+      const w = Math.floor(rng.next() * V);
+      m.set(w, (m.get(w) ?? 0) + 1);
+    }
+    b.addRow(m);
+  }
+  return { bow: b.build(), embeddings: { rows: N, cols: E, data: rng.uniformArray(N * E, -0.1, 0.1) } };
+}
+
 describe.skipIf(!addon)('the OpenBLAS engine', () => {
   it('sgemm: every transpose combination and a broadcast batch against a hand loop', () => {
     const r = new Random(4);
@@ -184,17 +199,7 @@ describe.skipIf(!addon)('the OpenBLAS engine', () => {
 
   it('threads: 20 training steps with the engine on 2 threads give one thread\'s losses within 1e-5', async () => {
     const V = 2000, E = 512, K = 50, B = 64, N = 256;
-    const rng = new Random(11);
-    const b = new CsrBuilder(V);
-    for (let i = 0; i < N; i++) {
-      const m = new Map<number, number>();
-      for (let j = 0; j < 40; j++) {
-        const w = Math.floor(rng.next() * V);
-        m.set(w, (m.get(w) ?? 0) + 1);
-      }
-      b.addRow(m);
-    }
-    const inputs = { bow: b.build(), embeddings: { rows: N, cols: E, data: rng.uniformArray(N * E, -0.1, 0.1) } };
+    const inputs = syntheticDocuments(V, E, N, 40, 11);
     const run = async (threads: number) => {
       const active = (await new NodeBackend(undefined, { engines: ['openblas'], threads }).activate()) as { kernels: BackendKernels; threads?: number; detail?: string };
       expect(active.threads).toBe(threads);
@@ -237,17 +242,7 @@ describe.skipIf(!addon)('the OpenBLAS engine', () => {
 
   it('matrix products, θ inference and 20 training steps\' losses equal the wasm backend within 1e-5; products run natively', async () => {
     const V = 300, E = 64, K = 10, B = 32, N = 96;
-    const rng = new Random(1);
-    const b = new CsrBuilder(V);
-    for (let i = 0; i < N; i++) {
-      const m = new Map<number, number>();
-      for (let j = 0; j < 12; j++) {
-        const w = Math.floor(rng.next() * V);
-        m.set(w, (m.get(w) ?? 0) + 1);
-      }
-      b.addRow(m);
-    }
-    const inputs = { bow: b.build(), embeddings: { rows: N, cols: E, data: rng.uniformArray(N * E, -0.1, 0.1) } };
+    const inputs = syntheticDocuments(V, E, N, 12, 1);
     const run = async (backend: { activate(): Promise<unknown> }) => {
       const { kernels } = (await backend.activate()) as { kernels: BackendKernels };
       const products = tf.tidy(() => {
