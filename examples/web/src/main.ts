@@ -84,7 +84,9 @@ async function start(): Promise<void> {
       const { theta, seconds } = await inferMany(texts, workers);
       const counts = new Array<number>(model.numTopics).fill(0);
       for (const t of theta) counts[t.indexOf(Math.max(...t))]++;
-      $('many-topics').replaceChildren(...counts.map((c, k) => row([String(k), c.toLocaleString(), topics[k].slice(0, 6).join(' ')], { 'data-topic': String(k) })));
+      const caption = document.createElement('caption');
+      caption.textContent = 'topic, documents whose most likely topic it is, its top words';
+      $('many-topics').replaceChildren(caption, ...counts.map((c, k) => row([String(k), c.toLocaleString(), topics[k].slice(0, 6).join(' ')], { 'data-topic': String(k) })));
       const used = workers > 0 && texts.length > 512 ? `${Math.min(workers, Math.ceil(texts.length / 512))} Web Worker(s)` : 'this thread';
       $('many-status').textContent = `${texts.length.toLocaleString()} documents in ${seconds.toFixed(2)} s (${(texts.length / seconds).toFixed(0)} docs/s) with ${used}`;
       window.topickd.many = { theta, workers, seconds };

@@ -14,23 +14,19 @@ import {
   type PreprocessingRecord,
   type TopicModel,
 } from '@topickd/core';
-import { WasmBackend, type WasmBackendOptions } from '@topickd/backend-wasm';
+import { WasmBackend } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders/browser';
-import { TopicModelView, matrixRows } from './model-view.js';
-import { INFER_BATCH, inferShards } from './shared/infer-shards.js';
-import { BrowserWorkerPool, type BrowserWorkersOption } from './browser-worker-pool.js';
+import { TopicModelView, matrixRows } from '../model-view.js';
+import { INFER_BATCH, inferShards } from '../shared/infer-shards.js';
+import { BrowserWorkerPool, type BrowserWorkersOption } from './worker-pool.js';
+import type { BrowserTopicKDConfig } from './protocol.js';
 import type { Float32Matrix } from '@topickd/core';
 
-export type { BrowserWorkersOption, WorkerLike } from './browser-worker-pool.js';
+export type { BrowserWorkersOption, WorkerLike } from './worker-pool.js';
+export type { BrowserTopicKDConfig } from './protocol.js';
 
 export { TopicKDError, isTopicKDError, ModelFileError, type ActiveBackend, type TopicModel } from '@topickd/core';
 
-export interface BrowserTopicKDConfig {
-  /** Where tfjs's `.wasm` files are served (a URL prefix ending in "/", or a map of file → URL). */
-  wasmPaths?: WasmBackendOptions['wasmPaths'];
-  /** Any other option of the wasm backend. */
-  backendOptions?: Omit<WasmBackendOptions, 'wasmPaths'>;
-}
 
 /** What `topickd export` writes beside the model: `bundle.json`. */
 export interface BundleDescription {

@@ -10,18 +10,10 @@
 // that part of the input) and gets θ back as a transferred Float32Array. Workers exchange
 // messages only: no SharedArrayBuffer, so no cross-origin isolation headers are needed.
 import { TopicKDError } from '@topickd/core';
-import { createTopicKD, type BrowserTopicKDConfig, type BrowserTopicModel } from './browser.js';
+import { createTopicKD, type BrowserTopicModel } from './index.js';
+import type { WorkerReply, WorkerRequest } from './protocol.js';
 
-/** What the page sends a worker. */
-export type WorkerRequest =
-  | { op: 'load'; id: number; bundleUrl: string; config: BrowserTopicKDConfig }
-  | { op: 'theta'; id: number; texts: string[]; samples: number; seed: number; offset: number };
-
-/** What a worker answers. */
-export type WorkerReply =
-  | { op: 'loaded'; id: number; backend: string }
-  | { op: 'theta'; id: number; rows: number; cols: number; data: Float32Array }
-  | { op: 'error'; id: number; code: string; message: string };
+export type { WorkerReply, WorkerRequest } from './protocol.js';
 
 /** The part of a worker's global scope (`self`) this needs. */
 export interface WorkerScopeLike {

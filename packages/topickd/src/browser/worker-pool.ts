@@ -1,6 +1,5 @@
 import { ConfigError, TopicKDError, type ErrorCode, type Float32Matrix } from '@topickd/core';
-import type { WorkerReply, WorkerRequest } from './browser-worker.js';
-import type { BrowserTopicKDConfig } from './browser.js';
+import type { BrowserTopicKDConfig, WorkerReply, WorkerRequest } from './protocol.js';
 
 /** The part of a `Worker` the pool needs (a browser's `Worker`, or anything with its shape). */
 export interface WorkerLike {
