@@ -7,15 +7,13 @@
  */
 import { Piscina } from 'piscina';
 import { CsrMatrix, inferTheta, type Float32Matrix, type TopicModel } from '@topickd/core';
-import { askedThreads, embeddingThreads } from './embed-pool.js';
+import { askedThreads } from './embed-pool.js';
 import type { RunConfig } from './run-config.js';
 import { builtWorkerFile } from './worker-file.js';
 import { inferShards } from '../shared/infer-shards.js';
 
 export { inferShards };
 
-/** Without --threads (or TOPICKD_THREADS, config `threads`), θ of fewer documents is inferred on one thread. */
-export const AUTO_THREADS_MIN_ROWS = 16384;
 
 /** One shard of documents for a thread. */
 export interface InferTask {
@@ -38,9 +36,9 @@ export function csrSlice(m: CsrMatrix, start: number, end: number): CsrMatrix {
 }
 
 /**
- * θ of the documents with `threads` worker threads (default: config `threads`, TOPICKD_THREADS,
- * else the cores for inputs of at least AUTO_THREADS_MIN_ROWS documents); `model` is the loaded model (used here when one thread suffices), `modelDir`
- * its folder (the threads load it from there).
+ * θ of the documents with `threads` worker threads (config `threads`, TOPICKD_THREADS; default
+ * one: this thread); `model` is the loaded model (used here when one thread suffices),
+ * `modelDir` its folder (the threads load it from there).
  */
 export async function inferThetaParallel(
   cfg: RunConfig,
@@ -49,10 +47,11 @@ export async function inferThetaParallel(
   inputs: { bow: CsrMatrix | null; embeddings: Float32Matrix },
   options: { samples: number; seed: number; threads?: number },
 ): Promise<Float32Matrix & { threads: number }> {
-  // threads start in ~1 s or more (backend, model): asked for, they are used; by default only
-  // for inputs large enough to pay for it
-  const asked = options.threads ?? askedThreads(cfg);
-  const threads = asked ?? (inputs.embeddings.rows >= AUTO_THREADS_MIN_ROWS ? embeddingThreads(cfg) : 1);
+  // only when asked for: on the 2-core machine of BENCHMARKS.md ("Embedding in worker threads")
+  // two threads inferred 65,536 and 262,144 documents slower than one (0.60× and 0.70×): the
+  // product kernels of two threads at once ran ~1.35× slower each, and each thread pays its
+  // start (backend, model) and its shard's copy
+  const threads = options.threads ?? askedThreads(cfg) ?? 1;
   const shards = inferShards(inputs.embeddings.rows, threads);
   const filename = builtWorkerFile('infer-worker');
   if (shards.length < 2 || !filename || cfg.backend === 'node') {
