@@ -99,6 +99,8 @@ describe('the exported student in a browser page', () => {
       expect(inWorkers.theta).toEqual(inThread.theta);
       expect(await page.locator('#many-status').textContent()).toMatch(/^1,300 documents in [\d.]+ s \(\d+ docs\/s\) with 2 Web Worker\(s\)$/);
       expect(await page.locator('#many-topics tr').count()).toBe(5);
+      // no text: no rows, in a worker-holding model as in any
+      expect(await page.evaluate(async () => (await window.topickd.inferMany!([], 2)).theta)).toEqual([]);
       console.log(`browser, ${many.length} documents: ${inThread.seconds.toFixed(2)} s in the page's thread, ${inWorkers.seconds.toFixed(2)} s with 2 Web Workers`);
       await page.screenshot({ path: join(work, 'web-demo.png'), fullPage: true });
 

@@ -93,7 +93,8 @@ export class BrowserTopicModel extends TopicModelView {
     // rows come out the same whichever thread embeds it; shards are whole blocks)
     const blocks: Float32Array[] = [];
     let dim = 0;
-    for (let s = 0; s < texts.length; s += INFER_BATCH) {
+    // (no text: one empty call, for the encoder's width)
+    for (let s = 0; s < Math.max(1, texts.length); s += INFER_BATCH) {
       const e = await this.embedder.embed(texts.slice(s, s + INFER_BATCH));
       blocks.push(e.data);
       dim = e.cols;
