@@ -9,7 +9,8 @@ export * from './app/run-config.js';
 export * from './app/progress.js';
 export * from './app/format.js';
 export { embeddingPool, embeddingThreads } from './app/embed-pool.js';
-export { inferThetaParallel, inferShards } from './app/infer-pool.js';
+export { inferThetaParallel } from './app/infer-pool.js';
+export { inferShards } from './shared/infer-shards.js';
 export * from './app/comparisons.js';
 export * from './model-view.js';
 // Errors a program catches: every TopicKD error is a TopicKDError with a `code` and a `kind`.

@@ -1,4 +1,4 @@
-import { inferTheta, type CsrMatrix, type EmbeddingRows, type Float32Matrix, type TopicModel } from '@topickd/core';
+import { inferTheta, toRowArrays, type CsrMatrix, type EmbeddingRows, type Float32Matrix, type TopicModel } from '@topickd/core';
 
 /**
  * What every trained or loaded model offers its user, in Node (`TrainedTopicModel`) and in a
@@ -29,16 +29,11 @@ export abstract class TopicModelView {
 
   /** θ rows (mean of `samples` draws each) for documents given as a bag of words and embeddings. */
   protected thetaRows(bow: CsrMatrix, embeddings: EmbeddingRows, options: { samples?: number; seed?: number }): number[][] {
-    return matrixRows(this.thetaMatrix(bow, embeddings, options));
+    return toRowArrays(this.thetaMatrix(bow, embeddings, options));
   }
 
   /** θ as one matrix; `offset`: these documents are rows `offset`… of a larger input (a multiple of 512), drawn as there. */
   protected thetaMatrix(bow: CsrMatrix, embeddings: EmbeddingRows, options: { samples?: number; seed?: number; offset?: number }): Float32Matrix {
     return inferTheta(this.model, { bow, embeddings }, { samples: options.samples ?? 20, seed: options.seed ?? 0, offset: options.offset ?? 0 });
   }
-}
-
-/** The rows of a matrix as arrays. */
-export function matrixRows(m: Float32Matrix): number[][] {
-  return Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 }

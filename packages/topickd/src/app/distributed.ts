@@ -10,6 +10,7 @@ import { writeFileAtomic } from '@topickd/core/node';
 import { decodeNpy, embedWithCache, encodeNpy, type CachedEmbedOptions } from '@topickd/encoders';
 import type { JobHandler, StagedJobHandler } from '@topickd/queue';
 import { bowForModel, loadModelWith, noEmbeddings, type Runtime } from './pipeline.js';
+import { concatRows } from '../shared/concat-rows.js';
 import type { RunConfig } from './run-config.js';
 import { embeddingPool } from './embed-pool.js';
 import { experimentJobHandlers } from './experiment-queue.js';
@@ -21,20 +22,6 @@ const queueModule = () => import('@topickd/queue');
 
 /** Documents per block of `embed` (a job each on the queue, a call through the cache each locally). */
 export const DEFAULT_SHARD_SIZE = 1000;
-
-/** Rows of several matrices of the same width, one after the other (`computed` summed when present). */
-export function concatRows<M extends Float32Matrix & { computed?: number }>(parts: readonly M[]): Float32Matrix & { computed: number } {
-  const cols = parts[0]?.cols ?? 0;
-  const rows = parts.reduce((a, p) => a + p.rows, 0);
-  const data = new Float32Array(rows * cols);
-  let r = 0;
-  for (const p of parts) {
-    if (p.cols !== cols) throw new DataError(`blocks of embeddings disagree in width (${p.cols} vs ${cols}): the workers run different encoders`, 'DIMENSION_MISMATCH');
-    data.set(p.data.subarray(0, p.rows * cols), r * cols);
-    r += p.rows;
-  }
-  return { rows, cols, data, computed: parts.reduce((a, p) => a + (p.computed ?? 0), 0) };
-}
 
 /** Job kinds of a distributed run. */
 export const EMBED_SHARD = 'embed-shard';

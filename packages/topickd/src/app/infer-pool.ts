@@ -12,9 +12,6 @@ import type { RunConfig } from './run-config.js';
 import { builtWorkerFile } from './worker-file.js';
 import { inferShards } from '../shared/infer-shards.js';
 
-export { inferShards };
-
-
 /** One shard of documents for a thread. */
 export interface InferTask {
   config: Pick<RunConfig, 'backend' | 'fallback' | 'plugins' | 'backendOptions' | 'baseDir'>;

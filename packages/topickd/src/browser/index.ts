@@ -16,11 +16,12 @@ import {
 } from '@topickd/core';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders/browser';
-import { TopicModelView, matrixRows } from '../model-view.js';
+import { TopicModelView } from '../model-view.js';
+import { concatRows } from '../shared/concat-rows.js';
 import { INFER_BATCH, inferShards } from '../shared/infer-shards.js';
 import { BrowserWorkerPool, type BrowserWorkersOption } from './worker-pool.js';
 import type { BrowserTopicKDConfig } from './protocol.js';
-import type { Float32Matrix } from '@topickd/core';
+import { toRowArrays, type Float32Matrix } from '@topickd/core';
 
 export type { BrowserWorkersOption, WorkerLike } from './worker-pool.js';
 export type { BrowserTopicKDConfig } from './protocol.js';
@@ -81,31 +82,20 @@ export class BrowserTopicModel extends TopicModelView {
     const samples = options.samples ?? 20;
     const seed = options.seed ?? 0;
     const shards = this.pool ? inferShards(texts.length, Math.min(this.pool.size, options.workers ?? this.pool.size)) : [];
-    if (!this.pool || shards.length < 2) return matrixRows(await this.thetaShard(texts, { samples, seed, offset: 0 }));
+    if (!this.pool || shards.length < 2) return toRowArrays(await this.thetaShard(texts, { samples, seed, offset: 0 }));
     const pool = this.pool;
     const parts = await Promise.all(shards.map(([s, e], i) => pool.theta(i, texts.slice(s, e), { samples, seed, offset: s })));
-    return parts.flatMap(matrixRows);
+    return parts.flatMap(toRowArrays);
   }
 
   /** θ of texts that are rows `offset`… (a multiple of 512) of a larger input, as there (what a worker computes). */
   async thetaShard(texts: readonly string[], options: { samples: number; seed: number; offset: number }): Promise<Float32Matrix> {
     // embedded 512 texts at a time (the encoder orders a call's texts by length, so a block's
-    // rows come out the same whichever thread embeds it; shards are whole blocks)
-    const blocks: Float32Array[] = [];
-    let dim = 0;
-    // (no text: one empty call, for the encoder's width)
-    for (let s = 0; s < Math.max(1, texts.length); s += INFER_BATCH) {
-      const e = await this.embedder.embed(texts.slice(s, s + INFER_BATCH));
-      blocks.push(e.data);
-      dim = e.cols;
-    }
-    const data = new Float32Array(texts.length * dim);
-    let at = 0;
-    for (const b of blocks) {
-      data.set(b, at);
-      at += b.length;
-    }
-    const embeddings = { rows: texts.length, cols: dim, data };
+    // rows come out the same whichever thread embeds it; shards are whole blocks); no text:
+    // one empty call, for the encoder's width
+    const blocks: Float32Matrix[] = [];
+    for (let s = 0; s < Math.max(1, texts.length); s += INFER_BATCH) blocks.push(await this.embedder.embed(texts.slice(s, s + INFER_BATCH)));
+    const embeddings = concatRows(blocks);
     return this.thetaMatrix(bagOfWordsFor(texts, this.vocabulary, this.preprocessing), embeddings, options);
   }
 

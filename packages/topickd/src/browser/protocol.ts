@@ -16,6 +16,6 @@ export type WorkerRequest =
 
 /** What a worker answers. */
 export type WorkerReply =
-  | { op: 'loaded'; id: number; backend: string }
+  | { op: 'loaded'; id: number }
   | { op: 'theta'; id: number; rows: number; cols: number; data: Float32Array }
   | { op: 'error'; id: number; code: string; message: string };

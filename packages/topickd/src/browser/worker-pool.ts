@@ -53,7 +53,7 @@ class PooledWorker {
 
 /** Web Workers that each hold the model and its encoder, for θ of many texts. */
 export class BrowserWorkerPool {
-  private constructor(private readonly workers: PooledWorker[], readonly backends: string[]) {}
+  private constructor(private readonly workers: PooledWorker[]) {}
 
   get size(): number {
     return this.workers.length;
@@ -65,8 +65,8 @@ export class BrowserWorkerPool {
     if (typeof option.create !== 'function') throw new ConfigError('workers.create must be a function that starts a Web Worker running serveTopicKDWorker()', 'workers.create');
     const workers = Array.from({ length: option.count }, () => new PooledWorker(option.create()));
     try {
-      const loaded = await Promise.all(workers.map((w) => w.request({ op: 'load', bundleUrl, config })));
-      return new BrowserWorkerPool(workers, loaded.map((r) => (r.op === 'loaded' ? r.backend : '')));
+      await Promise.all(workers.map((w) => w.request({ op: 'load', bundleUrl, config })));
+      return new BrowserWorkerPool(workers);
     } catch (e) {
       for (const w of workers) w.worker.terminate();
       throw e;

@@ -29,9 +29,9 @@ export function serveTopicKDWorker(scope: WorkerScopeLike = globalThis as unknow
   const handle = async (msg: WorkerRequest): Promise<void> => {
     try {
       if (msg.op === 'load') {
-        model ??= createTopicKD(msg.config).then((tkd) => tkd.load(msg.bundleUrl).then((m) => Object.assign(m, { backendDetail: tkd.backend.detail })));
-        const m = await model;
-        scope.postMessage({ op: 'loaded', id: msg.id, backend: (m as BrowserTopicModel & { backendDetail: string }).backendDetail });
+        model ??= createTopicKD(msg.config).then((tkd) => tkd.load(msg.bundleUrl));
+        await model;
+        scope.postMessage({ op: 'loaded', id: msg.id });
       } else if (msg.op === 'theta') {
         if (!model) throw new TopicKDError('WORKER_FAILED', 'this worker has no model yet: send it a "load" request first');
         const theta = await (await model).thetaShard(msg.texts, { samples: msg.samples, seed: msg.seed, offset: msg.offset });
