@@ -17,17 +17,23 @@ function matMulFlops(k) {
   return 2 * size(out) * inner;
 }
 
+/** FLOPs of a Conv2D from its shapes: 2 · output size · (filter height · width · input channels). */
+function convFlops(k) {
+  const [kh, kw, cin] = k.inputShapes[1];
+  return 2 * size(k.outputShapes[0]) * kh * kw * cin;
+}
+
 /**
- * Profiles `fn` (one training step) and returns its work: products (FLOPs, bytes), element-wise
- * and other kernels (outputs as FLOPs, inputs + outputs as bytes), Adam for `params` parameters.
+ * The work of profiled kernels: products (BatchMatMul, fused MatMul, Conv2D: FLOPs from their
+ * shapes, bytes), element-wise and other kernels (outputs as FLOPs, inputs + outputs as bytes).
  */
-export async function stepWork(fn, params) {
-  const prof = await tf.profile(fn);
-  const work = { products: { flops: 0, bytes: 0, kernels: 0 }, other: { flops: 0, bytes: 0, kernels: 0 }, adam: { flops: 12 * params, bytes: 28 * params } };
-  for (const k of prof.kernels) {
+export function kernelWork(kernels) {
+  const work = { products: { flops: 0, bytes: 0, kernels: 0 }, other: { flops: 0, bytes: 0, kernels: 0 } };
+  for (const k of kernels) {
     const bytes = 4 * (k.inputShapes.reduce((a, s) => a + (s ? size(s) : 0), 0) + k.outputShapes.reduce((a, s) => a + (s ? size(s) : 0), 0));
-    if (k.name === 'BatchMatMul' || k.name === '_FusedMatMul') {
-      work.products.flops += matMulFlops(k);
+    const product = k.name === 'BatchMatMul' || k.name === '_FusedMatMul' ? matMulFlops(k) : k.name === 'Conv2D' || k.name === 'FusedConv2D' ? convFlops(k) : null;
+    if (product != null) {
+      work.products.flops += product;
       work.products.bytes += bytes;
       work.products.kernels++;
     } else {
@@ -39,13 +45,45 @@ export async function stepWork(fn, params) {
   return work;
 }
 
+/**
+ * Profiles `fn` (one training step) and returns its work: its kernels' (kernelWork) and Adam
+ * for `params` parameters (TopicKD's own kernel, outside tfjs).
+ */
+export async function stepWork(fn, params) {
+  const prof = await tf.profile(fn);
+  return { ...kernelWork(prof.kernels), adam: { flops: 12 * params, bytes: 28 * params } };
+}
+
+/**
+ * The sentence encoder's work on `texts`: its kernels' (kernelWork) over one `encoder.embed`,
+ * with the tokens it read (each text's, at most `maxTokens`) and the padded token slots
+ * (texts sorted by length, batches of `batchSize` padded to their longest, as the encoder does).
+ */
+export async function encoderWork(encoder, texts, { batchSize = 64, maxTokens = 128 } = {}) {
+  const lengths = (await Promise.all(texts.map((t) => encoder.tokenize(t)))).map((t) => Math.max(1, Math.min(maxTokens, t.length))).sort((a, b) => a - b);
+  let padded = 0;
+  for (let s = 0; s < lengths.length; s += batchSize) padded += Math.min(batchSize, lengths.length - s) * lengths[Math.min(lengths.length, s + batchSize) - 1];
+  const prof = await tf.profile(async () => {
+    await encoder.embed(texts);
+  });
+  return { ...kernelWork(prof.kernels), documents: texts.length, tokens: lengths.reduce((a, b) => a + b, 0), paddedTokens: padded };
+}
+
 /** This machine's peaks on the active backend: the product kernel (GFLOP/s, best of the step's shapes) and a memory copy (GB/s). */
-export function measurePeaks() {
-  const shapes = [
-    [64, 512, 2000],
-    [512, 512, 512],
-    [64, 4000, 100],
-  ];
+/** The training step's product shapes [M, K, N] (the default of measurePeaks). */
+export const STEP_SHAPES = [
+  [64, 512, 2000],
+  [512, 512, 512],
+  [64, 4000, 100],
+];
+/** The sentence encoder's (USE lite: 297 tokens of a batch of M10 titles; width 256, heads' projections 768, feed-forward 1536). */
+export const ENCODER_SHAPES = [
+  [297, 256, 768],
+  [297, 256, 1536],
+  [297, 1536, 256],
+];
+
+export function measurePeaks(shapes = STEP_SHAPES) {
   let gflops = 0;
   for (const [M, K, N] of shapes) {
     const a = tf.randomUniform([M, K]);
@@ -73,6 +111,6 @@ export function measurePeaks() {
 
 /** The floor of a step: its products at the kernel's peak plus its other kernels' and Adam's bytes at the copy's (they run one after another). */
 export function roofline(work, peaks, msPerStep) {
-  const floorMs = (work.products.flops / (peaks.gemmGflops * 1e9) + (work.other.bytes + work.adam.bytes) / (peaks.copyGBs * 1e9)) * 1000;
+  const floorMs = (work.products.flops / (peaks.gemmGflops * 1e9) + (work.other.bytes + (work.adam?.bytes ?? 0)) / (peaks.copyGBs * 1e9)) * 1000;
   return { floorMs, ofFloor: msPerStep / floorMs };
 }

@@ -21,7 +21,7 @@ import { loadOctis } from '@topickd/core/node';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { UseEncoder } from '@topickd/encoders';
 import { writeBenchmarksSection } from './benchmarks-md.mjs';
-import { measurePeaks, roofline, stepWork } from './roofline.mjs';
+import { ENCODER_SHAPES, encoderWork, measurePeaks, roofline, stepWork } from './roofline.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quick = process.argv.includes('--quick');
@@ -56,6 +56,7 @@ const CORES = os.availableParallelism();
 
 function backendOf(name) {
   if (name === 'node-threads') return new NodeBackend(undefined, { engines: ['openblas'], threads: CORES });
+  if (name === 'wasm-threads') return new WasmBackend({ threads: CORES });
   return name === 'wasm' ? new WasmBackend() : name === 'node' ? new NodeBackend(undefined, { engines: ['openblas'], threads: 1 }) : new CpuBackend();
 }
 
@@ -123,16 +124,20 @@ async function distillEpochBench(backendName) {
   return { documents: N, secondsPerEpoch: seconds };
 }
 
-async function embeddingBench(backendName = 'wasm') {
+/** The encoder on `texts`: docs/s, then its roofline (products' FLOPs per token, the floor from this engine's peaks). */
+async function embeddingBench(backendName = 'wasm', texts = loadOctis(join(root, 'datasets', 'm10')).documents.slice(0, quick ? 500 : 2000)) {
   await backendOf(backendName).activate();
-  const m10 = loadOctis(join(root, 'datasets', 'm10'));
-  const texts = m10.documents.slice(0, quick ? 500 : 2000);
   const enc = new UseEncoder();
   await enc.load();
   await enc.embed(texts.slice(0, 64));
   const t0 = performance.now();
   await enc.embed(texts);
-  return { documents: texts.length, docsPerSecond: texts.length / ((performance.now() - t0) / 1000) };
+  const seconds = (performance.now() - t0) / 1000;
+  const work = await encoderWork(enc, texts);
+  const peaks = measurePeaks(ENCODER_SHAPES);
+  const roof = roofline(work, peaks, seconds * 1000);
+  enc.dispose();
+  return { documents: texts.length, docsPerSecond: texts.length / seconds, roofline: { work, peaks, floorSeconds: roof.floorMs / 1000, ofFloor: roof.ofFloor } };
 }
 
 function evaluationBench() {
@@ -169,6 +174,10 @@ const STORED_PYTORCH_KD = { secondsPerEpoch: 0.71, source: 'bench/pytorch_kd_epo
 const nodeEngine = (await new NodeBackend(undefined, { engines: ['openblas'] }).engine()).engine === 'openblas';
 console.error('training step (wasm) ...');
 results.runs.wasm = await trainStepBench('wasm', quick ? 10 : 30);
+if (CORES > 1) {
+  console.error(`training step (wasm, products on ${CORES} threads) ...`);
+  results.runs.wasmThreads = await trainStepBench('wasm-threads', quick ? 10 : 30);
+}
 if (nodeEngine) {
   console.error('training step (node: OpenBLAS engine) ...');
   results.runs.node = await trainStepBench('node', quick ? 10 : 30);
@@ -181,6 +190,10 @@ console.error('training step (cpu) ...');
 results.runs.cpu = await trainStepBench('cpu', quick ? 2 : 4);
 console.error('distillation epoch (wasm) ...');
 results.runs.distillWasm = await distillEpochBench('wasm');
+if (CORES > 1) {
+  console.error(`distillation epoch (wasm, products on ${CORES} threads) ...`);
+  results.runs.distillWasmThreads = await distillEpochBench('wasm-threads');
+}
 if (nodeEngine) {
   console.error('distillation epoch (node: OpenBLAS engine) ...');
   results.runs.distillNode = await distillEpochBench('node');
@@ -191,9 +204,14 @@ if (nodeEngine) {
 }
 console.error('USE embedding ...');
 results.runs.embedding = await embeddingBench();
+// full posts (the 20NG corpus's documents as the encoder reads them: ≤ 128 tokens each)
+const posts = [...new Set(loadOctis(join(root, 'datasets', '20ng')).documents)].slice(0, quick ? 64 : 256);
+console.error('USE embedding, 20NG posts ...');
+results.runs.embeddingPosts = await embeddingBench('wasm', posts);
 if (nodeEngine) {
   console.error('USE embedding (node: OpenBLAS engine) ...');
   results.runs.embeddingNode = await embeddingBench('node');
+  results.runs.embeddingPostsNode = await embeddingBench('node', posts);
 }
 console.error('evaluation on 20NG ...');
 results.runs.evaluation = evaluationBench();
@@ -214,6 +232,7 @@ Measured ${results.date.slice(0, 10)} on: ${results.machine}. Command: \`pnpm be
 | what | engine | ms/step | docs/s | vs PyTorch 1 thread |
 | --- | --- | ---: | ---: | ---: |
 | CombinedTM training step (V=2000, E=512, hidden 100,100, K=50, batch 64) | tfjs wasm (SIMD, 1 thread) | ${f(results.runs.wasm.msPerStep)} | ${f(results.runs.wasm.docsPerSecond, 0)} | ${ratio(results.runs.wasm.msPerStep, refMs)} |
+| same | tfjs wasm, TopicKD's product on ${CORES} threads (products ≥ 8 MFLOP split; ${f(results.runs.wasmThreads ? results.runs.wasm.msPerStep / results.runs.wasmThreads.msPerStep : null, 2)}× its 1 thread) | ${f(results.runs.wasmThreads?.msPerStep)} | ${f(results.runs.wasmThreads?.docsPerSecond, 0)} | ${ratio(results.runs.wasmThreads?.msPerStep, refMs)} |
 | same | node: OpenBLAS engine (wasm tensors + OpenBLAS sgemm and Adam, 1 thread)${nodeRow(results.runs.node)} | ${f(results.runs.node?.msPerStep)} | ${f(results.runs.node?.docsPerSecond, 0)} | ${ratio(results.runs.node?.msPerStep, refMs)} |
 | same | node: OpenBLAS engine, ${CORES} threads (products and Adam split; ${f(results.runs.node && results.runs.nodeThreads ? results.runs.node.msPerStep / results.runs.nodeThreads.msPerStep : null, 2)}× its 1 thread)${nodeRow(results.runs.nodeThreads)} | ${f(results.runs.nodeThreads?.msPerStep)} | ${f(results.runs.nodeThreads?.docsPerSecond, 0)} | ${ratio(results.runs.nodeThreads?.msPerStep, refMs)} |
 | same | tfjs cpu (plain JS) | ${f(results.runs.cpu.msPerStep)} | ${f(results.runs.cpu.docsPerSecond, 0)} | ${ratio(results.runs.cpu.msPerStep, refMs)} |
@@ -225,6 +244,7 @@ PyTorch's Adam alone (its \`opt.step()\` timed apart): ${results.runs.pytorch.av
 | what | engine | s/epoch | vs PyTorch 1 thread |
 | --- | --- | ---: | ---: |
 | distillation epoch, M10-shaped (8,355 docs, V=1696, E=512; teacher CombinedTM 100,100 frozen; student ZeroShotTM 100,100; K=20; W2 + CE) | tfjs wasm | ${f(results.runs.distillWasm.secondsPerEpoch, 2)} | ${ratio(results.runs.distillWasm.secondsPerEpoch, refKd)} |
+| same | tfjs wasm, products on ${CORES} threads (${f(results.runs.distillWasmThreads ? results.runs.distillWasm.secondsPerEpoch / results.runs.distillWasmThreads.secondsPerEpoch : null, 2)}× its 1 thread) | ${f(results.runs.distillWasmThreads?.secondsPerEpoch, 2)} | ${ratio(results.runs.distillWasmThreads?.secondsPerEpoch, refKd)} |
 | same | node: OpenBLAS engine${nodeRow(results.runs.distillNode)} | ${f(results.runs.distillNode?.secondsPerEpoch, 2)} | ${ratio(results.runs.distillNode?.secondsPerEpoch, refKd)} |
 | same | node: OpenBLAS engine, ${CORES} threads (${f(results.runs.distillNode && results.runs.distillNodeThreads ? results.runs.distillNode.secondsPerEpoch / results.runs.distillNodeThreads.secondsPerEpoch : null, 2)}× its 1 thread)${nodeRow(results.runs.distillNodeThreads)} | ${f(results.runs.distillNodeThreads?.secondsPerEpoch, 2)} | ${ratio(results.runs.distillNodeThreads?.secondsPerEpoch, refKd)} |
 | same | ${results.runs.pytorchKd.available ? `PyTorch ${results.runs.pytorchKd.torch}, 1 thread, teacher run per batch as the paper's code (bench/pytorch_kd_epoch.py)` : `PyTorch (stored: ${STORED_PYTORCH_KD.source}; not measured now: ${results.runs.pytorchKd.reason})`} | ${f(refKd, 2)} | 1.00× |
@@ -236,7 +256,15 @@ memory copy; the floor = products at the peak + the rest's bytes at copy speed.
 
 | engine | ms/step | products GFLOP | other kernels MB (kernels) | Adam MB | product peak GFLOP/s | copy GB/s | floor ms | step / floor |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${['wasm', 'node', 'nodeThreads', 'cpu'].filter((e) => results.runs[e]).map((e) => { const r = results.runs[e]; const w = r.roofline.work; return `| ${e} | ${f(r.msPerStep)} | ${f(w.products.flops / 1e9, 3)} | ${f(w.other.bytes / 1e6, 1)} (${w.other.kernels}) | ${f(w.adam.bytes / 1e6, 1)} | ${f(r.roofline.peaks.gemmGflops, 1)} | ${f(r.roofline.peaks.copyGBs, 1)} | ${f(r.roofline.floorMs, 2)} | ${f(r.roofline.ofFloor, 1)}× |`; }).join('\n')}
+${['wasm', 'wasmThreads', 'node', 'nodeThreads', 'cpu'].filter((e) => results.runs[e]).map((e) => { const r = results.runs[e]; const w = r.roofline.work; return `| ${e} | ${f(r.msPerStep)} | ${f(w.products.flops / 1e9, 3)} | ${f(w.other.bytes / 1e6, 1)} (${w.other.kernels}) | ${f(w.adam.bytes / 1e6, 1)} | ${f(r.roofline.peaks.gemmGflops, 1)} | ${f(r.roofline.peaks.copyGBs, 1)} | ${f(r.roofline.floorMs, 2)} | ${f(r.roofline.ofFloor, 1)}× |`; }).join('\n')}
+
+The sentence encoder's roofline (\`encoderWork\` in \`bench/roofline.mjs\`): the kernels of one \`embed\` of the same
+texts (tf.profile; products: BatchMatMul and the 1×1 Conv2D of the heads' projections), the tokens it read (each text's,
+≤ 128) and the padded token slots of its length-sorted batches of 64; peaks measured now at the encoder's product shapes.
+
+| encoder run | engine | docs/s | tokens (padded) | products GFLOP | MFLOP per token | other kernels MB | product peak GFLOP/s | floor s | s | × floor |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${[['embedding', 'M10 titles', 'wasm'], ['embeddingNode', 'M10 titles', 'node'], ['embeddingPosts', '20NG posts', 'wasm'], ['embeddingPostsNode', '20NG posts', 'node']].filter(([k]) => results.runs[k]).map(([k, what, engine]) => { const r = results.runs[k]; const w = r.roofline.work; return `| ${f(r.documents, 0)} ${what} | ${engine} | ${f(r.docsPerSecond, 0)} | ${f(w.tokens, 0)} (${f(w.paddedTokens, 0)}) | ${f(w.products.flops / 1e9, 2)} | ${f(w.products.flops / w.tokens / 1e6, 2)} | ${f(w.other.bytes / 1e6, 0)} | ${f(r.roofline.peaks.gemmGflops, 1)} | ${f(r.roofline.floorSeconds, 2)} | ${f(r.documents / r.docsPerSecond, 2)} | ${f(r.roofline.ofFloor, 1)}× |`; }).join('\n')}
 
 | what | figure |
 | --- | ---: |
@@ -245,6 +273,8 @@ ${['wasm', 'node', 'nodeThreads', 'cpu'].filter((e) => results.runs[e]).map((e) 
 | same, node: OpenBLAS engine | ${f(results.runs.node?.studentInferDocsPerSecond, 0)} docs/s |
 | Universal Sentence Encoder on ${results.runs.embedding.documents} M10 titles, wasm | ${f(results.runs.embedding.docsPerSecond, 0)} docs/s |
 | same, node: OpenBLAS engine | ${f(results.runs.embeddingNode?.docsPerSecond, 0)} docs/s |
+| Universal Sentence Encoder on ${results.runs.embeddingPosts.documents} 20NG posts, wasm | ${f(results.runs.embeddingPosts.docsPerSecond, 0)} docs/s |
+| same, node: OpenBLAS engine | ${f(results.runs.embeddingPostsNode?.docsPerSecond, 0)} docs/s |
 | evaluate 100 topics × 10 words on 20NG (${results.runs.evaluation.documents} docs; NPMI, C_V, UMass, UCI, TD, IRBO; incl. counting) | ${f(results.runs.evaluation.seconds, 2)} s |
 `;
 writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 1) + '\n');

@@ -4,7 +4,7 @@ import { WasmBackend, validateWasmBackendOptions, type WasmBackendOptions } from
 export { WasmBackend, validateWasmBackendOptions, type WasmBackendOptions } from './wasm-backend.js';
 export { installWasmMatMulGradient } from './matmul-gradient.js';
 export { pointwiseConvStats } from './pointwise-conv.js';
-export { registerWasmKernelSet, kernelSetName, wasmGemmVariant, wasmGemmActive, xnnpackProducts, WASM_KERNEL_SET_PREFIX, type WasmKernelSettings } from './kernel-set.js';
+export { registerWasmKernelSet, kernelSetName, wasmGemmVariant, wasmGemmThreads, wasmGemmActive, xnnpackProducts, WASM_KERNEL_SET_PREFIX, type WasmKernelSettings } from './kernel-set.js';
 
 /**
  * A ContainerModule binding the wasm backend. Without options, the backend takes them from
@@ -23,6 +23,7 @@ export function wasmBackendModule(options?: WasmBackendOptions): ContainerModule
 
 export default wasmBackendModule();
 export { wasmGemmStats, relaxedSimdSupported, enableRelaxedSimdInNode } from './gemm/wasm-gemm.js';
+export { gemmPool, gemmPoolStats, GemmPool, POOL_MIN_FLOPS } from './gemm/gemm-pool.js';
 export { columnReductionStats } from './gemm/column-reduction.js';
 export { wasmFusedAvailable, wasmReconstructionLoss, wasmBatchNormForward, wasmBatchNormBackward, wasmExp } from './fused/wasm-fused.js';
 export { heapCopyStats } from './copy/heap-copy-kernels.js';

@@ -1,6 +1,7 @@
 import { wasmUnavailable } from './errors.js';
 import { tf } from '@topickd/core/plugin';
 import { installWasmGemm, gemmVariantFor } from './gemm/wasm-gemm.js';
+import { gemmPool } from './gemm/gemm-pool.js';
 import { installColumnReductions } from './gemm/column-reduction.js';
 import { installHeapCopies } from './copy/heap-copy-kernels.js';
 import { installPointwiseConv2D } from './pointwise-conv.js';
@@ -13,14 +14,17 @@ export interface WasmKernelSettings {
   fma: boolean;
   /** Slice and row gathers as block copies inside the heap. */
   heapCopies: boolean;
+  /** Threads for large products (gemm-pool.ts; Node only; default 1). */
+  threads?: number;
 }
 
 /** TopicKD's tfjs backend names: one per kernel settings, all on tfjs's one wasm backend instance. */
 export const WASM_KERNEL_SET_PREFIX = 'topickd-wasm';
 
-/** The tfjs backend name of a kernel set: `topickd-wasm` for the defaults, a suffix for each setting turned off. */
+/** The tfjs backend name of a kernel set: `topickd-wasm` for the defaults, a suffix for each setting turned off (and `-tN` for N product threads). */
 export function kernelSetName(s: WasmKernelSettings): string {
-  const off = [!s.gemm ? 'xnnpack' : !s.fma ? 'nofma' : '', !s.heapCopies ? 'nocopy' : ''].filter(Boolean);
+  const threads = s.gemm && (s.threads ?? 1) > 1 ? `t${s.threads}` : '';
+  const off = [!s.gemm ? 'xnnpack' : !s.fma ? 'nofma' : '', !s.heapCopies ? 'nocopy' : '', threads].filter(Boolean);
   return [WASM_KERNEL_SET_PREFIX, ...off].join('-');
 }
 
@@ -43,12 +47,20 @@ export function registerWasmKernelSet(settings: WasmKernelSettings): string {
   for (const k of tf.getKernelsForBackend('wasm')) tf.registerKernel({ ...k, backendName: name });
   installPointwiseConv2D(name);
   if (settings.gemm) {
-    installWasmGemm(name, settings.fma);
+    installWasmGemm(name, settings.fma, settings.threads ?? 1);
     installColumnReductions(name, settings.fma);
   }
   if (settings.heapCopies) installHeapCopies(name);
   registered.set(name, Object.freeze({ ...settings }));
   return name;
+}
+
+/** How many threads a kernel set's large products run on (1 where it has no pool). */
+export function wasmGemmThreads(tfjsBackend: string = tf.getBackend()): number {
+  const s = registered.get(tfjsBackend);
+  const threads = s?.gemm ? (s.threads ?? 1) : 1;
+  if (threads < 2) return 1;
+  return gemmPool(threads, wasmGemmVariant(tfjsBackend) === 'fma') ? threads : 1;
 }
 
 /** Which build computes products on a kernel set ('fma', 'simd'), or null: XNNPACK (tfjs's kernel). */

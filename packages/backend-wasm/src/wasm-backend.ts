@@ -5,7 +5,7 @@ import { setWasmPaths, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulGradient } from './matmul-gradient.js';
 import { wasmBatchNormBackward, wasmBatchNormForward, wasmFusedAvailable, wasmReconstructionLoss } from './fused/wasm-fused.js';
 import { enableRelaxedSimdInNode } from './gemm/wasm-gemm.js';
-import { registerWasmKernelSet, wasmGemmVariant } from './kernel-set.js';
+import { registerWasmKernelSet, wasmGemmThreads, wasmGemmVariant } from './kernel-set.js';
 
 export interface WasmBackendOptions {
   /**
@@ -13,7 +13,11 @@ export interface WasmBackendOptions {
    * or a map of file name → URL). In Node they are found next to the package.
    */
   wasmPaths?: string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
-  /** Threads (browser with cross-origin isolation only; Node always uses one). */
+  /**
+   * Threads. In Node: large matrix products in training and inference split over this many
+   * threads sharing one WebAssembly memory (TopicKD's product, gemm/gemm-pool.ts; default 1).
+   * In a browser: tfjs's threaded build (needs cross-origin isolation).
+   */
   threads?: number;
   /** Adam in WebAssembly SIMD on the wasm heap (default true; false keeps the JavaScript loop). */
   simdAdam?: boolean;
@@ -62,7 +66,7 @@ export function validateWasmBackendOptions(o: Record<string, unknown>, where = '
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
 
-/** TensorFlow.js WebAssembly backend (SIMD; one thread in Node) with TopicKD's own SIMD kernels. */
+/** TensorFlow.js WebAssembly backend (SIMD) with TopicKD's own SIMD kernels; in Node, large products on `threads` threads. */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly priority = 2;
@@ -92,7 +96,7 @@ export class WasmBackend implements Backend {
       // tfjs's wasm backend first (it owns the module and the heap), then TopicKD's kernel set on it
       if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
       await tf.ready();
-      name = registerWasmKernelSet({ gemm: o.simdMatMul !== false, fma: o.relaxedSimd !== false, heapCopies: o.heapCopies !== false });
+      name = registerWasmKernelSet({ gemm: o.simdMatMul !== false, fma: o.relaxedSimd !== false, heapCopies: o.heapCopies !== false, threads: isNode ? (o.threads ?? 1) : 1 });
       if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend("${name}") returned false`);
       await tf.ready();
     } catch (e) {
@@ -110,8 +114,10 @@ export class WasmBackend implements Backend {
       reconstructionLoss: fused ? wasmReconstructionLoss : undefined,
       batchNorm: fused ? { forward: wasmBatchNormForward, backward: wasmBatchNormBackward } : undefined,
     };
-    const detail = variant === 'fma' ? 'matrix products: TopicKD WebAssembly SIMD kernel with fused multiply-adds (relaxed SIMD)' : variant === 'simd' ? 'matrix products: TopicKD WebAssembly SIMD kernel' : 'matrix products: XNNPACK (tfjs)';
-    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads: 1, canTrain: true, detail, kernels };
+    const threads = isNode ? wasmGemmThreads(name) : (o.threads ?? 1);
+    const onThreads = isNode && threads > 1 ? `, large ones on ${threads} threads` : '';
+    const detail = variant === 'fma' ? `matrix products: TopicKD WebAssembly SIMD kernel with fused multiply-adds (relaxed SIMD)${onThreads}` : variant === 'simd' ? `matrix products: TopicKD WebAssembly SIMD kernel${onThreads}` : 'matrix products: XNNPACK (tfjs)';
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads, canTrain: true, detail, kernels };
   }
 }
 

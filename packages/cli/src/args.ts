@@ -20,7 +20,7 @@ export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   debug: { type: 'boolean', description: 'print stack traces on errors' },
   help: { type: 'boolean', description: 'show help for the command' },
   'cache-dir': { type: 'string', arg: 'DIR', description: 'embedding cache folder (default .topickd-cache)' },
-  threads: { type: 'integer', arg: 'N', description: 'worker threads for embedding and θ inference (default: TOPICKD_THREADS, else the number of cores)' },
+  threads: { type: 'integer', arg: 'N', description: 'worker threads for embedding and θ inference (default: TOPICKD_THREADS, else the number of cores); when given, training\'s large matrix products are also split over N threads (wasm and node backends)' },
 };
 
 function kebabToCamel(s: string): string {

@@ -2,6 +2,7 @@ import { tf, matMulGeometry, nodeBuiltin, wasmHeapFloat32 } from '@topickd/core/
 import { heapOffset, instantiateOnHeap, overrideKernel, validates, type KernelFn, type WasmInternals } from '../wasm-heap.js';
 import { GEMM_WASM_BASE64 } from './gemm-wasm.generated.js';
 import { GEMM_FMA_WASM_BASE64 } from './gemm-fma-wasm.generated.js';
+import { gemmPool, POOL_MIN_FLOPS, type GemmKind } from './gemm-pool.js';
 
 /**
  * BatchMatMul on the wasm backend by TopicKD's own WebAssembly SIMD product (gemm.wat,
@@ -97,15 +98,17 @@ export async function enableRelaxedSimdInNode(): Promise<boolean> {
 
 /**
  * Replaces BatchMatMul of the tfjs backend `backendName` (a TopicKD kernel set; see
- * kernel-set.ts) with this kernel, in its fused multiply-add build where `fma`.
+ * kernel-set.ts) with this kernel, in its fused multiply-add build where `fma`; with
+ * `threads` > 1, large unbatched products run split over that many threads (gemm-pool.ts)
+ * where the runtime has worker threads.
  */
-export function installWasmGemm(backendName: string, fma: boolean): boolean {
+export function installWasmGemm(backendName: string, fma: boolean, threads = 1): boolean {
   const transposeFn = tf.getKernel('Transpose', backendName)?.kernelFunc as unknown as KernelFn | undefined;
   if (!transposeFn) return false;
-  return overrideKernel('BatchMatMul', backendName, (args) => batchMatMul(args, transposeFn, fma), (fast) => (fast ? wasmGemmStats.gemm++ : wasmGemmStats.fallback++));
+  return overrideKernel('BatchMatMul', backendName, (args) => batchMatMul(args, transposeFn, fma, threads), (fast) => (fast ? wasmGemmStats.gemm++ : wasmGemmStats.fallback++));
 }
 
-function batchMatMul(args: KernelArgs, transposeFn: KernelFn, fma: boolean): Info | null {
+function batchMatMul(args: KernelArgs, transposeFn: KernelFn, fma: boolean, threads: number): Info | null {
   const gemm = gemmFor(args.backend, fma);
   const { a, b } = args.inputs;
   if (!gemm || !a || !b || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
@@ -144,6 +147,10 @@ function batchMatMul(args: KernelArgs, transposeFn: KernelFn, fma: boolean): Inf
     const ldb = nt ? K : N;
     const strideA = aBatch === 1 ? 0 : M * K * 4;
     const strideB = bBatch === 1 ? 0 : K * N * 4;
+    const kind: GemmKind = transposeA ? 1 : nt ? 2 : 0;
+    // the pool's build must be the one this backend's product uses (the same bits either way)
+    const pool = batch === 1 && threads > 1 && 2 * M * N * K >= POOL_MIN_FLOPS ? gemmPool(threads, gemm !== gemmFor(args.backend, false)) : null;
+    if (pool && pool.run(kind, be.wasm.HEAPU8, offA, M * K * 4, lda, offB, K * N * 4, ldb, offC, N, M, N, K)) return out;
     for (let i = 0; i < batch; i++) fn(offA + i * strideA, lda, offB + i * strideB, ldb, offC + i * M * N * 4, N, M, N, K);
   } finally {
     if (bt) be.disposeData(bt.dataId);

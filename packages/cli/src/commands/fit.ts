@@ -71,6 +71,7 @@ export const fitCommand: Command = {
       streamed: emb.streamed,
       vocabularySize: dataset.vocabulary.length,
       backend: rt.backend.name,
+      threads: rt.backend.threads ?? 1,
       encoder: emb.encoderId,
       out: cfg.out,
     };

@@ -3,7 +3,7 @@
  * same bytes as one thread (each 512-text chunk is embedded exactly as on one thread).
  */
 import { describe, it, expect } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
 
@@ -45,5 +45,21 @@ describe('embedding with worker threads', () => {
       expect(two.documents).toBe(1200);
       expect(two.theta, kind).toEqual(one.theta);
     }
+  }, 300_000);
+
+  it('fit --threads 2 on the wasm backend (products split over 2 threads) saves the model and θ of --threads 1, byte for byte', async () => {
+    const work = scratchDir('fit-threads');
+    const corpus = join(work, 'titles.jsonl');
+    writeFileSync(corpus, readFileSync(RAW_CORPUS, 'utf8'));
+    const cache = ['--cache-dir', join(work, 'cache')];
+    // hidden 300: the first layer's products (batch 64 × vocabulary × 300) are large enough to be split
+    const fit = async (threads: string) => ok(await topickd(['fit', '--data', corpus, '--model', 'combined', '--topics', '5', '--hidden', '300', '--epochs', '3', '--threads', threads, '--out', join(work, `t${threads}`), '--json', ...cache], work)).json();
+    const one = await fit('1');
+    const two = await fit('2');
+    expect(one).toMatchObject({ backend: 'wasm', threads: 1 });
+    expect(two).toMatchObject({ backend: 'wasm', threads: 2, finalLoss: one.finalLoss, topicWords: one.topicWords });
+    const files = readdirSync(join(work, 't1')).filter((f) => f.endsWith('.bin') || f.endsWith('.npy'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files) expect(readFileSync(join(work, 't2', f)).equals(readFileSync(join(work, 't1', f))), f).toBe(true);
   }, 300_000);
 });

@@ -157,16 +157,21 @@ export interface Runtime {
 }
 
 /**
- * The backend options with `--threads` (config `threads`, TOPICKD_THREADS) passed to the node
- * backend's OpenBLAS engine, which splits products and Adam over that many threads in
- * training; `backendOptions.node.threads` wins. Without either it trains on one thread (the
- * wasm backend always does).
+ * The backend options with `--threads` (config `threads`, TOPICKD_THREADS) passed to the
+ * backend that trains: the node backend's OpenBLAS engine splits products and Adam over that
+ * many threads, the wasm backend its large products (TopicKD's product on threads sharing one
+ * WebAssembly memory, Node only); `backendOptions.<backend>.threads` wins. Without either,
+ * training runs on one thread.
  */
 export function withTrainingThreads(cfg: RunConfig): RunConfig['backendOptions'] {
   const asked = askedThreads(cfg);
-  const node = cfg.backendOptions?.node as Record<string, unknown> | undefined;
-  if (asked === undefined || node?.threads !== undefined) return cfg.backendOptions;
-  return { ...cfg.backendOptions, node: { ...node, threads: asked } };
+  if (asked === undefined) return cfg.backendOptions;
+  const out = { ...cfg.backendOptions };
+  for (const name of ['node', 'wasm'] as const) {
+    const o = out[name] as Record<string, unknown> | undefined;
+    if (o?.threads === undefined) out[name] = { ...o, threads: asked };
+  }
+  return out;
 }
 
 /** The DI container with every bundled plugin and the config's third-party ones, backend activated. */
