@@ -14,6 +14,7 @@ export const sourceAliases = [
   { find: /^@topickd\/encoders$/, replacement: src('encoders/src/index.ts') },
   { find: /^@topickd\/backend-wasm$/, replacement: src('backend-wasm/src/index.ts') },
   { find: /^@topickd\/backend-node$/, replacement: src('backend-node/src/index.ts') },
+  { find: /^@topickd\/backend-webgpu$/, replacement: src('backend-webgpu/src/index.ts') },
   { find: /^@topickd\/cli$/, replacement: src('cli/src/index.ts') },
   { find: /^topickd$/, replacement: src('topickd/src/index.ts') },
 ];
