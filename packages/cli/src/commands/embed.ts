@@ -69,7 +69,8 @@ export const embedCommand: Command = {
     const seconds = (performance.now() - t0) / 1000;
     progress.embedded('embedding', m.rows, m.rows - m.computed, seconds);
     writeFileAtomic(out, encodeNpy(m));
-    const res = { encoder: encoder.id, threads: pool?.parallel.threads ?? 1, rows: m.rows, dim: m.cols, computed: m.computed, seconds, docsPerSecond: m.rows / seconds, out, backend: rt.backend.name };
+    // worker threads of the embedding pool, else the backend's own (the node engine splits the encoder's products over its threads)
+    const res = { encoder: encoder.id, threads: pool?.parallel.threads ?? rt.backend.threads ?? 1, rows: m.rows, dim: m.cols, computed: m.computed, seconds, docsPerSecond: m.rows / seconds, out, backend: rt.backend.name };
     if (json) print(JSON.stringify(res));
     else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}) written to ${out}`);
   },

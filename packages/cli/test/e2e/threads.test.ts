@@ -1,13 +1,17 @@
 /**
- * Embedding in worker threads, as a user runs it: `topickd embed --threads 2` gives the
+ * All the cores, as a user runs them: `topickd embed --threads 2` gives the
  * same bytes as one thread (each 512-text chunk is embedded exactly as on one thread).
  */
 import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeNpy } from '@topickd/core';
+import { NodeBackend } from '@topickd/backend-node';
 import { ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
 
-describe('embedding with worker threads', () => {
+const openblas = (await new NodeBackend(undefined, { engines: ['openblas'] }).engine()).engine === 'openblas';
+
+describe('all the cores, as a user runs them: worker threads and split products', () => {
   it('embed --threads 2 writes exactly the rows of --threads 1, in order', async () => {
     const work = scratchDir('threads');
     const titles = readFileSync(RAW_CORPUS, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
@@ -62,4 +66,20 @@ describe('embedding with worker threads', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
     for (const f of files) expect(readFileSync(join(work, 't2', f)).equals(readFileSync(join(work, 't1', f))), f).toBe(true);
   }, 300_000);
+
+  it.skipIf(!openblas)('embed --backend node --threads 2: the OpenBLAS engine splits the encoder\'s products over 2 threads; rows within 1e-5 of one thread\'s', async () => {
+    const work = scratchDir('embed-node-threads');
+    const titles = readFileSync(RAW_CORPUS, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { text: string }).text);
+    const input = join(work, 'texts.txt');
+    writeFileSync(input, titles.join('\n') + '\n');
+    const run = async (threads: string) => ok(await topickd(['embed', '--input', input, '--out', join(work, `t${threads}.npy`), '--backend', 'node', '--threads', threads, '--no-cache', '--json'], work)).json();
+    expect(await run('1')).toMatchObject({ backend: 'node', threads: 1, rows: titles.length });
+    expect(await run('2')).toMatchObject({ backend: 'node', threads: 2, rows: titles.length });
+    const one = decodeNpy(new Uint8Array(readFileSync(join(work, 't1.npy'))));
+    const two = decodeNpy(new Uint8Array(readFileSync(join(work, 't2.npy'))));
+    expect(two.data.length).toBe(one.data.length);
+    let diff = 0;
+    for (let i = 0; i < one.data.length; i++) diff = Math.max(diff, Math.abs(two.data[i] - one.data[i]));
+    expect(diff).toBeLessThan(1e-5);
+  }, 120_000);
 });
