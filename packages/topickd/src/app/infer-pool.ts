@@ -45,9 +45,9 @@ export async function inferThetaParallel(
   options: { samples: number; seed: number; threads?: number },
 ): Promise<Float32Matrix & { threads: number }> {
   // only when asked for: on the 2-core machine of BENCHMARKS.md ("Embedding in worker threads")
-  // two threads inferred 65,536 and 262,144 documents slower than one (0.60× and 0.70×): the
-  // product kernels of two threads at once ran ~1.35× slower each, and each thread pays its
-  // start (backend, model) and its shard's copy
+  // two threads inferred 65,536 and 262,144 documents slower than one (0.66–0.80× and
+  // 0.75–0.79×): two inference threads at once ran ~1.4× slower each, and each thread pays its
+  // start (backend, model)
   const threads = options.threads ?? askedThreads(cfg) ?? 1;
   const shards = inferShards(inputs.embeddings.rows, threads);
   const filename = builtWorkerFile('infer-worker');
@@ -58,6 +58,10 @@ export async function inferThetaParallel(
   const config = { backend: cfg.backend, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
   try {
     const E = inputs.embeddings.cols;
+    // the embeddings in shared memory: each worker reads its shard where it lies. Posting each
+    // shard's rows copied them twice more (slice, then the message's clone): for 262,144
+    // documents of 512 floats, 2 threads took 12.4 s against 8.0 s so (one thread: 6.9–7.8 s)
+    const shared = sharedFloat32(inputs.embeddings.data);
     const parts = await Promise.all(
       shards.map(([s, e]) => {
         const bow = inputs.bow ? csrSlice(inputs.bow, s, e) : null;
@@ -65,7 +69,7 @@ export async function inferThetaParallel(
           config,
           modelDir,
           bow: bow && { rows: bow.rows, cols: bow.cols, indptr: bow.indptr, indices: bow.indices, values: bow.values },
-          embeddings: { rows: e - s, cols: E, data: inputs.embeddings.data.slice(s * E, e * E) },
+          embeddings: { rows: e - s, cols: E, data: shared.subarray(s * E, e * E) },
           samples: options.samples,
           seed: options.seed,
           offset: s,
@@ -80,4 +84,12 @@ export async function inferThetaParallel(
   } finally {
     await pool.destroy();
   }
+}
+
+/** The values in a SharedArrayBuffer: as they are where they already lie in one, else a copy. */
+function sharedFloat32(data: Float32Array): Float32Array {
+  if (typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer) return data;
+  const shared = new Float32Array(new SharedArrayBuffer(data.byteLength));
+  shared.set(data);
+  return shared;
 }
