@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tf, Random, ContextualTopicModel, resolveModelConfig, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, type BackendKernels } from '@topickd/core/plugin';
-import { WasmBackend, gemmPoolStats, POOL_MIN_FLOPS } from '@topickd/backend-wasm';
+import { WasmBackend, GemmPool, gemmPoolStats, POOL_MIN_FLOPS } from '@topickd/backend-wasm';
 
 // TopicKD's product split over threads sharing one WebAssembly memory (gemm/gemm-pool.ts):
 // every part is whole register blocks, so the result must be the one-thread result bit for bit.
@@ -145,6 +145,17 @@ describe('the wasm backend\'s product on threads (products ≥ POOL_MIN_FLOPS)',
     expect(two.pooled).toBeGreaterThanOrEqual(80);
     expect(two.losses).toEqual(one.losses);
     two.weights.forEach((w, i) => expect(firstDifference(w, one.weights[i]), `variable ${i}`).toBe(-1));
+  });
+
+  it('a part that traps (reads outside the memory) makes the product fall back to the caller: no wait forever, the pool retired', async () => {
+    const pool = GemmPool.create(2, false)!;
+    expect(pool).not.toBeNull();
+    const heap = new Uint8Array(64 * 64 * 4 * 3);
+    // lda of 2^26 floats: rows of A far past the end of the pool's memory
+    expect(pool.run(0, heap, 0, 64 * 64 * 4, 1 << 26, 0, 64 * 64 * 4, 64, 64 * 64 * 8, 64, 64, 64, 64)).toBe(false);
+    // retired: later products go to the caller as well
+    expect(pool.run(0, heap, 0, 64 * 64 * 4, 64, 0, 64 * 64 * 4, 64, 64 * 64 * 8, 64, 64, 64, 64)).toBe(false);
+    await pool.close();
   });
 
   it('a process with a pool ends by itself when its work is done', () => {

@@ -46,6 +46,7 @@ const ARGS = 5; // a, lda, b, ldb, c, ldc, M, N, K (slots 5..13)
 const BY_ROWS = 14;
 const STEP = 15;
 const STOP = 16;
+const FAILED = 17; // a part threw (e.g. a trap): the job's result is not used
 
 /**
  * Claims and computes parts of the current job until none is left. Runs in the caller and,
@@ -63,14 +64,19 @@ function runParts(fns: Array<(...a: number[]) => void>, ctrl: Int32Array): void 
     const a = ctrl[5], lda = ctrl[6], b = ctrl[7], ldb = ctrl[8], c = ctrl[9], ldc = ctrl[10];
     const M = ctrl[11], N = ctrl[12], K = ctrl[13], byRows = ctrl[14], step = ctrl[15];
     if (Atomics.compareExchange(ctrl, 1, cur, cur + 1) !== cur) continue;
-    if (byRows) {
-      const r0 = idx * step;
-      // A(i, k) = a[i·lda + k] for nn and nt, a[k·lda + i] for tn
-      fns[fn](fn === 1 ? a + r0 * 4 : a + r0 * lda * 4, lda, b, ldb, c + r0 * ldc * 4, ldc, Math.min(step, M - r0), N, K);
-    } else {
-      const j0 = idx * step;
-      // B(k, j) = b[k·ldb + j] for nn and tn, B(j, k) = b[j·ldb + k] for nt
-      fns[fn](a, lda, fn === 2 ? b + j0 * ldb * 4 : b + j0 * 4, ldb, c + j0 * 4, ldc, M, Math.min(step, N - j0), K);
+    try {
+      if (byRows) {
+        const r0 = idx * step;
+        // A(i, k) = a[i·lda + k] for nn and nt, a[k·lda + i] for tn
+        fns[fn](fn === 1 ? a + r0 * 4 : a + r0 * lda * 4, lda, b, ldb, c + r0 * ldc * 4, ldc, Math.min(step, M - r0), N, K);
+      } else {
+        const j0 = idx * step;
+        // B(k, j) = b[k·ldb + j] for nn and tn, B(j, k) = b[j·ldb + k] for nt
+        fns[fn](a, lda, fn === 2 ? b + j0 * ldb * 4 : b + j0 * 4, ldb, c + j0 * 4, ldc, M, Math.min(step, N - j0), K);
+      }
+    } catch {
+      // counted as done all the same, so nobody waits for it; the caller sees the flag
+      Atomics.store(ctrl, 17, 1);
     }
     if (Atomics.add(ctrl, 2, 1) + 1 === parts) Atomics.notify(ctrl, 2);
   }
@@ -147,7 +153,8 @@ export class GemmPool {
   /**
    * C = op(A)·op(B) for operands in `heap` (tfjs's wasm heap) at byte offsets `a`, `b`, `c`
    * (`aBytes`, `bBytes`: the operands' sizes), in the layout of gemm.wat's functions. Returns
-   * false (nothing written) where the operands do not fit the pool's memory.
+   * false (nothing written) where the operands do not fit the pool's memory or a part failed;
+   * the caller then multiplies on its own thread.
    */
   run(kind: GemmKind, heap: Uint8Array, a: number, aBytes: number, lda: number, b: number, bBytes: number, ldb: number, c: number, ldc: number, M: number, N: number, K: number): boolean {
     if (this.closed) return false;
@@ -158,7 +165,11 @@ export class GemmPool {
     const pages = Math.ceil(need / 65536);
     const have = this.memory.buffer.byteLength / 65536;
     if (pages > MAX_PAGES) return false;
-    if (pages > have) this.memory.grow(pages - have);
+    try {
+      if (pages > have) this.memory.grow(pages - have);
+    } catch {
+      return false; // no memory for the copies: the caller multiplies on its own
+    }
     const mem = new Uint8Array(this.memory.buffer);
     mem.set(heap.subarray(a, a + aBytes), sa);
     mem.set(heap.subarray(b, b + bBytes), sb);
@@ -177,12 +188,18 @@ export class GemmPool {
     ctrl[STEP] = step;
     ctrl[PARTS] = parts;
     Atomics.store(ctrl, DONE, 0);
+    Atomics.store(ctrl, FAILED, 0);
     this.job = (this.job + 1) & 0x7fff;
     Atomics.store(ctrl, NEXT, this.job << 16);
     Atomics.add(ctrl, JOB, 1);
     Atomics.notify(ctrl, JOB);
     runParts(this.fns, ctrl);
     for (let d = Atomics.load(ctrl, DONE); d < parts; d = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, d);
+    if (Atomics.load(ctrl, FAILED)) {
+      // a part failed: this pool is not used again, and this product is computed by the caller
+      this.closed = true;
+      return false;
+    }
     heap.set(new Uint8Array(this.memory.buffer, sc, M * ldc * 4), c);
     gemmPoolStats.products++;
     return true;
