@@ -204,7 +204,7 @@ if (nodeEngine) {
 }
 console.error('USE embedding ...');
 results.runs.embedding = await embeddingBench();
-// full posts (the 20NG corpus's documents as the encoder reads them: ≤ 128 tokens each)
+// 20NG posts as the corpus holds them (datasets/20ng: preprocessed, 38 tokens on average; ≤ 128 read)
 const posts = [...new Set(loadOctis(join(root, 'datasets', '20ng')).documents)].slice(0, quick ? 64 : 256);
 console.error('USE embedding, 20NG posts ...');
 results.runs.embeddingPosts = await embeddingBench('wasm', posts);
