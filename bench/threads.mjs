@@ -13,7 +13,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { ContextualTopicModel, resolveModelConfig, Random } from '@topickd/core/plugin';
+import { ContextualTopicModel, resolveModelConfig, Random, maxAbsDiff } from '@topickd/core/plugin';
 import { saveModel } from '@topickd/core/node';
 import { UseEncoder, embedWithCache } from '@topickd/encoders';
 import { createRuntime, embeddingPool, inferThetaParallel, loadDataset } from 'topickd';
@@ -66,8 +66,7 @@ async function embeddingOnNodeEngine(label, texts) {
     const s = (performance.now() - t0) / 1000;
     encoder.dispose();
     first ??= m;
-    let diff = 0;
-    for (let i = 0; i < m.data.length; i++) diff = Math.max(diff, Math.abs(m.data[i] - first.data[i]));
+    const diff = maxAbsDiff(m.data, first.data);
     if (!(diff < 1e-5)) throw new Error(`${label}: ${threads} threads differ from one by ${diff}`);
     rows.push({ what: label, threads, seconds: s, rate: texts.length / s });
     console.error(`${label}, ${threads} thread(s): ${(texts.length / s).toFixed(1)} docs/s (max |Δ| ${diff.toExponential(1)})`);

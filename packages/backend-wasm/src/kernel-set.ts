@@ -1,7 +1,7 @@
 import { wasmUnavailable } from './errors.js';
 import { tf } from '@topickd/core/plugin';
 import { installWasmGemm, gemmVariantFor } from './gemm/wasm-gemm.js';
-import { gemmPool } from './gemm/gemm-pool.js';
+import { GemmPool } from './gemm/gemm-pool.js';
 import { installColumnReductions } from './gemm/column-reduction.js';
 import { installHeapCopies } from './copy/heap-copy-kernels.js';
 import { installPointwiseConv2D } from './pointwise-conv.js';
@@ -55,12 +55,14 @@ export function registerWasmKernelSet(settings: WasmKernelSettings): string {
   return name;
 }
 
-/** How many threads a kernel set's large products run on (1 where it has no pool). */
+/**
+ * How many threads a kernel set's large products run on (1 where no pool can run here). The
+ * pool itself starts at the first large product, not at activation.
+ */
 export function wasmGemmThreads(tfjsBackend: string = tf.getBackend()): number {
   const s = registered.get(tfjsBackend);
   const threads = s?.gemm ? (s.threads ?? 1) : 1;
-  if (threads < 2) return 1;
-  return gemmPool(threads, wasmGemmVariant(tfjsBackend) === 'fma') ? threads : 1;
+  return GemmPool.runsHere(threads) ? threads : 1;
 }
 
 /** Which build computes products on a kernel set ('fma', 'simd'), or null: XNNPACK (tfjs's kernel). */

@@ -15,7 +15,8 @@ export interface WasmInternals {
 /** Byte offset of a tensor's storage in the heap (undefined: not there). */
 export const heapOffset = (be: WasmInternals, t: { dataId: object }): number | undefined => be.dataIdMap.get(t.dataId)?.memoryOffset;
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+/** The bytes of base64 text (a compiled module), in an ArrayBuffer of their own. */
+export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const bytes = typeof Buffer !== 'undefined' ? Buffer.from(b64, 'base64') : Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
   const out = new Uint8Array(new ArrayBuffer(bytes.length));
   out.set(bytes);

@@ -29,9 +29,11 @@ export class WebGpuBackend implements Backend {
   readonly priority = 0;
   readonly description = 'TensorFlow.js WebGPU backend (browsers with WebGPU; tensors on the GPU)';
 
+  private active: ActiveBackend | undefined;
+
   async probe(): Promise<{ available: boolean; reason?: string }> {
-    const gpu = gpuOf();
     if (this.active) return { available: true };
+    const gpu = gpuOf();
     if (!gpu) return { available: false, reason: NO_WEBGPU };
     try {
       if (!(await gpu.requestAdapter())) return { available: false, reason: NO_ADAPTER };
@@ -40,8 +42,6 @@ export class WebGpuBackend implements Backend {
     }
     return { available: true };
   }
-
-  private active: ActiveBackend | undefined;
 
   async activate(): Promise<ActiveBackend> {
     // once activated, only switch back to it: a second adapter request may be refused
@@ -68,14 +68,13 @@ export class WebGpuBackend implements Backend {
     // canvas) returned zeros there and then lost the device (measured in headless Chromium 156),
     // so it is not even tried; hardware adapters read synchronously (tfjs's own tests)
     const software = Boolean(adapter.isFallbackAdapter ?? info.isFallbackAdapter) || /swiftshader/i.test(named);
-    const syncReads = !software;
     this.active = {
       name: this.name,
       tfjsBackend: tf.getBackend(),
       threads: 1,
       // each training step reads its loss synchronously
-      canTrain: syncReads,
-      detail: `WebGPU adapter: ${named}${syncReads ? '' : '; a software adapter, whose synchronous reads from the GPU fail, so it cannot train here (asynchronous reads only)'}`,
+      canTrain: !software,
+      detail: `WebGPU adapter: ${named}${!software ? '' : '; a software adapter, whose synchronous reads from the GPU fail, so it cannot train here (asynchronous reads only)'}`,
       kernels: PORTABLE_KERNELS,
     };
     return this.active;

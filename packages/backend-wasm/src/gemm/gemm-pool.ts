@@ -1,4 +1,5 @@
 import { nodeBuiltin } from '@topickd/core/plugin';
+import { decodeBase64 } from '../wasm-heap.js';
 import { GEMM_SHARED_WASM_BASE64 } from './gemm-shared-wasm.generated.js';
 import { GEMM_FMA_SHARED_WASM_BASE64 } from './gemm-fma-shared-wasm.generated.js';
 
@@ -99,13 +100,6 @@ for (;;) {
 
 type WorkerLike = { unref(): void; terminate(): Promise<number>; on(ev: 'error', fn: (e: Error) => void): void };
 
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const bytes = Buffer.from(b64, 'base64');
-  const out = new Uint8Array(new ArrayBuffer(bytes.length));
-  out.set(bytes);
-  return out;
-}
-
 const align = (n: number): number => (n + 63) & ~63;
 
 /** How many products ran on the pool (tests, profiles). */
@@ -122,7 +116,7 @@ export class GemmPool {
 
   private constructor(readonly threads: number, readonly fma: boolean, Worker: new (src: string, o: object) => WorkerLike) {
     this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-    const module = new WebAssembly.Module(decode(fma ? GEMM_FMA_SHARED_WASM_BASE64 : GEMM_SHARED_WASM_BASE64));
+    const module = new WebAssembly.Module(decodeBase64(fma ? GEMM_FMA_SHARED_WASM_BASE64 : GEMM_SHARED_WASM_BASE64));
     const e = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as Record<string, (...a: number[]) => void>;
     this.fns = [e.gemm_nn, e.gemm_tn, e.gemm_nt];
     for (let i = 1; i < threads; i++) {
@@ -134,14 +128,18 @@ export class GemmPool {
     }
   }
 
+  /** Whether a pool of `threads` threads can run here (≥ 2 threads, shared memory, worker threads), without starting one. */
+  static runsHere(threads: number): boolean {
+    return threads >= 2 && typeof SharedArrayBuffer === 'function' && nodeBuiltin('node:worker_threads') !== undefined;
+  }
+
   /**
    * A pool of `threads` threads for the plain or the fused multiply-add product; null where
    * this runtime has no worker threads or shared memory (a browser page: Atomics.wait is not
    * allowed on its main thread) or `threads` < 2.
    */
   static create(threads: number, fma: boolean): GemmPool | null {
-    if (!(threads >= 2) || typeof SharedArrayBuffer !== 'function') return null;
-    const wt = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
+    const wt = GemmPool.runsHere(threads) ? nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads') : undefined;
     if (!wt) return null;
     try {
       return new GemmPool(threads, fma, wt.Worker as never);
