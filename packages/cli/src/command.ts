@@ -27,6 +27,13 @@ export interface Command {
   run(ctx: CommandContext): Promise<void>;
 }
 
+/** How α and T are chosen where they are not given (core's distillHyper). */
+export const RECIPE_FLAG: FlagSpec = {
+  type: 'string',
+  arg: 'auto|paper',
+  description: "how α and T not given are chosen: auto (default: T 4, α from the corpus's mean document length) or paper (Adhya & Sanyal's table)",
+};
+
 /** Common flags of the training commands. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   data: { type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng (required)' },

@@ -46,6 +46,7 @@ export {
 } from './train/trainer.js';
 export type { AdamState } from './train/adam.js';
 export { distill, distillableModel, validateDistillOptions, teacherPosteriors, type DistillOptions, type DistillInputs } from './distill/distiller.js';
+export * from './distill/recipe.js';
 
 export * from './eval/reference-corpus.js';
 export * from './eval/coherence.js';

@@ -7,6 +7,9 @@ import {
   ReferenceCorpus,
   corpusToDataset,
   distill as distillModel,
+  distillHyper,
+  meanDocumentLength,
+  type DistillRecipeName,
   evaluateTopics,
   resolveModelConfig,
   type ActiveBackend,
@@ -29,7 +32,7 @@ import { TopicModelView } from './model-view.js';
 import { embedWithCache } from '@topickd/encoders';
 import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
 import { runExperiment } from './app/experiment.js';
-import { paperHyper, type ExperimentOptions, type ExperimentResults } from './app/experiment-results.js';
+import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/progress.js';
 import { validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run-config.js';
 
@@ -75,10 +78,12 @@ export interface FitOptions {
 export interface DistillOptions extends Omit<FitOptions, 'topics' | 'vocabularySize' | 'minDf' | 'maxDf'> {
   /** K (default: the teacher's). */
   topics?: number;
-  /** Weight of the distillation terms, in [0, 1] (default 0.8). */
+  /** Weight of the distillation terms, in [0, 1] (default: from `recipe`; auto: n̄ / (n̄ + 7.5), n̄ the mean tokens per document). */
   alpha?: number;
-  /** Softmax temperature of the soft labels (default 4). */
+  /** Softmax temperature of the soft labels (default: from `recipe`; auto: 4). */
   temperature?: number;
+  /** How α and T not given are chosen: `auto` (default) or `paper` (the paper's table for M10 and 20NG). */
+  recipe?: DistillRecipeName;
   losses?: LossSpec[];
   /** Distil for the first `kdEpochs` epochs only (default: all). */
   kdEpochs?: number;
@@ -92,9 +97,11 @@ export interface ExperimentRequest {
   /** Folder for results.json, results.md, report.html and the models (default `runs/<dataset>`). */
   out?: string;
   epochs?: number;
-  /** α and T for every K (default: the paper's per dataset and K). */
+  /** α and T for every K (default: from `recipe`). */
   alpha?: number;
   temperature?: number;
+  /** How α and T not given are chosen: `auto` (default: T 4, α from the mean document length) or `paper` (the paper's table). */
+  recipe?: DistillRecipeName;
   teacher?: ModelArchitecture;
   student?: ModelArchitecture;
   /** Baseline model kinds trained beside the student per K and seed (e.g. `['prodlda']`): `role: "baseline"` rows and comparisons. */
@@ -220,8 +227,7 @@ export class TopicKD {
       teacher.encoder.id === studentEmb.encoderId ? studentEmb : await embedDataset(this.rt, dataset, teacher.encoder.type ?? 'use', this.embedConfig(cfg), progress, 'teacher embeddings');
     const kind = options.model ?? 'zeroshot';
     const seed = options.seed ?? 0;
-    const alpha = options.alpha ?? 0.8;
-    const temperature = options.temperature ?? 4;
+    const { alpha, temperature, recipe } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics: options.topics ?? teacher.numTopics });
     const config = resolveModelConfig({ kind, numTopics: options.topics ?? teacher.numTopics, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: options.hidden, dropout: options.dropout });
     const student = this.rt.registry.modelFactory(kind).create(config, seed);
     const lossSpecs = options.losses ?? this.config.losses ?? [...DEFAULT_LOSSES];
@@ -237,6 +243,7 @@ export class TopicKD {
       ...this.record(dataset, result, seed),
       alpha,
       temperature,
+      recipe,
       teacherParams: teacher.params,
     });
   }
@@ -276,10 +283,7 @@ export class TopicKD {
         topics: request.topics ?? [20, 50],
         seeds: request.seeds ?? [0, 1, 2],
         out,
-        hyper: (K) => {
-          const p = paperHyper(name, K);
-          return { alpha: request.alpha ?? p.alpha, temperature: request.temperature ?? p.temperature };
-        },
+        hyper: hyperFor(request, dataset, name),
         teacher: { model: request.teacher?.model ?? 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
         student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
         saveModels: request.saveModels,

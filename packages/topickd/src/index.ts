@@ -4,6 +4,7 @@ export * from './api.js';
 export * from './app/pipeline.js';
 export * from './app/experiment.js';
 export * from './app/experiment-results.js';
+export { gridReference, GRID_REFERENCES, type GridReference } from './app/grid-reference.js';
 export * from './app/report.js';
 export * from './app/run-config.js';
 export * from './app/progress.js';

@@ -1,8 +1,8 @@
 import { basename, join } from 'node:path';
 import { plural } from 'topickd';
-import type { Command } from '../command.js';
+import { RECIPE_FLAG, type Command } from '../command.js';
 import { claimOutputDir, createRuntime, loadDataset } from 'topickd';
-import { runExperiment } from 'topickd';
+import { gridReference, hyperFor, runExperiment } from 'topickd';
 
 const ROLE_LABEL = { teacher: 'teacher', student: 'student alone', distilled: 'distilled student', baseline: 'baseline' } as const;
 
@@ -16,8 +16,9 @@ export const demoCommand: Command = {
     topics: { type: 'integer', arg: 'K', description: 'topics (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'seed (default 0)' },
     data: { type: 'string', arg: 'PATH', description: 'corpus (default m10, bundled)' },
-    alpha: { type: 'number', arg: 'A', description: 'weight of the distillation terms in [0, 1] (default 0.8)' },
-    temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default 4)' },
+    alpha: { type: 'number', arg: 'A', description: 'weight of the distillation terms in [0, 1] (default: from the recipe)' },
+    temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default: from the recipe)' },
+    recipe: RECIPE_FLAG,
     out: { type: 'string', arg: 'DIR', description: 'output folder (default runs/demo)' },
   },
   async run({ cfg, print, json, progress, logger }) {
@@ -38,7 +39,7 @@ export const demoCommand: Command = {
         topics: [K],
         seeds: [cfg.seed ?? 0],
         out,
-        hyper: () => ({ alpha: cfg.alpha ?? 0.8, temperature: cfg.temperature ?? 4 }),
+        hyper: hyperFor(cfg, dataset, data),
         teacher: { model: 'combined', hidden: [100, 100] },
         student: { model: 'zeroshot', hidden: [100, 100] },
       },
@@ -56,6 +57,15 @@ export const demoCommand: Command = {
     const d = res.runs.find((r) => r.role === 'distilled')!;
     const s = res.runs.find((r) => r.role === 'student')!;
     print(`\nteacher ${t.params.toLocaleString('en-US')} params, NPMI ${t.npmi.toFixed(4)} | student alone ${s.params.toLocaleString('en-US')} params, NPMI ${s.npmi.toFixed(4)} | distilled student, NPMI ${d.npmi.toFixed(4)} (${(t.params / d.params).toFixed(1)}× fewer parameters than the teacher)`);
+    const diff = d.npmi - s.npmi;
+    const sign = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
+    print(`distilled − alone, this run (one seed, ${plural(runCfg.epochs, 'epoch')}, α ${d.alpha?.toFixed(3)}, T ${d.temperature}, recipe ${d.recipe ?? 'given'}): ${sign(diff)}`);
+    const grid = gridReference(data, K, d.recipe);
+    if (grid) {
+      print(`the committed grid (${grid.source}: ${grid.seeds} seeds, ${grid.epochs} epochs, same recipe): mean ${sign(grid.meanDifference)}, paired bootstrap 95% interval [${sign(grid.interval95[0])}, ${sign(grid.interval95[1])}]${grid.interval95[0] > 0 ? ' — the evidence' : ''}`);
+    } else {
+      print('no committed grid for this corpus, K and recipe: run `topickd experiment` with 5 seeds before reading one seed as a result');
+    }
     print(`report: ${join(out, 'report.html')}   results: ${join(out, 'results.md')}   models: ${join(out, `K${K}-seed${cfg.seed ?? 0}`)}`);
   },
 };

@@ -1,7 +1,7 @@
-import { ConfigError, distill, distillableModel, resolveModelConfig, DEFAULT_LOSSES, lossName, lossOptions, lossWeight } from '@topickd/core';
+import { ConfigError, distill, distillableModel, distillHyper, meanDocumentLength, resolveModelConfig, DEFAULT_LOSSES, lossName, lossOptions, lossWeight } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
-import { TRAIN_FLAGS, type Command } from '../command.js';
+import { RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
 import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf, loadModelWith } from 'topickd';
 import { count, plural } from 'topickd';
 
@@ -10,13 +10,14 @@ export const distillCommand: Command = {
   summary: 'train a small student from a trained teacher by knowledge distillation',
   usage:
     'topickd distill --teacher DIR --data PATH [--student zeroshot|combined] [--topics K] [--hidden 100,100] [--encoder NAME] [--alpha A] [--temperature T] [--losses w2,ce] [--epochs N] [--seed S] --out DIR [--json]',
-  example: 'topickd distill --teacher runs/m10-combined --data m10 --student zeroshot --alpha 0.8 --temperature 4 --out runs/m10-student',
+  example: 'topickd distill --teacher runs/m10-combined --data m10 --student zeroshot --out runs/m10-student',
   flags: {
     ...TRAIN_FLAGS,
     teacher: { type: 'string', arg: 'DIR', description: 'the trained teacher model folder (required)' },
     student: { type: 'string', arg: 'KIND', description: 'student kind: zeroshot (default) or combined' },
-    alpha: { type: 'number', arg: 'A', description: 'weight of the distillation terms in [0, 1] (default 0.8)' },
-    temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default 4)' },
+    alpha: { type: 'number', arg: 'A', description: "weight of the distillation terms in [0, 1] (default: from the recipe; auto: n̄/(n̄ + 7.5) for the corpus's mean document length n̄)" },
+    temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default: from the recipe; auto: 4)' },
+    recipe: RECIPE_FLAG,
     losses: { type: 'list', arg: 'L,L', description: 'distillation losses (default w2,ce); any registered loss name' },
     'kd-epochs': { type: 'integer', arg: 'N', description: 'apply distillation for the first N epochs only (default: all)' },
     'teacher-encoder': { type: 'string', arg: 'NAME', description: "the teacher's encoder when it differs from the manifest's (e.g. precomputed:FILE)" },
@@ -33,8 +34,7 @@ export const distillCommand: Command = {
     const topics = cfg.topics ?? teacher.model.numTopics;
     const studentKind = (flags.student as string | undefined) ?? cfg.student?.model ?? 'zeroshot';
     const studentFactory = rt.registry.modelFactory(studentKind, 'student'); // an unknown kind lists the registered ones
-    const alpha = cfg.alpha ?? 0.8;
-    const temperature = cfg.temperature ?? 4;
+    const { alpha, temperature, recipe } = distillHyper(cfg, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: cfg.data, topics });
     if (dataset.vocabulary.length !== teacher.vocabulary.length || dataset.vocabulary.some((w, i) => w !== teacher.vocabulary[i])) {
       throw new ConfigError(
         `the teacher's vocabulary (${teacher.vocabulary.length} words) differs from the data's (${dataset.vocabulary.length}); distill on the corpus the teacher was trained on`,
@@ -102,7 +102,7 @@ export const distillCommand: Command = {
       vocabulary: dataset.vocabulary,
       encoder: encoderRef,
       preprocessing: dataset.preprocessing,
-      training: { role: 'distilled', data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, lossWeights, ...lossOpts, teacher: teacherDir, teacherParams: teacher.model.paramCount() },
+      training: { role: 'distilled', data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, recipe, lossWeights, ...lossOpts, teacher: teacherDir, teacherParams: teacher.model.paramCount() },
     });
     saveTrainingTheta(cfg.out, student, dataset, studentEmb.embeddings, cfg);
     const out = {
@@ -117,6 +117,7 @@ export const distillCommand: Command = {
       teacherParams: teacher.model.paramCount(),
       alpha,
       temperature,
+      recipe,
       lossWeights,
       ...lossOpts,
       kdEpochs: cfg.kdEpochs ?? result.epochs,

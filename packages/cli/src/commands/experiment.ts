@@ -6,9 +6,9 @@ import { basename, join, resolve } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import { mergeReportData, renderReport, type ReportData } from 'topickd';
 import type { ExperimentResults } from 'topickd';
-import { TRAIN_FLAGS, type Command } from '../command.js';
+import { RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
 import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from 'topickd';
-import { paperHyper, resultsTable, runExperiment, runExperimentOnQueue, withComparisons, type ExperimentOptions, type RunConfig } from 'topickd';
+import { hyperFor, resultsTable, runExperiment, runExperimentOnQueue, withComparisons, type ExperimentOptions, type RunConfig } from 'topickd';
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));
@@ -39,8 +39,9 @@ export const experimentCommand: Command = {
     dataset: { type: 'string', arg: 'NAME|PATH', description: 'm10, 20ng (bundled) or a corpus path (required)' },
     topics: { type: 'numbers', arg: 'K,K', description: 'numbers of topics (default 20,50)' },
     seeds: { type: 'numbers', arg: 'S,S', description: 'seeds (default 0,1,2)' },
-    alpha: { type: 'number', arg: 'A', description: "KD weight for every K (default: the paper's per dataset and K)" },
-    temperature: { type: 'number', arg: 'T', description: "temperature for every K (default: the paper's)" },
+    alpha: { type: 'number', arg: 'A', description: 'KD weight for every K (default: from the recipe)' },
+    temperature: { type: 'number', arg: 'T', description: 'temperature for every K (default: from the recipe)' },
+    recipe: RECIPE_FLAG,
     epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 100)' },
     losses: { type: 'list', arg: 'L,L', description: 'distillation losses (default w2,ce)' },
     'ce-logits': TRAIN_FLAGS['ce-logits'],
@@ -100,10 +101,7 @@ export const experimentCommand: Command = {
         topics,
         seeds,
         out: cfg.out,
-        hyper: (K) => {
-          const p = paperHyper(name, K);
-          return { alpha: cfg.alpha ?? p.alpha, temperature: cfg.temperature ?? p.temperature };
-        },
+        hyper: hyperFor(cfg, dataset, name),
         teacher: { model: cfg.teacher?.model ?? 'combined', hidden: (flags.teacherHidden as number[] | undefined) ?? cfg.teacher?.hidden ?? [100, 100] },
         student: { model: cfg.student?.model ?? 'zeroshot', hidden: (flags.studentHidden as number[] | undefined) ?? cfg.student?.hidden ?? [100, 100] },
         saveModels: !flags.noModels,

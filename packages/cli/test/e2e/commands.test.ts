@@ -63,7 +63,7 @@ describe.each(backends)('every command in a fresh process, --backend %s', (backe
 
   it('distill: a small zeroshot student from the teacher', async () => {
     const j = ok(await topickd(['distill', '--teacher', teacher, '--data', corpus, '--student', 'zeroshot', '--hidden', '50', '--alpha', '0.8', '--temperature', '4', '--epochs', '2', '--out', student, '--json', ...common], work)).json();
-    expect(j).toMatchObject({ model: 'zeroshot', topics: 5, alpha: 0.8, temperature: 4, backend, out: student });
+    expect(j).toMatchObject({ model: 'zeroshot', topics: 5, alpha: 0.8, temperature: 4, recipe: 'given', backend, out: student });
     expect(j.teacherParams).toBeGreaterThan(j.params);
     expect(existsSync(join(student, 'theta.npy'))).toBe(true);
   });

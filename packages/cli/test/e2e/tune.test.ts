@@ -6,6 +6,8 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtCliExists, ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
+import { meanDocumentLength } from '@topickd/core';
+import { loadDataset } from 'topickd';
 
 const work = scratchDir('tune');
 const corpus = join(work, 'titles.jsonl');
@@ -40,7 +42,9 @@ describe('topickd tune', () => {
     expect(last.every((t: { alpha: number; temperature: number }) => t.alpha === file.searchBest.alpha && t.temperature === file.searchBest.temperature)).toBe(true);
     expect(file.searchBest.npmi).toBeCloseTo((last[0].npmi + last[1].npmi) / 2, 12);
     expect(file.reference.bestPerSeed).toEqual(last.map((t: { npmi: number }) => t.npmi));
-    expect(file.reference.defaults).toMatchObject({ alpha: 0.8, temperature: 4 });
+    // the defaults are the auto recipe's: T 4 and α from the corpus's mean document length
+    const n = meanDocumentLength(loadDataset({}, corpus).bow);
+    expect(file.reference.defaults).toMatchObject({ alpha: n / (n + 7.5), temperature: 4, recipe: 'auto' });
     // best: whichever of the search's best and the defaults scored higher at full epochs
     const winner = file.reference.defaults.npmi > file.searchBest.npmi ? { ...file.reference.defaults, from: 'defaults' } : { ...file.searchBest, from: 'search' };
     expect(file.best).toMatchObject({ alpha: winner.alpha, temperature: winner.temperature, npmi: winner.npmi, from: winner.from });

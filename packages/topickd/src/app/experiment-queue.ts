@@ -24,7 +24,7 @@ export const EXPERIMENT_TEACHER = 'experiment-teacher';
 export const EXPERIMENT_SEED = 'experiment-seed';
 
 /** ExperimentOptions as JSON: α and T per K instead of a function. */
-export type QueuedExperimentOptions = Omit<ExperimentOptions, 'hyper'> & { hyperByK: Record<string, { alpha: number; temperature: number }> };
+export type QueuedExperimentOptions = Omit<ExperimentOptions, 'hyper'> & { hyperByK: Record<string, ReturnType<ExperimentOptions['hyper']>> };
 
 /** What every job of a queued experiment carries: enough for any worker to rebuild the run's setup from the shared folder. */
 interface ExperimentJobBase {

@@ -3,7 +3,7 @@
  * options of a grid, the paper's α and T, a model's evaluation and report view, and the
  * results table. Shared by the local runner (experiment.ts), its steps and `tune`.
  */
-import { ReferenceCorpus, coherence, topicDiversity, type TopicModel, type Dataset, type Float32Matrix, type LossSpec } from '@topickd/core';
+import { ReferenceCorpus, coherence, distillHyper, meanDocumentLength, topicDiversity, type DistillHyper, type DistillRecipeName, type TopicModel, type Dataset, type Float32Matrix, type LossSpec } from '@topickd/core';
 import { reportModelData, type Evaluation, type ReportDocuments, type ReportModelData } from './report.js';
 import { formatMeanStd } from './format.js';
 import { comparisonsOf, comparisonsTable, machineRecord, type Comparison, type MachineRecord } from './comparisons.js';
@@ -24,6 +24,8 @@ export interface RunRecord {
   finalLoss: number;
   alpha: number | null;
   temperature: number | null;
+  /** For distilled rows: the recipe that chose α and T (`auto`, `paper`, or `given` when both were given). */
+  recipe?: DistillHyper['recipe'];
   /** For teacher rows: the seed the (possibly shared) teacher was trained with. */
   teacherSeed?: number;
   topicWords: string[][];
@@ -59,7 +61,7 @@ export interface ExperimentOptions {
   seeds: number[];
   out: string;
   /** α and T per K; a value given on the command line applies to every K. */
-  hyper: (K: number) => { alpha: number; temperature: number };
+  hyper: (K: number) => { alpha: number; temperature: number; recipe?: DistillHyper['recipe'] };
   teacher: { model: string; hidden: number[] };
   student: { model: string; hidden: number[] };
   /** Other model kinds trained per K and seed beside the student (same hidden layers): `role: "baseline"` rows. */
@@ -81,11 +83,14 @@ export interface ExperimentOptions {
   tune?: { data: string; space: SearchSpace; trials?: number; seeds?: number[]; epochs?: number };
 }
 
-/** The paper's hyper-parameters (Adhya & Sanyal 2023) for the bundled datasets. */
-export function paperHyper(dataset: string, K: number): { alpha: number; temperature: number } {
-  const d = dataset.toLowerCase();
-  if (d === '20ng') return K >= 50 ? { alpha: 0.9, temperature: 3 } : { alpha: 0.1, temperature: 3 };
-  return K >= 50 ? { alpha: 0.8, temperature: 1 } : { alpha: 0.8, temperature: 4 };
+
+/**
+ * α and T per K for a grid on `dataset`: those given, the rest from the recipe (core's
+ * distillHyper, the one place the defaults live), read off the corpus once.
+ */
+export function hyperFor(given: { alpha?: number; temperature?: number; recipe?: DistillRecipeName }, dataset: Pick<Dataset, 'bow'>, datasetName: string): (K: number) => DistillHyper {
+  const n = meanDocumentLength(dataset.bow);
+  return (K) => distillHyper(given, { meanDocumentLength: n, dataset: datasetName, topics: K });
 }
 
 export function evaluateModel(model: TopicModel, vocabulary: string[], ref: ReferenceCorpus): Evaluation {

@@ -3,7 +3,7 @@ import { readFileChecked } from '@topickd/core/node';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describeValue as describe } from '@topickd/core/plugin';
-import { ConfigError, DEFAULT_LOSSES, lossName, lossWeight, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec, type ModelOptions } from '@topickd/core';
+import { ConfigError, DEFAULT_LOSSES, DISTILL_RECIPES, isDistillRecipe, type DistillRecipeName, lossName, lossWeight, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec, type ModelOptions } from '@topickd/core';
 
 /** A model kind and its hidden layers (the teacher's or the student's in a config file). */
 export interface ModelArchitecture {
@@ -44,6 +44,8 @@ export interface RunConfig {
   patience?: number;
   alpha?: number;
   temperature?: number;
+  /** How α and T not given are chosen: `auto` (default) or `paper` (core's distillHyper). */
+  recipe?: DistillRecipeName;
   kdEpochs?: number;
   /** Student architecture for distill/experiment. */
   student?: ModelArchitecture;
@@ -156,6 +158,7 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   patience: isPosInt,
   alpha: isUnit,
   temperature: isPosNum,
+  recipe: (v) => (isDistillRecipe(v) ? null : `one of ${DISTILL_RECIPES.join(', ')}`),
   kdEpochs: isNonNegInt,
   student: isArch,
   teacher: isArch,

@@ -12,7 +12,7 @@ import { Piscina } from 'piscina';
 import { embedDataset, fitOn, loadDataset, loadModelWith, trainOptionsOf, type Runtime } from './pipeline.js';
 import { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
-import { evaluateModel, paperHyper } from './experiment-results.js';
+import { evaluateModel, hyperFor } from './experiment-results.js';
 import { chooseBest, successiveHalving, type HalvingResult, type SearchSpace, type TrialMetrics, type TuneResults } from './tune-search.js';
 import { renderTunePage } from './tune-page.js';
 
@@ -160,9 +160,9 @@ export interface TuneRequest {
   jobs?: number;
   /** redis://HOST:PORT: trials as jobs for `topickd worker` processes. */
   queue?: string;
-  /** Also train, on every seed at full epochs, the student alone and the student distilled with the defaults (default true). */
+  /** Also train, on every seed at full epochs, the student alone and the student distilled with the defaults: the recipe's α and T (default true). */
   reference?: boolean;
-  /** The dataset's name, for the defaults (the paper's α, T for m10 and 20ng). */
+  /** The dataset's name, for the defaults (the recipe's α and T; the paper's table names m10 and 20ng). */
   datasetName: string;
 }
 
@@ -232,7 +232,8 @@ export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, pr
       (r, rungs, leader) => progress.log(`tune: rung ${r + 1}/${rungs.length} (${rungs[r].candidates} candidates × ${seeds.length} seeds × ${rungs[r].epochs} epochs): best α=${leader.alpha} T=${leader.temperature}, mean NPMI ${leader.npmi.toFixed(4)}`),
     );
     if (request.reference !== false) {
-      const d = paperHyper(request.datasetName, K);
+      const { alpha, temperature, recipe } = hyperFor({ recipe: cfg.recipe }, ctx.dataset, request.datasetName)(K);
+      const d = { alpha, temperature, recipe };
       const ref = await runTasks([...seeds.map((s) => taskOf(null, null, s, epochs)), ...seeds.map((s) => taskOf(d.alpha, d.temperature, s, epochs))]);
       const alone = ref.slice(0, seeds.length);
       const defaults = ref.slice(seeds.length);

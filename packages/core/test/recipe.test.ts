@@ -1,0 +1,45 @@
+/**
+ * The distillation recipes: where α and T come from when a run does not give them. The
+ * auto rule is checked against its closed form, the paper's table against the paper's values.
+ */
+import { describe, it, expect } from 'vitest';
+import { AUTO_TEMPERATURE, ConfigError, autoAlpha, distillHyper, meanDocumentLength, paperHyper } from '../src/index.js';
+
+describe('distillation recipes', () => {
+  it('auto: T 4 and α = n̄ / (n̄ + 7.5), within [0.1, 0.9]', () => {
+    for (const n of [2, 5.91, 10, 32.24, 49.88]) {
+      const h = distillHyper({}, { meanDocumentLength: n, topics: 20 });
+      expect(h).toEqual({ alpha: Math.min(0.9, Math.max(0.1, n / (n + 7.5))), temperature: AUTO_TEMPERATURE, recipe: 'auto', meanDocumentLength: n });
+    }
+    // short texts pull less towards the teacher than long ones
+    expect(autoAlpha(5.91)).toBeLessThan(autoAlpha(49.88));
+    expect(autoAlpha(0.5)).toBe(0.1);
+    expect(autoAlpha(500)).toBe(0.9);
+    expect(() => autoAlpha(0)).toThrow(ConfigError);
+    expect(() => autoAlpha(Number.NaN)).toThrow(/mean document length/);
+  });
+
+  it('paper: the table of Adhya & Sanyal (2023) per dataset and K', () => {
+    expect(paperHyper('20ng', 20)).toEqual({ alpha: 0.1, temperature: 3 });
+    expect(paperHyper('20NG', 50)).toEqual({ alpha: 0.9, temperature: 3 });
+    expect(paperHyper('m10', 20)).toEqual({ alpha: 0.8, temperature: 4 });
+    expect(paperHyper('m10', 50)).toEqual({ alpha: 0.8, temperature: 1 });
+    expect(distillHyper({ recipe: 'paper' }, { dataset: '20ng', topics: 20, meanDocumentLength: 50 })).toEqual({ alpha: 0.1, temperature: 3, recipe: 'paper' });
+  });
+
+  it('what is given wins; the rest comes from the recipe', () => {
+    expect(distillHyper({ alpha: 0.3, temperature: 2 }, { meanDocumentLength: 6, topics: 20 })).toEqual({ alpha: 0.3, temperature: 2, recipe: 'given' });
+    expect(distillHyper({ alpha: 0.3 }, { meanDocumentLength: 6, topics: 20 })).toEqual({ alpha: 0.3, temperature: 4, recipe: 'auto' });
+    const t = distillHyper({ temperature: 2 }, { meanDocumentLength: 6, topics: 20 });
+    expect(t.temperature).toBe(2);
+    expect(t.alpha).toBeCloseTo(6 / 13.5, 15);
+    expect(distillHyper({ temperature: 2, recipe: 'paper' }, { dataset: 'm10', topics: 50 })).toEqual({ alpha: 0.8, temperature: 2, recipe: 'paper' });
+    expect(() => distillHyper({ recipe: 'best' as never }, { topics: 20 })).toThrow(/"recipe" must be one of auto, paper/);
+  });
+
+  it('mean document length of a bag of words', () => {
+    // 3 documents with 2, 5 and 1 tokens
+    expect(meanDocumentLength({ rows: 3, values: new Float32Array([1, 1, 3, 2, 1]) })).toBeCloseTo(8 / 3, 12);
+    expect(meanDocumentLength({ rows: 0, values: new Float32Array(0) })).toBe(0);
+  });
+});
