@@ -6,6 +6,12 @@ export interface FlagSpec {
   description: string;
   /** Placeholder shown in --help. */
   arg?: string;
+  /**
+   * A path the command reads (`input`) or writes (`output`): before any work, every output is
+   * checked against every input (files and folders, after resolving links), so no run writes
+   * over what it reads.
+   */
+  path?: 'input' | 'output';
 }
 
 export type ParsedFlags = Record<string, string | number | boolean | string[] | number[] | undefined>;
@@ -14,7 +20,7 @@ export type ParsedFlags = Record<string, string | number | boolean | string[] | 
 export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   backend: { type: 'string', arg: 'NAME', description: 'tensor backend: wasm (default), cpu, node' },
   fallback: { type: 'string', arg: 'NAME', description: 'backend to continue on when --backend cannot start' },
-  config: { type: 'string', arg: 'FILE', description: 'JSON or YAML config file; flags override it' },
+  config: { path: 'input', type: 'string', arg: 'FILE', description: 'JSON or YAML config file; flags override it' },
   json: { type: 'boolean', description: 'print one JSON object on stdout' },
   quiet: { type: 'boolean', description: 'no progress output' },
   debug: { type: 'boolean', description: 'print stack traces on errors' },

@@ -36,7 +36,7 @@ export const RECIPE_FLAG: FlagSpec = {
 
 /** Common flags of the training commands. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
-  data: { type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng (required)' },
+  data: { path: 'input', type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng (required)' },
   'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
   topics: { type: 'integer', arg: 'K', description: 'number of topics (required)' },
   hidden: { type: 'numbers', arg: 'H,H', description: 'hidden layer sizes of the inference network (default 100,100; "" for none)' },
@@ -45,10 +45,10 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'learning-rate': { type: 'number', arg: 'LR', description: 'Adam learning rate (default 0.002)' },
   seed: { type: 'integer', arg: 'S', description: 'random seed (default 0)' },
   encoder: { type: 'string', arg: 'NAME', description: 'sentence encoder: use (default), precomputed:FILE.npy, onnx, transformers' },
-  'model-dir': { type: 'string', arg: 'DIR', description: 'local model folder for the onnx / transformers encoders' },
+  'model-dir': { path: 'input', type: 'string', arg: 'DIR', description: 'local model folder for the onnx / transformers encoders' },
   'validation-fraction': { type: 'number', arg: 'F', description: 'hold out this fraction for early stopping (default 0: off)' },
   patience: { type: 'integer', arg: 'N', description: 'early-stopping patience in epochs (default 5)' },
-  out: { type: 'string', arg: 'DIR', description: 'model folder to write (required)' },
+  out: { path: 'output', type: 'string', arg: 'DIR', description: 'model folder to write (required)' },
   'checkpoint-every': { type: 'integer', arg: 'N', description: 'write OUT/checkpoint.tkdc (model + optimizer + RNG) every N epochs, atomically (default: never)' },
   resume: { type: 'string', arg: 'PATH', description: 'continue from a checkpoint (OUT folder or checkpoint.tkdc) with the same data and options' },
   plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },

@@ -2,6 +2,8 @@ import { isTopicKDError, type Logger } from '@topickd/core';
 import { helpText, parseFlags } from './args.js';
 import type { Command } from './command.js';
 import { flagsToConfig } from './command.js';
+import { checkOutputsAgainstInputs } from './paths.js';
+import { discardCreatedOutputDirs, keepCreatedOutputDirs } from '@topickd/core/node';
 import { distillCommand } from './commands/distill.js';
 import { embedCommand } from './commands/embed.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -66,13 +68,16 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     }
     const file = flags.config ? loadConfigFile(String(flags.config)) : {};
     const cfg = mergeConfig(file, flagsToConfig(flags, command.ownFlags));
+    checkOutputsAgainstInputs(command.flags, flags, cfg);
     if (flags.ceLogits !== undefined) cfg.losses = withCeLogits(cfg.losses, String(flags.ceLogits));
     const json = Boolean(flags.json);
     const progress = new Progress({ quiet: Boolean(flags.quiet) });
     const logger: Logger = { warn: (m) => io.stderr(`topickd: warning: ${m}\n`) };
     await command.run({ flags, positionals, argv: rest, cfg, progress, logger, json, print: (t) => io.stdout(`${t}\n`) });
+    keepCreatedOutputDirs();
     return 0;
   } catch (e) {
+    discardCreatedOutputDirs(); // a failed run leaves no empty output folder (nor its parents) behind
     if (isTopicKDError(e)) {
       io.stderr(`topickd: error: ${e.message}\n`);
       if (debug && e.stack) io.stderr(`${e.stack}\n`);

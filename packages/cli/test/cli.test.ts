@@ -370,7 +370,7 @@ describe('more bad input', () => {
     expect(o.stderr).toMatch(/--out .*a-file\/model: .*a-file is a file, not a folder/);
     const one = join(dir, 'one.txt');
     writeFileSync(one, 'apple apple\napple\n');
-    const v = await run('fit', '--data', one, '--topics', '1', '--encoder', `precomputed:${npy}`, '--out', join(dir, 'v'));
+    const v = await run('fit', '--data', one, '--topics', '2', '--encoder', `precomputed:${npy}`, '--out', join(dir, 'v'));
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/the vocabulary has 1 word; a topic model needs at least 2/);
   });

@@ -26,7 +26,9 @@ export type ErrorCode =
   /** Jobs of a distributed run failed every attempt (the others completed). */
   | 'JOBS_FAILED'
   /** A Web Worker failed to start, to load the model, or to answer. */
-  | 'WORKER_FAILED';
+  | 'WORKER_FAILED'
+  /** A model used after dispose(). */
+  | 'MODEL_DISPOSED';
 
 export class TopicKDError extends Error {
   readonly code: ErrorCode;

@@ -18,7 +18,8 @@ export { createContainer, registryOf, coreModule, type CreateContainerOptions } 
 export { CpuBackend, CPU_KERNELS } from './backends/cpu-backend.js';
 
 export { row, matrix, gatherRows, isRowSource, toRowArrays, assertFinite, allFinite, topWordsPerRow, logMatrix, type Float32Matrix, type EmbeddingRows, type RowSource } from './util/matrix.js';
-export { Random } from './util/random.js';
+export { Random, MAX_SEED, isSeed, checkSeed } from './util/random.js';
+export { nestingDepth, MAX_NESTING } from './util/nesting.js';
 
 export { tokenize, type TokenizerOptions } from './text/tokenizer.js';
 export { ENGLISH_STOPWORDS } from './text/stopwords.js';
@@ -26,7 +27,7 @@ export * from './text/preprocess.js';
 export { CsrMatrix, CsrBuilder } from './data/csr-matrix.js';
 export * from './data/corpus.js';
 
-export { ContextualTopicModel, resolveModelConfig, DEFAULT_MODEL_CONFIG, BUILTIN_LAYOUTS, type InputLayout } from './model/contextual-topic-model.js';
+export { ContextualTopicModel, contextualWeightFloats, resolveModelConfig, DEFAULT_MODEL_CONFIG, BUILTIN_LAYOUTS, type InputLayout } from './model/contextual-topic-model.js';
 export { BUILTIN_MODEL_FACTORIES, type ModelKinds } from './model/builtin-models.js';
 export { vaeLoss } from './model/fused-ops.js';
 export * from './model/infer-topics.js';

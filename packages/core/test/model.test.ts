@@ -76,7 +76,9 @@ describe('VAE loss against a hand computation', () => {
 
   it('rejects impossible configurations with typed errors', () => {
     expect(() => resolveModelConfig({ kind: 'combined', numTopics: 10, vocabSize: 5, embeddingDim: 4 })).toThrow(ConfigError);
-    expect(() => resolveModelConfig({ kind: 'combined', numTopics: 1, vocabSize: 1, embeddingDim: 4 })).toThrow(DataError);
+    expect(() => resolveModelConfig({ kind: 'combined', numTopics: 2, vocabSize: 1, embeddingDim: 4 })).toThrow(DataError);
+    // K = 1 would make the prior's variance 1 − 1/K zero: said as such, not as a learning-rate problem
+    expect(() => resolveModelConfig({ kind: 'zeroshot', numTopics: 1, vocabSize: 5, embeddingDim: 4 })).toThrow(/at least 2 topics, got K = 1/);
     expect(() => resolveModelConfig({ kind: 'Not a kind!', numTopics: 2, vocabSize: 5, embeddingDim: 4 })).toThrow(/combined.*zeroshot/);
     // kinds are open names, but a kind core does not know needs its plugin's input layout
     const plugin = resolveModelConfig({ kind: 'nope', numTopics: 2, vocabSize: 5, embeddingDim: 4 });

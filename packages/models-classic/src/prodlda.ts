@@ -1,4 +1,4 @@
-import { ContextualTopicModel, type TopicModelConfig, type TopicModelFactory } from '@topickd/core';
+import { ContextualTopicModel, contextualWeightFloats, type TopicModelConfig, type TopicModelFactory } from '@topickd/core';
 
 /**
  * ProdLDA (Srivastava & Sutton 2017): the VAE of CombinedTM with the bag of words alone as
@@ -12,4 +12,5 @@ export const prodLdaFactory = {
   description: 'ProdLDA (Srivastava & Sutton 2017): bag of words alone in, product-of-experts decoder',
   needsBow: true,
   create: (config: Omit<TopicModelConfig, 'kind'>, seed: number): ContextualTopicModel => new ContextualTopicModel({ ...config, kind: 'prodlda' }, seed, 'bow'),
+  weightFloats: (config: Omit<TopicModelConfig, 'kind'>): number => contextualWeightFloats(config, 'bow'),
 } satisfies TopicModelFactory;

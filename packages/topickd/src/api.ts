@@ -157,6 +157,7 @@ export class TrainedTopicModel extends TopicModelView {
 
   /** Topic proportions θ of new documents: text → bag of words with the model's own preprocessing, plus its encoder. */
   async transform(texts: Texts, options: { samples?: number; seed?: number } = {}): Promise<number[][]> {
+    this.checkLive('transform');
     const corpus = this.owner.corpusOf(texts);
     const bow = bowForModel(corpus.documents, this, corpus.pretokenized);
     const embeddings = this.encoder.dim === 0 ? noEmbeddings(bow.rows) : await this.owner.embed(corpus.encoderTexts ?? corpus.documents, this.encoder.type ?? 'use');
@@ -165,12 +166,8 @@ export class TrainedTopicModel extends TopicModelView {
 
   /** Writes a model folder (manifest + checksummed weights), loadable by `load` and the CLI. */
   async save(dir: string): Promise<void> {
+    this.checkLive('save');
     await saveModel(this.owner.path(dir), { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}) });
-  }
-
-  /** Frees the model's tensors. */
-  dispose(): void {
-    this.model.dispose();
   }
 }
 

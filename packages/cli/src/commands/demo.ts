@@ -15,11 +15,11 @@ export const demoCommand: Command = {
     epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 30)' },
     topics: { type: 'integer', arg: 'K', description: 'topics (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'seed (default 0)' },
-    data: { type: 'string', arg: 'PATH', description: 'corpus (default m10, bundled)' },
+    data: { path: 'input', type: 'string', arg: 'PATH', description: 'corpus (default m10, bundled)' },
     alpha: { type: 'number', arg: 'A', description: 'weight of the distillation terms in [0, 1] (default: from the recipe)' },
     temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default: from the recipe)' },
     recipe: RECIPE_FLAG,
-    out: { type: 'string', arg: 'DIR', description: 'output folder (default runs/demo)' },
+    out: { path: 'output', type: 'string', arg: 'DIR', description: 'output folder (default runs/demo)' },
   },
   async run({ cfg, print, json, progress, logger }) {
     const out = cfg.out ?? join('runs', 'demo');

@@ -13,7 +13,7 @@ export const distillCommand: Command = {
   example: 'topickd distill --teacher runs/m10-combined --data m10 --student zeroshot --out runs/m10-student',
   flags: {
     ...TRAIN_FLAGS,
-    teacher: { type: 'string', arg: 'DIR', description: 'the trained teacher model folder (required)' },
+    teacher: { path: 'input', type: 'string', arg: 'DIR', description: 'the trained teacher model folder (required)' },
     student: { type: 'string', arg: 'KIND', description: 'student kind: zeroshot (default) or combined' },
     alpha: { type: 'number', arg: 'A', description: "weight of the distillation terms in [0, 1] (default: from the recipe; auto: n̄/(n̄ + 7.5) for the corpus's mean document length n̄)" },
     temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default: from the recipe; auto: 4)' },

@@ -12,9 +12,9 @@ export const embedCommand: Command = {
   example: 'topickd embed --encoder use --input m10 --out m10-use.npy',
   flags: {
     encoder: { type: 'string', arg: 'NAME', description: 'use (default), onnx, transformers' },
-    'model-dir': { type: 'string', arg: 'DIR', description: 'local model folder (onnx, transformers)' },
-    input: { type: 'string', arg: 'PATH', description: 'one document per line (.txt), .jsonl, or an OCTIS folder (required)' },
-    out: { type: 'string', arg: 'FILE.npy', description: 'where to write the embeddings (required)' },
+    'model-dir': { path: 'input', type: 'string', arg: 'DIR', description: 'local model folder (onnx, transformers)' },
+    input: { path: 'input', type: 'string', arg: 'PATH', description: 'one document per line (.txt), .jsonl, or an OCTIS folder (required)' },
+    out: { path: 'output', type: 'string', arg: 'FILE.npy', description: 'where to write the embeddings (required)' },
     'batch-size': { type: 'integer', arg: 'N', description: 'documents per forward pass (default 64)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     'no-cache': { type: 'boolean', description: 'do not read or write the embedding cache' },

@@ -41,9 +41,9 @@ export const evaluateCommand: Command = {
   example: 'topickd evaluate --corpus m10 --topics runs/m10-combined --json',
   ownFlags: ['topics'],
   flags: {
-    corpus: { type: 'string', arg: 'PATH', description: 'reference corpus: OCTIS folder, .tsv, .jsonl or .txt (raw text is preprocessed as the model\'s training corpus was; required)' },
+    corpus: { path: 'input', type: 'string', arg: 'PATH', description: 'reference corpus: OCTIS folder, .tsv, .jsonl or .txt (raw text is preprocessed as the model\'s training corpus was; required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
-    topics: { type: 'string', arg: 'PATH', description: 'a model folder, or a JSON array of arrays of words (required)' },
+    topics: { path: 'input', type: 'string', arg: 'PATH', description: 'a model folder, or a JSON array of arrays of words (required)' },
     metrics: { type: 'list', arg: 'M,M', description: `metrics (default all: ${ALL_METRICS.join(',')})` },
     topn: { type: 'integer', arg: 'N', description: 'words per topic for coherence (default 10)' },
     'skip-unknown': { type: 'boolean', description: 'drop topic words missing from the corpus instead of failing' },

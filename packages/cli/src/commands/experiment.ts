@@ -1,4 +1,4 @@
-import { ConfigError, TopicKDError } from '@topickd/core';
+import { checkSeed, ConfigError, TopicKDError } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -36,7 +36,7 @@ export const experimentCommand: Command = {
   example: 'topickd experiment --dataset m10 --topics 20,50 --seeds 0,1,2 --out runs/m10',
   ownFlags: ['topics'],
   flags: {
-    dataset: { type: 'string', arg: 'NAME|PATH', description: 'm10, 20ng (bundled) or a corpus path (required)' },
+    dataset: { path: 'input', type: 'string', arg: 'NAME|PATH', description: 'm10, 20ng (bundled) or a corpus path (required)' },
     topics: { type: 'numbers', arg: 'K,K', description: 'numbers of topics (default 20,50)' },
     seeds: { type: 'numbers', arg: 'S,S', description: 'seeds (default 0,1,2)' },
     alpha: { type: 'number', arg: 'A', description: 'KD weight for every K (default: from the recipe)' },
@@ -49,7 +49,7 @@ export const experimentCommand: Command = {
     'teacher-encoder': { type: 'string', arg: 'NAME', description: 'teacher encoder (default: the student encoder)' },
     'teacher-hidden': { type: 'numbers', arg: 'H,H', description: 'teacher hidden layers (default 100,100)' },
     'student-hidden': { type: 'numbers', arg: 'H,H', description: 'student hidden layers (default 100,100)' },
-    out: { type: 'string', arg: 'DIR', description: 'folder for results.json, results.md, report.html and the models (required)' },
+    out: { path: 'output', type: 'string', arg: 'DIR', description: 'folder for results.json, results.md, report.html and the models (required)' },
     'no-models': { type: 'boolean', description: 'do not save the trained models' },
     jobs: { type: 'integer', arg: 'N', description: 'run the Ks in N parallel processes (default: one per core, at most one per K)' },
     tune: { type: 'boolean', description: 'tune α and T per K on its teacher before the grid (as `topickd tune`, in this process; searches in OUT/K<K>-tune/); excludes --alpha/--temperature' },
@@ -71,7 +71,7 @@ export const experimentCommand: Command = {
     const topics = (flags.topics as number[] | undefined) ?? [20, 50];
     const seeds = (flags.seeds as number[] | undefined) ?? [0, 1, 2];
     for (const K of topics) if (!Number.isInteger(K) || K <= 0) throw new ConfigError(`--topics must list positive integers, got ${K}`, 'topics');
-    for (const s of seeds) if (!Number.isInteger(s)) throw new ConfigError(`--seeds must list integers, got ${s}`, 'seeds');
+    checkSeed(seeds, 'seeds');
     if (flags.teacherSeed !== undefined && teacherPer(flags.teacherPer) === 'seed') throw new ConfigError('--teacher-seed applies to a teacher shared per K; drop it or --teacher-per seed', 'teacher-seed');
     claimOutputDir(cfg.out, { dataset: datasetArg }, cfg.baseDir);
     const name = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase()) ? datasetArg.toLowerCase() : basename(datasetArg);

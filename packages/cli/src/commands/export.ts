@@ -14,8 +14,8 @@ export const exportCommand: Command = {
   example: 'topickd export --model runs/demo/K20-seed0/distilled --out web-bundle',
   ownFlags: ['model'],
   flags: {
-    model: { type: 'string', arg: 'DIR', description: 'model folder (required)' },
-    out: { type: 'string', arg: 'DIR', description: 'bundle folder to write, replaced if it holds an earlier bundle (required)' },
+    model: { path: 'input', type: 'string', arg: 'DIR', description: 'model folder (required)' },
+    out: { path: 'output', type: 'string', arg: 'DIR', description: 'bundle folder to write, replaced if it holds an earlier bundle (required)' },
     'no-encoder': { type: 'boolean', description: 'do not copy the encoder files (the page loads them from elsewhere)' },
   },
   async run({ cfg, flags, print, json, logger }) {

@@ -11,8 +11,8 @@ export const inferCommand: Command = {
   example: 'topickd infer --model runs/m10-student --input my-titles.txt --json',
   ownFlags: ['model'],
   flags: {
-    model: { type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
-    input: { type: 'string', arg: 'PATH', description: 'documents: .txt (one per line), .jsonl, or an OCTIS folder (required)' },
+    model: { path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
+    input: { path: 'input', type: 'string', arg: 'PATH', description: 'documents: .txt (one per line), .jsonl, or an OCTIS folder (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     encoder: { type: 'string', arg: 'NAME', description: "override the model's encoder (e.g. precomputed:FILE.npy for the input)" },
     samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document (default 20)' },

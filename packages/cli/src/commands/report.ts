@@ -14,11 +14,11 @@ export const reportCommand: Command = {
   example: 'topickd report --model runs/student,runs/student-alone --teacher runs/teacher --corpus m10 --out report.html',
   ownFlags: ['model', 'teacher'],
   flags: {
-    model: { type: 'list', arg: 'DIR,DIR', description: 'model folder(s); each student is aligned with the teacher (required)' },
-    teacher: { type: 'string', arg: 'DIR', description: 'teacher model folder, shown first' },
-    corpus: { type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, topic shares, representative documents) (required)' },
+    model: { path: 'input', type: 'list', arg: 'DIR,DIR', description: 'model folder(s); each student is aligned with the teacher (required)' },
+    teacher: { path: 'input', type: 'string', arg: 'DIR', description: 'teacher model folder, shown first' },
+    corpus: { path: 'input', type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, topic shares, representative documents) (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
-    out: { type: 'string', arg: 'FILE.html', description: 'report file (required)' },
+    out: { path: 'output', type: 'string', arg: 'FILE.html', description: 'report file (required)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const modelDirs = (flags.model as string[] | undefined) ?? [];

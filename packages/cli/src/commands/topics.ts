@@ -9,7 +9,7 @@ export const topicsCommand: Command = {
   example: 'topickd topics --model runs/student --top 10',
   ownFlags: ['model'],
   flags: {
-    model: { type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
+    model: { path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
     top: { type: 'integer', arg: 'N', description: 'words per topic (default 10)' },
   },
   async run({ cfg, flags, print, json, logger }) {

@@ -1,4 +1,5 @@
 import { ConfigError } from '@topickd/core';
+import { signalsHandledByProgram } from '@topickd/core/node';
 import { createRuntime, jobHandlers } from 'topickd';
 import type { Command } from '../command.js';
 
@@ -18,6 +19,7 @@ export const workerCommand: Command = {
     if (!url) throw new ConfigError('give the queue: --queue redis://HOST:PORT', 'queue');
     const concurrency = (flags.concurrency as number | undefined) ?? 1;
     if (!(concurrency >= 1)) throw new ConfigError(`--concurrency must be at least 1, got ${concurrency}`, 'concurrency');
+    signalsHandledByProgram(); // the worker stops itself on SIGTERM/SIGINT, after its running job
     const rt = await createRuntime(cfg, logger);
     const jobs = jobHandlers(rt, cfg, progress);
     const { startWorker } = await import('@topickd/queue'); // loaded only here: ~1 s of every command's start otherwise

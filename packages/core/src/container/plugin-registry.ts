@@ -76,6 +76,17 @@ export class PluginRegistry {
 
   /** Checks that every name in the config is registered (called by `createContainer`). */
   validateNames(): void {
+    // two plugins under one name: the second would be silently ignored
+    const lists: [string, { name: string }[]][] = [['backend', this.backendList], ['encoder', this.encoderList], ['loss', this.lossList], ['model kind', this.modelList]];
+    for (const [what, list] of lists) {
+      const seen = new Map<string, unknown>();
+      for (const p of list) {
+        if (seen.has(p.name) && seen.get(p.name) !== p) {
+          throw new ConfigError(`two plugins register the ${what} "${p.name}"; a plugin's names must not repeat another's (TopicKD's own included): rename it in the plugin`, 'plugins', 'UNKNOWN_PLUGIN');
+        }
+        seen.set(p.name, p);
+      }
+    }
     const c = this.config;
     if (c.backend) this.backend(c.backend, 'backend');
     if (c.fallback) this.backend(c.fallback, 'fallback');
@@ -116,6 +127,10 @@ export class PluginRegistry {
    * warning and activates the fallback; otherwise the error propagates.
    */
   async activateBackend(name = this.config.backend, fallback = this.config.fallback): Promise<ActiveBackend> {
+    // options for a backend nobody registered would be ignored silently: a typo, said now
+    for (const key of Object.keys(this.config.backendOptions ?? {})) {
+      if (!this.backendNames().includes(key)) throw new UnknownPluginError('backend', key, this.backendNames(), `backendOptions.${key}`);
+    }
     if (!name) {
       const sorted = [...this.backendList].sort((a, b) => b.priority - a.priority);
       for (const b of sorted) {

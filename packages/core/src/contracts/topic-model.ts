@@ -193,6 +193,13 @@ export interface TopicModelFactory {
   readonly name: TopicModelKind;
   readonly description: string;
   create(config: Omit<TopicModelConfig, 'kind'>, seed: number): TopicModel;
+  /**
+   * How many float32 values a saved model of this config holds (its weights file's size / 4),
+   * computed without building it. The loader compares it with the weights file before it
+   * allocates anything, so a small damaged manifest cannot make it build a huge model. Kinds
+   * without it get a coarser check (every size in the config within the file's size).
+   */
+  weightFloats?(config: Omit<TopicModelConfig, 'kind'>): number;
   /** Whether inference needs the bag of words (CombinedTM) or only embeddings (ZeroShotTM). */
   readonly needsBow: boolean;
   /** Whether training reads document embeddings (default true; LDA's is false, so no encoder runs). */

@@ -1,4 +1,5 @@
 import { ModelFileError } from '../errors.js';
+import { MAX_NESTING, nestingDepth } from '../util/nesting.js';
 import type { TopicModelConfig } from '../model/contextual-topic-model.js';
 import type { TrainerState } from '../train/trainer.js';
 import type { ModelSnapshot } from '../train/snapshot.js';
@@ -103,7 +104,9 @@ export async function parseCheckpoint(bytes: Uint8Array, where: string): Promise
   const hlen = new DataView(bytes.buffer, bytes.byteOffset).getUint32(MAGIC.length, true);
   let header: Header;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + hlen)));
+    const text = new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + hlen));
+    if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) throw new Error(`brackets nested deeper than ${MAX_NESTING} levels`);
+    header = JSON.parse(text);
   } catch (e) {
     throw new ModelFileError(where, 'checkpoint header is damaged; use an earlier checkpoint or train from scratch', e);
   }

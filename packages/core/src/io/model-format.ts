@@ -4,9 +4,10 @@ import type { TopicModel, TopicModelConfig } from '../contracts/topic-model.js';
 import { BUILTIN_MODEL_FACTORIES, findModelFactory, modelKindNames, type ModelKinds } from '../model/builtin-models.js';
 import { restoreModel, snapshotModel, type ModelSnapshot } from '../train/snapshot.js';
 import { sha256Hex } from './sha256.js';
+import { MAX_NESTING, nestingDepth } from '../util/nesting.js';
 import { canonicalDigest } from './canonical-digest.js';
 import { tf } from '../tfjs/tf.js';
-import type { PreprocessingRecord } from '../text/preprocess.js';
+import { preprocessingRecordProblem, type PreprocessingRecord } from '../text/preprocess.js';
 
 export const MODEL_FORMAT = 'topickd-model';
 /** 2: the manifest carries `digest`, a SHA-256 of its canonical form (version 1 had none and still loads). */
@@ -138,7 +139,9 @@ export async function serializeModel(saved: SavedModel): Promise<{ manifest: Mod
 export async function parseManifest(bytes: Uint8Array, where: string): Promise<ModelManifest> {
   let m: ModelManifest;
   try {
-    m = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) throw new Error(`brackets nested deeper than ${MAX_NESTING} levels`);
+    m = JSON.parse(text);
   } catch (e) {
     throw new ModelFileError(where, `manifest is not valid JSON (${(e as Error).message}); the model directory is damaged — save or train it again`, e);
   }
@@ -173,6 +176,10 @@ function checkManifestFields(m: ModelManifest, where: string): void {
   }
   if (m.encoder.dim !== m.config.embeddingDim) throw bad('encoder.dim', `the config's embeddingDim ${m.config.embeddingDim}`, m.encoder.dim);
   if (m.training !== undefined && !isObj(m.training)) throw bad('training', 'an object', m.training);
+  if (m.preprocessing !== undefined) {
+    const problem = preprocessingRecordProblem(m.preprocessing);
+    if (problem) throw new ModelFileError(where, `field "preprocessing" must be ${problem}; got ${JSON.stringify(m.preprocessing)?.slice(0, 120)}`);
+  }
   const w = m.weights;
   if (!isObj(w) || typeof w.file !== 'string' || !isCount(w.bytes) || typeof w.sha256 !== 'string' || !Array.isArray(w.tensors)) {
     throw bad('weights', '{ file, bytes, sha256, tensors }', w);
@@ -254,6 +261,16 @@ export async function loadModelFrom(store: ModelStore, options: LoadModelOptions
     throw new ModelFileError(
       manifestPath,
       `the model kind "${config.kind}" is not registered here (known: ${modelKindNames(kinds).join(', ')}); load it with the plugin that defines it (config "plugins")`,
+    );
+  }
+  // bounded before allocation: the model this config describes must be the one these bytes hold
+  const floats = bytes.byteLength / 4;
+  const { kind: _k, ...dims } = config;
+  const wanted = factory.weightFloats?.(dims);
+  if (wanted !== undefined ? wanted !== floats : Math.max(config.numTopics, config.vocabSize, config.embeddingDim, ...config.hiddenSizes) > floats) {
+    throw new ModelFileError(
+      manifestPath,
+      `the config (K ${config.numTopics}, vocabulary ${config.vocabSize}, embedding ${config.embeddingDim}, hidden [${config.hiddenSizes.join(', ')}]) ${wanted !== undefined ? `describes ${wanted.toLocaleString('en-US')} float32 values` : 'needs more values than'}, the weights file holds ${floats.toLocaleString('en-US')}: the manifest is damaged`,
     );
   }
   const data = fromLittleEndianBytes(bytes);

@@ -1,5 +1,5 @@
 import type { TopicModelFactory } from '../contracts/topic-model.js';
-import { ContextualTopicModel } from './contextual-topic-model.js';
+import { ContextualTopicModel, contextualWeightFloats } from './contextual-topic-model.js';
 
 /** Core's two model kinds; `coreModule` binds them and the model loader knows them without a container. */
 export const BUILTIN_MODEL_FACTORIES: readonly TopicModelFactory[] = Object.freeze([
@@ -8,12 +8,14 @@ export const BUILTIN_MODEL_FACTORIES: readonly TopicModelFactory[] = Object.free
     description: 'CombinedTM: bag of words + sentence embedding in (Bianchi et al. 2021)',
     needsBow: true,
     create: (config, seed) => new ContextualTopicModel({ ...config, kind: 'combined' }, seed),
+    weightFloats: (config) => contextualWeightFloats(config, 'bow+embedding'),
   },
   {
     name: 'zeroshot',
     description: 'ZeroShotTM: sentence embedding only in; predicts topics for unseen text',
     needsBow: false,
     create: (config, seed) => new ContextualTopicModel({ ...config, kind: 'zeroshot' }, seed),
+    weightFloats: (config) => contextualWeightFloats(config, 'embedding'),
   },
 ]);
 

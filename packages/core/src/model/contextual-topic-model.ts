@@ -43,6 +43,10 @@ export function resolveModelConfig(c: Partial<TopicModelConfig> & Pick<TopicMode
     if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`"${k}" must be a positive integer, got ${JSON.stringify(v)}`, k);
   };
   posInt('topics', cfg.numTopics);
+  if (cfg.numTopics < 2) {
+    // one topic explains every document the same way; for the VAEs the prior's variance 1 − 1/K would be 0
+    throw new ConfigError(`a topic model needs at least 2 topics, got K = ${cfg.numTopics}; choose --topics 2 or more`, 'topics');
+  }
   posInt('vocabSize', cfg.vocabSize);
   if (!Number.isInteger(cfg.embeddingDim) || cfg.embeddingDim < 0) throw new ConfigError(`"embeddingDim" must be an integer ≥ 0 (0: a model that reads no embeddings), got ${JSON.stringify(cfg.embeddingDim)}`, 'embeddingDim');
   cfg.hiddenSizes.forEach((h) => posInt('hidden', h));
@@ -52,6 +56,29 @@ export function resolveModelConfig(c: Partial<TopicModelConfig> & Pick<TopicMode
     throw new ConfigError(`K = ${cfg.numTopics} topics is more than the ${cfg.vocabSize}-word vocabulary; choose K ≤ ${cfg.vocabSize}`, 'topics');
   }
   return cfg;
+}
+
+/**
+ * How many float32 values a saved ContextualTopicModel of this config holds (parameters and
+ * batch-norm statistics), computed without building it: what the loader compares with the
+ * weights file before any tensor is allocated. Mirrors the constructor below (a test checks).
+ */
+export function contextualWeightFloats(config: Pick<TopicModelConfig, 'numTopics' | 'vocabSize' | 'embeddingDim' | 'hiddenSizes'>, input: InputLayout): number {
+  const { numTopics: K, vocabSize: V, embeddingDim: E, hiddenSizes } = config;
+  const linear = (fanIn: number, fanOut: number) => fanIn * fanOut + fanOut;
+  let n = 0;
+  let inDim = input === 'bow' ? V : E;
+  if (input === 'bow+embedding') {
+    n += linear(E, V);
+    inDim = 2 * V;
+  }
+  let prev = inDim;
+  for (const h of hiddenSizes) {
+    n += linear(prev, h);
+    prev = h;
+  }
+  n += 2 * linear(prev, K) + K * V + 2 * K; // mu, logvar, beta, prior mean and variance
+  return n + 2 * (K + K + V); // running mean and variance of the mu, logvar and beta batch norms
 }
 
 /** Batch-norm epsilon and running-statistics momentum, as PyTorch's BatchNorm1d. */

@@ -36,6 +36,9 @@ export interface InferInputs {
  */
 export function inferTheta(model: TopicModel, inputs: InferInputs, options: InferOptions = {}): Float32Matrix {
   const samples = options.samples ?? 20;
+  if (!Number.isInteger(samples) || samples < 1 || samples > 10_000) {
+    throw new ConfigError(`"samples" (draws of z averaged per document) must be an integer from 1 to 10,000, got ${samples}`, 'samples');
+  }
   const batchSize = options.batchSize ?? 512;
   const { embeddings, bow } = inputs;
   const cfg = model.config;

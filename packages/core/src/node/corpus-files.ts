@@ -1,3 +1,4 @@
+import { MAX_NESTING, nestingDepth } from '../util/nesting.js';
 import { statSync, existsSync } from 'node:fs';
 import { readFileChecked } from './read-file.js';
 import { basename, dirname, extname, join } from 'node:path';
@@ -97,6 +98,7 @@ export function loadOctis(pathOrDir: string): Corpus {
 export function parseJsonlLine(path: string, lineNo: number, line: string, field: string): { text: string; label: string } {
   let obj: unknown;
   try {
+    if (nestingDepth(line, MAX_NESTING) > MAX_NESTING) throw new Error(`brackets nested deeper than ${MAX_NESTING} levels`);
     obj = JSON.parse(line);
   } catch (e) {
     throw new DataError(`${path}:${lineNo}: not valid JSON (${(e as Error).message}); each line must be one JSON object`);

@@ -7,6 +7,8 @@ import { maxInputBytes, readFileChecked } from './read-file.js';
 import { encodeNpy } from '../io/npy.js';
 import type { Float32Matrix } from '../util/matrix.js';
 
+/** The largest manifest.json read (a million-word vocabulary fits in a fraction of it). */
+export const MANIFEST_MAX_BYTES = 64 * 2 ** 20;
 export const THETA_FILE = 'theta.npy';
 export const THETA_INDEX_FILE = 'theta.json';
 
@@ -32,6 +34,8 @@ export function dirStore(dir: string): ModelStore {
       const path = join(dir, name);
       // a missing file is reported by the loader, which knows what the file is for
       if (!existsSync(path)) throw Object.assign(new Error(`ENOENT: ${path}`), { code: 'ENOENT' });
+      // a manifest is JSON of at most a million-word vocabulary: 64 MiB; weights up to 4 GiB
+      if (name === MANIFEST_FILE) return new Uint8Array(readFileChecked(path, 'model manifest', MANIFEST_MAX_BYTES));
       return new Uint8Array(readFileChecked(path, 'model file', Math.max(maxInputBytes(), 4 * 2 ** 30)));
     },
   };

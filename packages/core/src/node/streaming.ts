@@ -106,7 +106,7 @@ function npyHeader(fd: number, path: string): { offset: number; rows: number; co
   const preamble = new Uint8Array(NPY_PREAMBLE_BYTES);
   readSync(fd, preamble, 0, NPY_PREAMBLE_BYTES, 0);
   const header = new Uint8Array(npyHeaderLength(preamble, path));
-  readSync(fd, header, 0, header.length, 0);
+  if (readSync(fd, header, 0, header.length, 0) < header.length) throw new DataError(`${path}: the .npy file ends inside its header`);
   const { descr, rows, cols, dataStart } = parseNpyHeader(header, path);
   if (descr !== '<f4') throw new DataError(`${path}: only little-endian float32 (<f4) .npy files can be streamed`);
   return { offset: dataStart, rows, cols };
@@ -130,7 +130,7 @@ export function openEmbeddingRows(path: string, opts: { cols?: number } = {}): E
       cols = opts.cols;
       rows = Math.floor(size / (4 * cols));
     }
-    if (offset + rows * cols * 4 > size) throw new DataError(`${path} is truncated: ${size} bytes for ${rows}×${cols} float32 values`);
+    if (!Number.isSafeInteger(rows * cols) || offset + rows * cols * 4 > size) throw new DataError(`${path} is truncated: ${size} bytes for ${rows}×${cols} float32 values`);
     const rowBytes = cols * 4;
     const read = (indices: ArrayLike<number>, out: Float32Array) => {
       const bytes = new Uint8Array(out.buffer, out.byteOffset, indices.length * rowBytes);

@@ -54,6 +54,31 @@ export interface PreprocessingRecord {
   minDocLength: number;
 }
 
+/**
+ * What is wrong with a saved preprocessing record (from a model's manifest), or null: every
+ * field typed and within the range a training run can write (a manifest that asks for
+ * 10⁹-letter words would empty every bag of words without a word said).
+ */
+export function preprocessingRecordProblem(p: unknown): string | null {
+  if (typeof p !== 'object' || p === null || Array.isArray(p)) return 'an object';
+  const r = p as Record<string, unknown>;
+  const int = (v: unknown, lo: number, hi: number) => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+  const allowed = ['tokenizer', 'lowercase', 'minTokenLength', 'keepNumbers', 'stopwords', 'vocabularySize', 'minDf', 'maxDf', 'minDocLength'];
+  for (const k of Object.keys(r)) if (!allowed.includes(k)) return `an object with only ${allowed.join(', ')} (found "${k}")`;
+  if (r.tokenizer !== 'unicode-words' && r.tokenizer !== 'whitespace') return '"tokenizer": "unicode-words" or "whitespace"';
+  if (typeof r.lowercase !== 'boolean') return '"lowercase": true or false';
+  if (!int(r.minTokenLength, 1, 100)) return '"minTokenLength": an integer from 1 to 100';
+  if (typeof r.keepNumbers !== 'boolean') return '"keepNumbers": true or false';
+  if (!(r.stopwords === 'english' || r.stopwords === false || (Array.isArray(r.stopwords) && r.stopwords.length <= 1_000_000 && r.stopwords.every((w) => typeof w === 'string')))) {
+    return '"stopwords": "english", false, or a list of words';
+  }
+  if (!int(r.vocabularySize, 1, 1_000_000)) return '"vocabularySize": an integer from 1 to 1,000,000';
+  if (!(typeof r.minDf === 'number' && Number.isFinite(r.minDf) && r.minDf > 0)) return '"minDf": a number > 0';
+  if (!(typeof r.maxDf === 'number' && r.maxDf > 0 && r.maxDf <= 1)) return '"maxDf": a number in (0, 1]';
+  if (!int(r.minDocLength, 0, 1_000_000)) return '"minDocLength": an integer from 0 to 1,000,000';
+  return null;
+}
+
 /** Preprocessing options with every default filled in, as a record to save. */
 export function preprocessingRecord(o: PreprocessOptions): PreprocessingRecord {
   return {

@@ -5,7 +5,7 @@ import { isNeuralTopicModel, isSelfTrainedTopicModel, type Batch, type FitReport
 import { PORTABLE_KERNELS, type BackendKernels } from '../contracts/backend.js';
 import { vaeLoss } from '../model/fused-ops.js';
 import { allFinite, gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
-import { Random } from '../util/random.js';
+import { checkSeed, Random } from '../util/random.js';
 import { AdamOptimizer, type AdamState } from './adam.js';
 import { snapshotModel, restoreModel, type ModelSnapshot } from './snapshot.js';
 
@@ -137,7 +137,7 @@ export const DEFAULT_TRAIN = {
   patience: 5,
 } as const;
 
-function checkOptions(o: Required<Pick<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'validationFraction' | 'patience'>>): void {
+function checkOptions(o: Required<Pick<TrainOptions, 'epochs' | 'batchSize' | 'learningRate' | 'validationFraction' | 'patience'>> & { seed?: number }): void {
   if (!Number.isInteger(o.epochs) || o.epochs <= 0) throw new ConfigError(`"epochs" must be a positive integer, got ${o.epochs}`, 'epochs');
   if (!Number.isInteger(o.batchSize) || o.batchSize <= 0) throw new ConfigError(`"batchSize" must be a positive integer, got ${o.batchSize}`, 'batchSize');
   if (!(o.learningRate > 0)) throw new ConfigError(`"learningRate" must be > 0, got ${o.learningRate}`, 'learningRate');
@@ -145,6 +145,7 @@ function checkOptions(o: Required<Pick<TrainOptions, 'epochs' | 'batchSize' | 'l
     throw new ConfigError(`"validationFraction" must be in [0, 1), got ${o.validationFraction}`, 'validationFraction');
   }
   if (!Number.isInteger(o.patience) || o.patience <= 0) throw new ConfigError(`"patience" must be a positive integer, got ${o.patience}`, 'patience');
+  if (o.seed !== undefined) checkSeed(o.seed);
 }
 
 /** Documents to train on, over the model's vocabulary. */

@@ -3,6 +3,23 @@
  * weight initialisation, shuffling, and the seeds handed to tfjs's random ops.
  * Its whole state is one uint32, so checkpoints can save and restore it exactly.
  */
+import { ConfigError } from '../errors.js';
+
+/** The largest seed: seeds are unsigned 32-bit integers (a larger one would repeat a smaller one's draws). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** Whether `v` is a seed: an integer from 0 to 2³² − 1. */
+export function isSeed(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= MAX_SEED;
+}
+
+/** Checks a seed (or each of a list) before any work: a typed error naming the key otherwise. */
+export function checkSeed(v: unknown, key = 'seed'): void {
+  for (const s of Array.isArray(v) ? v : [v]) {
+    if (!isSeed(s)) throw new ConfigError(`"${key}" must be an integer from 0 to 4294967295 (2³² − 1), got ${typeof s === 'number' ? s : JSON.stringify(s)}`, key);
+  }
+}
+
 export class Random {
   private s: number;
   constructor(seed: number) {

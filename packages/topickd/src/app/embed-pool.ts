@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { EncoderSpec, Float32Matrix } from '@topickd/core';
+import { ConfigError, type EncoderSpec, type Float32Matrix } from '@topickd/core';
 import type { CachedEmbedOptions } from '@topickd/encoders';
 import type { RunConfig } from './run-config.js';
 import { builtWorkerFile } from './worker-file.js';
@@ -21,8 +21,13 @@ export function embeddingThreads(cfg: Pick<RunConfig, 'threads'>): number {
 /** Threads the user asked for (config `threads`, else TOPICKD_THREADS), or undefined. */
 export function askedThreads(cfg: Pick<RunConfig, 'threads'>): number | undefined {
   if (cfg.threads) return cfg.threads;
-  const env = Number(process.env.TOPICKD_THREADS);
-  return Number.isInteger(env) && env > 0 ? env : undefined;
+  const raw = process.env.TOPICKD_THREADS;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const env = Number(raw);
+  if (!Number.isInteger(env) || env < 1 || env > 256) {
+    throw new ConfigError(`the environment variable TOPICKD_THREADS must be an integer from 1 to 256, got ${JSON.stringify(raw)}; fix or unset it`, 'TOPICKD_THREADS');
+  }
+  return env;
 }
 
 /**

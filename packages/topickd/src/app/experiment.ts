@@ -1,6 +1,6 @@
 /** The paper's experiment in this process (`topickd experiment`), with `--tune` per K; its steps are experiment-steps.ts. */
 import { join } from 'node:path';
-import type { Dataset } from '@topickd/core';
+import { checkSeed, type Dataset } from '@topickd/core';
 import type { Progress } from './progress.js';
 import type { Runtime } from './pipeline.js';
 import type { RunConfig } from './run-config.js';
@@ -29,6 +29,7 @@ async function tuneOnTeacher(rt: Runtime, cfg: RunConfig, opt: ExperimentOptions
  * a queue (`runExperimentOnQueue`): a teacher per K, then one job per K and seed.
  */
 export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfig, opt: ExperimentOptions, progress: Progress): Promise<ExperimentResults> {
+  checkSeed(opt.seeds, 'seeds');
   const t0 = performance.now();
   const tuned = new Map<number, { alpha: number; temperature: number }>();
   const setup = await experimentSetup(rt, dataset, cfg, { ...opt, hyper: (K) => tuned.get(K) ?? opt.hyper(K) }, progress);

@@ -3,7 +3,7 @@ import { readFileChecked } from '@topickd/core/node';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describeValue as describe } from '@topickd/core/plugin';
-import { ConfigError, DEFAULT_LOSSES, DISTILL_RECIPES, isDistillRecipe, type DistillRecipeName, lossName, lossWeight, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec, type ModelOptions } from '@topickd/core';
+import { ConfigError, isSeed, MAX_NESTING, nestingDepth, DEFAULT_LOSSES, DISTILL_RECIPES, isDistillRecipe, type DistillRecipeName, lossName, lossWeight, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec, type ModelOptions } from '@topickd/core';
 
 /** A model kind and its hidden layers (the teacher's or the student's in a config file). */
 export interface ModelArchitecture {
@@ -89,7 +89,6 @@ const isHidden: Check = (v) => {
   if (big !== undefined) return `a list of layer sizes of at most ${MODEL_SIZE_LIMITS.hidden.toLocaleString('en-US')} units (a layer of ${big.toLocaleString('en-US')} units after a ${INPUT_WIDTH.toLocaleString('en-US')}-wide input would take ${gb(big * INPUT_WIDTH * 4 * 4)} with its Adam moments and gradient)`;
   return null;
 };
-const isInt: Check = (v) => (Number.isInteger(v) ? null : 'an integer');
 const isArch: Check = (v) => {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'an object { model, hidden }';
   for (const [k, x] of Object.entries(v)) {
@@ -147,12 +146,12 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   textField: isStr,
   model: isModel,
   modelOptions: isModelOptions,
-  topics: upTo(MODEL_SIZE_LIMITS.numTopics),
+  topics: (v) => (v === 1 ? 'at least 2 (one topic explains every document the same way)' : upTo(MODEL_SIZE_LIMITS.numTopics)(v)),
   hidden: (v) => (Array.isArray(v) && v.length === 0 ? null : isHidden(v)),
   epochs: upTo(1_000_000),
   batchSize: upTo(65_536, (b) => `a batch of ${b.toLocaleString('en-US')} documents over a 2,000-word vocabulary takes ${gb(b * 2000 * 4 * 6)} of activations`),
   learningRate: isPosNum,
-  seed: isInt,
+  seed: (v) => (isSeed(v) ? null : 'an integer from 0 to 4294967295 (2³² − 1)'),
   dropout: isFraction,
   validationFraction: isFraction,
   patience: isPosInt,
@@ -207,6 +206,7 @@ export function loadConfigFile(path: string): RunConfig {
   if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist`, 'config');
   const text = readFileChecked(path, 'config file', 16 * 2 ** 20).toString('utf8');
   let raw: unknown;
+  if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) throw new ConfigError(`config file ${path} nests brackets deeper than ${MAX_NESTING} levels; a TopicKD config is a flat set of keys — check the file`, 'config');
   try {
     raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (e) {

@@ -6,7 +6,7 @@
  * tune.json and a page with the trials' plot (report.html).
  */
 import { join, resolve } from 'node:path';
-import { ConfigError, distill, distillableModel, resolveModelConfig, ReferenceCorpus, DEFAULT_LOSSES, type Dataset, type Float32Matrix, type TopicModel, type WeightedLoss } from '@topickd/core';
+import { checkSeed, ConfigError, distill, distillableModel, resolveModelConfig, ReferenceCorpus, DEFAULT_LOSSES, type Dataset, type Float32Matrix, type TopicModel, type WeightedLoss } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { Piscina } from 'piscina';
 import { embedDataset, fitOn, loadDataset, loadModelWith, trainOptionsOf, type Runtime } from './pipeline.js';
@@ -173,6 +173,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, progress: Progress): Promise<TuneResults> {
   const t0 = performance.now();
   const seeds = request.seeds ?? [0, 1];
+  checkSeed(seeds, 'seeds');
   const epochs = request.epochs ?? cfg.epochs ?? 100;
   const trials = request.trials ?? 9;
   const eta = request.eta ?? 3;

@@ -79,6 +79,7 @@ export class BrowserTopicModel extends TopicModelView {
    * input: the rows are the ones this thread computes. `workers: 0` keeps it in this thread.
    */
   async transform(texts: readonly string[], options: { samples?: number; seed?: number; workers?: number } = {}): Promise<number[][]> {
+    this.checkLive('transform');
     const samples = options.samples ?? 20;
     const seed = options.seed ?? 0;
     const shards = this.pool ? inferShards(texts.length, Math.min(this.pool.size, options.workers ?? this.pool.size)) : [];
@@ -99,10 +100,10 @@ export class BrowserTopicModel extends TopicModelView {
     return this.thetaMatrix(bagOfWordsFor(texts, this.vocabulary, this.preprocessing), embeddings, options);
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.pool?.terminate();
     this.pool = null;
-    this.model.dispose();
+    super.dispose();
     this.embedder.dispose?.();
   }
 }

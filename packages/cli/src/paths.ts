@@ -1,0 +1,39 @@
+import { refuseOutputOverInput } from '@topickd/core/node';
+import { resolve } from 'node:path';
+import { BUNDLED_DATASETS, resolveDataPath, type RunConfig } from 'topickd';
+import { GLOBAL_FLAGS, type FlagSpec, type ParsedFlags } from './args.js';
+
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+const isBundled = (v: string) => (BUNDLED_DATASETS as readonly string[]).includes(v.toLowerCase());
+
+/**
+ * Before any work, for every command: each path the command writes (flags marked `path:
+ * 'output'`) is checked against each path it reads (`path: 'input'`, `--config` included) —
+ * files and folders, after resolving links — so that no run writes over, into, or around one
+ * of its own inputs. A flag's value resolves against the working directory, a config file's
+ * against the file's folder.
+ */
+export function checkOutputsAgainstInputs(spec: Record<string, FlagSpec>, flags: ParsedFlags, cfg: RunConfig): void {
+  const inputs: Record<string, string> = {};
+  const outputs: [string, string][] = [];
+  for (const [name, s] of Object.entries({ ...GLOBAL_FLAGS, ...spec })) {
+    if (!s.path) continue;
+    const key = camel(name);
+    const given = flags[key];
+    const value = given ?? (cfg as Record<string, unknown>)[key];
+    if (typeof value !== 'string' && !Array.isArray(value)) continue;
+    const base = given !== undefined ? process.cwd() : (cfg.baseDir ?? process.cwd());
+    const values = (Array.isArray(value) ? value : [value]).map(String).filter((v) => v !== '');
+    values.forEach((v, i) => {
+      let path: string;
+      try {
+        path = isBundled(v) ? resolveDataPath(v) : resolve(base, v);
+      } catch {
+        return; // a bundled dataset that is not here: the command says so itself
+      }
+      if (s.path === 'output') outputs.push([name, path]);
+      else inputs[values.length > 1 ? `${name} (${i + 1})` : name] = path;
+    });
+  }
+  for (const [name, out] of outputs) refuseOutputOverInput(out, inputs, name);
+}
