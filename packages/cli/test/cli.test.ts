@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -166,19 +166,18 @@ describe('fit, infer, evaluate, distill, export end to end (precomputed embeddin
     expect(r.stderr).toMatch(/vocabulary/);
   });
 
-  it('export writes a bundle a web page can load', async () => {
+  it('export refuses a model the browser cannot load (precomputed embeddings), before writing anything', async () => {
+    // (a bundle of a default-encoder model: the e2e export test)
     const out = join(dir, 'bundle');
     const r = await run('export', '--model', studentDir, '--out', out, '--json');
-    expect(r.code).toBe(0);
-    const bundle = JSON.parse(readFileSync(join(out, 'bundle.json'), 'utf8'));
-    expect(bundle.format).toBe('topickd-bundle');
-    expect(existsSync(join(out, 'model', 'manifest.json'))).toBe(true);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/this model's encoder is precomputed.*a web page runs models trained with the default encoder \(use\)/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a damaged model folder is refused with a message naming the file', async () => {
-    const bad = join(dir, 'models', 'damaged');
-    await run('export', '--model', teacherDir, '--out', bad, '--no-encoder', '--quiet');
-    const modelDir = join(bad, 'model');
+    const modelDir = join(dir, 'models', 'damaged');
+    cpSync(teacherDir, modelDir, { recursive: true });
     const weights = readdirSync(modelDir).find((f) => f.startsWith('weights-'))!;
     truncateSync(join(modelDir, weights), statSync(join(modelDir, weights)).size - 4);
     const r = await run('infer', '--model', modelDir, '--input', corpusTxt, '--encoder', `precomputed:${embNpy}`);

@@ -30,6 +30,12 @@ export const exportCommand: Command = {
     prepareOutputDir(dirname(out));
     const rt = await createRuntime(cfg, logger);
     const saved = await loadModelWith(rt, modelDir);
+    if (saved.encoder.type !== 'use') {
+      // the browser loader embeds text with the bundled Universal Sentence Encoder only: a bundle of anything else would be refused there
+      const kind = saved.encoder.dim === 0 ? `a "${saved.model.kind}" model reads no sentence embeddings` : `this model's encoder is ${saved.encoder.id} (${saved.encoder.type ?? 'unknown type'})`;
+      saved.model.dispose();
+      throw new ConfigError(`${kind}; a web page runs models trained with the default encoder (use) — train one with --encoder use (e.g. a combined or zeroshot student) and export that`, 'model');
+    }
     // Everything is written to a temporary sibling folder and renamed into place at the
     // end: a failure leaves no partial bundle (and an earlier bundle stays as it was).
     const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);

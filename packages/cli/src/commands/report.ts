@@ -19,6 +19,7 @@ export const reportCommand: Command = {
     corpus: { path: 'input', type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, topic shares, representative documents) (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     out: { path: 'output', type: 'string', arg: 'FILE.html', description: 'report file (required)' },
+    encoder: { type: 'string', arg: 'NAME', description: "the corpus's embeddings for models trained on precomputed ones (precomputed:FILE.npy, a row per corpus document); default: each model's own encoder" },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const modelDirs = (flags.model as string[] | undefined) ?? [];
@@ -41,7 +42,11 @@ export const reportCommand: Command = {
       try {
         const dataset = datasetForModel(corpus, saved);
         const ref = new ReferenceCorpus(dataset.tokens);
-        const embeddings = saved.encoder.dim === 0 ? noEmbeddings(dataset.bow.rows) : (await embedDataset(rt, dataset, saved.encoder.type ?? 'use', cfg, progress, `embedding for ${basename(resolve(dir))}`)).embeddings;
+        const spec = cfg.encoder ?? saved.encoder.type ?? 'use';
+        if (spec === 'precomputed') {
+          throw new ConfigError(`${dir} was trained on precomputed embeddings (${saved.encoder.id}); give the corpus's with --encoder precomputed:FILE.npy (one row per document of --corpus)`, 'encoder');
+        }
+        const embeddings = saved.encoder.dim === 0 ? noEmbeddings(dataset.bow.rows) : (await embedDataset(rt, dataset, spec, cfg, progress, `embedding for ${basename(resolve(dir))}`)).embeddings;
         const theta = inferTheta(saved.model, { bow: dataset.bow, embeddings }, { samples: 20, seed: 0 });
         const evaluation = evaluateModel(saved.model, saved.vocabulary, ref);
         const role = isTeacher ? 'teacher' : typeof saved.training.role === 'string' ? saved.training.role : saved.training.teacher ? 'distilled' : 'model';

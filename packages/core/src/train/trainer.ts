@@ -259,6 +259,7 @@ export async function trainModel(
   const order = Int32Array.from(train);
   let lastEpochDocsPerSecond = 0;
   let stoppedEarly = false;
+  let lastYield = performance.now();
   try {
     for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
       const t0 = performance.now();
@@ -273,7 +274,11 @@ export async function trainModel(
         if (!Number.isFinite(batchLoss)) throw new NonFiniteLossError(epoch + 1, b + 1, `loss ${batchLoss}`);
         epochLoss += batchLoss;
         options.onEvent?.({ type: 'batch', epoch: epoch + 1, batch: b + 1, batches, loss: batchLoss / rows.length });
-        if (b % 8 === 7) await yieldToEventLoop();
+        // let timers, signals (SIGINT/SIGTERM) and aborts in at least every 50 ms, whatever the epoch's size
+        if (performance.now() - lastYield > 50) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
       }
       const meanLoss = epochLoss / train.length;
       lossHistory.push(meanLoss);

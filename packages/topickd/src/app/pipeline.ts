@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { exports as resolveExports } from 'resolve.exports';
@@ -60,6 +60,11 @@ export function datasetsDir(): string | undefined {
 export function resolveDataPath(data: string, baseDir = process.cwd()): string {
   if ((BUNDLED_DATASETS as readonly string[]).includes(data.toLowerCase())) {
     const dir = datasetsDir();
+    const local = resolve(baseDir, data);
+    // a folder or file of that name here would otherwise lose to the bundled dataset without a word
+    if (existsSync(local) && (!dir || realpathSync(local) !== realpathSync(join(dir, data.toLowerCase())))) {
+      throw new ConfigError(`"${data}" names the bundled dataset, and ${local} exists too: write ./${data} (or its full path) for the local one, or rename it`, 'data');
+    }
     if (!dir) throw new DataError(`dataset "${data}" is bundled in the TopicKD repository's datasets/ folder, which is not here; pass the path of an OCTIS folder instead`, 'IO');
     return join(dir, data.toLowerCase());
   }
