@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 import { main } from './main.js';
+import { redactSecrets } from './redact.js';
 
 // One thread for native math libraries on shared small machines (busy-waiting threads thrash there).
 process.env.OPENBLAS_NUM_THREADS ??= '1';
 process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+
+// No credential in any output: the passwords of Redis URLs given on the command line or in
+// REDIS_URL are replaced by *** in everything this process writes (the messages mask them
+// already; this also covers what a library prints).
+redactSecrets([...process.argv.slice(2), process.env.REDIS_URL ?? '']);
 
 // A command whose work never settles (a plugin import, an input that never ends) would
 // otherwise let Node exit with status 0 and no output: say so and fail instead.

@@ -27,6 +27,24 @@ export interface Command {
   run(ctx: CommandContext): Promise<void>;
 }
 
+/**
+ * The queue a command was given (`--queue URL`, or `--queue env` for REDIS_URL) and how to
+ * print it (password masked); undefined without --queue. Loads @topickd/queue only then.
+ */
+export async function queueOf(flag: unknown): Promise<{ url: string; shown: string } | undefined> {
+  if (flag === undefined) return undefined;
+  const { queueUrl, maskRedisUrl } = await import('@topickd/queue');
+  const url = queueUrl(String(flag), false)!;
+  return { url, shown: maskRedisUrl(url) };
+}
+
+/** How long a command that uses the queue rides out a Redis outage. */
+export const QUEUE_TIMEOUT_FLAG: FlagSpec = {
+  type: 'number',
+  arg: 'S',
+  description: 'give up after Redis has been unreachable this many seconds without a break (the jobs stay queued; default 300; 0: wait for ever)',
+};
+
 /** How α and T are chosen where they are not given (core's distillHyper). */
 export const RECIPE_FLAG: FlagSpec = {
   type: 'string',

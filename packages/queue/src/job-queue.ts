@@ -1,12 +1,13 @@
 import { FlowProducer, Queue, QueueEvents, type Job } from 'bullmq';
 import { TopicKDError } from '@topickd/core';
-import { redisConnection } from './redis-url.js';
+import { maskRedisUrl, redisConnection } from './redis-url.js';
+import { ConnectionWatch } from './connection-watch.js';
 
 /** Waits for a connection, or fails saying which Redis could not be reached. */
 export async function reachable<T>(ready: Promise<T>, url: string, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TopicKDError('IO', `cannot reach Redis at ${url} within ${Math.round(ms / 1000)} s; start redis-server there (or check --queue)`)), ms);
+    timer = setTimeout(() => reject(new TopicKDError('IO', `cannot reach Redis at ${maskRedisUrl(url)} within ${Math.round(ms / 1000)} s; start redis-server there (or check --queue)`)), ms);
   });
   try {
     return await Promise.race([ready, timeout]);
@@ -89,43 +90,77 @@ export interface RunOptions {
  * Submits jobs to the queue and waits for them; workers (`topickd worker --queue URL`, on any
  * machine that shares the data folder) run them. Results come back in the order of the jobs.
  */
+export interface OpenOptions {
+  /**
+   * How long to wait for Redis when the queue is opened (ms, default 10,000). A submitter
+   * that should ride out an outage passes its queue timeout here.
+   */
+  connectTimeoutMs?: number;
+  /** Give up waiting for jobs after Redis has been away this long without a break (s, default 300; 0: never). */
+  queueTimeoutSeconds?: number;
+  /** One line when the connection to Redis is lost, one when it is back. */
+  log?: (line: string) => void;
+}
+
 export class JobQueue {
   private readonly queue: Queue;
   private events?: QueueEvents;
+  private readonly watch: ConnectionWatch;
+  /** The URL with its password masked, for messages. */
+  readonly shown: string;
 
-  private constructor(readonly url: string) {
+  private constructor(
+    readonly url: string,
+    options: OpenOptions,
+  ) {
+    this.shown = maskRedisUrl(url);
+    this.watch = new ConnectionWatch(url, {
+      timeoutSeconds: options.queueTimeoutSeconds,
+      log: options.log,
+      advice: `the jobs stay queued there: see them with \`topickd status --queue ${this.shown}\`, and run the same command again once Redis is back to collect the results`,
+    });
     this.queue = new Queue(QUEUE_NAME, { connection: redisConnection(url) });
+    this.queue.on('error', this.watch.quiet);
   }
 
   /** Connects to the queue's Redis; fails with a clear error if it cannot within `connectTimeoutMs` (default 10 s). */
-  static async open(url: string, options: { connectTimeoutMs?: number } = {}): Promise<JobQueue> {
-    const q = new JobQueue(url);
+  static async open(url: string, options: OpenOptions = {}): Promise<JobQueue> {
+    const q = new JobQueue(url, options);
     try {
-      await reachable(q.queue.waitUntilReady(), url, options.connectTimeoutMs ?? 10_000);
+      await reachable(q.watch.guard(q.queue.waitUntilReady()), url, options.connectTimeoutMs ?? 10_000);
     } catch (e) {
+      await q.watch.close();
       await q.queue.close().catch(() => {});
       throw e;
     }
     return q;
   }
 
+  private openEvents(): QueueEvents {
+    if (!this.events) {
+      this.events = new QueueEvents(QUEUE_NAME, { connection: redisConnection(this.url) });
+      this.events.on('error', this.watch.quiet);
+    }
+    return this.events;
+  }
+
   /** Runs the jobs to completion; throws `JobsFailedError` (after the rest completed) when any failed every attempt. */
   async run<R>(jobs: readonly JobSpec[], options: RunOptions = {}): Promise<R[]> {
-    this.events ??= new QueueEvents(QUEUE_NAME, { connection: redisConnection(this.url) });
-    await this.events.waitUntilReady();
+    const events = this.openEvents();
+    await this.watch.guard(events.waitUntilReady());
     const attempts = options.attempts ?? 3;
-    const added = await this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...jobOptions(attempts), jobId: j.id } })));
+    const added = await this.watch.guard(this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { ...jobOptions(attempts), jobId: j.id } }))));
     let done = 0;
     const total = added.length;
     options.onProgress?.(0, total);
-    const outcomes = await Promise.all(
+    const outcomes = await this.watch.guard(Promise.all(
       added.map((job: Job) =>
-        job.waitUntilFinished(this.events!).then(
+        job.waitUntilFinished(events).then(
           (value: R) => ({ ok: true as const, value }),
           (e: Error) => ({ ok: false as const, error: e.message }),
         ).finally(() => options.onProgress?.(++done, total)),
       ),
-    );
+    ));
     const failures = outcomes.flatMap((o, i) => (o.ok ? [] : [{ id: jobs[i].id, name: jobs[i].name, error: o.error }]));
     const results = outcomes.map((o) => (o.ok ? o.value : undefined));
     if (failures.length) throw new JobsFailedError(failures, results);
@@ -139,8 +174,8 @@ export class JobQueue {
    * `JobsFailedError` after the root completed without them.
    */
   async runFlow<R>(flow: FlowSpec, prefix: string, options: FlowRunOptions = {}): Promise<R> {
-    this.events ??= new QueueEvents(QUEUE_NAME, { connection: redisConnection(this.url) });
-    await this.events.waitUntilReady();
+    const events = this.openEvents();
+    await this.watch.guard(events.waitUntilReady());
     const attempts = options.attempts ?? 3;
     const total = options.expectedJobs ?? countFlow(flow);
     let done = 0;
@@ -155,9 +190,10 @@ export class JobQueue {
       failures.push({ id: jobId, name: names.get(jobId) ?? '', error: failedReason });
       options.onProgress?.(Math.min(total, ++done), total);
     };
-    this.events.on('completed', onCompleted);
-    this.events.on('failed', onFailed);
+    events.on('completed', onCompleted);
+    events.on('failed', onFailed);
     const producer = new FlowProducer({ connection: redisConnection(this.url) });
+    producer.on('error', this.watch.quiet);
     try {
       const toFlow = (f: FlowSpec, root: boolean): Parameters<FlowProducer['add']>[0] => {
         names.set(f.id, f.name);
@@ -170,15 +206,15 @@ export class JobQueue {
         };
       };
       options.onProgress?.(0, total);
-      const node = await producer.add(toFlow(flow, true));
-      const value = (await node.job.waitUntilFinished(this.events)) as R;
+      const node = await this.watch.guard(producer.add(toFlow(flow, true)));
+      const value = (await this.watch.guard(node.job.waitUntilFinished(events))) as R;
       options.onProgress?.(total, total);
       if (failures.length) throw new JobsFailedError(failures, [value]);
       return value;
     } finally {
-      this.events.off('completed', onCompleted);
-      this.events.off('failed', onFailed);
-      await producer.close();
+      events.off('completed', onCompleted);
+      events.off('failed', onFailed);
+      await closeBounded(producer.close());
     }
   }
 
@@ -221,13 +257,21 @@ export class JobQueue {
     await this.queue.obliterate({ force: true });
   }
 
+  /** Closes the connections (bounded: while Redis is away, BullMQ's close would wait for it). */
   async close(): Promise<void> {
-    await this.events?.close();
-    await this.queue.close();
+    await this.watch.close();
+    await closeBounded(Promise.all([this.events?.close(), this.queue.close()]));
   }
 }
 
 /** Jobs in a flow as given (not counting the children its jobs add as they run). */
 function countFlow(f: FlowSpec): number {
   return 1 + (f.children ?? []).reduce((a, c) => a + countFlow(c), 0);
+}
+
+/** Waits for a close at most `ms` (BullMQ's close waits for Redis, which may be gone). */
+export async function closeBounded(p: Promise<unknown>, ms = 2000): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }

@@ -1,6 +1,7 @@
 import { Queue, Worker, WaitingChildrenError, type Job } from 'bullmq';
 import { ConfigError } from '@topickd/core';
-import { childJobOptions, QUEUE_NAME, reachable, type JobSpec } from './job-queue.js';
+import { childJobOptions, closeBounded, QUEUE_NAME, type JobSpec } from './job-queue.js';
+import { ConnectionWatch } from './connection-watch.js';
 import { redisConnection } from './redis-url.js';
 
 /** What a handler knows of its job. */
@@ -48,18 +49,35 @@ export interface WorkerOptions {
    */
   lockDurationMs?: number;
   onEvent?: (e: { type: 'started' | 'completed' | 'failed'; id: string; name: string; error?: string }) => void;
+  /** Exit after Redis has been unreachable this long without a break (seconds, default 300; 0: wait for ever). */
+  queueTimeoutSeconds?: number;
+  /** One line when the connection to Redis is lost, one when it is back. */
+  log?: (line: string) => void;
 }
 
 export interface RunningWorker {
-  /** Stops taking jobs and waits for the running ones to finish (what SIGTERM does). */
+  /** Stops taking jobs and waits for the running ones to finish. */
   close(): Promise<void>;
+  /**
+   * Stops within about `graceMs`: running jobs that finish in that time are completed; the
+   * others are handed back to the queue (their lock lapses and BullMQ's stalled-job check gives
+   * them to another worker) — never lost. While Redis is away nothing can complete, so it stops
+   * at once. Resolves with what became of the running jobs.
+   */
+  stop(graceMs: number): Promise<'none-running' | 'finished' | 'handed-back'>;
+  /** Jobs running now. */
+  readonly running: number;
   /** Resolves when the worker has stopped. */
   readonly closed: Promise<void>;
+  /** Rejects with a QueueTimeoutError when Redis stays away longer than the queue timeout. */
+  readonly failed: Promise<never>;
 }
 
 /** Starts a BullMQ worker on TopicKD's queue that runs the given job kinds. */
 export async function startWorker(url: string, handlers: Record<string, JobHandler | StagedJobHandler>, options: WorkerOptions = {}): Promise<RunningWorker> {
   const lockDuration = options.lockDurationMs ?? 30_000;
+  const watch = new ConnectionWatch(url, { timeoutSeconds: options.queueTimeoutSeconds, log: options.log, advice: 'this worker stops; its jobs stay queued for other workers' });
+  let running = 0;
   if (!(lockDuration >= 1000)) throw new ConfigError(`the lock duration must be at least 1000 ms, got ${lockDuration}`, 'lockDuration');
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
@@ -93,7 +111,12 @@ export async function startWorker(url: string, handlers: Record<string, JobHandl
       if (!handler) throw new Error(`this worker has no handler for "${job.name}" jobs (it runs: ${Object.keys(handlers).join(', ')}); update TopicKD on this machine`);
       const info = { id: job.id!, name: job.name, attempt: job.attemptsMade + 1 };
       options.onEvent?.({ type: 'started', id: job.id!, name: job.name });
-      return typeof handler === 'function' ? handler(job.data, info) : runStaged(handler, job, token, info);
+      running++;
+      try {
+        return await (typeof handler === 'function' ? handler(job.data, info) : runStaged(handler, job, token, info));
+      } finally {
+        running--;
+      }
     },
     {
       connection: redisConnection(url),
@@ -106,20 +129,42 @@ export async function startWorker(url: string, handlers: Record<string, JobHandl
   worker.on('completed', (job) => options.onEvent?.({ type: 'completed', id: job.id!, name: job.name }));
   worker.on('failed', (job, err) => job && options.onEvent?.({ type: 'failed', id: job.id!, name: job.name, error: err.message }));
   worker.on('closed', () => resolveClosed());
-  // a lost connection is reported by ioredis and retried; it must not crash the process
-  worker.on('error', () => {});
+  // a lost connection is retried, and reported once by the watch: it must neither crash the process nor print a trace a second
+  worker.on('error', watch.quiet);
   try {
-    await reachable(worker.waitUntilReady(), url, 10_000);
+    // waits for Redis as long as the queue timeout allows (a worker may start before its Redis)
+    await watch.guard(worker.waitUntilReady());
   } catch (e) {
-    await worker.close(true).catch(() => {});
+    await closeBounded(worker.close(true));
+    await watch.close();
     throw e;
   }
+  const shutDown = async (force: boolean) => {
+    await closeBounded(worker.close(force), force ? 2000 : 2 ** 31 - 1);
+    await closeBounded(childQueue?.close() ?? Promise.resolve());
+    await watch.close();
+    resolveClosed();
+  };
   return {
-    close: async () => {
-      await worker.close();
-      await childQueue?.close();
-      resolveClosed();
+    close: () => shutDown(false),
+    async stop(graceMs: number) {
+      const had = running;
+      if (had === 0 || !watch.up) {
+        await shutDown(true);
+        return had === 0 ? 'none-running' : 'handed-back';
+      }
+      // finish what runs if it ends within the grace period; otherwise hand it back
+      const graceful = worker.close(false).then(() => 'finished' as const, () => 'finished' as const);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const outcome = await Promise.race([graceful, new Promise<'handed-back'>((r) => (timer = setTimeout(() => r('handed-back'), graceMs)))]);
+      clearTimeout(timer);
+      await shutDown(outcome === 'handed-back');
+      return outcome;
+    },
+    get running() {
+      return running;
     },
     closed,
+    failed: watch.failed,
   };
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { encodeNpy } from '@topickd/encoders';
-import type { Command } from '../command.js';
+import { QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
 import { createRuntime, DEFAULT_SHARD_SIZE, embedInBlocks, embeddingPool, embedOnQueue, encoderSpecOf, resolveDataPath } from 'topickd';
 
@@ -19,6 +19,7 @@ export const embedCommand: Command = {
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     'no-cache': { type: 'boolean', description: 'do not read or write the embedding cache' },
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: embed as jobs run by `topickd worker` processes (same output, byte for byte); the input, --out and --cache-dir must be in a folder every worker shares' },
+    'queue-timeout': QUEUE_TIMEOUT_FLAG,
     'shard-size': { type: 'integer', arg: 'N', description: 'documents per block: one job each with --queue, one call through the cache each without (default 1000)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
@@ -33,10 +34,12 @@ export const embedCommand: Command = {
     const spec = encoderSpecOf(cfg.encoder ?? 'use', cfg.baseDir);
     const encoder = rt.registry.createEncoder(spec);
     const t0 = performance.now();
-    const queue = flags.queue as string | undefined;
+    const queue = await queueOf(flags.queue);
     if (queue) {
       const onProgress = progress.embedding('embedding (queue)');
-      const m = await embedOnQueue(queue, texts, spec, {
+      const m = await embedOnQueue(queue.url, texts, spec, {
+        queueTimeout: cfg.queueTimeout,
+        log: (l) => progress.log(l),
         shardSize: flags.shardSize as number | undefined,
         workDir: dirname(resolve(out)),
         cacheDir: flags.noCache ? null : (cfg.cacheDir ?? '.topickd-cache'),
@@ -45,9 +48,9 @@ export const embedCommand: Command = {
       });
       const seconds = (performance.now() - t0) / 1000;
       writeFileAtomic(out, encodeNpy(m));
-      const res = { encoder: encoder.id, queue, shards: m.shards, rows: m.rows, dim: m.cols, seconds, docsPerSecond: m.rows / seconds, out };
+      const res = { encoder: encoder.id, queue: queue.shown, shards: m.shards, rows: m.rows, dim: m.cols, seconds, docsPerSecond: m.rows / seconds, out };
       if (json) print(JSON.stringify(res));
-      else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}, ${m.shards} jobs on ${queue}) written to ${out}`);
+      else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}, ${m.shards} jobs on ${queue.shown}) written to ${out}`);
       return;
     }
     const pool = embeddingPool(cfg, spec, { batchSize: flags.batchSize as number | undefined });

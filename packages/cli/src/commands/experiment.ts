@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import { mergeReportData, renderReport, type ReportData } from 'topickd';
 import type { ExperimentResults } from 'topickd';
-import { RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
+import { QUEUE_TIMEOUT_FLAG, queueOf, RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
 import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from 'topickd';
 import { hyperFor, resultsTable, runExperiment, runExperimentOnQueue, withComparisons, type ExperimentOptions, type RunConfig } from 'topickd';
 
@@ -58,6 +58,7 @@ export const experimentCommand: Command = {
     'tune-alpha': { type: 'string', arg: 'LOW:HIGH', description: 'with --tune: the range of α (default 0.1:0.9)' },
     'tune-temperature': { type: 'string', arg: 'LOW:HIGH', description: 'with --tune: the range of T (default 1:5)' },
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: run the grid as a flow of jobs (a teacher per K, then a job per K and seed) that `topickd worker` processes run; --out, the data and the cache must be in a folder every worker shares' },
+    'queue-timeout': QUEUE_TIMEOUT_FLAG,
     'teacher-per': { type: 'string', arg: 'K|seed', description: 'train the teacher once per K (default) or once per K and seed' },
     'teacher-seed': { type: 'integer', arg: 'S', description: 'with --teacher-per K: the seed of the shared teacher (default: the first seed); lets a later run add seeds to an earlier grid' },
     'kd-epochs': { type: 'integer', arg: 'N', description: 'apply distillation for the first N epochs only (default: all)' },
@@ -75,7 +76,7 @@ export const experimentCommand: Command = {
     if (flags.teacherSeed !== undefined && teacherPer(flags.teacherPer) === 'seed') throw new ConfigError('--teacher-seed applies to a teacher shared per K; drop it or --teacher-per seed', 'teacher-seed');
     claimOutputDir(cfg.out, { dataset: datasetArg }, cfg.baseDir);
     const name = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase()) ? datasetArg.toLowerCase() : basename(datasetArg);
-    const queue = flags.queue as string | undefined;
+    const queue = await queueOf(flags.queue);
     if (flags.tune && (cfg.alpha !== undefined || cfg.temperature !== undefined)) throw new ConfigError('--tune searches α and T: drop --alpha/--temperature, or drop --tune', 'tune');
     if (flags.tune && queue) throw new ConfigError('--tune runs in the submitting process; with a queue, run `topickd tune --queue URL` on a teacher, then `experiment --alpha A --temperature T --queue URL`', 'tune');
     if (queue && flags.jobs !== undefined) throw new ConfigError('--jobs and --queue exclude each other: with --queue the workers run the jobs', 'jobs');
@@ -119,7 +120,7 @@ export const experimentCommand: Command = {
       };
     const bundled = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase());
     const res = queue
-      ? await runExperimentOnQueue(queue, rt, dataset, bundled ? datasetArg.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), datasetArg), runCfg, options, progress)
+      ? await runExperimentOnQueue(queue.url, rt, dataset, bundled ? datasetArg.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), datasetArg), runCfg, options, progress)
       : await runExperiment(rt, dataset, runCfg, options, progress);
     if (json) print(JSON.stringify(res));
     else print(resultsTable(res));

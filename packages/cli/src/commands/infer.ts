@@ -1,6 +1,6 @@
 import { ConfigError } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
-import type { Command } from '../command.js';
+import { QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
 import { bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, inferThetaParallel, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd';
 
@@ -18,6 +18,7 @@ export const inferCommand: Command = {
     samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'sampling seed (default 0)' },
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: infer as jobs run by `topickd worker` processes (same θ); the model, input and --cache-dir must be in a folder every worker shares' },
+    'queue-timeout': QUEUE_TIMEOUT_FLAG,
     'shard-size': { type: 'integer', arg: 'N', description: 'documents per block, a multiple of 512: one job each with --queue, embedded together without (default 1024)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
@@ -37,16 +38,18 @@ export const inferCommand: Command = {
       const shardSize = (flags.shardSize as number | undefined) ?? 2 * INFER_BATCH;
       const samples = cfg.samples ?? 20;
       const seed = cfg.seed ?? 0;
-      const queue = flags.queue as string | undefined;
+      const queue = await queueOf(flags.queue);
       let theta;
       if (queue) {
         const onProgress = progress.embedding('inferring (queue)');
-        theta = await inferOnQueue(queue, dir, { documents: corpus.documents, encoderTexts: texts, pretokenized: corpus.pretokenized }, spec, {
+        theta = await inferOnQueue(queue.url, dir, { documents: corpus.documents, encoderTexts: texts, pretokenized: corpus.pretokenized }, spec, {
           shardSize,
           workDir: dirname(resolve(input)),
           cacheDir: cfg.cacheDir ?? '.topickd-cache',
           samples,
           seed,
+          queueTimeout: cfg.queueTimeout,
+          log: (l) => progress.log(l),
           onProgress: (done, total) => onProgress({ done, total }),
         });
       } else {

@@ -1,7 +1,7 @@
 import { ConfigError } from '@topickd/core';
 import { basename, resolve } from 'node:path';
 import { claimOutputDir, createRuntime, tune, BUNDLED_DATASETS } from 'topickd';
-import { TRAIN_FLAGS, type Command } from '../command.js';
+import { QUEUE_TIMEOUT_FLAG, queueOf, TRAIN_FLAGS, type Command } from '../command.js';
 import { parseRange } from './experiment.js';
 
 const f4 = (x: number) => x.toFixed(4);
@@ -27,6 +27,7 @@ export const tuneCommand: Command = {
     'no-reference': { type: 'boolean', description: 'skip the reference runs (the student alone and with the default α, T on every seed)' },
     jobs: { type: 'integer', arg: 'N', description: 'trainings at once, in worker threads (default 1)' },
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: trainings as jobs for `topickd worker` processes (the data, the teacher and the cache in a shared folder)' },
+    'queue-timeout': QUEUE_TIMEOUT_FLAG,
     out: { path: 'output', type: 'string', arg: 'DIR', description: 'folder for tune.json and report.html (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
@@ -60,7 +61,7 @@ export const tuneCommand: Command = {
         searchSeed: flags.searchSeed as number | undefined,
         reference: !flags.noReference,
         jobs: flags.jobs as number | undefined,
-        queue: flags.queue as string | undefined,
+        queue: (await queueOf(flags.queue))?.url,
         out,
       },
       progress,

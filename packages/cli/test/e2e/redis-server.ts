@@ -22,12 +22,16 @@ function freePort(): Promise<number> {
   });
 }
 
-function ping(port: number): Promise<boolean> {
+function ping(port: number, password?: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const c = createConnection({ host: '127.0.0.1', port }, () => c.write('PING\r\n'));
-    c.once('data', (d) => {
-      c.destroy();
-      resolve(d.toString().startsWith('+PONG'));
+    const c = createConnection({ host: '127.0.0.1', port }, () => c.write(`${password ? `AUTH ${password}\r\n` : ''}PING\r\n`));
+    let got = '';
+    c.on('data', (d) => {
+      got += d.toString();
+      if (got.includes('+PONG') || got.includes('-')) {
+        c.destroy();
+        resolve(got.includes('+PONG'));
+      }
     });
     c.once('error', () => resolve(false));
   });
@@ -40,27 +44,39 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Stops it and starts it again on the same port (empty unless `persistent`). */
   restart(): Promise<void>;
+  /** Kills it (SIGKILL: no shutdown, no last write) and waits for it to exit. */
+  kill(): Promise<void>;
+  /** Starts it again after stop or kill, on the same port and folder. */
+  start(): Promise<void>;
 }
 
 /** `persistent`: an append-only file, so the queue survives a restart (as a production Redis should be run). */
-export async function startRedis(options: { persistent?: boolean } = {}): Promise<RedisServer> {
+export async function startRedis(options: { persistent?: boolean; password?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'topickd-redis-'));
   let proc: ChildProcess;
   const launch = async () => {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', options.persistent ? 'yes' : 'no', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
+    const auth = options.password ? ['--requirepass', options.password] : [];
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', options.persistent ? 'yes' : 'no', '--appendfsync', 'always', '--dir', dir, ...auth], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
-      if (await ping(port)) return;
+      if (await ping(port, options.password)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`redis-server did not answer on port ${port}`);
   };
   const stop = () =>
     new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) return resolve();
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       proc.once('exit', () => resolve());
       proc.kill('SIGTERM');
     });
+  const kill = () =>
+    new Promise<void>((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once('exit', () => resolve());
+      proc.kill('SIGKILL');
+    });
   await launch();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, restart: async () => (await stop(), await launch()) };
+  const auth = options.password ? `default:${encodeURIComponent(options.password)}@` : '';
+  return { url: `redis://${auth}127.0.0.1:${port}`, port, stop, restart: async () => (await stop(), await launch()), kill, start: launch };
 }

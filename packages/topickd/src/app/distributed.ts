@@ -158,11 +158,12 @@ async function runSharded(
   shardSize: number,
   workDir: string,
   shard: (files: { input: string; out: string }, start: number, end: number) => { out: string },
-  onProgress?: (done: number, total: number) => void,
+  onProgress: ((done: number, total: number) => void) | undefined,
+  queueOptions: QueueConnectionOptions,
 ): Promise<Float32Matrix & { shards: number }> {
   const run = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
   const { JobQueue } = await queueModule();
-  const queue = await JobQueue.open(url);
+  const queue = await JobQueue.open(url, { queueTimeoutSeconds: queueOptions.queueTimeout, log: queueOptions.log });
   const dir = resolve(workDir, `${kind}-${run}`);
   mkdirSync(dir, { recursive: true });
   try {
@@ -190,7 +191,15 @@ async function runSharded(
   }
 }
 
-export interface QueueEmbedOptions {
+/** How a submitter rides out a Redis outage. */
+export interface QueueConnectionOptions {
+  /** Seconds Redis may stay away before the run gives up (the jobs stay queued; default 300; 0: for ever). */
+  queueTimeout?: number;
+  /** One line when the connection is lost, one when it is back. */
+  log?: (line: string) => void;
+}
+
+export interface QueueEmbedOptions extends QueueConnectionOptions {
   /** Documents per shard (default 1000). */
   shardSize?: number;
   /** A folder every worker can read and write (the shards go there); default: beside the output. */
@@ -219,10 +228,11 @@ export async function embedOnQueue(url: string, texts: readonly string[], encode
       return { input, out, encoder, cacheDir, batchSize: options.batchSize };
     },
     options.onProgress,
+    options,
   );
 }
 
-export interface QueueInferOptions {
+export interface QueueInferOptions extends QueueConnectionOptions {
   /** Documents per shard, a multiple of INFER_BATCH (default 1024). */
   shardSize?: number;
   workDir: string;
@@ -262,5 +272,6 @@ export async function inferOnQueue(
       return { model, ...files, encoder, cacheDir, samples: options.samples, seed: options.seed, offset: start };
     },
     options.onProgress,
+    options,
   );
 }

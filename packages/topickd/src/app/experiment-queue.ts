@@ -188,10 +188,10 @@ export async function runExperimentOnQueue(url: string, rt: Runtime, dataset: Re
   }
   const root: FlowSpec = { name: EXPERIMENT_RESULTS, id: `${run}-results`, data: { ...base, startedAt, header: experimentHeader(setup, rt.backend.name) } satisfies ResultsJob, children: teachers };
   const { JobQueue } = await import('@topickd/queue');
-  const queue = await JobQueue.open(url);
+  const queue = await JobQueue.open(url, { queueTimeoutSeconds: cfg.queueTimeout, log: (l) => progress.log(l) });
   try {
     const total = teachers.length + opt.topics.length * opt.seeds.length;
-    progress.log(`experiment ${run}: ${total} jobs on ${url} (${teachers.length} teacher${teachers.length === 1 ? '' : 's'}, then a job per K and seed); start workers with: topickd worker --queue ${url}`);
+    progress.log(`experiment ${run}: ${total} jobs on ${queue.shown} (${teachers.length} teacher${teachers.length === 1 ? '' : 's'}, then a job per K and seed); start workers with: topickd worker --queue ${queue.shown}`);
     let last = -1;
     await queue.runFlow(root, run, {
       expectedJobs: total + 1,

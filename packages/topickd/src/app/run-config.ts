@@ -61,6 +61,8 @@ export interface RunConfig {
   vocabularySize?: number;
   minDf?: number;
   maxDf?: number;
+  /** Seconds a queued run (or a worker) rides out a Redis outage before it gives up (default 300; 0: for ever). */
+  queueTimeout?: number;
   /** Directory the config file was read from (relative paths in it resolve against it). */
   baseDir?: string;
 }
@@ -169,6 +171,7 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   vocabularySize: upTo(MODEL_SIZE_LIMITS.vocabSize),
   minDf: isPosNum,
   maxDf: isUnit,
+  queueTimeout: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'a number of seconds ≥ 0 (0: wait for ever)'),
   baseDir: isStr,
 };
 

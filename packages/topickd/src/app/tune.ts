@@ -198,7 +198,7 @@ export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, pr
     const tick = () => progress.log(`tune: ${++done} trainings done`);
     if (request.queue) {
       const { JobQueue } = await import('@topickd/queue');
-      const queue = await JobQueue.open(request.queue);
+      const queue = await JobQueue.open(request.queue, { queueTimeoutSeconds: cfg.queueTimeout, log: (l) => progress.log(l) });
       try {
         const run = `tune-${Date.now().toString(36)}-${Math.random().toString(16).slice(2, 10)}`;
         return await queue.run<TrialMetrics>(
@@ -262,7 +262,7 @@ export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, pr
     trials: result.trials,
     ...(reference ? { reference } : {}),
     jobs,
-    ...(request.queue ? { queue: request.queue } : {}),
+    ...(request.queue ? { queue: (await import('@topickd/queue')).maskRedisUrl(request.queue) } : {}),
     seconds: (performance.now() - t0) / 1000,
   };
   writeFileAtomic(join(request.out, 'tune.json'), JSON.stringify(res, null, 1) + '\n');
