@@ -4,15 +4,40 @@
  * after the others completed; status counts the jobs.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { JobQueue, JobsFailedError, startWorker, redisConnection } from '@topickd/queue';
+import { JobQueue, JobsFailedError, maskRedisUrl, queueUrl, redisConnection, redisSecrets, startWorker } from '@topickd/queue';
 import { redisServerAvailable, startRedis, type RedisServer } from '../../cli/test/e2e/redis-server.js';
 
 describe('redis URLs', () => {
   it('parses host, port and database; anything but redis:// is a usage error', () => {
     expect(redisConnection('redis://10.0.0.5:6380/2')).toMatchObject({ host: '10.0.0.5', port: 6380, db: 2, maxRetriesPerRequest: null });
     expect(redisConnection('redis://localhost')).toMatchObject({ host: 'localhost', port: 6379, db: 0 });
-    expect(() => redisConnection('http://x:1')).toThrow(/--queue must be a redis:\/\/ URL/);
+    expect(() => redisConnection('http://x:1')).toThrow(/--queue must be a redis:\/\/ or rediss:\/\/ \(TLS\) URL/);
     expect(() => redisConnection('not a url')).toThrow(/--queue must be a Redis URL such as redis:\/\/127.0.0.1:6379/);
+    // TLS, credentials
+    expect(redisConnection('rediss://u:p%40ss@h:6380')).toMatchObject({ host: 'h', port: 6380, username: 'u', password: 'p@ss', tls: {} });
+    expect(redisConnection('redis://h').tls).toBeUndefined();
+  });
+
+  it('masks passwords in every printed URL; REDIS_URL stands in for --queue env', () => {
+    expect(maskRedisUrl('redis://user:hunter2@10.0.0.5:6379/1')).toBe('redis://user:***@10.0.0.5:6379/1');
+    expect(maskRedisUrl('rediss://:hunter2@h:6380')).toBe('rediss://:***@h:6380');
+    expect(maskRedisUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    expect(maskRedisUrl('not a url //x:hunter2@y')).not.toContain('hunter2');
+    expect(redisSecrets('redis://u:p%40ss@h')).toEqual(['p%40ss', 'p@ss']);
+    const saved = process.env.REDIS_URL;
+    try {
+      process.env.REDIS_URL = 'redis://:pw@h:1';
+      expect(queueUrl('env', false)).toBe('redis://:pw@h:1');
+      expect(queueUrl(undefined, true)).toBe('redis://:pw@h:1');
+      expect(queueUrl(undefined, false)).toBeUndefined();
+      expect(queueUrl('redis://x', true)).toBe('redis://x');
+      delete process.env.REDIS_URL;
+      expect(() => queueUrl('env', false)).toThrow(/set REDIS_URL/);
+      expect(() => queueUrl(undefined, true)).toThrow(/give the queue/);
+    } finally {
+      if (saved === undefined) delete process.env.REDIS_URL;
+      else process.env.REDIS_URL = saved;
+    }
   });
 });
 

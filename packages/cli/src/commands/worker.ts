@@ -42,7 +42,7 @@ export const workerCommand: Command = {
       void w.stop(grace * 1000).then((outcome) => {
         if (outcome === 'handed-back') log('the running job was handed back to the queue: another worker takes it once its lock lapses');
         log('worker stopped');
-        process.exit(code);
+        process.exit(0); // a clean stop, as an orchestrator asked for it
       });
     };
     process.on('SIGTERM', onSignal);
