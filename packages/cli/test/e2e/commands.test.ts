@@ -157,6 +157,9 @@ describe.each(backends)('every command in a fresh process, --backend %s', (backe
     const demo = ok(await topickd(['demo', '--data', corpus, '--epochs', '1', '--topics', '4', '--out', join(dir, 'demo'), ...common], work));
     expect(demo.stdout).toMatch(/teacher [\d,]+ params, NPMI -?\d\.\d{4} \| student alone [\d,]+ params/);
     expect(demo.stdout).not.toMatch(/± 0\.0000/);
+    // the default recipe, and this run's difference beside what a grid says (none committed for this corpus)
+    expect(demo.stdout).toMatch(/distilled − alone, this run \(one seed, 1 epoch, α 0\.\d{3}, T 4, recipe auto\): [+−]\d\.\d{4}/);
+    expect(demo.stdout).toMatch(/no committed grid for this corpus, K and recipe/);
     expect(demo.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
     const demoReport = JSON.parse(readFileSync(join(dir, 'demo', 'report.json'), 'utf8'));
     expect(demoReport.models.map((m: { role: string }) => m.role)).toEqual(['teacher', 'student', 'distilled']);

@@ -74,6 +74,36 @@ export const GRID_REFERENCES: readonly GridReference[] = [
       -0.003349,
       0.016849
     ]
+  },
+  {
+    "dataset": "m10",
+    "K": 20,
+    "recipe": "auto",
+    "alpha": 0.4407505745331221,
+    "temperature": 4,
+    "source": "results/m10-auto",
+    "seeds": 5,
+    "epochs": 100,
+    "meanDifference": -0.001398,
+    "interval95": [
+      -0.011371,
+      0.008574
+    ]
+  },
+  {
+    "dataset": "m10",
+    "K": 50,
+    "recipe": "auto",
+    "alpha": 0.4407505745331221,
+    "temperature": 4,
+    "source": "results/m10-auto",
+    "seeds": 5,
+    "epochs": 100,
+    "meanDifference": 0.018673,
+    "interval95": [
+      0.010029,
+      0.025742
+    ]
   }
 ];
 

@@ -1,0 +1,31 @@
+/**
+ * The committed grids the demo cites: grid-reference.ts is generated from results/ and must
+ * match them (a grid re-run without regenerating it fails here), and the lookup finds a grid
+ * by corpus, K and recipe.
+ */
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { GRID_REFERENCES, gridReference } from '../src/app/grid-reference.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+describe('grid references', () => {
+  it('grid-reference.ts is what scripts/grid-reference.mjs makes of results/', () => {
+    const r = spawnSync(process.execPath, ['scripts/grid-reference.mjs', '--check'], { cwd: REPO, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it("each entry is its grid's distilled − student comparison", () => {
+    expect(GRID_REFERENCES.length).toBeGreaterThan(0);
+    for (const g of GRID_REFERENCES) {
+      const res = JSON.parse(readFileSync(`${REPO}/${g.source}/results.json`, 'utf8'));
+      const c = res.comparisons.find((x: { K: number; pair: string }) => x.K === g.K && x.pair === 'distilled − student');
+      expect(g.meanDifference).toBeCloseTo(c.meanDifference, 6);
+      expect(g.seeds).toBe(c.seeds.length);
+      expect(gridReference(g.dataset.toUpperCase(), g.K, g.recipe)).toBe(g);
+    }
+    expect(gridReference('m10', 20, 'given')).toBeUndefined();
+  });
+});
