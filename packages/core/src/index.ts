@@ -46,7 +46,7 @@ export {
   type StepLossContext,
 } from './train/trainer.js';
 export type { AdamState } from './train/adam.js';
-export { distill, distillableModel, validateDistillOptions, teacherPosteriors, type DistillOptions, type DistillInputs } from './distill/distiller.js';
+export { distill, distillableModel, validateDistillOptions, teacherPosteriors, supportedLosses, lossReads, type DistillOptions, type DistillInputs } from './distill/distiller.js';
 export * from './distill/recipe.js';
 
 export * from './eval/reference-corpus.js';

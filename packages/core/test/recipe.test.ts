@@ -3,7 +3,7 @@
  * auto rule is checked against its closed form, the paper's table against the paper's values.
  */
 import { describe, it, expect } from 'vitest';
-import { AUTO_TEMPERATURE, ConfigError, autoAlpha, distillHyper, meanDocumentLength, paperHyper } from '../src/index.js';
+import { AUTO_TEMPERATURE, ConfigError, ContextualTopicModel, autoAlpha, distillHyper, lossReads, meanDocumentLength, paperHyper, resolveModelConfig, supportedLosses, type TopicModel } from '../src/index.js';
 
 describe('distillation recipes', () => {
   it('auto: T 4 and α = n̄ / (n̄ + 7.5), within [0.1, 0.9]', () => {
@@ -41,5 +41,23 @@ describe('distillation recipes', () => {
     // 3 documents with 2, 5 and 1 tokens
     expect(meanDocumentLength({ rows: 3, values: new Float32Array([1, 1, 3, 2, 1]) })).toBeCloseTo(8 / 3, 12);
     expect(meanDocumentLength({ rows: 0, values: new Float32Array(0) })).toBe(0);
+  });
+});
+
+describe('which losses a teacher can serve', () => {
+  const loss = (name: string, reads?: ('posterior' | 'words' | 'theta')[]) => ({ loss: { name, reads, compute: () => { throw new Error('not run'); } }, weight: 1 });
+  const neural = new ContextualTopicModel(resolveModelConfig({ kind: 'zeroshot', numTopics: 2, vocabSize: 4, embeddingDim: 3 }), 0);
+  const wordsOnly = { kind: 'lda' } as unknown as TopicModel; // no posterior network
+  it('a neural teacher serves every loss; one without a posterior only those that read words', () => {
+    const all = [loss('w2', ['posterior']), loss('ce', ['words']), loss('plugin')];
+    expect(supportedLosses([neural], all).map((l) => l.loss.name)).toEqual(['w2', 'ce', 'plugin']);
+    expect(() => supportedLosses([wordsOnly], all)).toThrow(/loss "w2" reads the teacher's posterior .* a "lda" teacher does not have/);
+    // the defaults: the losses it cannot serve are left out
+    expect(supportedLosses([wordsOnly], all, true).map((l) => l.loss.name)).toEqual(['ce']);
+    expect(() => supportedLosses([wordsOnly], [loss('w2', ['posterior'])], true)).toThrow(/none of the distillation losses \(w2\)/);
+    // with several teachers, a neural one provides the posterior
+    expect(supportedLosses([wordsOnly, neural], all).map((l) => l.loss.name)).toEqual(['w2', 'ce', 'plugin']);
+    expect(lossReads({ name: 'x', compute: () => { throw new Error(); } })).toEqual(['posterior', 'words', 'theta']);
+    neural.dispose();
   });
 });

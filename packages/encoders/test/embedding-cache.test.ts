@@ -129,6 +129,7 @@ describe('embedding cache shared by processes', () => {
       script,
       `import { EmbeddingCache, UseEncoder } from '@topickd/encoders';
 import { WasmBackend } from '@topickd/backend-wasm';
+import { tf } from '@topickd/core';
 const [dir, who] = process.argv.slice(2);
 await new WasmBackend().activate();
 const enc = new UseEncoder();
@@ -156,4 +157,22 @@ console.log(m.computed);
     const again = await cache.embed(enc, all);
     expect(again.computed).toBe(0);
   }, 120_000);
+});
+
+describe('cache variants', () => {
+  const enc = new UseEncoder();
+  beforeAll(async () => {
+    await new WasmBackend().activate();
+  });
+  it("entries of one variant (e.g. a backend) are never read for another (the variant is part of the file's name)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-variant-'));
+    const texts = ['one sentence', 'another sentence'];
+    const a = await embedWithCache(enc, texts, dir, { variant: 'backend-a' });
+    expect(a.computed).toBe(2);
+    expect((await embedWithCache(enc, texts, dir, { variant: 'backend-a' })).computed).toBe(0);
+    // another backend recomputes instead of reading backend-a's floats
+    expect((await embedWithCache(enc, texts, dir, { variant: 'backend-b' })).computed).toBe(2);
+    expect(new EmbeddingCache(dir, enc.id, enc.dim, undefined, 'backend-a').file).not.toBe(new EmbeddingCache(dir, enc.id, enc.dim, undefined, 'backend-b').file);
+    expect(new EmbeddingCache(dir, enc.id, enc.dim).file).toMatch(/[^@]+\.embcache$/);
+  });
 });

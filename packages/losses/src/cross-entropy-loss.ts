@@ -14,6 +14,7 @@ export type CeLogits = 'post-bn' | 'pre-bn';
  */
 export class CrossEntropyLoss implements DistillationLoss {
   readonly name = 'ce';
+  readonly reads = ['words'] as const;
   readonly description: string;
 
   constructor(readonly logits: CeLogits = 'post-bn') {

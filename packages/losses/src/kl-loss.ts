@@ -6,6 +6,7 @@ import { tf, type DistillationLoss, type ModelOutputs, type Tensor1D } from '@to
  */
 export class KlLoss implements DistillationLoss {
   readonly name = 'kl';
+  readonly reads = ['posterior'] as const;
   readonly description = 'KL(student ‖ teacher) between the latent Gaussians';
   compute(teacher: ModelOutputs, student: ModelOutputs): Tensor1D {
     return tf.tidy(() => {

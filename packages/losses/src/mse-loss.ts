@@ -3,6 +3,7 @@ import { tf, type DistillationLoss, type ModelOutputs, type Tensor1D } from '@to
 /** Squared error on the posterior parameters: Σ_k (μ_S − μ_T)² + (log σ_S² − log σ_T²)². */
 export class MseLoss implements DistillationLoss {
   readonly name = 'mse';
+  readonly reads = ['posterior'] as const;
   readonly description = 'squared error on μ and log σ² of the latent Gaussians';
   compute(teacher: ModelOutputs, student: ModelOutputs): Tensor1D {
     return tf.tidy(() => {

@@ -6,6 +6,7 @@ import { tf, type DistillationLoss, type ModelOutputs, type Tensor1D } from '@to
  */
 export class WassersteinLoss implements DistillationLoss {
   readonly name = 'w2';
+  readonly reads = ['posterior'] as const;
   readonly description = 'squared 2-Wasserstein distance between the latent Gaussians';
   compute(teacher: ModelOutputs, student: ModelOutputs): Tensor1D {
     // Gradients in closed form (one tape node): with σ = exp(½ log σ²),

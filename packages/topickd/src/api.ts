@@ -15,7 +15,7 @@ import {
   type ActiveBackend,
   type TopicModel,
   type ModelOptions,
-  distillableModel,
+  isNeuralTopicModel,
   type Corpus,
   type EncoderReference,
   type EncoderSpec,
@@ -213,15 +213,26 @@ export class TopicKD {
     return new TrainedTopicModel(this, model, dataset.vocabulary, { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType }, dataset.preprocessing, this.record(dataset, result, seed));
   }
 
-  /** Trains a (small) student on `texts` by knowledge distillation from `teacher` (Adhya & Sanyal 2023). */
-  async distill(teacher: TrainedTopicModel, texts: Texts, options: DistillOptions = {}): Promise<TrainedTopicModel> {
-    distillableModel(teacher.model, 'teacher');
+  /**
+   * Trains a (small) student on `texts` by knowledge distillation from `teacher` (Adhya & Sanyal
+   * 2023). Any model can teach (one without a posterior network, such as LDA or BERTopic-style,
+   * through the losses that read its word distribution); several teachers teach together, their
+   * softened word distributions averaged (the posterior from the first neural one).
+   */
+  async distill(teachers: TrainedTopicModel | TrainedTopicModel[], texts: Texts, options: DistillOptions = {}): Promise<TrainedTopicModel> {
+    const all = Array.isArray(teachers) ? teachers : [teachers];
+    if (all.length === 0) throw new ConfigError('distill needs a teacher', 'teacher');
+    const teacher = all.find((t) => isNeuralTopicModel(t.model)) ?? all[0];
     const cfg = this.runConfig(options);
     const dataset = datasetForModel(this.corpusOf(texts), teacher); // the teacher's vocabulary and preprocessing
     const progress = this.progress();
     const studentEmb = await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress, 'student embeddings');
-    const teacherEmb =
-      teacher.encoder.id === studentEmb.encoderId ? studentEmb : await embedDataset(this.rt, dataset, teacher.encoder.type ?? 'use', this.embedConfig(cfg), progress, 'teacher embeddings');
+    const teacherEmbs = [];
+    for (const t of all) {
+      if (t.encoder.dim === 0) teacherEmbs.push(noEmbeddings(dataset.bow.rows));
+      else if (t.encoder.id === studentEmb.encoderId) teacherEmbs.push(studentEmb.embeddings);
+      else teacherEmbs.push((await embedDataset(this.rt, dataset, t.encoder.type ?? 'use', this.embedConfig(cfg), progress, 'teacher embeddings')).embeddings);
+    }
     const kind = options.model ?? 'zeroshot';
     const seed = options.seed ?? 0;
     const { alpha, temperature, recipe } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics: options.topics ?? teacher.numTopics });
@@ -229,11 +240,11 @@ export class TopicKD {
     const student = this.rt.registry.modelFactory(kind).create(config, seed);
     const lossSpecs = options.losses ?? this.config.losses ?? [...DEFAULT_LOSSES];
     const result = await distillModel(
-      teacher.model,
+      all.map((t) => t.model),
       student,
-      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
+      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmbs },
       this.rt.registry.weightedLosses(lossSpecs),
-      { ...trainOptionsOf(this.rt, cfg, progress, `student (${kind})`, seed), alpha, temperature, kdEpochs: options.kdEpochs, signal: this.config.signal },
+      { ...trainOptionsOf(this.rt, cfg, progress, `student (${kind})`, seed), alpha, temperature, kdEpochs: options.kdEpochs, signal: this.config.signal, onlySupportedLosses: options.losses === undefined && this.config.losses === undefined },
     );
     return new TrainedTopicModel(this, student, dataset.vocabulary, { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType }, dataset.preprocessing, {
       role: 'distilled',
@@ -242,6 +253,7 @@ export class TopicKD {
       temperature,
       recipe,
       teacherParams: teacher.params,
+      ...(all.length > 1 ? { teachers: all.map((t) => ({ kind: t.kind, params: t.params })) } : {}),
     });
   }
 

@@ -1,7 +1,8 @@
 /**
  * Self-trained model kinds (LDA) through the application API, in a Node process importing the
  * built `topickd` as a user's program would: tkd.fit with the kind's own settings, no encoder
- * run, transform, save → load (θ identical), evaluate; distilling from it is a typed error.
+ * run, transform, save → load (θ identical), evaluate; it teaches a student through the ce loss, and a
+ * loss that needs a posterior is a typed error.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -30,11 +31,14 @@ await lda.save('runs/lda');
 const again = await tkd.load('runs/lda');
 out.thetaAgain = await again.transform(texts);
 out.npmi = (await tkd.evaluate(again, corpus, { metrics: ['npmi'] })).npmi.mean;
+// an LDA model teaches through the losses that read its word distribution (ce, of the defaults)
+const student = await tkd.distill(again, corpus, { model: 'zeroshot', epochs: 1 });
+out.distill = { kind: student.kind, role: student.training.role, recipe: student.training.recipe };
 try {
-  await tkd.distill(again, corpus, { model: 'zeroshot', epochs: 1 });
-  out.distill = 'no error';
+  await tkd.distill(again, corpus, { model: 'zeroshot', epochs: 1, losses: ['w2'] });
+  out.w2 = 'no error';
 } catch (e) {
-  out.distill = { typed: isTopicKDError(e), code: e.code, message: e.message };
+  out.w2 = { typed: isTopicKDError(e), code: e.code, message: e.message };
 }
 console.log(JSON.stringify(out));
 `;
@@ -45,7 +49,7 @@ beforeAll(() => {
 });
 
 describe('self-trained model kinds through the API', () => {
-  it('tkd.fit({ model: "lda", modelOptions }) trains without an encoder; transform, save → load, evaluate; it cannot teach', () => {
+  it('tkd.fit({ model: "lda", modelOptions }) trains without an encoder; transform, save → load, evaluate; it teaches through ce', () => {
     const r = spawnSync(process.execPath, [script, corpus], { cwd: work, encoding: 'utf8', timeout: 300_000 });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
@@ -58,7 +62,9 @@ describe('self-trained model kinds through the API', () => {
     expect(out.theta).toHaveLength(2);
     expect(out.thetaAgain).toEqual(out.theta);
     expect(Number.isFinite(out.npmi)).toBe(true);
-    expect(out.distill).toMatchObject({ typed: true, code: 'CONFIG_INVALID' });
-    expect(out.distill.message).toMatch(/a teacher of knowledge distillation must be a neural topic model/);
+    expect(out.distill).toEqual({ kind: 'zeroshot', role: 'distilled', recipe: 'auto' });
+    // a loss that reads the posterior it does not have is a typed error
+    expect(out.w2).toMatchObject({ typed: true, code: 'CONFIG_INVALID' });
+    expect(out.w2.message).toMatch(/loss "w2" reads the teacher's posterior/);
   });
 });

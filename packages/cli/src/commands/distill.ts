@@ -1,8 +1,8 @@
-import { ConfigError, distill, distillableModel, distillHyper, meanDocumentLength, resolveModelConfig, DEFAULT_LOSSES, lossName, lossOptions, lossWeight } from '@topickd/core';
+import { ConfigError, distill, distillHyper, isNeuralTopicModel, supportedLosses, meanDocumentLength, resolveModelConfig, DEFAULT_LOSSES, lossName, lossOptions, lossWeight } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf, loadModelWith } from 'topickd';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf, loadModelWith, noEmbeddings } from 'topickd';
 import { count, plural } from 'topickd';
 
 export const distillCommand: Command = {
@@ -13,7 +13,7 @@ export const distillCommand: Command = {
   example: 'topickd distill --teacher runs/m10-combined --data m10 --student zeroshot --out runs/m10-student',
   flags: {
     ...TRAIN_FLAGS,
-    teacher: { path: 'input', type: 'string', arg: 'DIR', description: 'the trained teacher model folder (required)' },
+    teacher: { path: 'input', type: 'list', arg: 'DIR[,DIR]', description: 'the trained teacher model folder (required); several, comma-separated, teach together (their softened word distributions averaged); any model kind can teach (one without a posterior network, e.g. lda or bertopic, through the ce loss)' },
     student: { type: 'string', arg: 'KIND', description: 'student kind: zeroshot (default) or combined' },
     alpha: { type: 'number', arg: 'A', description: "weight of the distillation terms in [0, 1] (default: from the recipe; auto: n̄/(n̄ + 7.5) for the corpus's mean document length n̄)" },
     temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default: from the recipe; auto: 4)' },
@@ -23,34 +23,42 @@ export const distillCommand: Command = {
     'teacher-encoder': { type: 'string', arg: 'NAME', description: "the teacher's encoder when it differs from the manifest's (e.g. precomputed:FILE)" },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    const teacherDir = flags.teacher as string | undefined;
-    if (!teacherDir) throw new ConfigError('give the teacher model folder: --teacher DIR', 'teacher');
+    const teacherDirs = (flags.teacher as string[] | undefined) ?? [];
+    if (!teacherDirs.length) throw new ConfigError('give the teacher model folder: --teacher DIR (several, averaged: --teacher A,B)', 'teacher');
     if (!cfg.out) throw new ConfigError('give the student folder to write: --out DIR', 'out');
-    claimOutputDir(cfg.out, { teacher: teacherDir, data: cfg.data }, cfg.baseDir);
+    const teacherDir = teacherDirs[0];
+    claimOutputDir(cfg.out, { ...Object.fromEntries(teacherDirs.map((d, i) => [`teacher${i ? ` (${i + 1})` : ''}`, d])), data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
-    const teacher = await loadModelWith(rt, teacherDir);
-    distillableModel(teacher.model, 'teacher');
+    const all: Awaited<ReturnType<typeof loadModelWith>>[] = [];
+    for (const dir of teacherDirs) all.push(await loadModelWith(rt, dir));
+    // any topic model can teach; the first neural one (if any) gives the posterior and K
+    const teacher = all.find((t) => isNeuralTopicModel(t.model)) ?? all[0];
     const dataset = loadDataset(cfg);
     const topics = cfg.topics ?? teacher.model.numTopics;
     const studentKind = (flags.student as string | undefined) ?? cfg.student?.model ?? 'zeroshot';
     const studentFactory = rt.registry.modelFactory(studentKind, 'student'); // an unknown kind lists the registered ones
     const { alpha, temperature, recipe } = distillHyper(cfg, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: cfg.data, topics });
-    if (dataset.vocabulary.length !== teacher.vocabulary.length || dataset.vocabulary.some((w, i) => w !== teacher.vocabulary[i])) {
-      throw new ConfigError(
-        `the teacher's vocabulary (${teacher.vocabulary.length} words) differs from the data's (${dataset.vocabulary.length}); distill on the corpus the teacher was trained on`,
-        'data',
-      );
+    for (const [i, t] of all.entries()) {
+      if (dataset.vocabulary.length !== t.vocabulary.length || dataset.vocabulary.some((w, j) => w !== t.vocabulary[j])) {
+        throw new ConfigError(
+          `the teacher ${teacherDirs[i]}'s vocabulary (${t.vocabulary.length} words) differs from the data's (${dataset.vocabulary.length}); distill on the corpus the teacher was trained on`,
+          'data',
+        );
+      }
     }
     const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
-    // The teacher may use another encoder (and embedding size) than the student: embed twice only then.
+    // A teacher may use another encoder (and embedding size) than the student: embed again only then.
     const teacherFlag = flags.teacherEncoder as string | undefined;
-    let teacherEmb = studentEmb;
-    if (teacherFlag || teacher.encoder.id !== studentEmb.encoderId) {
-      const spec = teacherFlag ?? teacher.encoder.type ?? 'use';
-      if (spec === 'precomputed') {
-        throw new ConfigError(`the teacher was trained on precomputed embeddings (${teacher.encoder.id}); give them with --teacher-encoder precomputed:FILE`, 'teacherEncoder');
-      }
-      teacherEmb = await embedDataset(rt, dataset, spec, cfg, progress, 'teacher embeddings');
+    const teacherEmbs: { embeddings: Awaited<ReturnType<typeof embedDataset>>['embeddings'] }[] = [];
+    for (const t of all) {
+      if (t.encoder.dim === 0) teacherEmbs.push({ ...studentEmb, embeddings: noEmbeddings(dataset.bow.rows) });
+      else if (teacherFlag || t.encoder.id !== studentEmb.encoderId) {
+        const spec = teacherFlag ?? t.encoder.type ?? 'use';
+        if (spec === 'precomputed') {
+          throw new ConfigError(`the teacher was trained on precomputed embeddings (${t.encoder.id}); give them with --teacher-encoder precomputed:FILE`, 'teacherEncoder');
+        }
+        teacherEmbs.push(await embedDataset(rt, dataset, spec, cfg, progress, 'teacher embeddings'));
+      } else teacherEmbs.push(studentEmb);
     }
     const seed = cfg.seed ?? 0;
     const config = resolveModelConfig({
@@ -62,11 +70,13 @@ export const distillCommand: Command = {
       dropout: cfg.dropout,
     });
     const student = studentFactory.create(config, seed);
-    const lossSpecs = cfg.losses ?? [...DEFAULT_LOSSES];
-    const losses = rt.registry.weightedLosses(lossSpecs);
+    // the losses these teachers can serve (a teacher without a posterior network: those reading its words)
+    const losses = supportedLosses(all.map((t) => t.model), rt.registry.weightedLosses(cfg.losses ?? [...DEFAULT_LOSSES]), cfg.losses === undefined);
+    const lossSpecs = (cfg.losses ?? [...DEFAULT_LOSSES]).filter((s) => losses.some((l) => l.loss.name === lossName(s)));
     // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
     const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: cfg.kdEpochs ?? null, losses: lossSpecs };
-    const teacherId = { digest: teacher.manifest.digest ?? teacher.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmb.embeddings) };
+    const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i].embeddings) });
+    const teacherId = all.length === 1 ? idOf(all[0], 0) : { teachers: all.map(idOf) };
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });
     const resumeFrom = flags.resume as string | undefined;
     const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
@@ -77,14 +87,15 @@ export const distillCommand: Command = {
     const encoderRef = { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType };
     const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
     const result = await distill(
-      teacher.model,
+      all.map((t) => t.model),
       student,
-      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
+      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmbs.map((e) => e.embeddings) },
       losses,
       {
         ...trainOptionsOf(rt, cfg, progress, `student (${studentKind})`, seed),
         alpha,
         temperature,
+        onlySupportedLosses: cfg.losses === undefined,
         kdEpochs: cfg.kdEpochs,
         resume: resume?.state,
         checkpointEvery: cfg.checkpointEvery,
@@ -93,6 +104,7 @@ export const distillCommand: Command = {
           : undefined,
       },
     );
+    const teachers = all.map((t, i) => ({ dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() }));
     const lossWeights = Object.fromEntries(lossSpecs.map((s) => [lossName(s), lossWeight(s)]));
     const withOptions = lossSpecs.filter((s) => lossOptions(s));
     const lossOpts = withOptions.length ? { lossOptions: Object.fromEntries(withOptions.map((s) => [lossName(s), lossOptions(s)])) } : {};
@@ -102,7 +114,7 @@ export const distillCommand: Command = {
       vocabulary: dataset.vocabulary,
       encoder: encoderRef,
       preprocessing: dataset.preprocessing,
-      training: { role: 'distilled', data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, recipe, lossWeights, ...lossOpts, teacher: teacherDir, teacherParams: teacher.model.paramCount() },
+      training: { role: 'distilled', data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, recipe, lossWeights, ...lossOpts, teacher: teacherDir, teacherParams: teacher.model.paramCount(), teachers },
     });
     saveTrainingTheta(cfg.out, student, dataset, studentEmb.embeddings, cfg);
     const out = {
@@ -115,6 +127,7 @@ export const distillCommand: Command = {
       docsPerSecond: result.docsPerSecond,
       topicWords,
       teacherParams: teacher.model.paramCount(),
+      teachers,
       alpha,
       temperature,
       recipe,
@@ -132,6 +145,6 @@ export const distillCommand: Command = {
       print(`saved to ${cfg.out} (model, and θ of the ${plural(dataset.bow.rows, 'training document')} in theta.npy)`);
     }
     student.dispose();
-    teacher.model.dispose();
+    for (const t of all) t.model.dispose();
   },
 };

@@ -68,6 +68,21 @@ describe.each(backends)('every command in a fresh process, --backend %s', (backe
     expect(existsSync(join(student, 'theta.npy'))).toBe(true);
   });
 
+  it.runIf(backend === 'wasm')('any model can teach: an LDA teacher through ce, two teachers together; w2 from a teacher without a posterior is refused', async () => {
+    const lda = join(dir, 'lda-teacher');
+    ok(await topickd(['fit', '--data', corpus, '--model', 'lda', '--topics', '5', '--out', lda, '--quiet', ...common], work));
+    const fromLda = ok(await topickd(['distill', '--teacher', lda, '--data', corpus, '--hidden', '50', '--epochs', '2', '--out', join(dir, 'from-lda'), '--json', ...common], work)).json();
+    expect(fromLda).toMatchObject({ lossWeights: { ce: 1 }, recipe: 'auto', teachers: [{ kind: 'lda' }] });
+    const both = ok(await topickd(['distill', '--teacher', `${teacher},${lda}`, '--data', corpus, '--hidden', '50', '--epochs', '2', '--out', join(dir, 'from-both'), '--json', ...common], work)).json();
+    expect(both.lossWeights).toEqual({ w2: 1, ce: 1 });
+    expect(both.teachers.map((t: { kind: string }) => t.kind)).toEqual(['combined', 'lda']);
+    const manifest = JSON.parse(readFileSync(join(dir, 'from-both', 'manifest.json'), 'utf8'));
+    expect(manifest.training.teachers).toHaveLength(2);
+    const refused = await topickd(['distill', '--teacher', lda, '--data', corpus, '--losses', 'w2,ce', '--epochs', '1', '--out', join(dir, 'from-lda-w2'), ...common], work);
+    expect(refused.code, String(refused)).toBe(2);
+    expect(refused.stderr).toMatch(/loss "w2" reads the teacher's posterior .* a "lda" teacher does not have/);
+  });
+
   it('topics --model DIR --top N', async () => {
     const j = ok(await topickd(['topics', '--model', student, '--top', '7', '--json', ...common], work)).json();
     expect(j.model).toBe(student);

@@ -33,9 +33,18 @@ export interface DistillationContext {
  * one non-negative loss value per document out (shape [B]). Must be differentiable
  * with respect to the student's tensors; the teacher's are constants.
  */
+/**
+ * What of the teacher's outputs a loss reads: its posterior (`mu`, `logvar`: the W2, KL and MSE
+ * losses), its word distribution (`wordLogits`: the CE loss), or θ. A teacher without a
+ * posterior network (LDA, BERTopic-style) teaches through the losses that read only `words`.
+ */
+export type TeacherOutput = 'posterior' | 'words' | 'theta';
+
 export interface DistillationLoss {
   readonly name: string;
   readonly description?: string;
+  /** What of the teacher it reads (default: everything, so only neural teachers can serve it). */
+  readonly reads?: readonly TeacherOutput[];
   compute(teacher: ModelOutputs, student: ModelOutputs, context: DistillationContext): Tensor1D;
   /**
    * The same loss with options (a config's `{ name, weight, options }`); a loss without

@@ -63,8 +63,14 @@ export class EmbeddingCache {
     private readonly encoderId: string,
     private readonly dim: number,
     private readonly logger: Pick<Logger, 'warn'> = { warn: (m) => console.warn(`topickd: warning: ${m}`) },
+    /**
+     * What else changes the bytes, kept apart: e.g. the tensor backend that computes them (wasm
+     * and the native engine differ in the last digits). Default: none — entries are shared by
+     * every backend (see the README's note on the embedding cache).
+     */
+    variant?: string,
   ) {
-    this.file = join(dir, `${safeName(encoderId)}.embcache`);
+    this.file = join(dir, `${safeName(encoderId)}${variant ? `@${safeName(variant)}` : ''}.embcache`);
   }
 
   get size(): number {
@@ -246,6 +252,8 @@ export class EmbeddingCache {
 
 /** Embedding options of the cache: the encoder's, plus chunks embedded in parallel elsewhere (worker threads). */
 export interface CachedEmbedOptions extends EmbedOptions {
+  /** The cache's variant: entries of one variant are never read for another (default: one cache for every backend). */
+  variant?: string;
   parallel?: {
     /** Chunks embedded at once. */
     threads: number;
@@ -268,5 +276,5 @@ export async function embedWithCache(
     const m = await encoder.embed(texts, options);
     return { ...m, computed: encoder.id.startsWith('precomputed:') ? 0 : texts.length };
   }
-  return new EmbeddingCache(cacheDir, encoder.id, encoder.dim, options.logger).embed(encoder, texts, options);
+  return new EmbeddingCache(cacheDir, encoder.id, encoder.dim, options.logger, options.variant).embed(encoder, texts, options);
 }

@@ -171,7 +171,7 @@ export async function runSeed(s: ExperimentSetup, K: number, seed: number, teach
       student,
       { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
       s.losses,
-      { ...trainOptionsOf(rt, cfg, progress, `${tag} distilled`, seed), alpha, temperature, kdEpochs: cfg.kdEpochs },
+      { ...trainOptionsOf(rt, cfg, progress, `${tag} distilled`, seed), alpha, temperature, kdEpochs: cfg.kdEpochs, onlySupportedLosses: opt.losses === undefined && cfg.losses === undefined },
     );
     const dEval = evaluateModel(student, dataset.vocabulary, s.ref);
     record('distilled', student, dres.seconds, dres.finalLoss, dEval, true);

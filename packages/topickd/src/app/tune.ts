@@ -6,7 +6,7 @@
  * tune.json and a page with the trials' plot (report.html).
  */
 import { join, resolve } from 'node:path';
-import { checkSeed, ConfigError, distill, distillableModel, resolveModelConfig, ReferenceCorpus, DEFAULT_LOSSES, type Dataset, type Float32Matrix, type TopicModel, type WeightedLoss } from '@topickd/core';
+import { checkSeed, ConfigError, distill, resolveModelConfig, ReferenceCorpus, DEFAULT_LOSSES, type Dataset, type Float32Matrix, type TopicModel, type WeightedLoss } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { Piscina } from 'piscina';
 import { embedDataset, fitOn, loadDataset, loadModelWith, trainOptionsOf, type Runtime } from './pipeline.js';
@@ -47,7 +47,7 @@ export interface TuneContext {
 
 export async function tuneContext(rt: Runtime, cfg: RunConfig, data: string, teacherDir: string, progress: Progress): Promise<TuneContext> {
   const saved = await loadModelWith(rt, teacherDir);
-  const teacher = distillableModel(saved.model, 'teacher');
+  const teacher = saved.model; // any kind can teach (one without a posterior network through the ce loss)
   const dataset = loadDataset(cfg, data);
   if (dataset.vocabulary.length !== saved.vocabulary.length || dataset.vocabulary.some((w, i) => w !== saved.vocabulary[i])) {
     teacher.dispose();
@@ -83,6 +83,7 @@ export async function runTuneTrial(ctx: TuneContext, task: Pick<TuneTask, 'stude
         ...trainOptionsOf(rt, cfg, progress, label, task.seed),
         alpha: task.alpha,
         temperature: task.temperature!,
+        onlySupportedLosses: cfg.losses === undefined,
       });
       seconds = res.seconds;
     } catch (e) {
