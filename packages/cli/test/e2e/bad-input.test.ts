@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeNpy, Random } from '@topickd/core';
-import { ok, RAW_CORPUS, REPO, scratchDir, topickd, type Run } from './helpers.js';
+import { ok, RAW_CORPUS, REPO, refused, scratchDir, topickd, type Run } from './helpers.js';
 
 const work = scratchDir('bad-input');
 const corpus = join(work, 'titles.jsonl');
@@ -16,14 +16,6 @@ const emb = join(work, 'emb.npy');
 const teacher = join(work, 'teacher');
 const precomputed = () => ['--encoder', `precomputed:${emb}`, '--quiet'];
 
-/** One line on stderr, `topickd: error: ...`, no stack trace; the exit code asked for. */
-function refused(r: Run, code: 1 | 2, pattern: RegExp): void {
-  expect(r.code, String(r)).toBe(code);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines, String(r)).toHaveLength(1);
-  expect(lines[0]).toMatch(/^topickd: error: /);
-  expect(lines[0]).toMatch(pattern);
-}
 
 beforeAll(async () => {
   writeFileSync(corpus, readFileSync(RAW_CORPUS, 'utf8'));

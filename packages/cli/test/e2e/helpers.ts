@@ -3,6 +3,7 @@
  * (packages/cli/bin/topickd.mjs → the built dist/bin.js), one new Node process per
  * command, nothing shared with the test process.
  */
+import { expect } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,6 +72,15 @@ export function topickd(args: readonly string[], cwd: string, options: { timeout
 export function topickdSync(args: readonly string[], cwd: string): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
   return runOf(args, r.status, r.signal, r.stdout ?? '', r.stderr ?? '');
+}
+
+/** A refusal: one line on stderr, `topickd: error: ...`, no stack trace; the exit code asked for. */
+export function refused(r: Run, code: 1 | 2, pattern: RegExp): void {
+  expect(r.code, String(r)).toBe(code);
+  const lines = r.stderr.trim().split('\n');
+  expect(lines, String(r)).toHaveLength(1);
+  expect(lines[0]).toMatch(/^topickd: error: /);
+  expect(lines[0]).toMatch(pattern);
 }
 
 /** Asserts exit 0 with a readable failure (the command line, its stderr and stdout). */

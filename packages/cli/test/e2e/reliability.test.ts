@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { encodeNpy, Random } from '@topickd/core';
 import { canonicalDigest } from '@topickd/core/plugin';
 import { createHash } from 'node:crypto';
-import { BIN, ok, RAW_CORPUS, REPO, scratchDir, topickd, type Run } from './helpers.js';
+import { BIN, ok, RAW_CORPUS, REPO, refused, scratchDir, topickd, type Run } from './helpers.js';
 
 const work = scratchDir('reliability');
 const corpus = join(work, 'titles.jsonl');
@@ -20,13 +20,6 @@ const emb = join(work, 'emb.npy');
 const model = join(work, 'model');
 const precomputed = () => ['--encoder', `precomputed:${emb}`, '--quiet'];
 
-function refused(r: Run, code: 1 | 2, pattern: RegExp): void {
-  expect(r.code, String(r)).toBe(code);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines, String(r)).toHaveLength(1);
-  expect(lines[0]).toMatch(/^topickd: error: /);
-  expect(lines[0]).toMatch(pattern);
-}
 
 /** A .npy file with this header text (the data bytes given). */
 function npy(header: string, data = new Uint8Array(0)): Uint8Array {
