@@ -104,6 +104,36 @@ export const GRID_REFERENCES: readonly GridReference[] = [
       0.010029,
       0.025742
     ]
+  },
+  {
+    "dataset": "20ng",
+    "K": 20,
+    "recipe": "auto",
+    "alpha": 0.8692924142422581,
+    "temperature": 4,
+    "source": "results/20ng-auto",
+    "seeds": 5,
+    "epochs": 100,
+    "meanDifference": 0.032954,
+    "interval95": [
+      0.022702,
+      0.042987
+    ]
+  },
+  {
+    "dataset": "20ng",
+    "K": 50,
+    "recipe": "auto",
+    "alpha": 0.8692924142422581,
+    "temperature": 4,
+    "source": "results/20ng-auto",
+    "seeds": 5,
+    "epochs": 100,
+    "meanDifference": 0.007262,
+    "interval95": [
+      -0.001044,
+      0.015567
+    ]
   }
 ];
 
