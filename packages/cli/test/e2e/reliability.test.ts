@@ -92,10 +92,12 @@ describe('a failed run leaves nothing behind', () => {
     const child = spawn(process.execPath, [BIN, 'fit', '--data', corpus, '--topics', '4', '--epochs', '100000', '--out', out, ...precomputed()], { cwd: work, stdio: 'ignore' });
     for (let i = 0; i < 400 && !existsSync(join(out, '.topickd.lock')); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(join(out, '.topickd.lock'))).toBe(true);
-    const code = await new Promise<number | null>((resolve) => {
-      child.on('exit', (c) => resolve(c));
+    const code = await new Promise<number | null | 'still running'>((resolve) => {
+      const timer = setTimeout(() => resolve('still running'), 20_000);
+      child.on('exit', (c) => (clearTimeout(timer), resolve(c)));
       child.kill('SIGTERM');
     });
+    if (code === 'still running') child.kill('SIGKILL'); // never leave a 100,000-epoch run behind
     expect(code).toBe(143);
     expect(existsSync(join(work, 'signalled'))).toBe(false);
   });
