@@ -1,4 +1,4 @@
-import { tf, ContextualTopicModel, Random, topWordsPerRow, batchNormBackward, batchNormForward, sampleTheta, BN_EPS, type Decoder, type ModelOutputs, type Tensor1D, type Tensor2D, type TopicModelConfig, type TopicModelFactory } from '@topickd/core/plugin';
+import { tf, ContextualTopicModel, contextualWeightFloats, Random, topWordsPerRow, batchNormBackward, batchNormForward, sampleTheta, BN_EPS, type Decoder, type ModelOutputs, type Tensor1D, type Tensor2D, type TopicModelConfig, type TopicModelFactory } from '@topickd/core/plugin';
 import { mixtureDecoder, MIXTURE_EPS, type TopicWordLogits } from './mixture-decoder.js';
 
 /**
@@ -65,4 +65,6 @@ export const neuralLdaFactory = {
   description: 'NeuralLDA (Srivastava & Sutton 2017): bag of words alone in, mixture decoder θ·softmax(BN(β))',
   needsBow: true,
   create: (config: Omit<TopicModelConfig, 'kind'>, seed: number): NeuralLda => new NeuralLda({ ...config, kind: 'neurallda' }, seed),
+  /** ProdLDA's network (bag of words in): the loader's size check. */
+  weightFloats: (config: Omit<TopicModelConfig, 'kind'>): number => contextualWeightFloats(config, 'bow'),
 } satisfies TopicModelFactory;

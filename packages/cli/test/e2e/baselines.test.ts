@@ -43,7 +43,7 @@ describe('baseline model kinds, each command in a fresh process', () => {
     expect(Number.isFinite(e.npmi.mean)).toBe(true);
   });
 
-  it('--model-options sets the kind\'s own settings, checked by name; an LDA cannot teach', async () => {
+  it('--model-options sets the kind\'s own settings, checked by name; an LDA teaches through ce but cannot be a student', async () => {
     const j = ok(await topickd(['fit', '--data', corpus, '--model', 'lda', '--topics', '5', '--model-options', 'passes=2,chunksize=100', '--out', join(work, 'lda2'), '--json', ...common], work)).json();
     expect(j.epochs).toBe(2);
     const manifest = JSON.parse(readFileSync(join(work, 'lda2', 'manifest.json'), 'utf8'));
@@ -51,9 +51,12 @@ describe('baseline model kinds, each command in a fresh process', () => {
     const bad = await topickd(['fit', '--data', corpus, '--model', 'lda', '--topics', '5', '--model-options', 'pases=2', '--out', join(work, 'lda3'), ...common], work);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/unknown LDA option "pases"; LDA takes: passes, iterations/);
-    const teach = await topickd(['distill', '--teacher', lda, '--data', corpus, '--student', 'zeroshot', '--epochs', '1', '--out', join(work, 'from-lda'), ...common], work);
-    expect(teach.code).toBe(2);
-    expect(teach.stderr).toMatch(/"lda" model is trained by its own algorithm .* a teacher of knowledge distillation must be a neural topic model/);
+    // an LDA teaches through the loss that reads its word distribution (ce); it cannot be the student
+    const teach = ok(await topickd(['distill', '--teacher', lda, '--data', corpus, '--student', 'zeroshot', '--epochs', '1', '--out', join(work, 'from-lda'), '--json', ...common], work)).json();
+    expect(teach.lossWeights).toEqual({ ce: 1 });
+    const student = await topickd(['distill', '--teacher', lda, '--data', corpus, '--student', 'lda', '--epochs', '1', '--out', join(work, 'lda-student'), ...common], work);
+    expect(student.code).toBe(2);
+    expect(student.stderr).toMatch(/a student of knowledge distillation must be a neural topic model/);
   });
 
   it('fit --model bertopic and --model etm: the encoder runs; both infer θ for new text and evaluate', async () => {

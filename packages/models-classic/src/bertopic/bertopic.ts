@@ -181,4 +181,6 @@ export const berTopicFactory = {
   description: "BERTopic's clustering approach (Grootendorst 2022): UMAP + k-means on document embeddings, topic words by class-based TF-IDF",
   needsBow: false,
   create: (config: Omit<TopicModelConfig, 'kind'>): BerTopic => new BerTopic({ ...config, kind: 'bertopic' }),
+  /** The centroids (K×E) and the c-TF-IDF (K×V): what a saved model holds, for the loader's size check. */
+  weightFloats: (config: Omit<TopicModelConfig, 'kind'>): number => config.numTopics * (config.embeddingDim + config.vocabSize),
 } satisfies TopicModelFactory;

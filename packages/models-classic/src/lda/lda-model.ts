@@ -202,4 +202,6 @@ export const ldaFactory = {
   needsBow: true,
   needsEmbeddings: false,
   create: (config: Omit<TopicModelConfig, 'kind'>): OnlineLda => new OnlineLda({ ...config, kind: 'lda' }),
+  /** λ (K×V) and α (K): what a saved LDA holds, for the loader's size check. */
+  weightFloats: (config: Omit<TopicModelConfig, 'kind'>): number => config.numTopics * (config.vocabSize + 1),
 } satisfies TopicModelFactory;
