@@ -30,7 +30,7 @@ import {
 import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { embedWithCache } from '@topickd/encoders';
-import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, trainOptionsOf, type Runtime } from './app/pipeline.js';
+import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, trainOptionsOf, type Runtime } from './app/pipeline.js';
 import { runExperiment } from './app/experiment.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/progress.js';
@@ -227,12 +227,7 @@ export class TopicKD {
     const dataset = datasetForModel(this.corpusOf(texts), teacher); // the teacher's vocabulary and preprocessing
     const progress = this.progress();
     const studentEmb = await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress, 'student embeddings');
-    const teacherEmbs = [];
-    for (const t of all) {
-      if (t.encoder.dim === 0) teacherEmbs.push(noEmbeddings(dataset.bow.rows));
-      else if (t.encoder.id === studentEmb.encoderId) teacherEmbs.push(studentEmb.embeddings);
-      else teacherEmbs.push((await embedDataset(this.rt, dataset, t.encoder.type ?? 'use', this.embedConfig(cfg), progress, 'teacher embeddings')).embeddings);
-    }
+    const teacherEmbs = await teacherEmbeddings(this.rt, dataset, all, studentEmb, this.embedConfig(cfg), progress);
     const kind = options.model ?? 'zeroshot';
     const seed = options.seed ?? 0;
     const { alpha, temperature, recipe } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics: options.topics ?? teacher.numTopics });

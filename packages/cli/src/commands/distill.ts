@@ -2,7 +2,7 @@ import { ConfigError, distill, distillHyper, isNeuralTopicModel, supportedLosses
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, trainOptionsOf, loadModelWith, noEmbeddings } from 'topickd';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, teacherEmbeddings, trainOptionsOf, loadModelWith } from 'topickd';
 import { count, plural } from 'topickd';
 
 export const distillCommand: Command = {
@@ -47,19 +47,8 @@ export const distillCommand: Command = {
       }
     }
     const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
-    // A teacher may use another encoder (and embedding size) than the student: embed again only then.
-    const teacherFlag = flags.teacherEncoder as string | undefined;
-    const teacherEmbs: { embeddings: Awaited<ReturnType<typeof embedDataset>>['embeddings'] }[] = [];
-    for (const t of all) {
-      if (t.encoder.dim === 0) teacherEmbs.push({ ...studentEmb, embeddings: noEmbeddings(dataset.bow.rows) });
-      else if (teacherFlag || t.encoder.id !== studentEmb.encoderId) {
-        const spec = teacherFlag ?? t.encoder.type ?? 'use';
-        if (spec === 'precomputed') {
-          throw new ConfigError(`the teacher was trained on precomputed embeddings (${t.encoder.id}); give them with --teacher-encoder precomputed:FILE`, 'teacherEncoder');
-        }
-        teacherEmbs.push(await embedDataset(rt, dataset, spec, cfg, progress, 'teacher embeddings'));
-      } else teacherEmbs.push(studentEmb);
-    }
+    // a teacher may use another encoder (and embedding size) than the student: embedded again only then
+    const teacherEmbs = await teacherEmbeddings(rt, dataset, all, studentEmb, cfg, progress, flags.teacherEncoder as string | undefined);
     const seed = cfg.seed ?? 0;
     const config = resolveModelConfig({
       kind: studentKind,
@@ -75,7 +64,7 @@ export const distillCommand: Command = {
     const lossSpecs = (cfg.losses ?? [...DEFAULT_LOSSES]).filter((s) => losses.some((l) => l.loss.name === lossName(s)));
     // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
     const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: cfg.kdEpochs ?? null, losses: lossSpecs };
-    const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i].embeddings) });
+    const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i]) });
     const teacherId = all.length === 1 ? idOf(all[0], 0) : { teachers: all.map(idOf) };
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });
     const resumeFrom = flags.resume as string | undefined;
@@ -89,7 +78,7 @@ export const distillCommand: Command = {
     const result = await distill(
       all.map((t) => t.model),
       student,
-      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmbs.map((e) => e.embeddings) },
+      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmbs },
       losses,
       {
         ...trainOptionsOf(rt, cfg, progress, `student (${studentKind})`, seed),

@@ -116,6 +116,8 @@ interface TeacherSource {
   readonly hasPosterior: boolean;
   /** Its outputs for these rows (tensors the caller disposes); `null` mu/logvar where it has no posterior. */
   outputs(rows: Int32Array): { mu: Tensor2D | null; logvar: Tensor2D | null; theta: Tensor2D; wordLogits: Tensor2D; preBnWordLogits?: Tensor2D };
+  /** Frees what it holds for the whole run. */
+  dispose?(): void;
 }
 
 /** A neural teacher: its posterior computed once for the corpus, a sample of z per batch (seeded). */
@@ -139,17 +141,20 @@ function neuralTeacher(teacher: NeuralTopicModel, inputs: TrainInputs, rng: Rand
  * document log(θ_d · p(w | topic)).
  */
 function wordTeacher(teacher: TopicModel, inputs: TrainInputs, seed: number): TeacherSource {
-  const theta = inferTheta(teacher, { bow: inputs.bow, embeddings: inputs.embeddings as Float32Matrix }, { samples: 20, seed });
+  const theta = inferTheta(teacher, { bow: inputs.bow, embeddings: inputs.embeddings }, { samples: 20, seed });
   const twd = teacher.topicWordDistribution();
+  // p(w | topic) as one tensor for the whole run, not uploaded again every batch
+  const topicWords = tf.tensor2d(twd.data, [twd.rows, twd.cols]);
   const K = theta.cols;
   return {
     model: teacher,
     hasPosterior: false,
     outputs(rows) {
       const th = tf.tensor2d(gatherRows(theta, rows), [rows.length, K]);
-      const wordLogits = tf.tidy(() => tf.log(tf.add(tf.matMul(th, tf.tensor2d(twd.data, [twd.rows, twd.cols])), 1e-10)) as Tensor2D);
+      const wordLogits = tf.tidy(() => tf.log(tf.add(tf.matMul(th, topicWords), 1e-10)) as Tensor2D);
       return { mu: null, logvar: null, theta: th, wordLogits };
     },
+    dispose: () => topicWords.dispose(),
   };
 }
 
@@ -239,7 +244,11 @@ export async function distill(
     },
     { prepare, blame: (ctx: StepLossContext) => blamePlugin(served, teacherOut, ctx, temperature) },
   );
-  return trainModel(student, inputs.student, options, stepLoss);
+  try {
+    return await trainModel(student, inputs.student, options, stepLoss);
+  } finally {
+    for (const src of sources) src.dispose?.();
+  }
 }
 
 /** The teacher's posterior parameters for every document (inference mode), as N×K matrices. */

@@ -348,6 +348,35 @@ export function noEmbeddings(rows: number): Float32Matrix {
   return { rows, cols: 0, data: new Float32Array(0) };
 }
 
+/**
+ * Each teacher's embeddings of a dataset, in the teachers' order: none for a teacher that reads
+ * none, the student's where its encoder is the student's, else its own encoder's (`override`:
+ * the encoder to use instead of the saved one, e.g. precomputed:FILE).
+ */
+export async function teacherEmbeddings(
+  rt: Runtime,
+  dataset: Dataset,
+  teachers: readonly { encoder: { id: string; dim: number; type?: string } }[],
+  student: { embeddings: EmbeddingRows; encoderId: string },
+  cfg: RunConfig,
+  progress: Progress,
+  override?: string,
+): Promise<EmbeddingRows[]> {
+  const out: EmbeddingRows[] = [];
+  for (const t of teachers) {
+    if (t.encoder.dim === 0) out.push(noEmbeddings(dataset.bow.rows));
+    else if (!override && t.encoder.id === student.encoderId) out.push(student.embeddings);
+    else {
+      const spec = override ?? t.encoder.type ?? 'use';
+      if (spec === 'precomputed') {
+        throw new ConfigError(`the teacher was trained on precomputed embeddings (${t.encoder.id}); give them with --teacher-encoder precomputed:FILE`, 'teacherEncoder');
+      }
+      out.push((await embedDataset(rt, dataset, spec, cfg, progress, 'teacher embeddings')).embeddings);
+    }
+  }
+  return out;
+}
+
 /** The encoder reference saved with a model that reads no embeddings. */
 export const NO_ENCODER = { id: 'none', dim: 0, type: 'none' } as const;
 
