@@ -28,7 +28,9 @@ export type ErrorCode =
   /** A Web Worker failed to start, to load the model, or to answer. */
   | 'WORKER_FAILED'
   /** A model used after dispose(). */
-  | 'MODEL_DISPOSED';
+  | 'MODEL_DISPOSED'
+  /** An instance's backend could not be made current again for one of its operations. */
+  | 'BACKEND_SWITCH';
 
 export class TopicKDError extends Error {
   readonly code: ErrorCode;

@@ -29,6 +29,7 @@ import {
 } from '@topickd/core';
 import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
+import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
 import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, trainOptionsOf, type Runtime } from './app/pipeline.js';
 import { runExperiment } from './app/experiment.js';
@@ -158,16 +159,23 @@ export class TrainedTopicModel extends TopicModelView {
   /** Topic proportions θ of new documents: text → bag of words with the model's own preprocessing, plus its encoder. */
   async transform(texts: Texts, options: { samples?: number; seed?: number } = {}): Promise<number[][]> {
     this.checkLive('transform');
-    const corpus = this.owner.corpusOf(texts);
-    const bow = bowForModel(corpus.documents, this, corpus.pretokenized);
-    const embeddings = this.encoder.dim === 0 ? noEmbeddings(bow.rows) : await this.owner.embed(corpus.encoderTexts ?? corpus.documents, this.encoder.type ?? 'use');
-    return this.thetaRows(bow, embeddings, options);
+    return instanceGate.run(this.owner.runtime, async () => {
+      const corpus = this.owner.corpusOf(texts);
+      const bow = bowForModel(corpus.documents, this, corpus.pretokenized);
+      const embeddings = this.encoder.dim === 0 ? noEmbeddings(bow.rows) : await this.owner.embed(corpus.encoderTexts ?? corpus.documents, this.encoder.type ?? 'use');
+      return this.thetaRows(bow, embeddings, options);
+    });
+  }
+
+  /** The top `n` words of each topic, computed on this model's instance's backend. */
+  override topics(n = 10): string[][] {
+    return instanceGate.sync(this.owner.runtime, () => super.topics(n));
   }
 
   /** Writes a model folder (manifest + checksummed weights), loadable by `load` and the CLI. */
   async save(dir: string): Promise<void> {
     this.checkLive('save');
-    await saveModel(this.owner.path(dir), { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}) });
+    await instanceGate.run(this.owner.runtime, () => saveModel(this.owner.path(dir), { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}) }));
   }
 }
 
@@ -184,8 +192,17 @@ export class TopicKD {
   static async create(config: TopicKDConfig = {}): Promise<TopicKD> {
     const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir } = config;
     const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, backendOptions, baseDir }), 'createTopicKD');
-    const rt = await createRuntime(runConfig, config.logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
-    return new TopicKD(rt, config);
+    // activation changes the process's backend: in its turn, as every other instance's operation
+    return instanceGate.run(undefined, async () => {
+      const rt = await createRuntime(runConfig, config.logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
+      instanceGate.adopt(rt);
+      return new TopicKD(rt, config);
+    });
+  }
+
+  /** @internal The instance's runtime (its registry and activated backend). */
+  get runtime(): Runtime {
+    return this.rt;
   }
 
   /** The active backend. */
@@ -199,18 +216,20 @@ export class TopicKD {
 
   /** Trains a topic model on `texts`. */
   async fit(texts: Texts, options: FitOptions): Promise<TrainedTopicModel> {
-    if (!options || !Number.isInteger(options.topics)) throw new ConfigError('fit needs { topics: K }', 'topics');
-    const cfg = this.runConfig(options);
-    const dataset = corpusToDataset(this.corpusOf(texts), { vocabularySize: options.vocabularySize, minDf: options.minDf, maxDf: options.maxDf });
-    for (const w of dataset.warnings) this.rt.logger.warn(w);
-    const progress = this.progress();
-    const kind = options.model ?? 'combined';
-    const emb = kindNeedsEmbeddings(this.rt, kind)
-      ? await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress)
-      : { embeddings: noEmbeddings(dataset.bow.rows), encoderId: NO_ENCODER.id, encoderType: NO_ENCODER.type };
-    const seed = options.seed ?? 0;
-    const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind, topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
-    return new TrainedTopicModel(this, model, dataset.vocabulary, { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType }, dataset.preprocessing, this.record(dataset, result, seed));
+    return instanceGate.run(this.rt, async () => {
+      if (!options || !Number.isInteger(options.topics)) throw new ConfigError('fit needs { topics: K }', 'topics');
+      const cfg = this.runConfig(options);
+      const dataset = corpusToDataset(this.corpusOf(texts), { vocabularySize: options.vocabularySize, minDf: options.minDf, maxDf: options.maxDf });
+      for (const w of dataset.warnings) this.rt.logger.warn(w);
+      const progress = this.progress();
+      const kind = options.model ?? 'combined';
+      const emb = kindNeedsEmbeddings(this.rt, kind)
+        ? await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress)
+        : { embeddings: noEmbeddings(dataset.bow.rows), encoderId: NO_ENCODER.id, encoderType: NO_ENCODER.type };
+      const seed = options.seed ?? 0;
+      const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind, topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
+      return new TrainedTopicModel(this, model, dataset.vocabulary, { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType }, dataset.preprocessing, this.record(dataset, result, seed));
+    });
   }
 
   /**
@@ -220,35 +239,37 @@ export class TopicKD {
    * softened word distributions averaged (the posterior from the first neural one).
    */
   async distill(teachers: TrainedTopicModel | TrainedTopicModel[], texts: Texts, options: DistillOptions = {}): Promise<TrainedTopicModel> {
-    const all = Array.isArray(teachers) ? teachers : [teachers];
-    if (all.length === 0) throw new ConfigError('distill needs a teacher', 'teacher');
-    const teacher = all.find((t) => isNeuralTopicModel(t.model)) ?? all[0];
-    const cfg = this.runConfig(options);
-    const dataset = datasetForModel(this.corpusOf(texts), teacher); // the teacher's vocabulary and preprocessing
-    const progress = this.progress();
-    const studentEmb = await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress, 'student embeddings');
-    const teacherEmbs = await teacherEmbeddings(this.rt, dataset, all, studentEmb, this.embedConfig(cfg), progress);
-    const kind = options.model ?? 'zeroshot';
-    const seed = options.seed ?? 0;
-    const { alpha, temperature, recipe } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics: options.topics ?? teacher.numTopics });
-    const config = resolveModelConfig({ kind, numTopics: options.topics ?? teacher.numTopics, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: options.hidden, dropout: options.dropout });
-    const student = this.rt.registry.modelFactory(kind).create(config, seed);
-    const lossSpecs = options.losses ?? this.config.losses ?? [...DEFAULT_LOSSES];
-    const result = await distillModel(
-      all.map((t) => t.model),
-      student,
-      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmbs },
-      this.rt.registry.weightedLosses(lossSpecs),
-      { ...trainOptionsOf(this.rt, cfg, progress, `student (${kind})`, seed), alpha, temperature, kdEpochs: options.kdEpochs, signal: this.config.signal, onlySupportedLosses: options.losses === undefined && this.config.losses === undefined },
-    );
-    return new TrainedTopicModel(this, student, dataset.vocabulary, { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType }, dataset.preprocessing, {
-      role: 'distilled',
-      ...this.record(dataset, result, seed),
-      alpha,
-      temperature,
-      recipe,
-      teacherParams: teacher.params,
-      ...(all.length > 1 ? { teachers: all.map((t) => ({ kind: t.kind, params: t.params })) } : {}),
+    return instanceGate.run(this.rt, async () => {
+      const all = Array.isArray(teachers) ? teachers : [teachers];
+      if (all.length === 0) throw new ConfigError('distill needs a teacher', 'teacher');
+      const teacher = all.find((t) => isNeuralTopicModel(t.model)) ?? all[0];
+      const cfg = this.runConfig(options);
+      const dataset = datasetForModel(this.corpusOf(texts), teacher); // the teacher's vocabulary and preprocessing
+      const progress = this.progress();
+      const studentEmb = await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress, 'student embeddings');
+      const teacherEmbs = await teacherEmbeddings(this.rt, dataset, all, studentEmb, this.embedConfig(cfg), progress);
+      const kind = options.model ?? 'zeroshot';
+      const seed = options.seed ?? 0;
+      const { alpha, temperature, recipe } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics: options.topics ?? teacher.numTopics });
+      const config = resolveModelConfig({ kind, numTopics: options.topics ?? teacher.numTopics, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: options.hidden, dropout: options.dropout });
+      const student = this.rt.registry.modelFactory(kind).create(config, seed);
+      const lossSpecs = options.losses ?? this.config.losses ?? [...DEFAULT_LOSSES];
+      const result = await distillModel(
+        all.map((t) => t.model),
+        student,
+        { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmbs },
+        this.rt.registry.weightedLosses(lossSpecs),
+        { ...trainOptionsOf(this.rt, cfg, progress, `student (${kind})`, seed), alpha, temperature, kdEpochs: options.kdEpochs, signal: this.config.signal, onlySupportedLosses: options.losses === undefined && this.config.losses === undefined },
+      );
+      return new TrainedTopicModel(this, student, dataset.vocabulary, { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType }, dataset.preprocessing, {
+        role: 'distilled',
+        ...this.record(dataset, result, seed),
+        alpha,
+        temperature,
+        recipe,
+        teacherParams: teacher.params,
+        ...(all.length > 1 ? { teachers: all.map((t) => ({ kind: t.kind, params: t.params })) } : {}),
+      });
     });
   }
 
@@ -257,15 +278,19 @@ export class TopicKD {
    * a model's topics, with `texts` (tokenized as the model's training corpus was) as reference.
    */
   async evaluate(model: TrainedTopicModel, texts: Texts, options: { topn?: number; metrics?: MetricName[] } = {}): Promise<EvaluationResult> {
-    const dataset = datasetForModel(this.corpusOf(texts), model);
-    const topn = options.topn ?? 10;
-    return evaluateTopics(new ReferenceCorpus(dataset.tokens), model.topics(Math.max(topn, 25)), options.metrics ?? [...ALL_METRICS], { topn, skipUnknownWords: true });
+    return instanceGate.run(this.rt, async () => {
+      const dataset = datasetForModel(this.corpusOf(texts), model);
+      const topn = options.topn ?? 10;
+      return evaluateTopics(new ReferenceCorpus(dataset.tokens), model.topics(Math.max(topn, 25)), options.metrics ?? [...ALL_METRICS], { topn, skipUnknownWords: true });
+    });
   }
 
   /** Loads a model folder written by `save`, `topickd fit` or `topickd distill`. */
   async load(dir: string): Promise<TrainedTopicModel> {
-    const saved = await loadModelWith(this.rt, this.path(dir));
-    return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training);
+    return instanceGate.run(this.rt, async () => {
+      const saved = await loadModelWith(this.rt, this.path(dir));
+      return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training);
+    });
   }
 
   /**
@@ -273,29 +298,31 @@ export class TopicKD {
    * student, evaluated; writes results.json, results.md, report.html and the models.
    */
   async experiment(request: ExperimentRequest): Promise<ExperimentResults> {
-    const name = request.dataset;
-    const out = this.path(request.out ?? `runs/${name.replace(/[^\w.-]+/g, '_')}`);
-    const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
-    claimOutputDir(out, { dataset: ['m10', '20ng'].includes(name.toLowerCase()) ? undefined : name }, this.config.baseDir);
-    const dataset = loadDataset(cfg, name, this.rt.logger);
-    return runExperiment(
-      this.rt,
-      dataset,
-      cfg,
-      {
-        datasetName: name,
-        topics: request.topics ?? [20, 50],
-        seeds: request.seeds ?? [0, 1, 2],
-        out,
-        hyper: hyperFor(request, dataset, name),
-        teacher: { model: request.teacher?.model ?? 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
-        student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
-        saveModels: request.saveModels,
-        baselines: request.baselines,
-        tune: tuneOptionsOf(request.tune, name),
-      },
-      this.progress(),
-    );
+    return instanceGate.run(this.rt, async () => {
+      const name = request.dataset;
+      const out = this.path(request.out ?? `runs/${name.replace(/[^\w.-]+/g, '_')}`);
+      const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
+      claimOutputDir(out, { dataset: ['m10', '20ng'].includes(name.toLowerCase()) ? undefined : name }, this.config.baseDir);
+      const dataset = loadDataset(cfg, name, this.rt.logger);
+      return runExperiment(
+        this.rt,
+        dataset,
+        cfg,
+        {
+          datasetName: name,
+          topics: request.topics ?? [20, 50],
+          seeds: request.seeds ?? [0, 1, 2],
+          out,
+          hyper: hyperFor(request, dataset, name),
+          teacher: { model: request.teacher?.model ?? 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
+          student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
+          saveModels: request.saveModels,
+          baselines: request.baselines,
+          tune: tuneOptionsOf(request.tune, name),
+        },
+        this.progress(),
+      );
+    });
   }
 
   /**
@@ -304,35 +331,37 @@ export class TopicKD {
    * report.html into `out`. `data`: m10, 20ng or a corpus path (the teacher's training corpus).
    */
   async tune(request: TuneApiRequest): Promise<TuneResults> {
-    const name = request.data;
-    const bundled = ['m10', '20ng'].includes(name.toLowerCase());
-    const out = this.path(request.out ?? 'runs/tune');
-    const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
-    let teacherDir: string;
-    if (typeof request.teacher === 'string') teacherDir = this.path(request.teacher);
-    else {
-      teacherDir = join(out, 'teacher');
-      await request.teacher.save(teacherDir);
-    }
-    return tune(
-      this.rt,
-      cfg,
-      {
-        data: bundled ? name.toLowerCase() : this.path(name),
-        datasetName: bundled ? name.toLowerCase() : basename(name),
-        teacherDir,
-        student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
-        space: { alpha: request.alpha ?? [0.1, 0.9], temperature: request.temperature ?? [1, 5] },
-        trials: request.trials,
-        seeds: request.seeds,
-        epochs: request.epochs,
-        jobs: request.jobs,
-        queue: request.queue,
-        reference: request.reference,
-        out,
-      },
-      this.progress(),
-    );
+    return instanceGate.run(this.rt, async () => {
+      const name = request.data;
+      const bundled = ['m10', '20ng'].includes(name.toLowerCase());
+      const out = this.path(request.out ?? 'runs/tune');
+      const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
+      let teacherDir: string;
+      if (typeof request.teacher === 'string') teacherDir = this.path(request.teacher);
+      else {
+        teacherDir = join(out, 'teacher');
+        await request.teacher.save(teacherDir);
+      }
+      return tune(
+        this.rt,
+        cfg,
+        {
+          data: bundled ? name.toLowerCase() : this.path(name),
+          datasetName: bundled ? name.toLowerCase() : basename(name),
+          teacherDir,
+          student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
+          space: { alpha: request.alpha ?? [0.1, 0.9], temperature: request.temperature ?? [1, 5] },
+          trials: request.trials,
+          seeds: request.seeds,
+          epochs: request.epochs,
+          jobs: request.jobs,
+          queue: request.queue,
+          reference: request.reference,
+          out,
+        },
+        this.progress(),
+      );
+    });
   }
 
   /** @internal Documents of any accepted form, as a corpus. */
