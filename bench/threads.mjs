@@ -24,7 +24,7 @@ const quick = process.argv.includes('--quick'); // a smoke run: small inputs, BE
 const cores = os.availableParallelism();
 const counts = [...new Set([1, cores])];
 const cfg = { backend: 'wasm' };
-await createRuntime(cfg, { warn: (m) => console.error(m) });
+let rt = await createRuntime(cfg, { warn: (m) => console.error(m) });
 const tmp = mkdtempSync(join(os.tmpdir(), 'topickd-bench-threads-'));
 const rows = [];
 const same = (a, b) => a.rows === b.rows && a.data.length === b.data.length && a.data.every((v, i) => v === b.data[i]);
@@ -36,7 +36,7 @@ async function embedding(label, texts) {
   let first;
   for (const threads of counts) {
     const cacheDir = mkdtempSync(join(tmp, 'cache-'));
-    const pool = threads > 1 ? embeddingPool(cfg, 'use', { threads }) : undefined;
+    const pool = threads > 1 ? embeddingPool(rt.backend, cfg, 'use', { threads }) : undefined;
     const t0 = performance.now();
     const m = await embedWithCache(encoder, texts, cacheDir, { parallel: pool?.parallel });
     const s = (performance.now() - t0) / 1000;
@@ -71,7 +71,7 @@ async function embeddingOnNodeEngine(label, texts) {
     rows.push({ what: label, threads, seconds: s, rate: texts.length / s });
     console.error(`${label}, ${threads} thread(s): ${(texts.length / s).toFixed(1)} docs/s (max |Δ| ${diff.toExponential(1)})`);
   }
-  await createRuntime(cfg, { warn: (m) => console.error(m) });
+  rt = await createRuntime(cfg, { warn: (m) => console.error(m) });
 }
 if ((await new NodeBackend(undefined, { engines: ['openblas'] }).engine()).engine === 'openblas') {
   await embeddingOnNodeEngine(`embedding ${posts.length} 20NG posts (USE, node: OpenBLAS engine's products on its threads)`, posts);
@@ -88,7 +88,7 @@ for (const N of quick ? [4096] : [65536, 262144]) {
   let first;
   for (const threads of counts) {
     const t0 = performance.now();
-    const theta = await inferThetaParallel(cfg, model, dir, { bow: null, embeddings }, { samples: 20, seed: 0, threads });
+    const theta = await inferThetaParallel(rt.backend, cfg, model, dir, { bow: null, embeddings }, { samples: 20, seed: 0, threads });
     const s = (performance.now() - t0) / 1000;
     first ??= theta;
     if (!same(first, theta)) throw new Error(`θ: ${threads} threads gave another θ than one`);

@@ -11,6 +11,8 @@ export const prodLdaFactory = {
   name: 'prodlda',
   description: 'ProdLDA (Srivastava & Sutton 2017): bag of words alone in, product-of-experts decoder',
   needsBow: true,
+  // the inference network reads the bag of words alone: no encoder runs for it (fit, infer, export)
+  needsEmbeddings: false,
   create: (config: Omit<TopicModelConfig, 'kind'>, seed: number): ContextualTopicModel => new ContextualTopicModel({ ...config, kind: 'prodlda' }, seed, 'bow'),
   weightFloats: (config: Omit<TopicModelConfig, 'kind'>): number => contextualWeightFloats(config, 'bow'),
 } satisfies TopicModelFactory;

@@ -53,7 +53,7 @@ export const embedCommand: Command = {
       else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}, ${m.shards} jobs on ${queue.shown}) written to ${out}`);
       return;
     }
-    const pool = embeddingPool(cfg, spec, { batchSize: flags.batchSize as number | undefined });
+    const pool = embeddingPool(rt.backend, cfg, spec, { batchSize: flags.batchSize as number | undefined });
     // The input is embedded in blocks of --shard-size documents, each one call through the
     // cache — the same blocks a distributed run's jobs embed, so both give the same bytes.
     const shardSize = (flags.shardSize as number | undefined) ?? DEFAULT_SHARD_SIZE;

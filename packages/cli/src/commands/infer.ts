@@ -59,7 +59,7 @@ export const inferCommand: Command = {
           emb = noEmbeddings(bow.rows); // a model that reads the bag of words alone (LDA)
         } else {
           const encoder = rt.registry.createEncoder(spec);
-          const pool = embeddingPool(cfg, spec);
+          const pool = embeddingPool(rt.backend, cfg, spec);
           try {
             const onProgress = progress.embedding('embedding');
             emb = await embedInBlocks(encoder, texts, cfg.cacheDir ?? '.topickd-cache', shardSize, { onProgress: (done, total) => onProgress({ done, total }), logger, parallel: pool?.parallel });
@@ -69,7 +69,7 @@ export const inferCommand: Command = {
           progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
         }
         // θ in worker threads (--threads), shard by shard: the same θ as one thread
-        theta = await inferThetaParallel(cfg, saved.model, resolve(dir), { bow, embeddings: emb }, { samples, seed });
+        theta = await inferThetaParallel(rt.backend, cfg, saved.model, resolve(dir), { bow, embeddings: emb }, { samples, seed });
       }
       const K = theta.cols;
       const rows: number[][] = [];

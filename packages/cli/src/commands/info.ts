@@ -19,10 +19,9 @@ export const infoCommand: Command = {
         return { name, priority: b.priority, available: probe.available, ...(probe.reason ? { reason: probe.reason } : {}), description: b.description };
       }),
     );
-    const node = backends.find((b) => b.name === 'node');
-    // the node backend says which native engine it would run: tfjs-node or the OpenBLAS engine
-    const nodePlugin = node ? (r.backend('node') as { engine?: () => Promise<{ engine: string | null; reason?: string }> }) : undefined;
-    const nodeEngine = nodePlugin?.engine ? await nodePlugin.engine() : { engine: node?.available ? 'tfjs-node' : null, reason: node?.reason };
+    // a backend with a native engine says which it would run (the node backend: tfjs-node or the OpenBLAS engine)
+    const native = r.backendNames().map((name) => r.backend(name)).find((b) => typeof b.engine === 'function');
+    const nodeEngine = native?.engine ? await native.engine() : { engine: null, reason: 'no backend with a native engine is registered' };
     const out = {
       backends: backends.map((b) => b.name),
       encoders: r.encoderNames(),

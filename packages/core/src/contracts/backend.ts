@@ -14,6 +14,12 @@ export interface BackendInfo {
   canTrain: boolean;
   /** Free-form detail: native engine, library version. */
   detail?: string;
+  /**
+   * Whether the backend can also be activated in a Node worker thread (default true). False
+   * for one whose native addon loads once per process (the node backend): work that would go
+   * to worker threads (embedding and θ pools, `tune --jobs`) stays on the main thread.
+   */
+  workerThreads?: boolean;
 }
 
 /**
@@ -28,6 +34,8 @@ export interface Backend {
   readonly description: string;
   /** Cheap check that does not activate: can this backend run on this machine? */
   probe(): Promise<{ available: boolean; reason?: string }>;
+  /** Optional: which native engine activation would run, or null and why (`topickd info`). */
+  engine?(): Promise<{ engine: string | null; reason?: string }>;
   /**
    * Makes the backend's tfjs backend ready and active and returns what it offers: its
    * description and its kernel set, which the trainer, the model's forward/backward pass

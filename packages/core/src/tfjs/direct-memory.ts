@@ -18,11 +18,13 @@ export function directFloat32View(t: tf.Tensor): Float32Array | null {
     data?: { get(id: object): { values?: unknown } | undefined };
     wasm?: { HEAPU8: Uint8Array };
   };
+  // tfjs's cpu backend (core's own cpu backend): JavaScript arrays
   if (name === 'cpu') {
     const values = backend.data?.get(t.dataId)?.values;
     return values instanceof Float32Array && values.length === t.size ? values : null;
   }
-  if (name === 'wasm' || backend.wasm?.HEAPU8) return wasmHeapFloat32(backend, t.dataId, t.size);
+  // any backend on tfjs's wasm instance (wasm, TopicKD's kernel sets, the OpenBLAS engine): its heap
+  if (backend.wasm?.HEAPU8) return wasmHeapFloat32(backend, t.dataId, t.size);
   return null;
 }
 

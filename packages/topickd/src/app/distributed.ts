@@ -98,7 +98,7 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig, progress?: Progress): {
   const encoderFor = (spec: EncoderSpec, batchSize?: number) => {
     const key = JSON.stringify([spec, batchSize]);
     let e = encoders.get(key);
-    if (!e) encoders.set(key, (e = { encoder: rt.registry.createEncoder(spec), pool: embeddingPool(cfg, spec, { threads: 1, batchSize, offMainThread: true }) }));
+    if (!e) encoders.set(key, (e = { encoder: rt.registry.createEncoder(spec), pool: embeddingPool(rt.backend, cfg, spec, { threads: 1, batchSize, offMainThread: true }) }));
     return e;
   };
   /** A shard's texts embedded off the main thread (through the shared cache when there is one). */

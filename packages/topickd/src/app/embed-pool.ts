@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { ConfigError, type EncoderSpec, type Float32Matrix } from '@topickd/core';
+import { ConfigError, type BackendInfo, type EncoderSpec, type Float32Matrix } from '@topickd/core';
 import type { CachedEmbedOptions } from '@topickd/encoders';
 import type { RunConfig } from './run-config.js';
 import { builtWorkerFile } from './worker-file.js';
@@ -36,18 +36,20 @@ export function askedThreads(cfg: Pick<RunConfig, 'threads'>): number | undefine
  * file is not built. Close the returned pool when done.
  */
 export function embeddingPool(
+  backend: Pick<BackendInfo, 'name' | 'workerThreads'>,
   cfg: RunConfig,
   spec: EncoderSpec,
   options: { threads?: number; batchSize?: number; offMainThread?: boolean } = {},
 ): { parallel: NonNullable<CachedEmbedOptions['parallel']>; close(): Promise<void> } | undefined {
   const threads = options.threads ?? embeddingThreads(cfg);
   const filename = builtWorkerFile('embed-worker');
-  // the node backend's native engine is not loaded in worker threads: it embeds on one thread.
+  // a backend that does not load in worker threads (the node backend's native engine) embeds on one thread.
   // `offMainThread`: a pool even of one thread, so the main thread stays free (a queue
   // worker's lock renewals), and every chunk goes to it.
-  if ((threads < 2 && !options.offMainThread) || !filename || cfg.backend === 'node') return undefined;
+  if ((threads < 2 && !options.offMainThread) || !filename || backend.workerThreads === false) return undefined;
   const pool = new Piscina({ filename, minThreads: 0, maxThreads: threads, idleTimeout: 500 });
-  const config = { backend: cfg.backend, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
+  // the workers activate the backend this thread runs (a fallback's, where the named one failed)
+  const config = { backend: backend.name, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
   return {
     parallel: {
       threads,

@@ -2,11 +2,11 @@
  * θ inference in worker threads: the documents split into shards of whole inference batches
  * (512 documents), one per thread, each thread with its own backend and the model loaded once;
  * each shard is seeded as that part of the whole input (`inferTheta`'s `offset`), so the θ
- * equals one thread's, row for row. The node backend's engine does not load in worker
- * threads: with it, and with one thread, θ is inferred here.
+ * equals one thread's, row for row. A backend that does not load in worker threads
+ * (`workerThreads: false`, the node backend's engine), and one thread, infer θ here.
  */
 import { Piscina } from 'piscina';
-import { CsrMatrix, inferTheta, type Float32Matrix, type TopicModel } from '@topickd/core';
+import { CsrMatrix, inferTheta, type BackendInfo, type Float32Matrix, type TopicModel } from '@topickd/core';
 import { askedThreads } from './embed-pool.js';
 import type { RunConfig } from './run-config.js';
 import { builtWorkerFile } from './worker-file.js';
@@ -38,6 +38,7 @@ export function csrSlice(m: CsrMatrix, start: number, end: number): CsrMatrix {
  * `modelDir` its folder (the threads load it from there).
  */
 export async function inferThetaParallel(
+  backend: Pick<BackendInfo, 'name' | 'workerThreads'>,
   cfg: RunConfig,
   model: TopicModel,
   modelDir: string,
@@ -51,11 +52,11 @@ export async function inferThetaParallel(
   const threads = options.threads ?? askedThreads(cfg) ?? 1;
   const shards = inferShards(inputs.embeddings.rows, threads);
   const filename = builtWorkerFile('infer-worker');
-  if (shards.length < 2 || !filename || cfg.backend === 'node') {
+  if (shards.length < 2 || !filename || backend.workerThreads === false) {
     return { ...inferTheta(model, { bow: inputs.bow ?? undefined, embeddings: inputs.embeddings }, { samples: options.samples, seed: options.seed }), threads: 1 };
   }
   const pool = new Piscina({ filename, minThreads: 0, maxThreads: shards.length, idleTimeout: 500 });
-  const config = { backend: cfg.backend, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
+  const config = { backend: backend.name, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
   try {
     const E = inputs.embeddings.cols;
     // the embeddings in shared memory: each worker reads its shard where it lies. Posting each

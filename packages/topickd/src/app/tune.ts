@@ -182,7 +182,7 @@ export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, pr
   const jobs = request.jobs ?? 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new ConfigError(`--jobs must be a positive integer, got ${jobs}`, 'jobs');
   if (jobs > 1 && request.queue) throw new ConfigError('--jobs and --queue exclude each other: with --queue the workers run the trials', 'jobs');
-  if (jobs > 1 && cfg.backend === 'node') throw new ConfigError('--jobs > 1 trains in worker threads, where the node backend does not load; use --backend wasm, or --queue with a worker per core', 'jobs');
+  if (jobs > 1 && rt.backend.workerThreads === false) throw new ConfigError('--jobs > 1 trains in worker threads, where the node backend does not load; use --backend wasm, or --queue with a worker per core', 'jobs');
   const base = resolve(cfg.baseDir ?? process.cwd());
   const taskCfg: RunConfig = { ...cfg, baseDir: base, cacheDir: resolve(base, cfg.cacheDir ?? '.topickd-cache') };
   const teacherDir = resolve(base, request.teacherDir);
