@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ContextualTopicModel, resolveModelConfig, Random, maxAbsDiff } from '@topickd/core/plugin';
 import { saveModel } from '@topickd/core/node';
 import { UseEncoder, embedWithCache } from '@topickd/encoders';
-import { createRuntime, embeddingPool, inferThetaParallel, loadDataset } from 'topickd';
+import { createRuntime, embeddingPool, inferThetaParallel, loadDataset } from 'topickd/app';
 import { NodeBackend } from '@topickd/backend-node';
 import { writeBenchmarksSection } from './benchmarks-md.mjs';
 

@@ -4,7 +4,7 @@
 // minus the first's, per seed, with a paired bootstrap 95% interval.
 // Usage: node scripts/compare-grids.mjs results/20ng results/20ng-auto
 import { readFileSync } from 'node:fs';
-import { pairedBootstrap } from '../packages/topickd/dist/index.js';
+import { pairedBootstrap } from '../packages/topickd/dist/app.js';
 
 const [a, b] = process.argv.slice(2).map((d) => JSON.parse(readFileSync(`${d}/results.json`, 'utf8')));
 const rows = (r, K, role) => new Map(r.runs.filter((x) => x.K === K && x.role === role).map((x) => [x.seed, x]));

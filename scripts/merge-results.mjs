@@ -9,7 +9,7 @@
 // (K, seed, role) rows; reports a teacher shared by several runs whose NPMI differs between them.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resultsTable, withComparisons } from 'topickd';
+import { resultsTable, withComparisons } from 'topickd/app';
 
 const [out, ...dirs] = process.argv.slice(2);
 if (!out || dirs.length < 2) {

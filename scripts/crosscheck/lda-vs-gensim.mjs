@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CpuBackend, ReferenceCorpus, coherence, topicDiversity, resolveModelConfig, trainModel } from '@topickd/core';
 import { ldaFactory } from '@topickd/models-classic';
-import { loadDataset } from 'topickd';
+import { loadDataset } from 'topickd/app';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).reduce((a, x, i, all) => (x.startsWith('--') ? [...a, [x.slice(2), all[i + 1]]] : a), []));

@@ -1,6 +1,6 @@
 import type { Logger } from '@topickd/core';
 import type { FlagSpec, ParsedFlags } from './args.js';
-import { RUN_CONFIG_KEYS, type Progress, type RunConfig } from 'topickd';
+import { RUN_CONFIG_KEYS, type Progress, type RunConfig } from 'topickd/app';
 
 export interface CommandContext {
   flags: ParsedFlags;

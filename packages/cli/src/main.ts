@@ -18,8 +18,8 @@ import { topicsCommand } from './commands/topics.js';
 import { workerCommand } from './commands/worker.js';
 import { statusCommand } from './commands/status.js';
 import { tuneCommand } from './commands/tune.js';
-import { Progress } from 'topickd';
-import { loadConfigFile, mergeConfig, withCeLogits } from 'topickd';
+import { Progress } from 'topickd/app';
+import { loadConfigFile, mergeConfig, withCeLogits } from 'topickd/app';
 
 export const COMMANDS: Command[] = [demoCommand, fitCommand, distillCommand, experimentCommand, tuneCommand, evaluateCommand, inferCommand, topicsCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
 

@@ -1,6 +1,6 @@
 import { refuseOutputOverInput } from '@topickd/core/node';
 import { resolve } from 'node:path';
-import { BUNDLED_DATASETS, resolveDataPath, type RunConfig } from 'topickd';
+import { BUNDLED_DATASETS, resolveDataPath, type RunConfig } from 'topickd/app';
 import { GLOBAL_FLAGS, type FlagSpec, type ParsedFlags } from './args.js';
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { comparisonsOf, pairedBootstrap } from 'topickd';
+import { comparisonsOf, pairedBootstrap } from 'topickd/app';
 
 describe('paired comparisons', () => {
   it('the bootstrap interval of identical differences is that value; a mix of signs contains 0', () => {

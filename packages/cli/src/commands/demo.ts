@@ -1,8 +1,8 @@
 import { basename, join } from 'node:path';
-import { plural } from 'topickd';
+import { plural } from 'topickd/app';
 import { RECIPE_FLAG, type Command } from '../command.js';
-import { claimOutputDir, createRuntime, loadDataset } from 'topickd';
-import { gridReference, hyperFor, runExperiment } from 'topickd';
+import { claimOutputDir, createRuntime, loadDataset } from 'topickd/app';
+import { gridReference, hyperFor, runExperiment } from 'topickd/app';
 
 const ROLE_LABEL = { teacher: 'teacher', student: 'student alone', distilled: 'distilled student', baseline: 'baseline' } as const;
 

@@ -2,8 +2,8 @@ import { ConfigError, distill, distillHyper, isNeuralTopicModel, supportedLosses
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, teacherEmbeddings, trainOptionsOf, loadModelWith } from 'topickd';
-import { count, plural } from 'topickd';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, teacherEmbeddings, trainOptionsOf, loadModelWith } from 'topickd/app';
+import { count, plural } from 'topickd/app';
 
 export const distillCommand: Command = {
   name: 'distill',

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { ALL_METRICS, validateTopics, ConfigError, DataError, ReferenceCorpus, documentTokens, evaluateTopics, preprocessingRecord, stopwordSet, type Corpus, type MetricName } from '@topickd/core';
 import { loadCorpus, readFileChecked } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime, datasetForModel, resolveDataPath, loadModelWith } from 'topickd';
-import { plural } from 'topickd';
+import { createRuntime, datasetForModel, resolveDataPath, loadModelWith } from 'topickd/app';
+import { plural } from 'topickd/app';
 
 export function isModelDir(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'manifest.json'));

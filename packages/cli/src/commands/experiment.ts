@@ -4,11 +4,11 @@ import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
-import { mergeReportData, renderReport, type ReportData } from 'topickd';
-import type { ExperimentResults } from 'topickd';
+import { mergeReportData, renderReport, type ReportData } from 'topickd/app';
+import type { ExperimentResults } from 'topickd/app';
 import { QUEUE_TIMEOUT_FLAG, queueOf, RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
-import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from 'topickd';
-import { hyperFor, resultsTable, runExperiment, runExperimentOnQueue, withComparisons, type ExperimentOptions, type RunConfig } from 'topickd';
+import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from 'topickd/app';
+import { hyperFor, resultsTable, runExperiment, runExperimentOnQueue, withComparisons, type ExperimentOptions, type RunConfig } from 'topickd/app';
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));

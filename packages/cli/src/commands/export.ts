@@ -4,8 +4,8 @@ import { ConfigError, DataError } from '@topickd/core';
 import { prepareOutputDir, refuseOutputOverInput, saveModel, writeFileAtomic } from '@topickd/core/node';
 import { useModelFiles } from '@topickd/encoders';
 import type { Command } from '../command.js';
-import { createRuntime, loadModelWith } from 'topickd';
-import { count } from 'topickd';
+import { createRuntime, loadModelWith } from 'topickd/app';
+import { count } from 'topickd/app';
 
 export const exportCommand: Command = {
   name: 'export',

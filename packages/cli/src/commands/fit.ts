@@ -1,9 +1,9 @@
 import { ConfigError, resolveModelConfig } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
-import { count, plural } from 'topickd';
+import { count, plural } from 'topickd/app';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta } from 'topickd';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta } from 'topickd/app';
 
 export const fitCommand: Command = {
   name: 'fit',

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { createRuntime } from 'topickd';
+import { createRuntime } from 'topickd/app';
 
 export const infoCommand: Command = {
   name: 'info',

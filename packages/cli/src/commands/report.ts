@@ -2,10 +2,10 @@ import { basename, resolve } from 'node:path';
 import { ConfigError, inferTheta, ReferenceCorpus, type Float32Matrix } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd';
-import { evaluateModel, modelReport, termFrequency } from 'topickd';
-import { renderReport, ReportDocuments, type ReportModelData } from 'topickd';
-import { plural } from 'topickd';
+import { createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
+import { evaluateModel, modelReport, termFrequency } from 'topickd/app';
+import { renderReport, ReportDocuments, type ReportModelData } from 'topickd/app';
+import { plural } from 'topickd/app';
 
 export const reportCommand: Command = {
   name: 'report',

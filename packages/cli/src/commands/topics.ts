@@ -1,6 +1,6 @@
 import { ConfigError } from '@topickd/core';
 import type { Command } from '../command.js';
-import { createRuntime, loadModelWith } from 'topickd';
+import { createRuntime, loadModelWith } from 'topickd/app';
 
 export const topicsCommand: Command = {
   name: 'topics',

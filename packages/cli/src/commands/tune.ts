@@ -1,6 +1,6 @@
 import { ConfigError } from '@topickd/core';
 import { basename, resolve } from 'node:path';
-import { claimOutputDir, createRuntime, tune, BUNDLED_DATASETS } from 'topickd';
+import { claimOutputDir, createRuntime, tune, BUNDLED_DATASETS } from 'topickd/app';
 import { QUEUE_TIMEOUT_FLAG, queueOf, TRAIN_FLAGS, type Command } from '../command.js';
 import { parseRange } from './experiment.js';
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '@topickd/core';
 import { signalsHandledByProgram } from '@topickd/core/node';
-import { createRuntime, jobHandlers } from 'topickd';
+import { createRuntime, jobHandlers } from 'topickd/app';
 import { QUEUE_TIMEOUT_FLAG, type Command } from '../command.js';
 
 export const workerCommand: Command = {

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtCliExists, ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
 import { meanDocumentLength } from '@topickd/core';
-import { loadDataset } from 'topickd';
+import { loadDataset } from 'topickd/app';
 
 const work = scratchDir('tune');
 const corpus = join(work, 'titles.jsonl');
