@@ -1,10 +1,10 @@
 import { refuseOutputOverInput } from '@topickd/core/node';
 import { resolve } from 'node:path';
-import { BUNDLED_DATASETS, resolveDataPath, type RunConfig } from 'topickd/app';
+import { isBundledDataset, resolveDataPath, type RunConfig } from 'topickd/app';
 import { GLOBAL_FLAGS, type FlagSpec, type ParsedFlags } from './args.js';
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-const isBundled = (v: string) => (BUNDLED_DATASETS as readonly string[]).includes(v.toLowerCase());
+const isBundled = isBundledDataset;
 
 /**
  * Before any work, for every command: each path the command writes (flags marked `path:

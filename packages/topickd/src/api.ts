@@ -3,15 +3,12 @@ import { tune, type TuneResults } from './app/tune.js';
 import {
   ALL_METRICS,
   ConfigError,
-  DEFAULT_LOSSES,
   ReferenceCorpus,
   corpusToDataset,
-  distill as distillModel,
   distillHyper,
   meanDocumentLength,
   type DistillRecipeName,
   evaluateTopics,
-  resolveModelConfig,
   type ActiveBackend,
   type TopicModel,
   type ModelOptions,
@@ -31,7 +28,7 @@ import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
-import { bowForModel, claimOutputDir, createRuntime, datasetForModel, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, trainOptionsOf, type Runtime } from './app/pipeline.js';
+import { bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/pipeline.js';
 import { runExperiment } from './app/experiment.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/progress.js';
@@ -156,6 +153,17 @@ export class TrainedTopicModel extends TopicModelView {
     super(model, vocabulary);
   }
 
+  /** @internal */
+  loadedFrom(dir: string): void {
+    this.savedIn = dir;
+  }
+
+  /** The folder it was loaded from or last saved to, as given (recorded as a distilled student's teacher). */
+  get folder(): string | undefined {
+    return this.savedIn;
+  }
+  private savedIn: string | undefined;
+
   /** Topic proportions θ of new documents: text → bag of words with the model's own preprocessing, plus its encoder. */
   async transform(texts: Texts, options: { samples?: number; seed?: number } = {}): Promise<number[][]> {
     this.checkLive('transform');
@@ -176,6 +184,7 @@ export class TrainedTopicModel extends TopicModelView {
   async save(dir: string): Promise<void> {
     this.checkLive('save');
     await instanceGate.run(this.owner.runtime, () => saveModel(this.owner.path(dir), { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}) }));
+    this.savedIn = dir;
   }
 }
 
@@ -251,25 +260,22 @@ export class TopicKD {
       const kind = options.model ?? 'zeroshot';
       const seed = options.seed ?? 0;
       const { alpha, temperature, recipe } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics: options.topics ?? teacher.numTopics });
-      const config = resolveModelConfig({ kind, numTopics: options.topics ?? teacher.numTopics, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: options.hidden, dropout: options.dropout });
-      const student = this.rt.registry.modelFactory(kind).create(config, seed);
-      const lossSpecs = options.losses ?? this.config.losses ?? [...DEFAULT_LOSSES];
-      const result = await distillModel(
+      const { model: student, result, losses } = await distillOn(
+        this.rt,
+        dataset,
+        { embeddings: studentEmb.embeddings, teacherEmbeddings: teacherEmbs },
         all.map((t) => t.model),
-        student,
-        { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmbs },
-        this.rt.registry.weightedLosses(lossSpecs),
-        { ...trainOptionsOf(this.rt, cfg, progress, `student (${kind})`, seed), alpha, temperature, kdEpochs: options.kdEpochs, signal: this.config.signal, onlySupportedLosses: options.losses === undefined && this.config.losses === undefined },
+        { kind, topics: options.topics ?? teacher.numTopics, hidden: options.hidden },
+        { ...cfg, kdEpochs: options.kdEpochs },
+        progress,
+        `student (${kind})`,
+        seed,
+        { alpha, temperature, losses: options.losses ?? this.config.losses },
+        { signal: this.config.signal },
       );
-      return new TrainedTopicModel(this, student, dataset.vocabulary, { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType }, dataset.preprocessing, {
-        role: 'distilled',
-        ...this.record(dataset, result, seed),
-        alpha,
-        temperature,
-        recipe,
-        teacherParams: teacher.params,
-        ...(all.length > 1 ? { teachers: all.map((t) => ({ kind: t.kind, params: t.params })) } : {}),
-      });
+      const records: TeacherRecord[] = all.map((t) => ({ ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params }));
+      const training = distillRecord(this.record(dataset, result, seed), { alpha, temperature, recipe }, losses, records, records[all.indexOf(teacher)]);
+      return new TrainedTopicModel(this, student, dataset.vocabulary, { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType }, dataset.preprocessing, training);
     });
   }
 
@@ -289,7 +295,9 @@ export class TopicKD {
   async load(dir: string): Promise<TrainedTopicModel> {
     return instanceGate.run(this.rt, async () => {
       const saved = await loadModelWith(this.rt, this.path(dir));
-      return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training);
+      const model = new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training);
+      model.loadedFrom(dir);
+      return model;
     });
   }
 
@@ -302,14 +310,14 @@ export class TopicKD {
       const name = request.dataset;
       const out = this.path(request.out ?? `runs/${name.replace(/[^\w.-]+/g, '_')}`);
       const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
-      claimOutputDir(out, { dataset: ['m10', '20ng'].includes(name.toLowerCase()) ? undefined : name }, this.config.baseDir);
+      claimOutputDir(out, { dataset: isBundledDataset(name) ? undefined : name }, this.config.baseDir);
       const dataset = loadDataset(cfg, name, this.rt.logger);
       return runExperiment(
         this.rt,
         dataset,
         cfg,
         {
-          datasetName: name,
+          datasetName: datasetNameOf(name),
           topics: request.topics ?? [20, 50],
           seeds: request.seeds ?? [0, 1, 2],
           out,
@@ -333,7 +341,7 @@ export class TopicKD {
   async tune(request: TuneApiRequest): Promise<TuneResults> {
     return instanceGate.run(this.rt, async () => {
       const name = request.data;
-      const bundled = ['m10', '20ng'].includes(name.toLowerCase());
+      const bundled = isBundledDataset(name);
       const out = this.path(request.out ?? 'runs/tune');
       const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
       let teacherDir: string;
@@ -347,7 +355,7 @@ export class TopicKD {
         cfg,
         {
           data: bundled ? name.toLowerCase() : this.path(name),
-          datasetName: bundled ? name.toLowerCase() : basename(name),
+          datasetName: datasetNameOf(name),
           teacherDir,
           student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
           space: { alpha: request.alpha ?? [0.1, 0.9], temperature: request.temperature ?? [1, 5] },
@@ -393,7 +401,7 @@ export class TopicKD {
 
   /** What a saved model records of its training. */
   private record(dataset: { source: string; bow: { rows: number } }, result: { epochs: number; finalLoss: number; seconds: number }, seed: number): Record<string, unknown> {
-    return { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, backend: this.rt.backend.name };
+    return trainingRecord(dataset, result, seed, this.rt.backend.name);
   }
 
   private progress(): Progress {

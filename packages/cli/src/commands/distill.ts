@@ -1,8 +1,8 @@
-import { ConfigError, distill, distillHyper, isNeuralTopicModel, supportedLosses, meanDocumentLength, resolveModelConfig, DEFAULT_LOSSES, lossName, lossOptions, lossWeight } from '@topickd/core';
+import { ConfigError, distillHyper, isNeuralTopicModel, meanDocumentLength } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, embedDataset, embeddingsDigest, loadDataset, runFingerprint, saveTrainingTheta, teacherEmbeddings, trainOptionsOf, loadModelWith } from 'topickd/app';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, distillLosses, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, embeddingsDigest, loadDataset, modelConfigOf, runFingerprint, saveTrainingTheta, teacherEmbeddings, loadModelWith } from 'topickd/app';
 import { count, plural } from 'topickd/app';
 
 export const distillCommand: Command = {
@@ -26,7 +26,6 @@ export const distillCommand: Command = {
     const teacherDirs = (flags.teacher as string[] | undefined) ?? [];
     if (!teacherDirs.length) throw new ConfigError('give the teacher model folder: --teacher DIR (several, averaged: --teacher A,B)', 'teacher');
     if (!cfg.out) throw new ConfigError('give the student folder to write: --out DIR', 'out');
-    const teacherDir = teacherDirs[0];
     claimOutputDir(cfg.out, { ...Object.fromEntries(teacherDirs.map((d, i) => [`teacher${i ? ` (${i + 1})` : ''}`, d])), data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
     const all: Awaited<ReturnType<typeof loadModelWith>>[] = [];
@@ -36,7 +35,7 @@ export const distillCommand: Command = {
     const dataset = loadDataset(cfg);
     const topics = cfg.topics ?? teacher.model.numTopics;
     const studentKind = (flags.student as string | undefined) ?? cfg.student?.model ?? 'zeroshot';
-    const studentFactory = rt.registry.modelFactory(studentKind, 'student'); // an unknown kind lists the registered ones
+    rt.registry.modelFactory(studentKind, 'student'); // before any work: an unknown kind lists the registered ones
     const { alpha, temperature, recipe } = distillHyper(cfg, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: cfg.data, topics });
     for (const [i, t] of all.entries()) {
       if (dataset.vocabulary.length !== t.vocabulary.length || dataset.vocabulary.some((w, j) => w !== t.vocabulary[j])) {
@@ -50,18 +49,9 @@ export const distillCommand: Command = {
     // a teacher may use another encoder (and embedding size) than the student: embedded again only then
     const teacherEmbs = await teacherEmbeddings(rt, dataset, all, studentEmb, cfg, progress, flags.teacherEncoder as string | undefined);
     const seed = cfg.seed ?? 0;
-    const config = resolveModelConfig({
-      kind: studentKind,
-      numTopics: topics,
-      vocabSize: dataset.vocabulary.length,
-      embeddingDim: studentEmb.embeddings.cols,
-      hiddenSizes: cfg.hidden ?? cfg.student?.hidden,
-      dropout: cfg.dropout,
-    });
-    const student = studentFactory.create(config, seed);
-    // the losses these teachers can serve (a teacher without a posterior network: those reading its words)
-    const losses = supportedLosses(all.map((t) => t.model), rt.registry.weightedLosses(cfg.losses ?? [...DEFAULT_LOSSES]), cfg.losses === undefined);
-    const lossSpecs = (cfg.losses ?? [...DEFAULT_LOSSES]).filter((s) => losses.some((l) => l.loss.name === lossName(s)));
+    const arch = { kind: studentKind, topics, hidden: cfg.hidden ?? cfg.student?.hidden };
+    const config = modelConfigOf(arch, dataset, studentEmb.embeddings, cfg);
+    const lossSpecs = distillLosses(rt, all.map((t) => t.model), cfg.losses).specs;
     // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
     const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: cfg.kdEpochs ?? null, losses: lossSpecs };
     const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i]) });
@@ -75,17 +65,18 @@ export const distillCommand: Command = {
     }
     const encoderRef = { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType };
     const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
-    const result = await distill(
+    const { model: student, result } = await distillOn(
+      rt,
+      dataset,
+      { embeddings: studentEmb.embeddings, teacherEmbeddings: teacherEmbs },
       all.map((t) => t.model),
-      student,
-      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmbs },
-      losses,
+      arch,
+      cfg,
+      progress,
+      `student (${studentKind})`,
+      seed,
+      { alpha, temperature, losses: cfg.losses },
       {
-        ...trainOptionsOf(rt, cfg, progress, `student (${studentKind})`, seed),
-        alpha,
-        temperature,
-        onlySupportedLosses: cfg.losses === undefined,
-        kdEpochs: cfg.kdEpochs,
         resume: resume?.state,
         checkpointEvery: cfg.checkpointEvery,
         onCheckpoint: cfg.checkpointEvery
@@ -93,18 +84,10 @@ export const distillCommand: Command = {
           : undefined,
       },
     );
-    const teachers = all.map((t, i) => ({ dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() }));
-    const lossWeights = Object.fromEntries(lossSpecs.map((s) => [lossName(s), lossWeight(s)]));
-    const withOptions = lossSpecs.filter((s) => lossOptions(s));
-    const lossOpts = withOptions.length ? { lossOptions: Object.fromEntries(withOptions.map((s) => [lossName(s), lossOptions(s)])) } : {};
+    const teachers: TeacherRecord[] = all.map((t, i) => ({ dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() }));
+    const training = distillRecord(trainingRecord(dataset, result, seed, rt.backend.name), { alpha, temperature, recipe }, lossSpecs, teachers, teachers[all.indexOf(teacher)]);
     const topicWords = student.topics(dataset.vocabulary, 10);
-    await saveModel(cfg.out, {
-      model: student,
-      vocabulary: dataset.vocabulary,
-      encoder: encoderRef,
-      preprocessing: dataset.preprocessing,
-      training: { role: 'distilled', data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, alpha, temperature, recipe, lossWeights, ...lossOpts, teacher: teacherDir, teacherParams: teacher.model.paramCount(), teachers },
-    });
+    await saveModel(cfg.out, { model: student, vocabulary: dataset.vocabulary, encoder: encoderRef, preprocessing: dataset.preprocessing, training });
     saveTrainingTheta(cfg.out, student, dataset, studentEmb.embeddings, cfg);
     const out = {
       model: studentKind,
@@ -120,8 +103,8 @@ export const distillCommand: Command = {
       alpha,
       temperature,
       recipe,
-      lossWeights,
-      ...lossOpts,
+      lossWeights: training.lossWeights,
+      ...(training.lossOptions ? { lossOptions: training.lossOptions } : {}),
       kdEpochs: cfg.kdEpochs ?? result.epochs,
       backend: rt.backend.name,
       encoder: studentEmb.encoderId,

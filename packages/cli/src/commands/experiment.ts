@@ -7,7 +7,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { mergeReportData, renderReport, type ReportData } from 'topickd/app';
 import type { ExperimentResults } from 'topickd/app';
 import { QUEUE_TIMEOUT_FLAG, queueOf, RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
-import { claimOutputDir, createRuntime, embedDataset, loadDataset, BUNDLED_DATASETS } from 'topickd/app';
+import { claimOutputDir, createRuntime, datasetNameOf, embedDataset, isBundledDataset, loadDataset } from 'topickd/app';
 import { hyperFor, resultsTable, runExperiment, runExperimentOnQueue, withComparisons, type ExperimentOptions, type RunConfig } from 'topickd/app';
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
@@ -75,7 +75,7 @@ export const experimentCommand: Command = {
     checkSeed(seeds, 'seeds');
     if (flags.teacherSeed !== undefined && teacherPer(flags.teacherPer) === 'seed') throw new ConfigError('--teacher-seed applies to a teacher shared per K; drop it or --teacher-per seed', 'teacher-seed');
     claimOutputDir(cfg.out, { dataset: datasetArg }, cfg.baseDir);
-    const name = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase()) ? datasetArg.toLowerCase() : basename(datasetArg);
+    const name = datasetNameOf(datasetArg);
     const queue = await queueOf(flags.queue);
     if (flags.tune && (cfg.alpha !== undefined || cfg.temperature !== undefined)) throw new ConfigError('--tune searches α and T: drop --alpha/--temperature, or drop --tune', 'tune');
     if (flags.tune && queue) throw new ConfigError('--tune runs in the submitting process; with a queue, run `topickd tune --queue URL` on a teacher, then `experiment --alpha A --temperature T --queue URL`', 'tune');
@@ -118,7 +118,7 @@ export const experimentCommand: Command = {
             }
           : undefined,
       };
-    const bundled = (BUNDLED_DATASETS as readonly string[]).includes(datasetArg.toLowerCase());
+    const bundled = isBundledDataset(datasetArg);
     const res = queue
       ? await runExperimentOnQueue(queue.url, rt, dataset, bundled ? datasetArg.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), datasetArg), runCfg, options, progress)
       : await runExperiment(rt, dataset, runCfg, options, progress);

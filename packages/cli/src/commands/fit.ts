@@ -3,7 +3,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@top
 import { count, plural } from 'topickd/app';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta } from 'topickd/app';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta, trainingRecord } from 'topickd/app';
 
 export const fitCommand: Command = {
   name: 'fit',
@@ -54,7 +54,7 @@ export const fitCommand: Command = {
       vocabulary: dataset.vocabulary,
       encoder: encoderRef,
       preprocessing: dataset.preprocessing,
-      training: { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, backend: rt.backend.name },
+      training: trainingRecord(dataset, result, seed, rt.backend.name),
     });
     saveTrainingTheta(cfg.out, model, dataset, emb.embeddings, cfg);
     const out = {

@@ -1,6 +1,6 @@
 import { ConfigError } from '@topickd/core';
 import { basename, resolve } from 'node:path';
-import { claimOutputDir, createRuntime, tune, BUNDLED_DATASETS } from 'topickd/app';
+import { claimOutputDir, createRuntime, datasetNameOf, isBundledDataset, tune } from 'topickd/app';
 import { QUEUE_TIMEOUT_FLAG, queueOf, TRAIN_FLAGS, type Command } from '../command.js';
 import { parseRange } from './experiment.js';
 
@@ -42,7 +42,7 @@ export const tuneCommand: Command = {
     const space = { alpha: parseRange(flags.alpha, [0.1, 0.9], 'alpha'), temperature: parseRange(flags.temperature, [1, 5], 'temperature') };
     if (space.alpha[0] < 0 || space.alpha[1] > 1) throw new ConfigError(`--alpha must lie in [0, 1], got ${space.alpha.join(':')}`, 'alpha');
     if (!(space.temperature[0] > 0)) throw new ConfigError(`--temperature must be > 0, got ${space.temperature.join(':')}`, 'temperature');
-    const bundled = (BUNDLED_DATASETS as readonly string[]).includes(data.toLowerCase());
+    const bundled = isBundledDataset(data);
     const out = resolve(cfg.baseDir ?? process.cwd(), cfg.out);
     claimOutputDir(out, { data, teacher: teacherDir }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
@@ -51,7 +51,7 @@ export const tuneCommand: Command = {
       cfg,
       {
         data: bundled ? data.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), data),
-        datasetName: bundled ? data.toLowerCase() : basename(data),
+        datasetName: datasetNameOf(data),
         teacherDir,
         student: { model: (flags.student as string | undefined) ?? cfg.student?.model ?? 'zeroshot', hidden: (flags.hidden as number[] | undefined) ?? cfg.student?.hidden ?? [100, 100] },
         space,

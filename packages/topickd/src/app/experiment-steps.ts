@@ -7,10 +7,8 @@
  */
 import { join } from 'node:path';
 import {
-  distill,
   inferTheta,
   ReferenceCorpus,
-  resolveModelConfig,
   DEFAULT_LOSSES,
   lossName,
   lossOptions,
@@ -19,11 +17,10 @@ import {
   type Dataset,
   type Float32Matrix,
   type LossSpec,
-  type WeightedLoss,
 } from '@topickd/core';
 import { saveModel, saveTheta, writeFileAtomic } from '@topickd/core/node';
 import type { Progress } from './progress.js';
-import { embedDataset, fitOn, kindNeedsEmbeddings, noEmbeddings, NO_ENCODER, trainOptionsOf, type Runtime } from './pipeline.js';
+import { distillOn, embedDataset, fitOn, kindNeedsEmbeddings, noEmbeddings, NO_ENCODER, type Runtime } from './pipeline.js';
 import type { RunConfig } from './run-config.js';
 import { mergeReportData, renderReport, ReportDocuments, type Evaluation, type ReportData, type ReportModelData } from './report.js';
 import { comparisonsOf, machineRecord } from './comparisons.js';
@@ -43,7 +40,6 @@ export interface ExperimentSetup {
   embeddingSeconds: number;
   ref: ReferenceCorpus;
   lossSpecs: LossSpec[];
-  losses: WeightedLoss[];
   termFrequency: Float64Array;
 }
 
@@ -54,6 +50,7 @@ export async function experimentSetup(rt: Runtime, dataset: Dataset, cfg: RunCon
   const sameEncoder = JSON.stringify(teacherSpec ?? 'use') === JSON.stringify(cfg.encoder ?? 'use');
   const teacherEmb = sameEncoder ? studentEmb : await embedDataset(rt, dataset, teacherSpec, cfg, progress, 'teacher embeddings');
   const lossSpecs = opt.losses ?? cfg.losses ?? [...DEFAULT_LOSSES];
+  rt.registry.weightedLosses(lossSpecs); // an unknown loss fails now, before any training
   return {
     rt,
     dataset,
@@ -65,7 +62,6 @@ export async function experimentSetup(rt: Runtime, dataset: Dataset, cfg: RunCon
     embeddingSeconds: studentEmb.seconds + (sameEncoder ? 0 : teacherEmb.seconds),
     ref: new ReferenceCorpus(dataset.tokens),
     lossSpecs,
-    losses: rt.registry.weightedLosses(lossSpecs),
     termFrequency: termFrequency(dataset),
   };
 }
@@ -163,16 +159,19 @@ export async function runSeed(s: ExperimentSetup, K: number, seed: number, teach
     baselines.push({ kind, model: trained.model, ev, embeddings, readsEmbeddings });
   }
 
-  const config = resolveModelConfig({ kind: opt.student.model, numTopics: K, vocabSize: dataset.vocabulary.length, embeddingDim: studentEmb.embeddings.cols, hiddenSizes: opt.student.hidden, dropout: cfg.dropout });
-  const student = rt.registry.modelFactory(opt.student.model).create(config, seed);
+  const { model: student, result: dres } = await distillOn(
+    rt,
+    dataset,
+    { embeddings: studentEmb.embeddings, teacherEmbeddings: teacherEmb.embeddings },
+    [teacher.model],
+    { kind: opt.student.model, topics: K, hidden: opt.student.hidden },
+    cfg,
+    progress,
+    `${tag} distilled`,
+    seed,
+    { alpha, temperature, losses: opt.losses ?? cfg.losses },
+  );
   try {
-    const dres = await distill(
-      teacher.model,
-      student,
-      { student: { bow: dataset.bow, embeddings: studentEmb.embeddings }, teacherEmbeddings: teacherEmb.embeddings },
-      s.losses,
-      { ...trainOptionsOf(rt, cfg, progress, `${tag} distilled`, seed), alpha, temperature, kdEpochs: cfg.kdEpochs, onlySupportedLosses: opt.losses === undefined && cfg.losses === undefined },
-    );
     const dEval = evaluateModel(student, dataset.vocabulary, s.ref);
     record('distilled', student, dres.seconds, dres.finalLoss, dEval, true);
     progress.log(`${tag}: NPMI teacher ${teacher.ev.npmi.toFixed(4)}, student alone ${aEval.npmi.toFixed(4)}, distilled ${dEval.npmi.toFixed(4)}${baselines.map((b) => `, ${b.kind} ${b.ev.npmi.toFixed(4)}`).join('')}`);

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { exports as resolveExports } from 'resolve.exports';
 import { askedThreads, embeddingPool } from './embed-pool.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -31,6 +31,16 @@ import {
   type TopicModel,
   type ModelPreparation,
   type TrainOptions,
+  DEFAULT_LOSSES,
+  distill,
+  lossName,
+  lossOptions,
+  lossWeight,
+  supportedLosses,
+  type DistillOptions,
+  type LossSpec,
+  type TopicModelConfig,
+  type WeightedLoss,
 } from '@topickd/core';
 import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
 import { canonicalJson } from '@topickd/core/plugin';
@@ -44,6 +54,16 @@ import type { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
 
 export const BUNDLED_DATASETS = ['m10', '20ng'] as const;
+
+/** Whether `data` names a bundled dataset (m10, 20ng; any case). */
+export function isBundledDataset(data: string): boolean {
+  return (BUNDLED_DATASETS as readonly string[]).includes(data.toLowerCase());
+}
+
+/** The name results and reports give a corpus: a bundled dataset's name, else the file's or folder's name. */
+export function datasetNameOf(data: string): string {
+  return isBundledDataset(data) ? data.toLowerCase() : basename(data);
+}
 
 /** The bundled `datasets/` folder of the TopicKD repository, found by walking up from this file. */
 export function datasetsDir(): string | undefined {
@@ -301,7 +321,14 @@ export async function fitOn(
   seed: number,
   extra: Partial<TrainOptions> = {},
 ): Promise<TrainedModel> {
-  const config = resolveModelConfig({
+  const model = await createModel(rt, modelConfigOf(arch, dataset, embeddings, cfg), cfg, dataset, seed);
+  const result = await trainModel(model, { bow: dataset.bow, embeddings }, { ...trainOptionsOf(rt, cfg, progress, label, seed), ...extra });
+  return { model, result };
+}
+
+/** The configuration of a model of `arch` for this data (its kind's options from the run config). */
+export function modelConfigOf(arch: { kind: string; topics: number; hidden?: number[] }, dataset: Pick<Dataset, 'vocabulary'>, embeddings: Pick<EmbeddingRows, 'cols'>, cfg: RunConfig): TopicModelConfig {
+  return resolveModelConfig({
     kind: arch.kind,
     numTopics: arch.topics,
     vocabSize: dataset.vocabulary.length,
@@ -310,7 +337,11 @@ export async function fitOn(
     dropout: cfg.dropout,
     options: cfg.modelOptions?.[arch.kind],
   });
-  const model = rt.registry.modelFactory(arch.kind).create(config, seed);
+}
+
+/** A new model of the registry's kind, prepared for the vocabulary when its kind asks (ETM). */
+async function createModel(rt: Runtime, config: TopicModelConfig, cfg: RunConfig, dataset: Pick<Dataset, 'vocabulary'>, seed: number, role?: string): Promise<TopicModel> {
+  const model = rt.registry.modelFactory(config.kind, role).create(config, seed);
   if (model.prepare) {
     try {
       await model.prepare(modelPreparation(rt, cfg, dataset.vocabulary));
@@ -319,8 +350,95 @@ export async function fitOn(
       throw e;
     }
   }
-  const result = await trainModel(model, { bow: dataset.bow, embeddings }, { ...trainOptionsOf(rt, cfg, progress, label, seed), ...extra });
-  return { model, result };
+  return model;
+}
+
+/**
+ * The distillation losses a run uses: `asked` (undefined: the defaults, DEFAULT_LOSSES, keeping
+ * those the teachers can serve — a teacher without a posterior network serves the losses that
+ * read its words), as plugins and as the specs that were kept (for records and fingerprints).
+ */
+export function distillLosses(rt: Runtime, teachers: readonly TopicModel[], asked: readonly LossSpec[] | undefined): { losses: WeightedLoss[]; specs: LossSpec[] } {
+  const all = asked ?? DEFAULT_LOSSES;
+  const losses = supportedLosses(teachers, rt.registry.weightedLosses([...all]), asked === undefined);
+  return { losses, specs: all.filter((s) => losses.some((l) => l.loss.name === lossName(s))) };
+}
+
+/** What a model folder records of a training (`training` in manifest.json): the CLI's `fit` and `tkd.fit` write the same. */
+export function trainingRecord(dataset: { source: string; bow: { rows: number } }, result: Pick<TrainResult, 'epochs' | 'finalLoss' | 'seconds'>, seed: number, backend: string): Record<string, unknown> {
+  return { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, backend };
+}
+
+/** A teacher as a distilled model's record names it: its folder where it has one, its kind and size. */
+export interface TeacherRecord {
+  dir?: string;
+  kind: string;
+  params: number;
+}
+
+/** What a distilled model records (the CLI's `distill` and `tkd.distill` write the same). */
+export function distillRecord(
+  base: Record<string, unknown>,
+  hyper: { alpha: number; temperature: number; recipe?: string },
+  losses: readonly LossSpec[],
+  teachers: readonly TeacherRecord[],
+  /** The teacher that gives the posterior (the first neural one): its size is `teacherParams`. */
+  first: TeacherRecord,
+): Record<string, unknown> {
+  const withOptions = losses.filter((l) => lossOptions(l));
+  return {
+    role: 'distilled',
+    ...base,
+    alpha: hyper.alpha,
+    temperature: hyper.temperature,
+    ...(hyper.recipe ? { recipe: hyper.recipe } : {}),
+    lossWeights: Object.fromEntries(losses.map((l) => [lossName(l), lossWeight(l)])),
+    ...(withOptions.length ? { lossOptions: Object.fromEntries(withOptions.map((l) => [lossName(l), lossOptions(l)])) } : {}),
+    ...(teachers[0]?.dir !== undefined ? { teacher: teachers[0].dir } : {}),
+    teacherParams: first.params,
+    teachers: teachers.map((t) => ({ ...(t.dir !== undefined ? { dir: t.dir } : {}), kind: t.kind, params: t.params })),
+  };
+}
+
+export interface DistilledModel extends TrainedModel {
+  /** The losses it was distilled with. */
+  losses: LossSpec[];
+}
+
+/**
+ * The distillation run — the one the CLI's `distill`, `tkd.distill`, the experiment's grid and
+ * `tune` all call: a new student of `arch` trained on `dataset` with the teachers' soft labels
+ * (Adhya & Sanyal 2023), α and T as given (see distillHyper for their defaults), the losses
+ * `asked` (undefined: the defaults the teachers can serve), `cfg`'s training settings.
+ */
+export async function distillOn(
+  rt: Runtime,
+  dataset: Pick<Dataset, 'bow' | 'vocabulary'>,
+  inputs: { embeddings: EmbeddingRows; teacherEmbeddings: EmbeddingRows | readonly EmbeddingRows[] },
+  teachers: readonly TopicModel[],
+  arch: { kind: string; topics: number; hidden?: number[] },
+  cfg: RunConfig,
+  progress: Progress,
+  label: string,
+  seed: number,
+  hyper: { alpha: number; temperature: number; losses?: readonly LossSpec[] },
+  extra: Partial<DistillOptions> = {},
+): Promise<DistilledModel> {
+  const { losses, specs } = distillLosses(rt, teachers, hyper.losses);
+  const student = await createModel(rt, modelConfigOf(arch, dataset, inputs.embeddings, cfg), cfg, dataset, seed, 'student');
+  try {
+    const result = await distill(teachers, student, { student: { bow: dataset.bow, embeddings: inputs.embeddings }, teacherEmbeddings: inputs.teacherEmbeddings }, losses, {
+      ...trainOptionsOf(rt, cfg, progress, label, seed),
+      alpha: hyper.alpha,
+      temperature: hyper.temperature,
+      kdEpochs: cfg.kdEpochs,
+      ...extra,
+    });
+    return { model: student, result, losses: specs };
+  } catch (e) {
+    student.dispose();
+    throw e;
+  }
 }
 
 /** What a model's `prepare` gets: the vocabulary, and the run's encoder for embedding words (ETM). */

@@ -6,10 +6,10 @@
  * tune.json and a page with the trials' plot (report.html).
  */
 import { join, resolve } from 'node:path';
-import { checkSeed, ConfigError, distill, resolveModelConfig, ReferenceCorpus, DEFAULT_LOSSES, type Dataset, type Float32Matrix, type TopicModel, type WeightedLoss } from '@topickd/core';
+import { checkSeed, ConfigError, ReferenceCorpus, type Dataset, type Float32Matrix, type LossSpec, type TopicModel } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { Piscina } from 'piscina';
-import { embedDataset, fitOn, loadDataset, loadModelWith, trainOptionsOf, type Runtime } from './pipeline.js';
+import { distillOn, embedDataset, fitOn, loadDataset, loadModelWith, type Runtime } from './pipeline.js';
 import { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
 import { evaluateModel, hyperFor } from './experiment-results.js';
@@ -42,7 +42,8 @@ export interface TuneContext {
   studentEmbeddings: Float32Matrix;
   teacherEmbeddings: Float32Matrix;
   teacher: TopicModel;
-  losses: WeightedLoss[];
+  /** The distillation losses asked for (undefined: the defaults the teacher can serve). */
+  losses: LossSpec[] | undefined;
 }
 
 export async function tuneContext(rt: Runtime, cfg: RunConfig, data: string, teacherDir: string, progress: Progress): Promise<TuneContext> {
@@ -60,7 +61,7 @@ export async function tuneContext(rt: Runtime, cfg: RunConfig, data: string, tea
     if (spec === 'precomputed') throw new ConfigError(`the teacher was trained on precomputed embeddings (${saved.encoder.id}); give them with teacherEncoder precomputed:FILE`, 'teacherEncoder');
     teacherEmbeddings = (await embedDataset(rt, dataset, spec, cfg, progress, 'teacher embeddings')).embeddings;
   }
-  return { rt, cfg, dataset, ref: new ReferenceCorpus(dataset.tokens), studentEmbeddings: studentEmb.embeddings, teacherEmbeddings, teacher, losses: rt.registry.weightedLosses(cfg.losses ?? [...DEFAULT_LOSSES]) };
+  return { rt, cfg, dataset, ref: new ReferenceCorpus(dataset.tokens), studentEmbeddings: studentEmb.embeddings, teacherEmbeddings, teacher, losses: cfg.losses };
 }
 
 /** Trains one student (distilled with α, T, or alone when α is null) for `epochs` and scores it. */
@@ -76,20 +77,20 @@ export async function runTuneTrial(ctx: TuneContext, task: Pick<TuneTask, 'stude
     model = trained.model;
     seconds = trained.result.seconds;
   } else {
-    const config = resolveModelConfig({ kind: task.student.model, numTopics: K, vocabSize: dataset.vocabulary.length, embeddingDim: ctx.studentEmbeddings.cols, hiddenSizes: task.student.hidden, dropout: cfg.dropout });
-    model = rt.registry.modelFactory(task.student.model, 'student').create(config, task.seed);
-    try {
-      const res = await distill(ctx.teacher, model, { student: { bow: dataset.bow, embeddings: ctx.studentEmbeddings }, teacherEmbeddings: ctx.teacherEmbeddings }, ctx.losses, {
-        ...trainOptionsOf(rt, cfg, progress, label, task.seed),
-        alpha: task.alpha,
-        temperature: task.temperature!,
-        onlySupportedLosses: cfg.losses === undefined,
-      });
-      seconds = res.seconds;
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
+    const res = await distillOn(
+      rt,
+      dataset,
+      { embeddings: ctx.studentEmbeddings, teacherEmbeddings: ctx.teacherEmbeddings },
+      [ctx.teacher],
+      { kind: task.student.model, topics: K, hidden: task.student.hidden },
+      cfg,
+      progress,
+      label,
+      task.seed,
+      { alpha: task.alpha, temperature: task.temperature!, losses: ctx.losses },
+    );
+    model = res.model;
+    seconds = res.result.seconds;
   }
   try {
     const ev = evaluateModel(model, dataset.vocabulary, ctx.ref);

@@ -1,0 +1,68 @@
+/**
+ * The CLI is the API: for the same data and options, `topickd fit`, `topickd distill` and
+ * `topickd experiment` (each a spawned process, as a user types them) and a program calling
+ * `tkd.fit`, `tkd.distill` and `tkd.experiment` (its own process, importing `topickd`) write
+ * byte-identical weights, and manifests and results equal apart from what differs by nature:
+ * recorded times, the folders' own names, and the digests that cover them.
+ */
+import { describe, it, expect } from 'vitest';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
+
+const generated = fileURLToPath(new URL('../.generated/', import.meta.url));
+const program = join(generated, 'cli-is-api.mjs');
+
+const API = `
+import { createTopicKD } from 'topickd';
+const [corpus, cache] = process.argv.slice(2);
+const tkd = await createTopicKD({ backend: 'wasm', cacheDir: cache });
+const teacher = await tkd.fit(corpus, { model: 'combined', topics: 5, epochs: 2, seed: 0, hidden: [20] });
+await teacher.save('teacher');
+const student = await tkd.distill(teacher, corpus, { model: 'zeroshot', hidden: [10], epochs: 2, seed: 0 });
+await student.save('student');
+await tkd.experiment({ dataset: corpus, topics: [5], seeds: [0], epochs: 2, out: 'grid', teacher: { hidden: [20] }, student: { hidden: [10] } });
+`;
+
+const weights = (dir: string) => readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('weights-'))!));
+
+/** A JSON document without the keys that differ by nature (times, the run's own folders, digests over them). */
+function comparable(value: unknown, folder: string): unknown {
+  const drop = new Set(['seconds', 'trainSeconds', 'embeddingSeconds', 'digest', 'createdAt', 'date', 'startedAt', 'finishedAt', 'wallSeconds', 'totalSeconds', 'machine', 'out']);
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([k]) => !drop.has(k)).map(([k, x]) => [k, walk(x)]));
+    return typeof v === 'string' ? v.split(folder).join('<run>') : v;
+  };
+  return walk(value);
+}
+
+describe('the CLI is the API', () => {
+  it('fit, distill and experiment: the same weights, manifests and results from both', async () => {
+    const work = scratchDir('cli-is-api');
+    const cache = join(work, 'cache');
+    const viaApi = join(work, 'api');
+    const viaCli = join(work, 'cli');
+    mkdirSync(viaApi);
+    mkdirSync(viaCli);
+    mkdirSync(generated, { recursive: true });
+    writeFileSync(program, API);
+    const r = spawnSync(process.execPath, [program, RAW_CORPUS, cache], { cwd: viaApi, encoding: 'utf8', timeout: 300_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const common = ['--backend', 'wasm', '--cache-dir', cache, '--quiet'];
+    ok(await topickd(['fit', ...common, '--data', RAW_CORPUS, '--model', 'combined', '--topics', '5', '--epochs', '2', '--seed', '0', '--hidden', '20', '--out', 'teacher'], viaCli));
+    ok(await topickd(['distill', ...common, '--teacher', 'teacher', '--data', RAW_CORPUS, '--student', 'zeroshot', '--hidden', '10', '--epochs', '2', '--seed', '0', '--out', 'student'], viaCli));
+    ok(await topickd(['experiment', ...common, '--dataset', RAW_CORPUS, '--topics', '5', '--seeds', '0', '--epochs', '2', '--teacher-hidden', '20', '--student-hidden', '10', '--out', 'grid'], viaCli));
+
+    const models = ['teacher', 'student', 'grid/K5-seed0/teacher', 'grid/K5-seed0/student', 'grid/K5-seed0/distilled'];
+    for (const m of models) {
+      expect(weights(join(viaCli, m)).equals(weights(join(viaApi, m))), `${m}: weights`).toBe(true);
+      const manifest = (root: string) => comparable(JSON.parse(readFileSync(join(root, m, 'manifest.json'), 'utf8')), root);
+      expect(manifest(viaCli), `${m}: manifest`).toEqual(manifest(viaApi));
+    }
+    const results = (root: string) => comparable(JSON.parse(readFileSync(join(root, 'grid', 'results.json'), 'utf8')), root);
+    expect(results(viaCli)).toEqual(results(viaApi));
+  }, 600_000);
+});
