@@ -28,7 +28,7 @@ import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
-import { bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/pipeline.js';
+import { encoderReferenceOf, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/pipeline.js';
 import { runExperiment } from './app/experiment.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/progress.js';
@@ -42,6 +42,12 @@ export type Texts = readonly string[] | readonly { text: string }[] | Corpus | s
  * `encoder`, `losses`, `plugins`, `backendOptions`; see PluginConfig) and where things go.
  */
 export interface TopicKDConfig extends PluginConfig {
+  /** Threads for embedding, training and θ (default TOPICKD_THREADS; see the next two). */
+  threads?: number;
+  /** Worker threads for embedding (default: `threads`, else all cores). */
+  embeddingThreads?: number;
+  /** Threads the training backend computes on (default: `threads`, else 1). */
+  trainingThreads?: number;
   /** Embedding cache folder (default `.topickd-cache`, relative to `baseDir`). */
   cacheDir?: string;
   /** Folder relative paths resolve against (default: the working directory). */
@@ -170,7 +176,7 @@ export class TrainedTopicModel extends TopicModelView {
     return instanceGate.run(this.owner.runtime, async () => {
       const corpus = this.owner.corpusOf(texts);
       const bow = bowForModel(corpus.documents, this, corpus.pretokenized);
-      const embeddings = this.encoder.dim === 0 ? noEmbeddings(bow.rows) : await this.owner.embed(corpus.encoderTexts ?? corpus.documents, this.encoder.type ?? 'use');
+      const embeddings = this.encoder.dim === 0 ? noEmbeddings(bow.rows) : await this.owner.embed(corpus.encoderTexts ?? corpus.documents, encoderSpecOfModel(this.encoder));
       return this.thetaRows(bow, embeddings, options);
     });
   }
@@ -199,8 +205,11 @@ export class TopicKD {
   ) {}
 
   static async create(config: TopicKDConfig = {}): Promise<TopicKD> {
-    const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir } = config;
-    const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, backendOptions, baseDir }), 'createTopicKD');
+    if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError('createTopicKD takes an object of settings', 'config');
+    const unknown = Object.keys(config).filter((k) => !(API_CONFIG_KEYS as readonly string[]).includes(k));
+    if (unknown.length) throw new ConfigError(`createTopicKD: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; the settings are ${API_CONFIG_KEYS.join(', ')}`, unknown[0]);
+    const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir } = config;
+    const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir }), 'createTopicKD');
     // activation changes the process's backend: in its turn, as every other instance's operation
     return instanceGate.run(undefined, async () => {
       const rt = await createRuntime(runConfig, config.logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
@@ -237,7 +246,7 @@ export class TopicKD {
         : { embeddings: noEmbeddings(dataset.bow.rows), encoderId: NO_ENCODER.id, encoderType: NO_ENCODER.type };
       const seed = options.seed ?? 0;
       const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind, topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
-      return new TrainedTopicModel(this, model, dataset.vocabulary, { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType }, dataset.preprocessing, this.record(dataset, result, seed));
+      return new TrainedTopicModel(this, model, dataset.vocabulary, encoderReferenceOf(emb), dataset.preprocessing, this.record(dataset, result, seed));
     });
   }
 
@@ -275,7 +284,7 @@ export class TopicKD {
       );
       const records: TeacherRecord[] = all.map((t) => ({ ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params }));
       const training = distillRecord(this.record(dataset, result, seed), { alpha, temperature, recipe }, losses, records, records[all.indexOf(teacher)]);
-      return new TrainedTopicModel(this, student, dataset.vocabulary, { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType }, dataset.preprocessing, training);
+      return new TrainedTopicModel(this, student, dataset.vocabulary, encoderReferenceOf(studentEmb), dataset.preprocessing, training);
     });
   }
 
@@ -429,13 +438,17 @@ export class TopicKD {
   }
 
   private embedConfig(cfg: RunConfig): RunConfig {
-    return { ...cfg, cacheDir: this.path(this.config.cacheDir ?? '.topickd-cache') };
+    const { threads, embeddingThreads, trainingThreads } = this.config;
+    return { ...cfg, ...stripUndefined({ threads, embeddingThreads, trainingThreads }), cacheDir: this.path(this.config.cacheDir ?? '.topickd-cache') };
   }
 }
 
 function stripUndefined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** Every setting `createTopicKD` takes. */
+const API_CONFIG_KEYS = ['backend', 'fallback', 'encoder', 'losses', 'plugins', 'backendOptions', 'threads', 'embeddingThreads', 'trainingThreads', 'cacheDir', 'baseDir', 'logger', 'onProgress', 'signal'] as const;
 
 /** A configured TopicKD: plugins loaded, backend active. Any config key of the CLI's config files works here too. */
 export function createTopicKD(config: TopicKDConfig = {}): Promise<TopicKD> {

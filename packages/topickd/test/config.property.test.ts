@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@topickd/core';
-import { loadConfigFile, RUN_CONFIG_KEYS, validateRunConfig } from '../src/index.js';
+import { loadConfigFile, RUN_CONFIG_KEYS, validateRunConfig } from '../src/app.js';
 
 function validOrConfigError(fn: () => unknown): unknown {
   try {

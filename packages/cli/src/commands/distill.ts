@@ -2,7 +2,7 @@ import { ConfigError, distillHyper, isNeuralTopicModel, meanDocumentLength } fro
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, distillLosses, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, embeddingsDigest, loadDataset, modelConfigOf, runFingerprint, saveTrainingTheta, teacherEmbeddings, loadModelWith } from 'topickd/app';
+import { encoderReferenceOf, checkResumeFingerprint, claimOutputDir, createRuntime, distillLosses, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, embeddingsDigest, loadDataset, modelConfigOf, runFingerprint, saveTrainingTheta, teacherEmbeddings, loadModelWith } from 'topickd/app';
 import { count, plural } from 'topickd/app';
 
 export const distillCommand: Command = {
@@ -63,7 +63,7 @@ export const distillCommand: Command = {
       checkResumeFingerprint(resume.path, resume.meta.fingerprint, fingerprint);
       progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
     }
-    const encoderRef = { id: studentEmb.encoderId, dim: studentEmb.embeddings.cols, type: studentEmb.encoderType };
+    const encoderRef = encoderReferenceOf(studentEmb);
     const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
     const { model: student, result } = await distillOn(
       rt,

@@ -3,7 +3,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@top
 import { count, plural } from 'topickd/app';
 import { join } from 'node:path';
 import { TRAIN_FLAGS, type Command } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta, trainingRecord } from 'topickd/app';
+import { encoderReferenceOf, checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta, trainingRecord } from 'topickd/app';
 
 export const fitCommand: Command = {
   name: 'fit',
@@ -28,7 +28,7 @@ export const fitCommand: Command = {
     const seed = cfg.seed ?? 0;
     const resumeFrom = flags.resume as string | undefined;
     const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
-    const encoderRef = { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType };
+    const encoderRef = encoderReferenceOf(emb);
     const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0 };
     const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
     const hidden = cfg.hidden;

@@ -2,7 +2,7 @@ import { ConfigError } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
 import { QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, inferThetaParallel, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
+import { encoderSpecOfModel, bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, inferThetaParallel, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -34,7 +34,7 @@ export const inferCommand: Command = {
       // Bag of words over the model's vocabulary, tokenized as its training corpus was.
       const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
       const modelReadsEmbeddings = !(saved.encoder.dim === 0 && !cfg.encoder);
-      const spec = modelReadsEmbeddings ? encoderSpecOf(cfg.encoder ?? saved.encoder.type ?? 'use', cfg.baseDir) : null;
+      const spec = modelReadsEmbeddings ? encoderSpecOf(cfg.encoder ?? encoderSpecOfModel(saved.encoder), cfg.baseDir) : null;
       const shardSize = (flags.shardSize as number | undefined) ?? 2 * INFER_BATCH;
       const samples = cfg.samples ?? 20;
       const seed = cfg.seed ?? 0;

@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import { ConfigError, inferTheta, ReferenceCorpus, type Float32Matrix } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import type { Command } from '../command.js';
-import { createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
+import { encoderSpecOfModel, createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
 import { evaluateModel, modelReport, termFrequency } from 'topickd/app';
 import { renderReport, ReportDocuments, type ReportModelData } from 'topickd/app';
 import { plural } from 'topickd/app';
@@ -42,7 +42,7 @@ export const reportCommand: Command = {
       try {
         const dataset = datasetForModel(corpus, saved);
         const ref = new ReferenceCorpus(dataset.tokens);
-        const spec = cfg.encoder ?? saved.encoder.type ?? 'use';
+        const spec = cfg.encoder ?? encoderSpecOfModel(saved.encoder);
         if (spec === 'precomputed') {
           throw new ConfigError(`${dir} was trained on precomputed embeddings (${saved.encoder.id}); give the corpus's with --encoder precomputed:FILE.npy (one row per document of --corpus)`, 'encoder');
         }

@@ -22,6 +22,13 @@ export interface EncoderReference {
   dim: number;
   /** The encoder's plugin name (`use`, `onnx`, ...), so a loader can recreate it. */
   type?: string;
+  /**
+   * The encoder's settings (its spec's keys but `type`: an ONNX model folder, a maximum length,
+   * a plugin's own options), so `transform`, `infer` and `export` create the same encoder again.
+   * Absent for encoders with no settings and for precomputed embeddings (whose file is the
+   * training corpus's).
+   */
+  options?: Record<string, unknown>;
 }
 
 export interface TensorEntry {
@@ -174,6 +181,8 @@ function checkManifestFields(m: ModelManifest, where: string): void {
   if (!isObj(m.encoder) || typeof m.encoder.id !== 'string' || !Number.isInteger(m.encoder.dim) || m.encoder.dim < 0 || (m.encoder.dim === 0) !== (m.encoder.id === 'none')) {
     throw bad('encoder', '{ id: string, dim: positive integer } (or { id: "none", dim: 0 } for a model that reads no embeddings)', m.encoder);
   }
+  if (m.encoder.type !== undefined && typeof m.encoder.type !== 'string') throw bad('encoder.type', "an encoder's plugin name (a string)", m.encoder.type);
+  if (m.encoder.options !== undefined && !isObj(m.encoder.options)) throw bad('encoder.options', "an object of the encoder's settings", m.encoder.options);
   if (m.encoder.dim !== m.config.embeddingDim) throw bad('encoder.dim', `the config's embeddingDim ${m.config.embeddingDim}`, m.encoder.dim);
   if (m.training !== undefined && !isObj(m.training)) throw bad('training', 'an object', m.training);
   if (m.preprocessing !== undefined) {

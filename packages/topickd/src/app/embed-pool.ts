@@ -14,8 +14,8 @@ export interface EmbedTask {
 }
 
 /** Threads for embedding: config `threads`, else TOPICKD_THREADS, else the machine's cores. */
-export function embeddingThreads(cfg: Pick<RunConfig, 'threads'>): number {
-  return askedThreads(cfg) ?? availableParallelism();
+export function embeddingThreads(cfg: Pick<RunConfig, 'threads' | 'embeddingThreads'>): number {
+  return cfg.embeddingThreads ?? askedThreads(cfg) ?? availableParallelism();
 }
 
 /** Threads the user asked for (config `threads`, else TOPICKD_THREADS), or undefined. */

@@ -20,7 +20,7 @@ import {
 } from '@topickd/core';
 import { saveModel, saveTheta, writeFileAtomic } from '@topickd/core/node';
 import type { Progress } from './progress.js';
-import { distillOn, embedDataset, fitOn, kindNeedsEmbeddings, noEmbeddings, NO_ENCODER, type Runtime } from './pipeline.js';
+import { distillOn, encoderReferenceOf, embedDataset, fitOn, kindNeedsEmbeddings, noEmbeddings, NO_ENCODER, type Runtime } from './pipeline.js';
 import type { RunConfig } from './run-config.js';
 import { mergeReportData, renderReport, ReportDocuments, type Evaluation, type ReportData, type ReportModelData } from './report.js';
 import { comparisonsOf, machineRecord } from './comparisons.js';
@@ -86,7 +86,7 @@ export async function trainTeacher(s: ExperimentSetup, K: number, seed: number):
   return { model: trained.model, seconds: trained.result.seconds, finalLoss: trained.result.finalLoss, ev: evaluateModel(trained.model, s.dataset.vocabulary, s.ref), seed };
 }
 
-const encoderRecord = (e: Embedded) => ({ id: e.encoderId, dim: e.embeddings.cols, type: e.encoderType });
+const encoderRecord = (e: Embedded) => encoderReferenceOf(e);
 
 /** θ of the training documents (20 draws, seed 0): for the report and each model folder's theta.npy. */
 function trainingTheta(s: ExperimentSetup, model: TopicModel, embeddings: Float32Matrix): Float32Matrix {

@@ -42,7 +42,7 @@ import {
   type TopicModelConfig,
   type WeightedLoss,
 } from '@topickd/core';
-import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
+import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type EncoderReference, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
 import { canonicalJson } from '@topickd/core/plugin';
 import { loadCorpus, loadModel, lockOutputDir, maxInputBytes, openEmbeddingRows, prepareOutputDir, preprocessFile, refuseOutputOverInput, saveTheta } from '@topickd/core/node';
 import wasmModule from '@topickd/backend-wasm';
@@ -182,14 +182,14 @@ export interface Runtime {
 }
 
 /**
- * The backend options with `--threads` (config `threads`, TOPICKD_THREADS) passed to the
+ * The backend options with `trainingThreads` (else `--threads`, config `threads`, TOPICKD_THREADS) passed to the
  * backend that trains: the node backend's OpenBLAS engine splits products and Adam over that
  * many threads, the wasm backend its large products (TopicKD's product on threads sharing one
  * WebAssembly memory, Node only); `backendOptions.<backend>.threads` wins. Without either,
  * training runs on one thread.
  */
 export function withTrainingThreads(cfg: RunConfig): RunConfig['backendOptions'] {
-  const asked = askedThreads(cfg);
+  const asked = cfg.trainingThreads ?? askedThreads(cfg);
   if (asked === undefined) return cfg.backendOptions;
   const out = { ...cfg.backendOptions };
   for (const name of ['node', 'wasm'] as const) {
@@ -248,6 +248,29 @@ export function encoderSpecOf(spec: EncoderSpec | undefined, baseDir?: string): 
   return s;
 }
 
+/**
+ * The settings of an encoder spec a model keeps to create the same encoder again (the options
+ * the registry gives its factory, less `type`); none for a spec without settings and for
+ * precomputed embeddings, whose file belongs to the training corpus.
+ */
+export function encoderOptionsOf(spec: EncoderSpec): Record<string, unknown> | undefined {
+  const type = typeof spec === 'string' ? spec.split(':')[0] : spec.type;
+  if (type === 'precomputed') return undefined;
+  const { type: _type, ...options } = typeof spec === 'string' ? (spec.includes(':') ? { type, path: spec.slice(type.length + 1) } : { type }) : spec;
+  return Object.keys(options).length ? (JSON.parse(JSON.stringify(options)) as Record<string, unknown>) : undefined;
+}
+
+/** The spec that creates a saved model's encoder again: its plugin name and settings. */
+export function encoderSpecOfModel(ref: Pick<EncoderReference, 'type' | 'options'>): EncoderSpec {
+  const type = ref.type ?? 'use';
+  return ref.options ? ({ ...ref.options, type } as EncoderSpec) : type;
+}
+
+/** What a model records of the encoder its embeddings came from. */
+export function encoderReferenceOf(emb: { encoderId: string; encoderType: string; encoderOptions?: Record<string, unknown>; embeddings: { cols: number } }): EncoderReference {
+  return { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType, ...(emb.encoderOptions ? { options: emb.encoderOptions } : {}) };
+}
+
 /** Embeds the dataset's documents with the named encoder, through the on-disk cache. */
 export async function embedDataset(
   rt: Runtime,
@@ -256,7 +279,7 @@ export async function embedDataset(
   cfg: RunConfig,
   progress: Progress,
   label = 'embedding',
-): Promise<{ embeddings: Float32Matrix; encoderId: string; encoderType: string; computed: number; seconds: number }> {
+): Promise<{ embeddings: Float32Matrix; encoderId: string; encoderType: string; encoderOptions?: Record<string, unknown>; computed: number; seconds: number }> {
   const s = encoderSpecOf(spec, cfg.baseDir);
   const encoder = rt.registry.createEncoder(s);
   const t0 = performance.now();
@@ -283,7 +306,8 @@ export async function embedDataset(
   assertFinite(m, `embeddings from ${encoder.id}`);
   const seconds = (performance.now() - t0) / 1000;
   if (type !== 'precomputed') progress.embedded(label, m.rows, m.rows - m.computed, seconds);
-  return { embeddings: m, encoderId: encoder.id, encoderType: encoder.type ?? type, computed: m.computed, seconds };
+  const encoderOptions = encoderOptionsOf(s);
+  return { embeddings: m, encoderId: encoder.id, encoderType: encoder.type ?? type, ...(encoderOptions ? { encoderOptions } : {}), computed: m.computed, seconds };
 }
 
 /** Training options from the run config, with the runtime's kernel set. */
@@ -485,7 +509,7 @@ export async function teacherEmbeddings(
     if (t.encoder.dim === 0) out.push(noEmbeddings(dataset.bow.rows));
     else if (!override && t.encoder.id === student.encoderId) out.push(student.embeddings);
     else {
-      const spec = override ?? t.encoder.type ?? 'use';
+      const spec = override ?? encoderSpecOfModel(t.encoder);
       if (spec === 'precomputed') {
         throw new ConfigError(`the teacher was trained on precomputed embeddings (${t.encoder.id}); give them with --teacher-encoder precomputed:FILE`, 'teacherEncoder');
       }
@@ -583,6 +607,7 @@ export interface TrainingData {
   embeddings: EmbeddingRows;
   encoderId: string;
   encoderType: string;
+  encoderOptions?: Record<string, unknown>;
   streamed: boolean;
 }
 
@@ -605,7 +630,7 @@ export async function loadTrainingData(rt: Runtime, cfg: RunConfig, progress: Pr
   if (!ext || size <= streamThresholdBytes()) {
     const dataset = loadDataset(cfg, cfg.data, rt.logger);
     const emb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress);
-    return { dataset, embeddings: emb.embeddings, encoderId: emb.encoderId, encoderType: emb.encoderType, streamed: false };
+    return { dataset, embeddings: emb.embeddings, encoderId: emb.encoderId, encoderType: emb.encoderType, ...(emb.encoderOptions ? { encoderOptions: emb.encoderOptions } : {}), streamed: false };
   }
   const spec = encoderSpecOf(cfg.encoder, cfg.baseDir);
   const file = typeof spec === 'string' && spec.startsWith('precomputed:') ? spec.slice('precomputed:'.length) : undefined;

@@ -54,8 +54,16 @@ export interface RunConfig {
   out?: string;
   cacheDir?: string;
   samples?: number;
-  /** Worker threads for embedding (default: TOPICKD_THREADS, else the machine's cores). */
+  /**
+   * Threads for everything that can use them (`--threads`; default TOPICKD_THREADS): embedding
+   * (worker threads; default all cores), training (the backend's products; default 1) and θ
+   * inference (worker threads; default 1). `embeddingThreads` and `trainingThreads` set one alone.
+   */
   threads?: number;
+  /** Worker threads for embedding; wins over `threads` (default: `threads`, else all cores). */
+  embeddingThreads?: number;
+  /** Threads the training backend computes on; wins over `threads` (default: `threads`, else 1). */
+  trainingThreads?: number;
   checkpointEvery?: number;
   /** Preprocessing for raw text corpora. */
   vocabularySize?: number;
@@ -168,6 +176,8 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   samples: upTo(10_000, (n) => `${n.toLocaleString('en-US')} samples of a 512-document batch with 50 topics take ${gb(n * 512 * 50 * 4 * 3)}`),
   checkpointEvery: isPosInt,
   threads: upTo(256),
+  embeddingThreads: upTo(256),
+  trainingThreads: upTo(256),
   vocabularySize: upTo(MODEL_SIZE_LIMITS.vocabSize),
   minDf: isPosNum,
   maxDf: isUnit,

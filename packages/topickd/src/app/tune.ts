@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { checkSeed, ConfigError, ReferenceCorpus, type Dataset, type Float32Matrix, type LossSpec, type TopicModel } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { Piscina } from 'piscina';
-import { distillOn, embedDataset, fitOn, loadDataset, loadModelWith, type Runtime } from './pipeline.js';
+import { encoderSpecOfModel, distillOn, embedDataset, fitOn, loadDataset, loadModelWith, type Runtime } from './pipeline.js';
 import { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
 import { evaluateModel, hyperFor } from './experiment-results.js';
@@ -57,7 +57,7 @@ export async function tuneContext(rt: Runtime, cfg: RunConfig, data: string, tea
   const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
   let teacherEmbeddings = studentEmb.embeddings;
   if (saved.encoder.id !== studentEmb.encoderId) {
-    const spec = cfg.teacherEncoder ?? saved.encoder.type ?? 'use';
+    const spec = cfg.teacherEncoder ?? encoderSpecOfModel(saved.encoder);
     if (spec === 'precomputed') throw new ConfigError(`the teacher was trained on precomputed embeddings (${saved.encoder.id}); give them with teacherEncoder precomputed:FILE`, 'teacherEncoder');
     teacherEmbeddings = (await embedDataset(rt, dataset, spec, cfg, progress, 'teacher embeddings')).embeddings;
   }
