@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes packages/topickd/src/app/grid-reference.ts from the committed grids in results/: for each
+// Writes packages/topickd/src/app/experiment/grid-reference.ts from the committed grids in results/: for each
 // grid, dataset and K, the distilled student's NPMI minus the student alone's, paired by seed
 // (mean and bootstrap 95% interval). `topickd demo` prints the entry of its corpus, K and
 // recipe beside its own one-seed difference. `--check` exits 1 when the file is out of date
@@ -64,12 +64,12 @@ export function gridReference(dataset: string, K: number, recipe: string | undef
   return GRID_REFERENCES.find((g) => g.dataset === dataset.toLowerCase() && g.K === K && g.recipe === recipe);
 }
 `;
-const out = join(root, 'packages/topickd/src/app/grid-reference.ts');
+const out = join(root, 'packages/topickd/src/app/experiment/grid-reference.ts');
 if (process.argv.includes('--check')) {
   let old = '';
   try { old = readFileSync(out, 'utf8'); } catch {}
   if (old !== text) {
-    console.error('packages/topickd/src/app/grid-reference.ts is out of date: run node scripts/grid-reference.mjs');
+    console.error('packages/topickd/src/app/experiment/grid-reference.ts is out of date: run node scripts/grid-reference.mjs');
     process.exit(1);
   }
   console.log(`grid-reference.ts is up to date (${entries.length} entries)`);

@@ -130,7 +130,7 @@ export class NodeBackend implements Backend {
       if (!ok) throw nodeUnavailable(`${TFJS_NODE_PACKAGE} is installed but its backend failed to initialise; ${TFJS_NODE_INSTALL_HINT}`);
       await tf.ready();
       // TensorFlow's own kernels: transposed products are native; tensors live in TensorFlow's memory
-      return { name: this.name, tfjsBackend: tf.getBackend(), canTrain: true, workerThreads: false, detail: `tfjs-node ${r.version ?? ''}`.trim(), kernels: { fastTransposedMatMul: true } };
+      return { name: this.name, tfjsBackend: tf.getBackend(), canTrain: true, workerThreads: false, numerics: 'tfjs-node', detail: `tfjs-node ${r.version ?? ''}`.trim(), kernels: { fastTransposedMatMul: true } };
     }
     const addon = r.addon!;
     // OpenBLAS's own threads busy-wait: one, unless the user's OPENBLAS_NUM_THREADS says otherwise;
@@ -145,7 +145,7 @@ export class NodeBackend implements Backend {
     if (!ok) throw nodeUnavailable('the OpenBLAS engine failed to initialise on the wasm backend; choose --backend wasm');
     await tf.ready();
     const config = addon.config().trim();
-    return { name: this.name, tfjsBackend: tf.getBackend(), simd: wasm.simd, threads, canTrain: true, workerThreads: false, detail: `OpenBLAS engine (${config}; ${threads} thread${threads === 1 ? '' : 's'})`, kernels };
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd: wasm.simd, threads, canTrain: true, workerThreads: false, numerics: `openblas+${wasm.numerics ?? wasm.tfjsBackend}`, detail: `OpenBLAS engine (${config}; ${threads} thread${threads === 1 ? '' : 's'})`, kernels };
   }
 }
 

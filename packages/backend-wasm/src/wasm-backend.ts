@@ -117,7 +117,9 @@ export class WasmBackend implements Backend {
     const threads = isNode ? wasmGemmThreads(name) : (o.threads ?? 1);
     const onThreads = isNode && threads > 1 ? `, large ones on ${threads} threads` : '';
     const detail = variant === 'fma' ? `matrix products: TopicKD WebAssembly SIMD kernel with fused multiply-adds (relaxed SIMD)${onThreads}` : variant === 'simd' ? `matrix products: TopicKD WebAssembly SIMD kernel${onThreads}` : 'matrix products: XNNPACK (tfjs)';
-    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads, canTrain: true, detail, kernels };
+    // the products' build decides the bits (fused multiply-adds round once); threads do not
+    const numerics = `wasm-${variant ?? 'xnnpack'}${simd ? '' : '-nosimd'}`;
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads, canTrain: true, detail, kernels, numerics };
   }
 }
 

@@ -1,5 +1,5 @@
 import { basename, isAbsolute, join, resolve } from 'node:path';
-import { tune, type TuneResults } from './app/tune.js';
+import { tune, type TuneResults } from './app/tune/tune.js';
 import {
   ALL_METRICS,
   ConfigError,
@@ -28,11 +28,11 @@ import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
-import { encoderReferenceOf, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/pipeline.js';
-import { runExperiment } from './app/experiment.js';
-import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment-results.js';
-import { Progress, type ProgressEvent } from './app/progress.js';
-import { validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run-config.js';
+import { embeddingCacheVariant, encoderReferenceOf, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/run/pipeline.js';
+import { runExperiment } from './app/experiment/experiment.js';
+import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment/experiment-results.js';
+import { Progress, type ProgressEvent } from './app/run/progress.js';
+import { validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run/run-config.js';
 
 /** Documents: strings, `{ text }` records, a loaded corpus, or a path (a file, an OCTIS folder, `m10`, `20ng`). */
 export type Texts = readonly string[] | readonly { text: string }[] | Corpus | string;
@@ -400,7 +400,7 @@ export class TopicKD {
   /** @internal Embeds texts with the named encoder, through the cache. */
   async embed(texts: readonly string[], spec: EncoderSpec) {
     const encoder = this.rt.registry.createEncoder(encoderSpecOf(spec, this.config.baseDir));
-    return embedWithCache(encoder, texts, this.path(this.config.cacheDir ?? '.topickd-cache'), { logger: this.rt.logger });
+    return embedWithCache(encoder, texts, this.path(this.config.cacheDir ?? '.topickd-cache'), { logger: this.rt.logger, variant: embeddingCacheVariant(this.rt.backend) });
   }
 
   /** @internal A path relative to the configured base folder. */

@@ -12,11 +12,11 @@ export {
   type TuneApiRequest,
   type EvaluationResult,
 } from './api.js';
-export type { ExperimentResults, RunRecord, Role } from './app/experiment-results.js';
-export type { Comparison } from './app/comparisons.js';
-export type { TuneResults } from './app/tune.js';
-export type { ProgressEvent } from './app/progress.js';
-export type { ModelArchitecture } from './app/run-config.js';
+export type { ExperimentResults, RunRecord, Role } from './app/experiment/experiment-results.js';
+export type { Comparison } from './app/experiment/comparisons.js';
+export type { TuneResults } from './app/tune/tune.js';
+export type { ProgressEvent } from './app/run/progress.js';
+export type { ModelArchitecture } from './app/run/run-config.js';
 export { TopicModelView } from './model-view.js';
 // Errors a program catches: every TopicKD error is a TopicKDError with a `code` and a `kind`.
 export { TopicKDError, isTopicKDError, ConfigError, DataError, ModelFileError } from '@topickd/core';

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { currentTfjsBackend, switchTfjsBackend } from '@topickd/core';
-import type { Runtime } from './app/pipeline.js';
+import type { Runtime } from './app/run/pipeline.js';
 
 /**
  * Isolation of `createTopicKD` instances in one process. tfjs has one current backend per

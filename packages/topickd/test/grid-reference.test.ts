@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GRID_REFERENCES, gridReference } from '../src/app/grid-reference.js';
+import { GRID_REFERENCES, gridReference } from '../src/app/experiment/grid-reference.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -4,7 +4,7 @@
  * optimum is known.
  */
 import { describe, it, expect } from 'vitest';
-import { chooseBest, halvingRungs, haltonCandidates, successiveHalving, type Candidate } from '../src/app/tune-search.js';
+import { chooseBest, halvingRungs, haltonCandidates, successiveHalving, type Candidate } from '../src/app/tune/tune-search.js';
 
 describe('successive halving', () => {
   it('rungs: n/η^r candidates, E/η^(R−1−r) epochs', () => {

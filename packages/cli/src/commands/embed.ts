@@ -3,7 +3,7 @@ import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/no
 import { encodeNpy } from '@topickd/encoders';
 import { QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { createRuntime, DEFAULT_SHARD_SIZE, embedInBlocks, embeddingPool, embedOnQueue, encoderSpecOf, resolveDataPath } from 'topickd/app';
+import { embeddingCacheVariant, createRuntime, DEFAULT_SHARD_SIZE, embedInBlocks, embeddingPool, embedOnQueue, encoderSpecOf, resolveDataPath } from 'topickd/app';
 
 export const embedCommand: Command = {
   name: 'embed',
@@ -65,6 +65,7 @@ export const embedCommand: Command = {
         onProgress: (done, total) => onProgress({ done, total }),
         logger,
         parallel: pool?.parallel,
+        variant: embeddingCacheVariant(rt.backend),
       });
     } finally {
       await pool?.close();

@@ -2,7 +2,7 @@ import { ConfigError } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
 import { QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { encoderSpecOfModel, bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, inferThetaParallel, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
+import { embeddingCacheVariant, encoderSpecOfModel, bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, inferThetaParallel, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -62,7 +62,7 @@ export const inferCommand: Command = {
           const pool = embeddingPool(rt.backend, cfg, spec);
           try {
             const onProgress = progress.embedding('embedding');
-            emb = await embedInBlocks(encoder, texts, cfg.cacheDir ?? '.topickd-cache', shardSize, { onProgress: (done, total) => onProgress({ done, total }), logger, parallel: pool?.parallel });
+            emb = await embedInBlocks(encoder, texts, cfg.cacheDir ?? '.topickd-cache', shardSize, { onProgress: (done, total) => onProgress({ done, total }), logger, parallel: pool?.parallel, variant: embeddingCacheVariant(rt.backend) });
           } finally {
             await pool?.close();
           }

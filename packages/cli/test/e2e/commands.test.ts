@@ -13,6 +13,9 @@ import { builtCliExists, ok, RAW_CORPUS, scratchDir, topickd, topickdSync } from
 const work = scratchDir('commands');
 const cache = join(work, 'cache');
 const corpus = join(work, 'titles.jsonl');
+// the cpu backend embeds at ~2 documents/s, and the embedding cache keeps each backend's rows
+// apart (never another backend's bits): its block runs on the first 60 titles
+const cpuCorpus = join(work, 'titles-60.jsonl');
 const newTexts = join(work, 'new.txt');
 const NEW = ['Gene expression in plant cells under drought stress', 'Neural networks for image classification', 'Market volatility and stock returns'];
 
@@ -24,9 +27,9 @@ if (nodeEngine) backends.push('node');
 beforeAll(async () => {
   expect(builtCliExists(), 'the CLI is built (pnpm test builds first)').toBe(true);
   writeFileSync(corpus, readFileSync(RAW_CORPUS, 'utf8'));
+  writeFileSync(cpuCorpus, readFileSync(RAW_CORPUS, 'utf8').trim().split('\n').slice(0, 60).join('\n') + '\n');
   writeFileSync(newTexts, NEW.join('\n') + '\n');
-  // Embed once on wasm into the shared cache; the cpu runs then read it (the encoder's
-  // id, not the backend, keys the cache) instead of embedding at 2 documents/s.
+  // Embed once on wasm into the shared cache, which the wasm block's commands then read
   const r = ok(await topickd(['embed', '--input', corpus, '--out', join(work, 'corpus.npy'), '--cache-dir', cache, '--json'], work));
   expect(r.json().rows).toBe(300);
   ok(await topickd(['embed', '--input', newTexts, '--out', join(work, 'new.npy'), '--cache-dir', cache, '--json'], work));
@@ -34,6 +37,8 @@ beforeAll(async () => {
 
 describe.each(backends)('every command in a fresh process, --backend %s', (backend) => {
   const dir = join(work, backend);
+  const corpus = backend === 'cpu' ? cpuCorpus : join(work, 'titles.jsonl');
+  const N = backend === 'cpu' ? 60 : 300;
   const common = ['--backend', backend, '--cache-dir', cache];
   const teacher = join(dir, 'teacher');
   const alone = join(dir, 'alone');
@@ -42,7 +47,7 @@ describe.each(backends)('every command in a fresh process, --backend %s', (backe
   it('fit --model combined (the teacher) and --model zeroshot: model folder, theta.npy, JSON fields', async () => {
     const r = ok(await topickd(['fit', '--data', corpus, '--model', 'combined', '--topics', '5', '--epochs', '2', '--out', teacher, '--json', ...common], work));
     const j = r.json();
-    expect(j).toMatchObject({ model: 'combined', topics: 5, epochs: 2, backend, out: teacher, documents: 300 });
+    expect(j).toMatchObject({ model: 'combined', topics: 5, epochs: 2, backend, out: teacher, documents: N });
     expect(j.params).toBeGreaterThan(10_000);
     expect(Number.isFinite(j.finalLoss)).toBe(true);
     expect(j.topicWords).toHaveLength(5);
@@ -50,9 +55,9 @@ describe.each(backends)('every command in a fresh process, --backend %s', (backe
     expect(manifest.preprocessing).toMatchObject({ tokenizer: 'unicode-words', lowercase: true, stopwords: 'english', vocabularySize: 2000 });
     const theta = decodeNpy(new Uint8Array(readFileSync(join(teacher, 'theta.npy'))));
     const index = JSON.parse(readFileSync(join(teacher, 'theta.json'), 'utf8'));
-    expect([theta.rows, theta.cols]).toEqual([300, 5]);
-    expect(index.documents).toHaveLength(300);
-    expect(index.corpusDocuments).toBe(300);
+    expect([theta.rows, theta.cols]).toEqual([N, 5]);
+    expect(index.documents).toHaveLength(N);
+    expect(index.corpusDocuments).toBe(N);
     for (let i = 0; i < theta.rows; i++) expect(theta.data.subarray(i * 5, i * 5 + 5).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
 
     const z = ok(await topickd(['fit', '--data', corpus, '--model', 'zeroshot', '--topics', '5', '--epochs', '2', '--hidden', '50', '--out', alone, '--json', ...common], work)).json();
@@ -109,7 +114,7 @@ describe.each(backends)('every command in a fresh process, --backend %s', (backe
   it('evaluate a model folder on the raw training text: the NPMI that report prints', async () => {
     const e = ok(await topickd(['evaluate', '--corpus', corpus, '--topics', student, '--json', ...common], work)).json();
     expect(e.preprocessing).toBe('model');
-    expect(e.documents).toBe(300);
+    expect(e.documents).toBe(N);
     for (const m of ['npmi', 'cv', 'umass', 'uci', 'td', 'irbo']) expect(Number.isFinite(e[m].mean)).toBe(true);
     const out = join(dir, 'report.html');
     const r = ok(await topickd(['report', '--model', `${student},${alone}`, '--teacher', teacher, '--corpus', corpus, '--out', out, '--json', ...common], work)).json();

@@ -20,6 +20,13 @@ export interface BackendInfo {
    * to worker threads (embedding and θ pools, `tune --jobs`) stays on the main thread.
    */
   workerThreads?: boolean;
+  /**
+   * What decides the bits its kernels compute — not the thread count, which never changes
+   * them — e.g. `wasm-fma`, `openblas`, `cpu`. Results computed on one backend (the embedding
+   * cache's rows) are reused only by a backend with the same numerics; absent, the tfjs
+   * backend's name stands for it.
+   */
+  numerics?: string;
 }
 
 /**

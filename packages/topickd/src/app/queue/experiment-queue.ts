@@ -12,12 +12,12 @@ import { join, resolve } from 'node:path';
 import { TopicKDError } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import type { ChildOutcomes, FlowSpec, JobInfo, StagedJobHandler } from '@topickd/queue';
-import { loadDataset, loadModelWith, type Runtime } from './pipeline.js';
-import { Progress } from './progress.js';
-import type { RunConfig } from './run-config.js';
-import type { Evaluation } from './report.js';
-import type { ExperimentOptions, ExperimentResults } from './experiment-results.js';
-import { experimentHeader, experimentSetup, runSeed, saveTeacher, seedFolder, trainTeacher, writeExperiment, type ExperimentHeader, type ExperimentSetup, type SeedPart } from './experiment-steps.js';
+import { loadDataset, loadModelWith, type Runtime } from '../run/pipeline.js';
+import { Progress } from '../run/progress.js';
+import type { RunConfig } from '../run/run-config.js';
+import type { Evaluation } from '../report/report.js';
+import type { ExperimentOptions, ExperimentResults } from '../experiment/experiment-results.js';
+import { experimentHeader, experimentSetup, runSeed, saveTeacher, seedFolder, trainTeacher, writeExperiment, type ExperimentHeader, type ExperimentSetup, type SeedPart } from '../experiment/experiment-steps.js';
 
 export const EXPERIMENT_RESULTS = 'experiment-results';
 export const EXPERIMENT_TEACHER = 'experiment-teacher';

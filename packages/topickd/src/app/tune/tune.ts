@@ -9,15 +9,15 @@ import { join, resolve } from 'node:path';
 import { checkSeed, ConfigError, ReferenceCorpus, type Dataset, type Float32Matrix, type LossSpec, type TopicModel } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { Piscina } from 'piscina';
-import { encoderSpecOfModel, distillOn, embedDataset, fitOn, loadDataset, loadModelWith, type Runtime } from './pipeline.js';
-import { Progress } from './progress.js';
-import type { RunConfig } from './run-config.js';
-import { evaluateModel, hyperFor } from './experiment-results.js';
+import { encoderSpecOfModel, distillOn, embedDataset, fitOn, loadDataset, loadModelWith, type Runtime } from '../run/pipeline.js';
+import { Progress } from '../run/progress.js';
+import type { RunConfig } from '../run/run-config.js';
+import { evaluateModel, hyperFor } from '../experiment/experiment-results.js';
 import { chooseBest, successiveHalving, type HalvingResult, type SearchSpace, type TrialMetrics, type TuneResults } from './tune-search.js';
 import { renderTunePage } from './tune-page.js';
 
 export type { TuneResults } from './tune-search.js';
-import { builtWorkerFile } from './worker-file.js';
+import { builtWorkerFile } from '../workers/worker-file.js';
 
 /** Everything one trial needs, as JSON (a worker thread's or a queue job's input). */
 export interface TuneTask {

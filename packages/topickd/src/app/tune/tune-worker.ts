@@ -3,8 +3,8 @@
  * data, embeddings (from the cache) and teacher once, then trains and scores each trial it is
  * given exactly as the main thread would.
  */
-import { createRuntime } from './pipeline.js';
-import { Progress } from './progress.js';
+import { createRuntime } from '../run/pipeline.js';
+import { Progress } from '../run/progress.js';
 import { runTuneTrial, tuneContexts, type TuneTask } from './tune.js';
 
 const progress = new Progress({ quiet: true });

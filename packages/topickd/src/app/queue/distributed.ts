@@ -9,13 +9,13 @@ import { ConfigError, DataError, inferTheta, type EncoderSpec, type Encoder, typ
 import { writeFileAtomic } from '@topickd/core/node';
 import { decodeNpy, embedWithCache, encodeNpy, type CachedEmbedOptions } from '@topickd/encoders';
 import type { JobHandler, StagedJobHandler } from '@topickd/queue';
-import { bowForModel, loadModelWith, noEmbeddings, type Runtime } from './pipeline.js';
-import { concatRows } from '../shared/concat-rows.js';
-import type { RunConfig } from './run-config.js';
-import { embeddingPool } from './embed-pool.js';
+import { embeddingCacheVariant, bowForModel, loadModelWith, noEmbeddings, type Runtime } from '../run/pipeline.js';
+import { concatRows } from '../../shared/concat-rows.js';
+import type { RunConfig } from '../run/run-config.js';
+import { embeddingPool } from '../workers/embed-pool.js';
 import { experimentJobHandlers } from './experiment-queue.js';
-import { Progress } from './progress.js';
-import { runTuneTrial, tuneContexts, TUNE_TRIAL, type TuneTask } from './tune.js';
+import { Progress } from '../run/progress.js';
+import { runTuneTrial, tuneContexts, TUNE_TRIAL, type TuneTask } from '../tune/tune.js';
 
 /** BullMQ and ioredis load only when a queue is used (they cost ~1 s of every command's start). */
 const queueModule = () => import('@topickd/queue');
@@ -104,7 +104,7 @@ export function jobHandlers(rt: Runtime, cfg: RunConfig, progress?: Progress): {
   /** A shard's texts embedded off the main thread (through the shared cache when there is one). */
   const embedShard = async (spec: EncoderSpec, texts: string[], cacheDir: string | null, batchSize?: number): Promise<Float32Matrix & { computed: number }> => {
     const e = encoderFor(spec, batchSize);
-    if (cacheDir) return embedWithCache(e.encoder, texts, cacheDir, { batchSize, logger: rt.logger, parallel: e.pool?.parallel });
+    if (cacheDir) return embedWithCache(e.encoder, texts, cacheDir, { batchSize, logger: rt.logger, parallel: e.pool?.parallel, variant: embeddingCacheVariant(rt.backend) });
     return { ...(e.pool ? await e.pool.parallel.embed(texts) : await e.encoder.embed(texts, { batchSize })), computed: texts.length };
   };
   const models = new Map<string, ReturnType<typeof loadModelWith>>();

@@ -8,9 +8,9 @@
 import { Piscina } from 'piscina';
 import { CsrMatrix, inferTheta, type BackendInfo, type Float32Matrix, type TopicModel } from '@topickd/core';
 import { askedThreads } from './embed-pool.js';
-import type { RunConfig } from './run-config.js';
+import type { RunConfig } from '../run/run-config.js';
 import { builtWorkerFile } from './worker-file.js';
-import { inferShards } from '../shared/infer-shards.js';
+import { inferShards } from '../../shared/infer-shards.js';
 
 /** One shard of documents for a thread. */
 export interface InferTask {

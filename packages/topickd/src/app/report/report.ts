@@ -1,6 +1,6 @@
 import type { Float32Matrix } from '@topickd/core';
 import { REPORT_SCRIPT, REPORT_STYLE } from './report-page.js';
-import { formatMeanStd } from './format.js';
+import { formatMeanStd } from '../run/format.js';
 
 /**
  * The HTML report: one self-contained file (no network, opens from file://), in the

@@ -4,7 +4,7 @@
  * exactly as the main thread would.
  */
 import type { Encoder } from '@topickd/core';
-import { createRuntime, encoderSpecOf } from './pipeline.js';
+import { createRuntime, encoderSpecOf } from '../run/pipeline.js';
 import type { EmbedTask } from './embed-pool.js';
 
 let ready: Promise<Encoder> | undefined;

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { exports as resolveExports } from 'resolve.exports';
-import { askedThreads, embeddingPool } from './embed-pool.js';
+import { askedThreads, embeddingPool } from '../workers/embed-pool.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   assertFinite,
@@ -21,6 +21,7 @@ import {
   trainModel,
   inferTheta,
   type ActiveBackend,
+  type BackendInfo,
   PORTABLE_KERNELS,
   type Dataset,
   type EncoderSpec,
@@ -266,6 +267,14 @@ export function encoderSpecOfModel(ref: Pick<EncoderReference, 'type' | 'options
   return ref.options ? ({ ...ref.options, type } as EncoderSpec) : type;
 }
 
+/**
+ * The embedding cache's variant for rows computed on this backend: its numerics, so a run
+ * never reads rows another backend computed (results never depend on the cache's history).
+ */
+export function embeddingCacheVariant(backend: Pick<BackendInfo, 'numerics' | 'tfjsBackend'>): string {
+  return backend.numerics ?? backend.tfjsBackend;
+}
+
 /** What a model records of the encoder its embeddings came from. */
 export function encoderReferenceOf(emb: { encoderId: string; encoderType: string; encoderOptions?: Record<string, unknown>; embeddings: { cols: number } }): EncoderReference {
   return { id: emb.encoderId, dim: emb.embeddings.cols, type: emb.encoderType, ...(emb.encoderOptions ? { options: emb.encoderOptions } : {}) };
@@ -298,7 +307,7 @@ export async function embedDataset(
   } else {
     const pool = embeddingPool(rt.backend, cfg, s);
     try {
-      m = await embedWithCache(encoder, dataset.documents, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding(label), logger: rt.logger, parallel: pool?.parallel });
+      m = await embedWithCache(encoder, dataset.documents, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding(label), logger: rt.logger, parallel: pool?.parallel, variant: embeddingCacheVariant(rt.backend) });
     } finally {
       await pool?.close();
     }

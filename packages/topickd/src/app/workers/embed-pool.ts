@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { ConfigError, type BackendInfo, type EncoderSpec, type Float32Matrix } from '@topickd/core';
 import type { CachedEmbedOptions } from '@topickd/encoders';
-import type { RunConfig } from './run-config.js';
+import type { RunConfig } from '../run/run-config.js';
 import { builtWorkerFile } from './worker-file.js';
 
 /** One chunk of texts for a worker thread, with what it needs to set up the same backend and encoder. */

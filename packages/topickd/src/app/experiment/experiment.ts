@@ -1,10 +1,10 @@
 /** The paper's experiment in this process (`topickd experiment`), with `--tune` per K; its steps are experiment-steps.ts. */
 import { join } from 'node:path';
 import { checkSeed, type Dataset } from '@topickd/core';
-import type { Progress } from './progress.js';
-import type { Runtime } from './pipeline.js';
-import type { RunConfig } from './run-config.js';
-import { tune } from './tune.js';
+import type { Progress } from '../run/progress.js';
+import type { Runtime } from '../run/pipeline.js';
+import type { RunConfig } from '../run/run-config.js';
+import { tune } from '../tune/tune.js';
 import type { ExperimentOptions, ExperimentResults } from './experiment-results.js';
 import { experimentHeader, experimentSetup, runSeed, saveTeacher, seedFolder, trainTeacher, writeExperiment, type SeedPart, type TeacherOutcome } from './experiment-steps.js';
 

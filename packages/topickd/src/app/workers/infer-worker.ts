@@ -4,7 +4,7 @@
  * whole input.
  */
 import { CsrMatrix, inferTheta, type Float32Matrix } from '@topickd/core';
-import { createRuntime, loadModelWith } from './pipeline.js';
+import { createRuntime, loadModelWith } from '../run/pipeline.js';
 import type { InferTask } from './infer-pool.js';
 
 const models = new Map<string, ReturnType<typeof loadModelWith>>();

@@ -4,10 +4,10 @@
  * results table. Shared by the local runner (experiment.ts), its steps and `tune`.
  */
 import { ReferenceCorpus, coherence, distillHyper, meanDocumentLength, topicDiversity, type DistillHyper, type DistillRecipeName, type TopicModel, type Dataset, type Float32Matrix, type LossSpec } from '@topickd/core';
-import { reportModelData, type Evaluation, type ReportDocuments, type ReportModelData } from './report.js';
-import { formatMeanStd } from './format.js';
+import { reportModelData, type Evaluation, type ReportDocuments, type ReportModelData } from '../report/report.js';
+import { formatMeanStd } from '../run/format.js';
 import { comparisonsOf, comparisonsTable, machineRecord, type Comparison, type MachineRecord } from './comparisons.js';
-import type { SearchSpace } from './tune-search.js';
+import type { SearchSpace } from '../tune/tune-search.js';
 
 export type Role = 'teacher' | 'student' | 'distilled' | 'baseline';
 

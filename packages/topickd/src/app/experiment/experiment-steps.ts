@@ -19,10 +19,10 @@ import {
   type LossSpec,
 } from '@topickd/core';
 import { saveModel, saveTheta, writeFileAtomic } from '@topickd/core/node';
-import type { Progress } from './progress.js';
-import { distillOn, encoderReferenceOf, embedDataset, fitOn, kindNeedsEmbeddings, noEmbeddings, NO_ENCODER, type Runtime } from './pipeline.js';
-import type { RunConfig } from './run-config.js';
-import { mergeReportData, renderReport, ReportDocuments, type Evaluation, type ReportData, type ReportModelData } from './report.js';
+import type { Progress } from '../run/progress.js';
+import { distillOn, encoderReferenceOf, embedDataset, fitOn, kindNeedsEmbeddings, noEmbeddings, NO_ENCODER, type Runtime } from '../run/pipeline.js';
+import type { RunConfig } from '../run/run-config.js';
+import { mergeReportData, renderReport, ReportDocuments, type Evaluation, type ReportData, type ReportModelData } from '../report/report.js';
 import { comparisonsOf, machineRecord } from './comparisons.js';
 import { evaluateModel, modelReport, resultsTable, termFrequency, type ExperimentOptions, type ExperimentResults, type Role, type RunRecord } from './experiment-results.js';
 
