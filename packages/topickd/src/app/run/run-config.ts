@@ -64,6 +64,8 @@ export interface RunConfig {
   embeddingThreads?: number;
   /** Threads the training backend computes on; wins over `threads` (default: `threads`, else 1). */
   trainingThreads?: number;
+  /** Run the use encoder with quantized weights (`int8`, `float16`; `export`: write them so). Default: float32. */
+  quantize?: 'int8' | 'float16';
   checkpointEvery?: number;
   /** Preprocessing for raw text corpora. */
   vocabularySize?: number;
@@ -177,6 +179,7 @@ const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
   checkpointEvery: isPosInt,
   threads: upTo(256),
   embeddingThreads: upTo(256),
+  quantize: (v) => (v === 'int8' || v === 'float16' ? null : 'int8 or float16'),
   trainingThreads: upTo(256),
   vocabularySize: upTo(MODEL_SIZE_LIMITS.vocabSize),
   minDf: isPosNum,
