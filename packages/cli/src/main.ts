@@ -2,7 +2,7 @@ import { isTopicKDError, type Logger } from '@topickd/core';
 import { helpText, parseFlags } from './args.js';
 import type { Command } from './command.js';
 import { flagsToConfig } from './command.js';
-import { checkOutputsAgainstInputs } from './paths.js';
+import { checkOutputsAgainstInputs, resolvePathFlags } from './paths.js';
 import { discardCreatedOutputDirs, keepCreatedOutputDirs } from '@topickd/core/node';
 import { distillCommand } from './commands/distill.js';
 import { embedCommand } from './commands/embed.js';
@@ -68,6 +68,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
     }
     const file = flags.config ? loadConfigFile(String(flags.config)) : {};
     const cfg = mergeConfig(file, flagsToConfig(flags, command.ownFlags));
+    resolvePathFlags(command.flags, flags, cfg);
     checkOutputsAgainstInputs(command.flags, flags, cfg);
     if (flags.ceLogits !== undefined) cfg.losses = withCeLogits(cfg.losses, String(flags.ceLogits));
     const json = Boolean(flags.json);

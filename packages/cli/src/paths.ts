@@ -7,6 +7,30 @@ const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperC
 const isBundled = isBundledDataset;
 
 /**
+ * One rule for relative paths: a flag's value is relative to the working directory, a config
+ * file's to the file's folder — whatever the command does with it. With a config file, the
+ * app layer resolves relative paths against the file's folder (`baseDir`, as the API resolves
+ * against its `baseDir`), so a relative path given as a flag is made absolute here, against the
+ * working directory; and a relative path a config file gives for a path the command writes
+ * (`out`) is made absolute against the file's folder. Without a config file nothing changes:
+ * both are the working directory. Bundled dataset names (m10, 20ng) are names, not paths.
+ */
+export function resolvePathFlags(spec: Record<string, FlagSpec>, flags: ParsedFlags, cfg: RunConfig): void {
+  if (!cfg.baseDir) return;
+  const c = cfg as Record<string, unknown>;
+  for (const [name, s] of Object.entries({ ...GLOBAL_FLAGS, ...spec })) {
+    if (!s.path || name === 'config') continue;
+    const key = camel(name);
+    const fromFlag = flags[key] !== undefined;
+    if (!fromFlag && s.path !== 'output') continue;
+    const base = fromFlag ? process.cwd() : cfg.baseDir;
+    const abs = (v: unknown) => (typeof v === 'string' && v !== '' && !isBundled(v) ? resolve(base, v) : v);
+    if (Array.isArray(c[key])) c[key] = (c[key] as unknown[]).map(abs);
+    else if (c[key] !== undefined) c[key] = abs(c[key]);
+  }
+}
+
+/**
  * Before any work, for every command: each path the command writes (flags marked `path:
  * 'output'`) is checked against each path it reads (`path: 'input'`, `--config` included) —
  * files and folders, after resolving links — so that no run writes over, into, or around one

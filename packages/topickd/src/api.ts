@@ -92,7 +92,7 @@ export interface DistillOptions extends Omit<FitOptions, 'topics' | 'vocabularyS
   /** How α and T not given are chosen: `auto` (default) or `paper` (the paper's table for M10 and 20NG). */
   recipe?: DistillRecipeName;
   losses?: LossSpec[];
-  /** Distil for the first `kdEpochs` epochs only (default: all). */
+  /** Distil for the first `kdEpochs` epochs, then the VAE loss alone (default: from the recipe — auto: the first half; paper, or both α and T given: all). */
   kdEpochs?: number;
 }
 
@@ -271,22 +271,22 @@ export class TopicKD {
       const teacherEmbs = await teacherEmbeddings(this.rt, dataset, all, studentEmb, this.embedConfig(cfg), progress);
       const kind = options.model ?? 'zeroshot';
       const seed = options.seed ?? 0;
-      const { alpha, temperature, recipe } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics: options.topics ?? teacher.numTopics });
+      const { alpha, temperature, recipe, kdEpochs } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics: options.topics ?? teacher.numTopics, epochs: options.epochs ?? 100 });
       const { model: student, result, losses } = await distillOn(
         this.rt,
         dataset,
         { embeddings: studentEmb.embeddings, teacherEmbeddings: teacherEmbs },
         all.map((t) => t.model),
         { kind, topics: options.topics ?? teacher.numTopics, hidden: options.hidden },
-        { ...cfg, kdEpochs: options.kdEpochs },
+        cfg,
         progress,
         `student (${kind})`,
         seed,
-        { alpha, temperature, losses: options.losses ?? this.config.losses },
+        { alpha, temperature, kdEpochs, losses: options.losses ?? this.config.losses },
         { signal: this.config.signal },
       );
       const records: TeacherRecord[] = all.map((t) => ({ ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params }));
-      const training = distillRecord(this.record(dataset, result, seed), { alpha, temperature, recipe }, losses, records, records[all.indexOf(teacher)]);
+      const training = distillRecord(this.record(dataset, result, seed), { alpha, temperature, recipe, kdEpochs }, losses, records, records[all.indexOf(teacher)]);
       return new TrainedTopicModel(this, student, dataset.vocabulary, encoderReferenceOf(studentEmb), dataset.preprocessing, training);
     });
   }
@@ -333,7 +333,7 @@ export class TopicKD {
           topics: request.topics ?? [20, 50],
           seeds: request.seeds ?? [0, 1, 2],
           out,
-          hyper: hyperFor(request, dataset, name),
+          hyper: hyperFor({ ...request, epochs: request.epochs }, dataset, name),
           teacher: { model: request.teacher?.model ?? 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
           student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
           saveModels: request.saveModels,

@@ -39,7 +39,7 @@ export const demoCommand: Command = {
         topics: [K],
         seeds: [cfg.seed ?? 0],
         out,
-        hyper: hyperFor(cfg, dataset, data),
+        hyper: hyperFor(runCfg, dataset, data),
         teacher: { model: 'combined', hidden: [100, 100] },
         student: { model: 'zeroshot', hidden: [100, 100] },
       },

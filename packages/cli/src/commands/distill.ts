@@ -19,7 +19,7 @@ export const distillCommand: Command = {
     temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default: from the recipe; auto: 4)' },
     recipe: RECIPE_FLAG,
     losses: { type: 'list', arg: 'L,L', description: 'distillation losses (default w2,ce); any registered loss name' },
-    'kd-epochs': { type: 'integer', arg: 'N', description: 'apply distillation for the first N epochs only (default: all)' },
+    'kd-epochs': { type: 'integer', arg: 'N', description: 'distil for the first N epochs, then train on the VAE loss alone (default: from the recipe — auto: the first half; paper, or both --alpha and --temperature given: all)' },
     'teacher-encoder': { type: 'string', arg: 'NAME', description: "the teacher's encoder when it differs from the manifest's (e.g. precomputed:FILE)" },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
@@ -36,7 +36,7 @@ export const distillCommand: Command = {
     const topics = cfg.topics ?? teacher.model.numTopics;
     const studentKind = (flags.student as string | undefined) ?? cfg.student?.model ?? 'zeroshot';
     rt.registry.modelFactory(studentKind, 'student'); // before any work: an unknown kind lists the registered ones
-    const { alpha, temperature, recipe } = distillHyper(cfg, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: cfg.data, topics });
+    const { alpha, temperature, recipe, kdEpochs } = distillHyper(cfg, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: cfg.data, topics, epochs: cfg.epochs ?? 100 });
     for (const [i, t] of all.entries()) {
       if (dataset.vocabulary.length !== t.vocabulary.length || dataset.vocabulary.some((w, j) => w !== t.vocabulary[j])) {
         throw new ConfigError(
@@ -53,7 +53,7 @@ export const distillCommand: Command = {
     const config = modelConfigOf(arch, dataset, studentEmb.embeddings, cfg);
     const lossSpecs = distillLosses(rt, all.map((t) => t.model), cfg.losses).specs;
     // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
-    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: cfg.kdEpochs ?? null, losses: lossSpecs };
+    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: kdEpochs ?? null, losses: lossSpecs };
     const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i]) });
     const teacherId = all.length === 1 ? idOf(all[0], 0) : { teachers: all.map(idOf) };
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });
@@ -75,7 +75,7 @@ export const distillCommand: Command = {
       progress,
       `student (${studentKind})`,
       seed,
-      { alpha, temperature, losses: cfg.losses },
+      { alpha, temperature, kdEpochs, losses: cfg.losses },
       {
         resume: resume?.state,
         checkpointEvery: cfg.checkpointEvery,
@@ -85,7 +85,7 @@ export const distillCommand: Command = {
       },
     );
     const teachers: TeacherRecord[] = all.map((t, i) => ({ dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() }));
-    const training = distillRecord(trainingRecord(dataset, result, seed, rt.backend.name), { alpha, temperature, recipe }, lossSpecs, teachers, teachers[all.indexOf(teacher)]);
+    const training = distillRecord(trainingRecord(dataset, result, seed, rt.backend.name), { alpha, temperature, recipe, kdEpochs }, lossSpecs, teachers, teachers[all.indexOf(teacher)]);
     const topicWords = student.topics(dataset.vocabulary, 10);
     await saveModel(cfg.out, { model: student, vocabulary: dataset.vocabulary, encoder: encoderRef, preprocessing: dataset.preprocessing, training });
     saveTrainingTheta(cfg.out, student, dataset, studentEmb.embeddings, cfg);
@@ -105,7 +105,7 @@ export const distillCommand: Command = {
       recipe,
       lossWeights: training.lossWeights,
       ...(training.lossOptions ? { lossOptions: training.lossOptions } : {}),
-      kdEpochs: cfg.kdEpochs ?? result.epochs,
+      kdEpochs: kdEpochs ?? result.epochs,
       backend: rt.backend.name,
       encoder: studentEmb.encoderId,
       out: cfg.out,

@@ -61,7 +61,7 @@ export const experimentCommand: Command = {
     'queue-timeout': QUEUE_TIMEOUT_FLAG,
     'teacher-per': { type: 'string', arg: 'K|seed', description: 'train the teacher once per K (default) or once per K and seed' },
     'teacher-seed': { type: 'integer', arg: 'S', description: 'with --teacher-per K: the seed of the shared teacher (default: the first seed); lets a later run add seeds to an earlier grid' },
-    'kd-epochs': { type: 'integer', arg: 'N', description: 'apply distillation for the first N epochs only (default: all)' },
+    'kd-epochs': { type: 'integer', arg: 'N', description: 'distil for the first N epochs, then train on the VAE loss alone (default: from the recipe — auto: the first half; paper, or both --alpha and --temperature given: all)' },
     baselines: { type: 'list', arg: 'M,M', description: 'baseline model kinds trained beside the student per K and seed (lda, prodlda, neurallda, etm, bertopic, or a plugin kind; their settings: config modelOptions); results get role "baseline" rows and comparisons' },
     ...pick(TRAIN_FLAGS, ['text-field', 'batch-size', 'learning-rate', 'dropout', 'validation-fraction', 'patience', 'vocabulary-size', 'min-df', 'max-df', 'model-dir', 'plugins']),
   },

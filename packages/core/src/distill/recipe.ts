@@ -28,6 +28,8 @@ export const DISTILL_RECIPES: readonly DistillRecipeName[] = ['auto', 'paper'];
 export const DEFAULT_RECIPE: DistillRecipeName = 'auto';
 /** T of the `auto` recipe. */
 export const AUTO_TEMPERATURE = 4;
+/** The `auto` recipe distils for this share of the epochs (rounded up), then trains on the VAE loss alone. */
+export const AUTO_KD_FRACTION = 0.5;
 /** The `auto` recipe's α / (1 − α) is the mean document length over this many tokens. */
 export const AUTO_TOKENS_PER_UNIT = 7.5;
 const AUTO_ALPHA_RANGE: readonly [number, number] = [0.1, 0.9];
@@ -40,6 +42,8 @@ export interface RecipeInputs {
   dataset?: string;
   /** Number of topics (paper). */
   topics: number;
+  /** Epochs of the run (auto: the distillation phase is the first half of them). */
+  epochs?: number;
 }
 
 /** α and T of one run, and where they came from (recorded with the model and in results.json). */
@@ -50,6 +54,8 @@ export interface DistillHyper {
   recipe: DistillRecipeName | 'given';
   /** The mean document length the auto recipe read, where it did. */
   meanDocumentLength?: number;
+  /** Distil for the first kdEpochs epochs, then the VAE loss alone (undefined: every epoch). */
+  kdEpochs?: number;
 }
 
 export function isDistillRecipe(v: unknown): v is DistillRecipeName {
@@ -85,16 +91,26 @@ export function meanDocumentLength(bow: { rows: number; values: ArrayLike<number
   return bow.rows > 0 ? total / bow.rows : 0;
 }
 
-/** α and T for a run: the ones given, the rest from the recipe. */
-export function distillHyper(given: { alpha?: number; temperature?: number; recipe?: DistillRecipeName }, inputs: RecipeInputs): DistillHyper {
+/**
+ * α, T and the distillation phase for a run: the ones given, the rest from the recipe. The
+ * phase (`kdEpochs`) not given: `auto` distils for the first half of the epochs
+ * (AUTO_KD_FRACTION, rounded up) and trains on the VAE loss alone after; `paper` and runs that
+ * give both α and T (recipe `given`) distil every epoch, as the paper does.
+ */
+export function distillHyper(given: { alpha?: number; temperature?: number; recipe?: DistillRecipeName; kdEpochs?: number }, inputs: RecipeInputs): DistillHyper {
   const recipe = checkRecipe(given.recipe);
-  if (given.alpha !== undefined && given.temperature !== undefined) return { alpha: given.alpha, temperature: given.temperature, recipe: 'given' };
+  const phase = (auto: boolean) => {
+    if (given.kdEpochs !== undefined) return { kdEpochs: given.kdEpochs };
+    if (auto && inputs.epochs !== undefined) return { kdEpochs: Math.ceil(inputs.epochs * AUTO_KD_FRACTION) };
+    return {};
+  };
+  if (given.alpha !== undefined && given.temperature !== undefined && given.recipe === undefined) return { alpha: given.alpha, temperature: given.temperature, recipe: 'given', ...phase(false) };
   if (recipe === 'paper') {
     const p = paperHyper(inputs.dataset, inputs.topics);
-    return { alpha: given.alpha ?? p.alpha, temperature: given.temperature ?? p.temperature, recipe };
+    return { alpha: given.alpha ?? p.alpha, temperature: given.temperature ?? p.temperature, recipe, ...phase(false) };
   }
   const temperature = given.temperature ?? AUTO_TEMPERATURE;
-  if (given.alpha !== undefined) return { alpha: given.alpha, temperature, recipe };
+  if (given.alpha !== undefined) return { alpha: given.alpha, temperature, recipe, ...phase(true) };
   const n = inputs.meanDocumentLength;
-  return { alpha: autoAlpha(n ?? NaN), temperature, recipe, meanDocumentLength: n };
+  return { alpha: autoAlpha(n ?? NaN), temperature, recipe, meanDocumentLength: n, ...phase(true) };
 }

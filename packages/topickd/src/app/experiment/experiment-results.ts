@@ -61,7 +61,7 @@ export interface ExperimentOptions {
   seeds: number[];
   out: string;
   /** α and T per K; a value given on the command line applies to every K. */
-  hyper: (K: number) => { alpha: number; temperature: number; recipe?: DistillHyper['recipe'] };
+  hyper: (K: number) => { alpha: number; temperature: number; recipe?: DistillHyper['recipe']; kdEpochs?: number };
   teacher: { model: string; hidden: number[] };
   student: { model: string; hidden: number[] };
   /** Other model kinds trained per K and seed beside the student (same hidden layers): `role: "baseline"` rows. */
@@ -88,9 +88,9 @@ export interface ExperimentOptions {
  * α and T per K for a grid on `dataset`: those given, the rest from the recipe (core's
  * distillHyper, the one place the defaults live), read off the corpus once.
  */
-export function hyperFor(given: { alpha?: number; temperature?: number; recipe?: DistillRecipeName }, dataset: Pick<Dataset, 'bow'>, datasetName: string): (K: number) => DistillHyper {
+export function hyperFor(given: { alpha?: number; temperature?: number; recipe?: DistillRecipeName; kdEpochs?: number; epochs?: number }, dataset: Pick<Dataset, 'bow'>, datasetName: string): (K: number) => DistillHyper {
   const n = meanDocumentLength(dataset.bow);
-  return (K) => distillHyper(given, { meanDocumentLength: n, dataset: datasetName, topics: K });
+  return (K) => distillHyper(given, { meanDocumentLength: n, dataset: datasetName, topics: K, epochs: given.epochs ?? 100 });
 }
 
 export function evaluateModel(model: TopicModel, vocabulary: string[], ref: ReferenceCorpus): Evaluation {

@@ -123,7 +123,7 @@ export interface SeedPart {
  */
 export async function runSeed(s: ExperimentSetup, K: number, seed: number, teacher: TeacherOutcome, where: { teacherSavedIn?: string } = {}): Promise<SeedPart> {
   const { rt, dataset, cfg, opt, progress, studentEmb, teacherEmb } = s;
-  const { alpha, temperature, recipe } = opt.hyper(K);
+  const { alpha, temperature, recipe, kdEpochs } = opt.hyper(K);
   const tag = `K=${K} seed=${seed}`;
   const runs: RunRecord[] = [];
   const record = (role: Role, model: TopicModel, seconds: number, finalLoss: number, ev: Evaluation, kd: boolean, teacherSeed?: number) =>
@@ -141,6 +141,7 @@ export async function runSeed(s: ExperimentSetup, K: number, seed: number, teach
       alpha: kd ? alpha : null,
       temperature: kd ? temperature : null,
       ...(kd && recipe ? { recipe } : {}),
+      ...(kd && kdEpochs !== undefined ? { kdEpochs } : {}),
       ...(teacherSeed !== undefined ? { teacherSeed } : {}),
       topicWords: model.topics(dataset.vocabulary, 10),
     });
@@ -169,7 +170,7 @@ export async function runSeed(s: ExperimentSetup, K: number, seed: number, teach
     progress,
     `${tag} distilled`,
     seed,
-    { alpha, temperature, losses: opt.losses ?? cfg.losses },
+    { alpha, temperature, kdEpochs, losses: opt.losses ?? cfg.losses },
   );
   try {
     const dEval = evaluateModel(student, dataset.vocabulary, s.ref);
@@ -181,7 +182,7 @@ export async function runSeed(s: ExperimentSetup, K: number, seed: number, teach
     if (opt.saveModels !== false) {
       if (where.teacherSavedIn !== undefined) writeFileAtomic(join(base, 'TEACHER.txt'), `the teacher of this run (trained with seed ${teacher.seed}) is ../${where.teacherSavedIn}/teacher\n`);
       await saveModel(join(base, 'student'), { model: alone.model, vocabulary: dataset.vocabulary, encoder: encoderRecord(studentEmb), preprocessing, training: { role: 'student', seed, K } });
-      await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: encoderRecord(studentEmb), preprocessing, training: { role: 'distilled', seed, K, alpha, temperature, ...(recipe ? { recipe } : {}) } });
+      await saveModel(join(base, 'distilled'), { model: student, vocabulary: dataset.vocabulary, encoder: encoderRecord(studentEmb), preprocessing, training: { role: 'distilled', seed, K, alpha, temperature, ...(recipe ? { recipe } : {}), ...(kdEpochs !== undefined ? { kdEpochs } : {}) } });
       for (const b of baselines) await saveModel(join(base, `baseline-${b.kind}`), { model: b.model, vocabulary: dataset.vocabulary, encoder: b.readsEmbeddings ? encoderRecord(studentEmb) : { ...NO_ENCODER }, preprocessing, training: { role: 'baseline', seed, K } });
     }
     // θ of the training documents: for the report and for the saved models' theta.npy

@@ -32,7 +32,7 @@ export async function runExperiment(rt: Runtime, dataset: Dataset, cfg: RunConfi
   checkSeed(opt.seeds, 'seeds');
   const t0 = performance.now();
   const tuned = new Map<number, { alpha: number; temperature: number }>();
-  const setup = await experimentSetup(rt, dataset, cfg, { ...opt, hyper: (K) => tuned.get(K) ?? opt.hyper(K) }, progress);
+  const setup = await experimentSetup(rt, dataset, cfg, { ...opt, hyper: (K) => { const t = tuned.get(K); return t ? { ...t, kdEpochs: opt.hyper(K).kdEpochs } : opt.hyper(K); } }, progress);
   const parts: SeedPart[] = [];
   const finish = () => writeExperiment(opt.out, experimentHeader(setup, rt.backend.name), parts, { totalSeconds: (performance.now() - t0) / 1000, report: opt.report !== false });
   for (const K of opt.topics) {

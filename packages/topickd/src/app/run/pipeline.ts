@@ -418,7 +418,7 @@ export interface TeacherRecord {
 /** What a distilled model records (the CLI's `distill` and `tkd.distill` write the same). */
 export function distillRecord(
   base: Record<string, unknown>,
-  hyper: { alpha: number; temperature: number; recipe?: string },
+  hyper: { alpha: number; temperature: number; recipe?: string; kdEpochs?: number },
   losses: readonly LossSpec[],
   teachers: readonly TeacherRecord[],
   /** The teacher that gives the posterior (the first neural one): its size is `teacherParams`. */
@@ -431,6 +431,7 @@ export function distillRecord(
     alpha: hyper.alpha,
     temperature: hyper.temperature,
     ...(hyper.recipe ? { recipe: hyper.recipe } : {}),
+    ...(hyper.kdEpochs !== undefined ? { kdEpochs: hyper.kdEpochs } : {}),
     lossWeights: Object.fromEntries(losses.map((l) => [lossName(l), lossWeight(l)])),
     ...(withOptions.length ? { lossOptions: Object.fromEntries(withOptions.map((l) => [lossName(l), lossOptions(l)])) } : {}),
     ...(teachers[0]?.dir !== undefined ? { teacher: teachers[0].dir } : {}),
@@ -460,7 +461,7 @@ export async function distillOn(
   progress: Progress,
   label: string,
   seed: number,
-  hyper: { alpha: number; temperature: number; losses?: readonly LossSpec[] },
+  hyper: { alpha: number; temperature: number; kdEpochs?: number; losses?: readonly LossSpec[] },
   extra: Partial<DistillOptions> = {},
 ): Promise<DistilledModel> {
   const { losses, specs } = distillLosses(rt, teachers, hyper.losses);
@@ -470,7 +471,7 @@ export async function distillOn(
       ...trainOptionsOf(rt, cfg, progress, label, seed),
       alpha: hyper.alpha,
       temperature: hyper.temperature,
-      kdEpochs: cfg.kdEpochs,
+      kdEpochs: 'kdEpochs' in hyper ? hyper.kdEpochs : cfg.kdEpochs,
       ...extra,
     });
     return { model: student, result, losses: specs };

@@ -6,7 +6,7 @@
  * tune.json and a page with the trials' plot (report.html).
  */
 import { join, resolve } from 'node:path';
-import { checkSeed, ConfigError, ReferenceCorpus, type Dataset, type Float32Matrix, type LossSpec, type TopicModel } from '@topickd/core';
+import { checkRecipe, checkSeed, ConfigError, distillHyper, ReferenceCorpus, type Dataset, type Float32Matrix, type LossSpec, type TopicModel } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { Piscina } from 'piscina';
 import { encoderSpecOfModel, distillOn, embedDataset, fitOn, loadDataset, loadModelWith, type Runtime } from '../run/pipeline.js';
@@ -87,7 +87,8 @@ export async function runTuneTrial(ctx: TuneContext, task: Pick<TuneTask, 'stude
       progress,
       label,
       task.seed,
-      { alpha: task.alpha, temperature: task.temperature!, losses: ctx.losses },
+      // the recipe's distillation phase for this trial's epochs (auto: the first half), as the run it tunes for will have
+      { alpha: task.alpha, temperature: task.temperature!, kdEpochs: distillHyper({ alpha: task.alpha, temperature: task.temperature!, recipe: checkRecipe(ctx.cfg.recipe), kdEpochs: ctx.cfg.kdEpochs }, { topics: K, epochs: task.epochs }).kdEpochs, losses: ctx.losses },
     );
     model = res.model;
     seconds = res.result.seconds;
