@@ -9,6 +9,11 @@ const losses = require('@topickd/losses');
 const wasm = require('@topickd/backend-wasm');
 const encoders = require('@topickd/encoders');
 const backendNode = require('@topickd/backend-node');
+// topickd and the CLI ship ESM only; Node ≥ 20.19 loads them with require() too (require(esm))
+const topickd = require('topickd');
+assert.strictEqual(typeof topickd.createTopicKD, 'function', "require('topickd') has no createTopicKD");
+assert.strictEqual(typeof require('topickd/app').createRuntime, 'function', "require('topickd/app') has no createRuntime");
+assert.ok(Object.keys(require('@topickd/cli')).length > 0, "require('@topickd/cli') is empty");
 
 function thrown(f) {
   try {

@@ -37,6 +37,17 @@ describe('distillation recipes', () => {
     expect(() => distillHyper({ recipe: 'best' as never }, { topics: 20 })).toThrow(/"recipe" must be one of auto, paper/);
   });
 
+  it('the distillation phase: auto distils for the first half of the epochs (rounded up); paper, and α with T given, for all; kdEpochs given wins', () => {
+    expect(distillHyper({}, { meanDocumentLength: 6, topics: 20, epochs: 30 }).kdEpochs).toBe(15);
+    expect(distillHyper({}, { meanDocumentLength: 6, topics: 20, epochs: 31 }).kdEpochs).toBe(16);
+    expect(distillHyper({ alpha: 0.5 }, { topics: 20, epochs: 100 }).kdEpochs).toBe(50);
+    expect(distillHyper({ alpha: 0.5, temperature: 2, recipe: 'auto' }, { topics: 20, epochs: 100 }).kdEpochs).toBe(50);
+    expect(distillHyper({ alpha: 0.5, temperature: 2 }, { topics: 20, epochs: 100 }).kdEpochs).toBeUndefined();
+    expect(distillHyper({ recipe: 'paper' }, { dataset: 'm10', topics: 20, epochs: 100 }).kdEpochs).toBeUndefined();
+    expect(distillHyper({ kdEpochs: 7 }, { meanDocumentLength: 6, topics: 20, epochs: 100 }).kdEpochs).toBe(7);
+    expect(distillHyper({ recipe: 'paper', kdEpochs: 7 }, { topics: 20, epochs: 100 }).kdEpochs).toBe(7);
+  });
+
   it('mean document length of a bag of words', () => {
     // 3 documents with 2, 5 and 1 tokens
     expect(meanDocumentLength({ rows: 3, values: new Float32Array([1, 1, 3, 2, 1]) })).toBeCloseTo(8 / 3, 12);
