@@ -87,7 +87,7 @@ if (process.argv.includes('--write-readmes')) {
 }
 
 // ---- arethetypeswrong, publint ----
-const esmOnly = new Set(['topickd', '@topickd/cli', 'topickd-loss-jsd']);
+const esmOnly = new Set(['topickd', '@topickd/cli', 'topickd-loss-jsd', '@topickd/datasets']);
 for (const [name, tgz] of Object.entries(tarballs)) {
   const r = run(bin('attw'), [tgz, '--format', 'ascii', ...(esmOnly.has(name) ? ['--profile', 'esm-only'] : [])]);
   check(`arethetypeswrong ${name}${esmOnly.has(name) ? ' (ESM only)' : ''}`, r.code === 0, r.stdout + r.stderr);
@@ -151,6 +151,13 @@ for (const [label, mode] of Object.entries(tsconfigs)) {
     weights = JSON.parse(distill.stdout).lossWeights;
   } catch {}
   check('installed CLI: `distill --config` distils with the plugin\'s loss', distill.code === 0 && weights && weights.jsd === 1, distill.stdout + distill.stderr.slice(-2000));
+  // the bundled datasets come with the install (@topickd/datasets, an optional dependency of topickd)
+  const m10 = run(cli, ['fit', '--data', 'm10', '--model', 'lda', '--topics', '5', '--model-options', 'passes=1', '--out', 'm10-lda', '--json', '--quiet'], { cwd: app });
+  let docs = 0;
+  try {
+    docs = JSON.parse(m10.stdout).documents;
+  } catch {}
+  check('installed CLI: `fit --data m10` reads the bundled M10 from @topickd/datasets', m10.code === 0 && docs === 8355, m10.stdout.slice(-500) + m10.stderr.slice(-2000));
 }
 
 // 4. a plain esbuild browser bundle, in headless Chromium, θ equal to Node's

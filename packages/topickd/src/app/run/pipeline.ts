@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { exports as resolveExports } from 'resolve.exports';
 import { askedThreads, embeddingPool } from '../workers/embed-pool.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import {
   assertFinite,
   ConfigError,
@@ -67,13 +68,24 @@ export function datasetNameOf(data: string): string {
   return isBundledDataset(data) ? data.toLowerCase() : basename(data);
 }
 
-/** The bundled `datasets/` folder of the TopicKD repository, found by walking up from this file. */
+/**
+ * The folder of the bundled datasets (m10, 20ng): the TopicKD repository's `datasets/` (found by
+ * walking up from this file) in a clone, else the installed package @topickd/datasets (an
+ * optional dependency of topickd: `npm i topickd --omit=optional` leaves it out).
+ */
 export function datasetsDir(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const cand = join(dir, 'datasets');
     if (existsSync(join(cand, 'm10', 'corpus.tsv'))) return cand;
     dir = dirname(dir);
+  }
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@topickd/datasets/package.json');
+    const data = join(dirname(pkg), 'data');
+    if (existsSync(join(data, 'm10', 'corpus.tsv'))) return data;
+  } catch {
+    /* not installed */
   }
   return undefined;
 }
@@ -87,7 +99,7 @@ export function resolveDataPath(data: string, baseDir = process.cwd()): string {
     if (existsSync(local) && (!dir || realpathSync(local) !== realpathSync(join(dir, data.toLowerCase())))) {
       throw new ConfigError(`"${data}" names the bundled dataset, and ${local} exists too: write ./${data} (or its full path) for the local one, or rename it`, 'data');
     }
-    if (!dir) throw new DataError(`dataset "${data}" is bundled in the TopicKD repository's datasets/ folder, which is not here; pass the path of an OCTIS folder instead`, 'IO');
+    if (!dir) throw new DataError(`dataset "${data}" comes with the package @topickd/datasets, which is not installed (npm i @topickd/datasets), nor is the TopicKD repository's datasets/ folder here; or pass the path of an OCTIS folder`, 'IO');
     return join(dir, data.toLowerCase());
   }
   return isAbsolute(data) ? data : resolve(baseDir, data);
