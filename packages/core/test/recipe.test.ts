@@ -37,11 +37,14 @@ describe('distillation recipes', () => {
     expect(() => distillHyper({ recipe: 'best' as never }, { topics: 20 })).toThrow(/"recipe" must be one of auto, paper/);
   });
 
-  it('the distillation phase: auto distils for the first half of the epochs (rounded up); paper, and α with T given, for all; kdEpochs given wins', () => {
+  it('the distillation phase: auto distils for the first half of a run of ≤ 50 epochs (rounded up), every epoch of a longer one; paper, and α with T given, for all; kdEpochs given wins', () => {
     expect(distillHyper({}, { meanDocumentLength: 6, topics: 20, epochs: 30 }).kdEpochs).toBe(15);
     expect(distillHyper({}, { meanDocumentLength: 6, topics: 20, epochs: 31 }).kdEpochs).toBe(16);
-    expect(distillHyper({ alpha: 0.5 }, { topics: 20, epochs: 100 }).kdEpochs).toBe(50);
-    expect(distillHyper({ alpha: 0.5, temperature: 2, recipe: 'auto' }, { topics: 20, epochs: 100 }).kdEpochs).toBe(50);
+    expect(distillHyper({}, { meanDocumentLength: 6, topics: 20, epochs: 50 }).kdEpochs).toBe(25);
+    expect(distillHyper({}, { meanDocumentLength: 6, topics: 20, epochs: 51 }).kdEpochs).toBeUndefined();
+    expect(distillHyper({ alpha: 0.5 }, { topics: 20, epochs: 40 }).kdEpochs).toBe(20);
+    expect(distillHyper({ alpha: 0.5, temperature: 2, recipe: 'auto' }, { topics: 20, epochs: 30 }).kdEpochs).toBe(15);
+    expect(distillHyper({ alpha: 0.5 }, { topics: 20, epochs: 100 }).kdEpochs).toBeUndefined();
     expect(distillHyper({ alpha: 0.5, temperature: 2 }, { topics: 20, epochs: 100 }).kdEpochs).toBeUndefined();
     expect(distillHyper({ recipe: 'paper' }, { dataset: 'm10', topics: 20, epochs: 100 }).kdEpochs).toBeUndefined();
     expect(distillHyper({ kdEpochs: 7 }, { meanDocumentLength: 6, topics: 20, epochs: 100 }).kdEpochs).toBe(7);
