@@ -15,6 +15,8 @@ const GRIDS = [
   { dir: 'results/20ng', recipe: 'paper' },
   { dir: 'results/m10-auto', recipe: 'auto' },
   { dir: 'results/20ng-auto', recipe: 'auto' },
+  // the demo's setting: 30 epochs, a teacher per seed (auto's distillation phase: the first 15 epochs)
+  { dir: 'results/m10-auto-e30', recipe: 'auto' },
 ];
 const entries = [];
 for (const g of GRIDS) {
@@ -59,9 +61,9 @@ export interface GridReference {
 
 export const GRID_REFERENCES: readonly GridReference[] = ${JSON.stringify(entries, null, 2)};
 
-/** The committed grid for a corpus (\`m10\`, \`20ng\`), K and recipe, if there is one. */
-export function gridReference(dataset: string, K: number, recipe: string | undefined): GridReference | undefined {
-  return GRID_REFERENCES.find((g) => g.dataset === dataset.toLowerCase() && g.K === K && g.recipe === recipe);
+/** The committed grid for a corpus (\`m10\`, \`20ng\`), K, recipe and number of epochs, if there is one. */
+export function gridReference(dataset: string, K: number, recipe: string | undefined, epochs: number): GridReference | undefined {
+  return GRID_REFERENCES.find((g) => g.dataset === dataset.toLowerCase() && g.K === K && g.recipe === recipe && g.epochs === epochs);
 }
 `;
 const out = join(root, 'packages/topickd/src/app/experiment/grid-reference.ts');

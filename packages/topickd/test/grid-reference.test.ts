@@ -24,8 +24,9 @@ describe('grid references', () => {
       const c = res.comparisons.find((x: { K: number; pair: string }) => x.K === g.K && x.pair === 'distilled − student');
       expect(g.meanDifference).toBeCloseTo(c.meanDifference, 6);
       expect(g.seeds).toBe(c.seeds.length);
-      expect(gridReference(g.dataset.toUpperCase(), g.K, g.recipe)).toBe(g);
+      expect(gridReference(g.dataset.toUpperCase(), g.K, g.recipe, g.epochs)).toBe(g);
     }
-    expect(gridReference('m10', 20, 'given')).toBeUndefined();
+    expect(gridReference('m10', 20, 'given', 100)).toBeUndefined();
+    expect(gridReference('m10', 20, 'auto', 7)).toBeUndefined();
   });
 });

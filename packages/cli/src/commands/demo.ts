@@ -60,11 +60,11 @@ export const demoCommand: Command = {
     const diff = d.npmi - s.npmi;
     const sign = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
     print(`distilled − alone, this run (one seed, ${plural(runCfg.epochs, 'epoch')}, α ${d.alpha?.toFixed(3)}, T ${d.temperature}, recipe ${d.recipe ?? 'given'}): ${sign(diff)}`);
-    const grid = gridReference(data, K, d.recipe);
+    const grid = gridReference(data, K, d.recipe, runCfg.epochs);
     if (grid) {
       print(`the committed grid (${grid.source}: ${grid.seeds} seeds, ${grid.epochs} epochs, same recipe): mean ${sign(grid.meanDifference)}, paired bootstrap 95% interval [${sign(grid.interval95[0])}, ${sign(grid.interval95[1])}]${grid.interval95[0] > 0 ? ' — the evidence' : ''}`);
     } else {
-      print('no committed grid for this corpus, K and recipe: run `topickd experiment` with 5 seeds before reading one seed as a result');
+      print('no committed grid for this corpus, K, recipe and number of epochs: run `topickd experiment` with 5 seeds before reading one seed as a result');
     }
     print(`report: ${join(out, 'report.html')}   results: ${join(out, 'results.md')}   models: ${join(out, `K${K}-seed${cfg.seed ?? 0}`)}`);
   },

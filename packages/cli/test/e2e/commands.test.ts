@@ -179,7 +179,7 @@ describe.each(backends)('every command in a fresh process, --backend %s', (backe
     expect(demo.stdout).not.toMatch(/± 0\.0000/);
     // the default recipe, and this run's difference beside what a grid says (none committed for this corpus)
     expect(demo.stdout).toMatch(/distilled − alone, this run \(one seed, 1 epoch, α 0\.\d{3}, T 4, recipe auto\): [+−]\d\.\d{4}/);
-    expect(demo.stdout).toMatch(/no committed grid for this corpus, K and recipe/);
+    expect(demo.stdout).toMatch(/no committed grid for this corpus, K, recipe and number of epochs/);
     expect(demo.stderr).not.toMatch(/Hi, looks like you are running TensorFlow\.js/);
     const demoReport = JSON.parse(readFileSync(join(dir, 'demo', 'report.json'), 'utf8'));
     expect(demoReport.models.map((m: { role: string }) => m.role)).toEqual(['teacher', 'student', 'distilled']);

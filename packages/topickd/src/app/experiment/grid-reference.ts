@@ -137,7 +137,7 @@ export const GRID_REFERENCES: readonly GridReference[] = [
   }
 ];
 
-/** The committed grid for a corpus (`m10`, `20ng`), K and recipe, if there is one. */
-export function gridReference(dataset: string, K: number, recipe: string | undefined): GridReference | undefined {
-  return GRID_REFERENCES.find((g) => g.dataset === dataset.toLowerCase() && g.K === K && g.recipe === recipe);
+/** The committed grid for a corpus (`m10`, `20ng`), K, recipe and number of epochs, if there is one. */
+export function gridReference(dataset: string, K: number, recipe: string | undefined, epochs: number): GridReference | undefined {
+  return GRID_REFERENCES.find((g) => g.dataset === dataset.toLowerCase() && g.K === K && g.recipe === recipe && g.epochs === epochs);
 }
