@@ -1,6 +1,6 @@
 import type { Logger } from '@topickd/core';
 import type { FlagSpec, ParsedFlags } from './args.js';
-import { RUN_CONFIG_KEYS, type Progress, type RunConfig } from 'topickd/app';
+import { queueModule, RUN_CONFIG_KEYS, type Progress, type RunConfig } from 'topickd/app';
 
 export interface CommandContext {
   flags: ParsedFlags;
@@ -33,7 +33,7 @@ export interface Command {
  */
 export async function queueOf(flag: unknown): Promise<{ url: string; shown: string } | undefined> {
   if (flag === undefined) return undefined;
-  const { queueUrl, maskRedisUrl } = await import('@topickd/queue');
+  const { queueUrl, maskRedisUrl } = await queueModule();
   const url = queueUrl(String(flag), false)!;
   return { url, shown: maskRedisUrl(url) };
 }

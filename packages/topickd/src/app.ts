@@ -18,6 +18,7 @@ export * from './app/experiment/comparisons.js';
 export * from './model-view.js';
 export { TopicKDError, isTopicKDError, ConfigError, DataError, ModelFileError } from '@topickd/core';
 export * from './app/queue/distributed.js';
+export { queueModule } from './app/queue/queue-module.js';
 export { runExperimentOnQueue, experimentJobHandlers, EXPERIMENT_RESULTS, EXPERIMENT_SEED, EXPERIMENT_TEACHER } from './app/queue/experiment-queue.js';
 export { seedFolder, type SeedPart } from './app/experiment/experiment-steps.js';
 export { tune, TUNE_TRIAL, type TuneRequest, type TuneResults, type TuneTask } from './app/tune/tune.js';

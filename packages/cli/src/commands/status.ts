@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { queueModule } from 'topickd/app';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -9,7 +10,7 @@ export const statusCommand: Command = {
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT or rediss://… (TLS) of the queue; "env" or none: the REDIS_URL environment variable (required one way or the other)' },
   },
   async run({ flags, print, json }) {
-    const { JobQueue, queueUrl, maskRedisUrl } = await import('@topickd/queue'); // loaded only here: ~1 s of every command's start otherwise
+    const { JobQueue, queueUrl, maskRedisUrl } = await queueModule(); // loaded only here: ~1 s of every command's start otherwise
     const url = queueUrl(flags.queue as string | undefined, true)!;
     const shown = maskRedisUrl(url);
     const queue = await JobQueue.open(url);

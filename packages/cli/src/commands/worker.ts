@@ -1,6 +1,6 @@
 import { ConfigError } from '@topickd/core';
 import { signalsHandledByProgram } from '@topickd/core/node';
-import { createRuntime, jobHandlers } from 'topickd/app';
+import { createRuntime, jobHandlers, queueModule } from 'topickd/app';
 import { QUEUE_TIMEOUT_FLAG, type Command } from '../command.js';
 
 export const workerCommand: Command = {
@@ -17,7 +17,7 @@ export const workerCommand: Command = {
     plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load: the same as the submitting command, for the model kinds and losses its jobs name' },
   },
   async run({ cfg, flags, progress, logger }) {
-    const { startWorker, queueUrl, maskRedisUrl } = await import('@topickd/queue'); // loaded only here: ~1 s of every command's start otherwise
+    const { startWorker, queueUrl, maskRedisUrl } = await queueModule(); // loaded only here: ~1 s of every command's start otherwise
     const url = queueUrl(flags.queue as string | undefined, true)!;
     const concurrency = (flags.concurrency as number | undefined) ?? 1;
     if (!(concurrency >= 1)) throw new ConfigError(`--concurrency must be at least 1, got ${concurrency}`, 'concurrency');

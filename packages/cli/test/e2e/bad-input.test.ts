@@ -74,7 +74,8 @@ describe('checkpoints and --resume', () => {
   };
 
   it('distill resumes to the weights of an uninterrupted run; another --hidden or teacher is refused', async () => {
-    const common = ['distill', '--teacher', teacher, '--data', corpus, '--hidden', '16', ...precomputed()];
+    // the auto recipe's distillation phase is half of --epochs: extending a run keeps it only when given
+    const common = ['distill', '--teacher', teacher, '--data', corpus, '--hidden', '16', '--kd-epochs', '2', ...precomputed()];
     const whole = join(work, 'kd-whole');
     const parts = join(work, 'kd-parts');
     ok(await topickd([...common, '--epochs', '4', '--out', whole], work));
@@ -87,6 +88,8 @@ describe('checkpoints and --resume', () => {
     for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
     expect(max).toBeLessThanOrEqual(1e-6);
     refused(await topickd([...common.map((x) => (x === '16' ? '24' : x)), '--epochs', '5', '--resume', parts, '--out', parts], work), 2, /was written for another architecture/);
+    // without --kd-epochs, a longer run has another phase (the first 3 of 5 epochs, not 2): refused, saying so
+    refused(await topickd([...common.filter((x, i) => x !== '--kd-epochs' && common[i - 1] !== '--kd-epochs'), '--epochs', '5', '--resume', parts, '--out', parts], work), 2, /distillation phase \(--kd-epochs/);
     const other = join(work, 'other-teacher');
     ok(await topickd(['fit', '--data', corpus, '--topics', '4', '--epochs', '1', '--seed', '7', '--out', other, ...precomputed()], work));
     refused(await topickd([...common.map((x) => (x === teacher ? other : x)), '--epochs', '5', '--resume', parts, '--out', parts], work), 2, /was written for another teacher/);

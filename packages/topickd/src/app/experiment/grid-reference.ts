@@ -134,6 +134,36 @@ export const GRID_REFERENCES: readonly GridReference[] = [
       -0.001044,
       0.015567
     ]
+  },
+  {
+    "dataset": "m10",
+    "K": 20,
+    "recipe": "auto",
+    "alpha": 0.4407505745331221,
+    "temperature": 4,
+    "source": "results/m10-auto-e30",
+    "seeds": 5,
+    "epochs": 30,
+    "meanDifference": 0.006155,
+    "interval95": [
+      -0.008356,
+      0.016765
+    ]
+  },
+  {
+    "dataset": "m10",
+    "K": 50,
+    "recipe": "auto",
+    "alpha": 0.4407505745331221,
+    "temperature": 4,
+    "source": "results/m10-auto-e30",
+    "seeds": 5,
+    "epochs": 30,
+    "meanDifference": 0.000187,
+    "interval95": [
+      -0.014436,
+      0.018046
+    ]
   }
 ];
 

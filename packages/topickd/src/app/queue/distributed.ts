@@ -17,8 +17,7 @@ import { experimentJobHandlers } from './experiment-queue.js';
 import { Progress } from '../run/progress.js';
 import { runTuneTrial, tuneContexts, TUNE_TRIAL, type TuneTask } from '../tune/tune.js';
 
-/** BullMQ and ioredis load only when a queue is used (they cost ~1 s of every command's start). */
-const queueModule = () => import('@topickd/queue');
+import { queueModule } from './queue-module.js';
 
 /** Documents per block of `embed` (a job each on the queue, a call through the cache each locally). */
 export const DEFAULT_SHARD_SIZE = 1000;

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { TopicKDError } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
+import { queueModule } from './queue-module.js';
 import type { ChildOutcomes, FlowSpec, JobInfo, StagedJobHandler } from '@topickd/queue';
 import { loadDataset, loadModelWith, type Runtime } from '../run/pipeline.js';
 import { Progress } from '../run/progress.js';
@@ -187,7 +188,7 @@ export async function runExperimentOnQueue(url: string, rt: Runtime, dataset: Re
     else teachers.push({ name: EXPERIMENT_TEACHER, id: `${run}-teacher-K${K}`, data: { ...base, K, teacherSeed: opt.teacherSeed ?? opt.seeds[0], seeds: opt.seeds } satisfies TeacherJob });
   }
   const root: FlowSpec = { name: EXPERIMENT_RESULTS, id: `${run}-results`, data: { ...base, startedAt, header: experimentHeader(setup, rt.backend.name) } satisfies ResultsJob, children: teachers };
-  const { JobQueue } = await import('@topickd/queue');
+  const { JobQueue } = await queueModule();
   const queue = await JobQueue.open(url, { queueTimeoutSeconds: cfg.queueTimeout, log: (l) => progress.log(l) });
   try {
     const total = teachers.length + opt.topics.length * opt.seeds.length;

@@ -611,7 +611,7 @@ const FINGERPRINT_HINT: Record<string, string> = {
   documents: 'other documents (or another preprocessing of them): resume with the same --data and preprocessing flags',
   embeddings: 'other embeddings: resume with the same --encoder',
   model: 'another architecture: resume with the same --model/--student, --topics, --hidden and --dropout',
-  options: 'other training options: resume with the same seed, batch size, learning rate, validation fraction, α, T and losses',
+  options: 'other training options: resume with the same seed, batch size, learning rate, validation fraction, α, T, losses and distillation phase (--kd-epochs: the auto recipe distils for half of --epochs in runs of ≤ 50 epochs, so to extend such a run give --kd-epochs explicitly)',
   teacher: 'another teacher: resume with the same --teacher',
 };
 

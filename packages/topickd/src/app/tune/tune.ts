@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { checkRecipe, checkSeed, ConfigError, distillHyper, ReferenceCorpus, type Dataset, type Float32Matrix, type LossSpec, type TopicModel } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { Piscina } from 'piscina';
+import { queueModule } from '../queue/queue-module.js';
 import { encoderSpecOfModel, distillOn, embedDataset, fitOn, loadDataset, loadModelWith, type Runtime } from '../run/pipeline.js';
 import { Progress } from '../run/progress.js';
 import type { RunConfig } from '../run/run-config.js';
@@ -200,7 +201,7 @@ export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, pr
   const runTasks = async (tasks: TuneTask[]): Promise<TrialMetrics[]> => {
     const tick = () => progress.log(`tune: ${++done} trainings done`);
     if (request.queue) {
-      const { JobQueue } = await import('@topickd/queue');
+      const { JobQueue } = await queueModule();
       const queue = await JobQueue.open(request.queue, { queueTimeoutSeconds: cfg.queueTimeout, log: (l) => progress.log(l) });
       try {
         const run = `tune-${Date.now().toString(36)}-${Math.random().toString(16).slice(2, 10)}`;
@@ -265,7 +266,7 @@ export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, pr
     trials: result.trials,
     ...(reference ? { reference } : {}),
     jobs,
-    ...(request.queue ? { queue: (await import('@topickd/queue')).maskRedisUrl(request.queue) } : {}),
+    ...(request.queue ? { queue: (await queueModule()).maskRedisUrl(request.queue) } : {}),
     seconds: (performance.now() - t0) / 1000,
   };
   writeFileAtomic(join(request.out, 'tune.json'), JSON.stringify(res, null, 1) + '\n');
