@@ -1,4 +1,4 @@
-import { tf, ConfigError, DataError, Random, nodeBuiltin, type ModelPreparation, type Tensor2D, type TopicModelConfig, type TopicModelFactory } from '@topickd/core/plugin';
+import { tf, ConfigError, DataError, Random, contextualWeightFloats, nodeBuiltin, type ModelPreparation, type Tensor2D, type TopicModelConfig, type TopicModelFactory } from '@topickd/core/plugin';
 import { NeuralLda } from './neurallda.js';
 import type { TopicWordLogits } from './mixture-decoder.js';
 import { uniqueVariableName } from './model-parts.js';
@@ -147,4 +147,10 @@ export const etmFactory = {
   needsBow: true,
   needsEmbeddings: false,
   create: (config: Omit<TopicModelConfig, 'kind'>, seed: number): Etm => new Etm({ ...config, kind: 'etm' }, seed),
+  /** NeuralLDA's network without β and its batch-norm statistics, plus α (K×L) and ρ (V×L); L = options.wordDim (a saved model has it). */
+  weightFloats: (config: Omit<TopicModelConfig, 'kind'>): number => {
+    const { numTopics: K, vocabSize: V } = config;
+    const L = Number(config.options?.wordDim ?? 0);
+    return contextualWeightFloats(config, 'bow') - K * V - 2 * V + (K + V) * L;
+  },
 } satisfies TopicModelFactory;
