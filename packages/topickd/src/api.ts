@@ -13,6 +13,10 @@ import {
   type TopicModel,
   type ModelOptions,
   isNeuralTopicModel,
+  inferTheta,
+  type Dataset,
+  type EmbeddingRows,
+  type Float32Matrix,
   encoderType,
   type Corpus,
   type EncoderReference,
@@ -25,7 +29,7 @@ import {
   type PluginRegistry,
   type PreprocessingRecord,
 } from '@topickd/core';
-import { loadCorpus, saveModel } from '@topickd/core/node';
+import { loadCorpus, saveModel, saveTheta } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
@@ -158,6 +162,8 @@ export class TrainedTopicModel extends TopicModelView {
     /** How raw text becomes its bag of words (the training corpus's preprocessing). */
     readonly preprocessing: PreprocessingRecord | undefined,
     readonly training: Record<string, unknown>,
+    /** θ of the training documents (fit, distill), written by `save` as theta.npy + theta.json, as the CLI writes them. */
+    private readonly trainingTheta?: TrainingTheta,
   ) {
     super(model, vocabulary);
   }
@@ -189,10 +195,14 @@ export class TrainedTopicModel extends TopicModelView {
     return instanceGate.sync(this.owner.runtime, () => super.topics(n));
   }
 
-  /** Writes a model folder (manifest + checksummed weights), loadable by `load` and the CLI. */
+  /** Writes a model folder (manifest + checksummed weights; for a model trained here also theta.npy + theta.json, θ of its training documents, as the CLI writes them), loadable by `load` and the CLI. */
   async save(dir: string): Promise<void> {
     this.checkLive('save');
-    await instanceGate.run(this.owner.runtime, () => saveModel(this.owner.path(dir), { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}) }));
+    await instanceGate.run(this.owner.runtime, async () => {
+      await saveModel(this.owner.path(dir), { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}) });
+      const t = this.trainingTheta;
+      if (t) saveTheta(this.owner.path(dir), t.theta, t.kept, { corpusDocuments: t.corpusDocuments, samples: t.samples, seed: 0 });
+    });
     this.savedIn = dir;
   }
 }
@@ -249,7 +259,7 @@ export class TopicKD {
         : { embeddings: noEmbeddings(dataset.bow.rows), encoderId: NO_ENCODER.id, encoderType: NO_ENCODER.type };
       const seed = options.seed ?? 0;
       const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind, topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
-      return new TrainedTopicModel(this, model, dataset.vocabulary, encoderReferenceOf(emb), dataset.preprocessing, this.record(dataset, result, seed));
+      return new TrainedTopicModel(this, model, dataset.vocabulary, encoderReferenceOf(emb), dataset.preprocessing, this.record(dataset, result, seed), trainingThetaOf(model, dataset, emb.embeddings));
     });
   }
 
@@ -287,7 +297,7 @@ export class TopicKD {
       );
       const records: TeacherRecord[] = all.map((t) => ({ ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params }));
       const training = distillRecord(this.record(dataset, result, seed), { alpha, temperature, recipe, kdEpochs }, losses, records, records[all.indexOf(teacher)]);
-      return new TrainedTopicModel(this, student, dataset.vocabulary, encoderReferenceOf(studentEmb), dataset.preprocessing, training);
+      return new TrainedTopicModel(this, student, dataset.vocabulary, encoderReferenceOf(studentEmb), dataset.preprocessing, training, trainingThetaOf(student, dataset, studentEmb.embeddings));
     });
   }
 
@@ -448,6 +458,20 @@ export class TopicKD {
 
 function stripUndefined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** θ of a model's training documents, kept with it until `save` writes theta.npy (N × K floats). */
+interface TrainingTheta {
+  theta: Float32Matrix;
+  kept: ArrayLike<number>;
+  corpusDocuments: number;
+  samples: number;
+}
+
+/** θ of the training documents as the CLI's fit and distill compute it for theta.npy (20 draws, seed 0). */
+function trainingThetaOf(model: TopicModel, dataset: Pick<Dataset, 'bow' | 'kept' | 'dropped'>, embeddings: EmbeddingRows): TrainingTheta {
+  const samples = 20;
+  return { theta: inferTheta(model, { bow: dataset.bow, embeddings }, { samples, seed: 0 }), kept: dataset.kept, corpusDocuments: dataset.kept.length + dataset.dropped, samples };
 }
 
 /** Every setting `createTopicKD` takes. */

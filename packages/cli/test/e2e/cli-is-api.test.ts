@@ -2,7 +2,8 @@
  * The CLI is the API: for the same data and options, `topickd fit`, `topickd distill` and
  * `topickd experiment` (each a spawned process, as a user types them) and a program calling
  * `tkd.fit`, `tkd.distill` and `tkd.experiment` (its own process, importing `topickd`) write
- * byte-identical weights, and manifests and results equal apart from what differs by nature:
+ * byte-identical weights and θ of the training documents (theta.npy), and manifests and results
+ * equal apart from what differs by nature:
  * recorded times, the folders' own names, and the digests that cover them.
  */
 import { describe, it, expect } from 'vitest';
@@ -61,6 +62,10 @@ describe('the CLI is the API', () => {
       expect(weights(join(viaCli, m)).equals(weights(join(viaApi, m))), `${m}: weights`).toBe(true);
       const manifest = (root: string) => comparable(JSON.parse(readFileSync(join(root, m, 'manifest.json'), 'utf8')), root);
       expect(manifest(viaCli), `${m}: manifest`).toEqual(manifest(viaApi));
+    }
+    // θ of the training documents: the CLI writes it with the model, and so does the API's save()
+    for (const m of ['teacher', 'student']) {
+      for (const f of ['theta.npy', 'theta.json']) expect(readFileSync(join(viaCli, m, f)).equals(readFileSync(join(viaApi, m, f))), `${m}/${f}`).toBe(true);
     }
     const results = (root: string) => comparable(JSON.parse(readFileSync(join(root, 'grid', 'results.json'), 'utf8')), root);
     expect(results(viaCli)).toEqual(results(viaApi));
