@@ -52,6 +52,13 @@ export const RECIPE_FLAG: FlagSpec = {
   description: "how α and T not given are chosen: auto (default: T 4, α from the corpus's mean document length) or paper (Adhya & Sanyal's table)",
 };
 
+/** --quantize: the use encoder with quantized weights (embed, infer and the training commands; config key quantize). */
+export const QUANTIZE_FLAG: FlagSpec = {
+  type: 'string',
+  arg: 'int8|float16',
+  description: 'run the use encoder with its weights quantized: int8 (8 bits per weight, ~7 MB) or float16 (~14 MB) instead of float32 (28 MB); the model records it (default: float32)',
+};
+
 /** Common flags of the training commands. */
 export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   data: { path: 'input', type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng (required)' },
@@ -63,7 +70,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'learning-rate': { type: 'number', arg: 'LR', description: 'Adam learning rate (default 0.002)' },
   seed: { type: 'integer', arg: 'S', description: 'random seed (default 0)' },
   encoder: { type: 'string', arg: 'NAME', description: 'sentence encoder: use (default), precomputed:FILE.npy, onnx, transformers' },
-  quantize: { type: 'string', arg: 'int8|float16', description: 'run the use encoder with its weights quantized: int8 (8 bits per weight, ~7 MB) or float16 (~14 MB) instead of float32 (28 MB); the model records it (default: float32)' },
+  quantize: QUANTIZE_FLAG,
   'model-dir': { path: 'input', type: 'string', arg: 'DIR', description: 'local model folder for the onnx / transformers encoders' },
   'validation-fraction': { type: 'number', arg: 'F', description: 'hold out this fraction for early stopping (default 0: off)' },
   patience: { type: 'integer', arg: 'N', description: 'early-stopping patience in epochs (default 5)' },

@@ -4,7 +4,6 @@ import { isBundledDataset, resolveDataPath, type RunConfig } from 'topickd/app';
 import { GLOBAL_FLAGS, type FlagSpec, type ParsedFlags } from './args.js';
 
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-const isBundled = isBundledDataset;
 
 /**
  * One rule for relative paths: a flag's value is relative to the working directory, a config
@@ -24,7 +23,7 @@ export function resolvePathFlags(spec: Record<string, FlagSpec>, flags: ParsedFl
     const fromFlag = flags[key] !== undefined;
     if (!fromFlag && s.path !== 'output') continue;
     const base = fromFlag ? process.cwd() : cfg.baseDir;
-    const abs = (v: unknown) => (typeof v === 'string' && v !== '' && !isBundled(v) ? resolve(base, v) : v);
+    const abs = (v: unknown) => (typeof v === 'string' && v !== '' && !isBundledDataset(v) ? resolve(base, v) : v);
     if (Array.isArray(c[key])) c[key] = (c[key] as unknown[]).map(abs);
     else if (c[key] !== undefined) c[key] = abs(c[key]);
   }
@@ -51,7 +50,7 @@ export function checkOutputsAgainstInputs(spec: Record<string, FlagSpec>, flags:
     values.forEach((v, i) => {
       let path: string;
       try {
-        path = isBundled(v) ? resolveDataPath(v) : resolve(base, v);
+        path = isBundledDataset(v) ? resolveDataPath(v) : resolve(base, v);
       } catch {
         return; // a bundled dataset that is not here: the command says so itself
       }

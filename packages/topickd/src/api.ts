@@ -13,10 +13,6 @@ import {
   type TopicModel,
   type ModelOptions,
   isNeuralTopicModel,
-  inferTheta,
-  type Dataset,
-  type EmbeddingRows,
-  type Float32Matrix,
   encoderType,
   type Corpus,
   type EncoderReference,
@@ -29,11 +25,11 @@ import {
   type PluginRegistry,
   type PreprocessingRecord,
 } from '@topickd/core';
-import { loadCorpus, saveModel, saveTheta } from '@topickd/core/node';
+import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
-import { embeddingCacheVariant, encoderReferenceOf, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/run/pipeline.js';
+import { embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/run/pipeline.js';
 import { runExperiment } from './app/experiment/experiment.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/run/progress.js';
@@ -164,20 +160,16 @@ export class TrainedTopicModel extends TopicModelView {
     readonly training: Record<string, unknown>,
     /** θ of the training documents (fit, distill), written by `save` as theta.npy + theta.json, as the CLI writes them. */
     private readonly trainingTheta?: TrainingTheta,
+    /** The folder it was loaded from or last saved to, as given (recorded as a distilled student's teacher). */
+    private savedIn?: string,
   ) {
     super(model, vocabulary);
-  }
-
-  /** @internal */
-  loadedFrom(dir: string): void {
-    this.savedIn = dir;
   }
 
   /** The folder it was loaded from or last saved to, as given (recorded as a distilled student's teacher). */
   get folder(): string | undefined {
     return this.savedIn;
   }
-  private savedIn: string | undefined;
 
   /** Topic proportions θ of new documents: text → bag of words with the model's own preprocessing, plus its encoder. */
   async transform(texts: Texts, options: { samples?: number; seed?: number } = {}): Promise<number[][]> {
@@ -200,8 +192,7 @@ export class TrainedTopicModel extends TopicModelView {
     this.checkLive('save');
     await instanceGate.run(this.owner.runtime, async () => {
       await saveModel(this.owner.path(dir), { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}) });
-      const t = this.trainingTheta;
-      if (t) saveTheta(this.owner.path(dir), t.theta, t.kept, { corpusDocuments: t.corpusDocuments, samples: t.samples, seed: 0 });
+      if (this.trainingTheta) writeTrainingTheta(this.owner.path(dir), this.trainingTheta);
     });
     this.savedIn = dir;
   }
@@ -277,17 +268,19 @@ export class TopicKD {
       const cfg = this.runConfig(options);
       const dataset = datasetForModel(this.corpusOf(texts), teacher); // the teacher's vocabulary and preprocessing
       const progress = this.progress();
-      const studentEmb = await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress, 'student embeddings');
-      const teacherEmbs = await teacherEmbeddings(this.rt, dataset, all, studentEmb, this.embedConfig(cfg), progress);
+      const embedCfg = this.embedConfig(cfg);
+      const studentEmb = await embedDataset(this.rt, dataset, this.config.encoder, embedCfg, progress, 'student embeddings');
+      const teacherEmbs = await teacherEmbeddings(this.rt, dataset, all, studentEmb, embedCfg, progress);
       const kind = options.model ?? 'zeroshot';
       const seed = options.seed ?? 0;
-      const { alpha, temperature, recipe, kdEpochs } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics: options.topics ?? teacher.numTopics, epochs: options.epochs ?? 100 });
+      const topics = options.topics ?? teacher.numTopics;
+      const { alpha, temperature, recipe, kdEpochs } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics, epochs: options.epochs ?? 100 });
       const { model: student, result, losses } = await distillOn(
         this.rt,
         dataset,
         { embeddings: studentEmb.embeddings, teacherEmbeddings: teacherEmbs },
         all.map((t) => t.model),
-        { kind, topics: options.topics ?? teacher.numTopics, hidden: options.hidden },
+        { kind, topics, hidden: options.hidden },
         cfg,
         progress,
         `student (${kind})`,
@@ -317,9 +310,7 @@ export class TopicKD {
   async load(dir: string): Promise<TrainedTopicModel> {
     return instanceGate.run(this.rt, async () => {
       const saved = await loadModelWith(this.rt, this.path(dir));
-      const model = new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training);
-      model.loadedFrom(dir);
-      return model;
+      return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training, undefined, dir);
     });
   }
 
@@ -458,20 +449,6 @@ export class TopicKD {
 
 function stripUndefined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** θ of a model's training documents, kept with it until `save` writes theta.npy (N × K floats). */
-interface TrainingTheta {
-  theta: Float32Matrix;
-  kept: ArrayLike<number>;
-  corpusDocuments: number;
-  samples: number;
-}
-
-/** θ of the training documents as the CLI's fit and distill compute it for theta.npy (20 draws, seed 0). */
-function trainingThetaOf(model: TopicModel, dataset: Pick<Dataset, 'bow' | 'kept' | 'dropped'>, embeddings: EmbeddingRows): TrainingTheta {
-  const samples = 20;
-  return { theta: inferTheta(model, { bow: dataset.bow, embeddings }, { samples, seed: 0 }), kept: dataset.kept, corpusDocuments: dataset.kept.length + dataset.dropped, samples };
 }
 
 /** Every setting `createTopicKD` takes. */

@@ -1,7 +1,7 @@
 import { ConfigError } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { encodeNpy } from '@topickd/encoders';
-import { QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
+import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
 import { embeddingCacheVariant, createRuntime, DEFAULT_SHARD_SIZE, embedInBlocks, embeddingPool, embedOnQueue, encoderSpecOf, resolveDataPath } from 'topickd/app';
 
@@ -12,7 +12,7 @@ export const embedCommand: Command = {
   example: 'topickd embed --encoder use --input m10 --out m10-use.npy',
   flags: {
     encoder: { type: 'string', arg: 'NAME', description: 'use (default), onnx, transformers' },
-  quantize: { type: 'string', arg: 'int8|float16', description: 'run the use encoder with its weights quantized: int8 (8 bits per weight, ~7 MB) or float16 (~14 MB) instead of float32 (28 MB); the model records it (default: float32)' },
+    quantize: QUANTIZE_FLAG,
     'model-dir': { path: 'input', type: 'string', arg: 'DIR', description: 'local model folder (onnx, transformers)' },
     input: { path: 'input', type: 'string', arg: 'PATH', description: 'one document per line (.txt), .jsonl, or an OCTIS folder (required)' },
     out: { path: 'output', type: 'string', arg: 'FILE.npy', description: 'where to write the embeddings (required)' },

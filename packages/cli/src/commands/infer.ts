@@ -1,6 +1,6 @@
 import { ConfigError } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
-import { QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
+import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
 import { embeddingCacheVariant, encoderSpecOfModel, bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, inferThetaParallel, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
 
@@ -15,7 +15,7 @@ export const inferCommand: Command = {
     input: { path: 'input', type: 'string', arg: 'PATH', description: 'documents: .txt (one per line), .jsonl, or an OCTIS folder (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     encoder: { type: 'string', arg: 'NAME', description: "override the model's encoder (e.g. precomputed:FILE.npy for the input)" },
-  quantize: { type: 'string', arg: 'int8|float16', description: 'run the use encoder with its weights quantized: int8 (8 bits per weight, ~7 MB) or float16 (~14 MB) instead of float32 (28 MB); the model records it (default: float32)' },
+    quantize: QUANTIZE_FLAG,
     samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'sampling seed (default 0)' },
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: infer as jobs run by `topickd worker` processes (same θ); the model, input and --cache-dir must be in a folder every worker shares' },

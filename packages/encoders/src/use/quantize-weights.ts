@@ -1,6 +1,6 @@
 import type { tf } from '@topickd/core';
 
-/** How an encoder's weights are stored: `int8` (8 bits per weight, affine per tensor) or `float16`. */
+/** How an encoder's weights are stored: `int8` (8 bits per weight, a float16 scale per block: Int8Blocks) or `float16`. */
 export type WeightQuantization = 'int8' | 'float16';
 export const WEIGHT_QUANTIZATIONS: readonly WeightQuantization[] = ['int8', 'float16'];
 

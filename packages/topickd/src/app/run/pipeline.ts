@@ -92,7 +92,7 @@ export function datasetsDir(): string | undefined {
 
 /** `m10` / `20ng` → the bundled OCTIS folder; anything else is a path (relative to `baseDir`). */
 export function resolveDataPath(data: string, baseDir = process.cwd()): string {
-  if ((BUNDLED_DATASETS as readonly string[]).includes(data.toLowerCase())) {
+  if (isBundledDataset(data)) {
     const dir = datasetsDir();
     const local = resolve(baseDir, data);
     // a folder or file of that name here would otherwise lose to the bundled dataset without a word
@@ -273,7 +273,7 @@ export function encoderSpecOf(spec: EncoderSpec | undefined, baseDir?: string, q
  * precomputed embeddings, whose file belongs to the training corpus.
  */
 export function encoderOptionsOf(spec: EncoderSpec): Record<string, unknown> | undefined {
-  const type = typeof spec === 'string' ? spec.split(':')[0] : spec.type;
+  const type = encoderType(spec);
   if (type === 'precomputed') return undefined;
   const { type: _type, ...options } = typeof spec === 'string' ? (spec.includes(':') ? { type, path: spec.slice(type.length + 1) } : { type }) : spec;
   return Object.keys(options).length ? (JSON.parse(JSON.stringify(options)) as Record<string, unknown>) : undefined;
@@ -310,7 +310,7 @@ export async function embedDataset(
   const s = encoderSpecOf(spec, cfg.baseDir, encoderType(spec ?? 'use') === 'use' ? cfg.quantize : undefined);
   const encoder = rt.registry.createEncoder(s);
   const t0 = performance.now();
-  const type = typeof s === 'string' ? s.split(':')[0] : s.type;
+  const type = encoderType(s);
   let m: Float32Matrix & { computed: number };
   if (type === 'precomputed') {
     // precomputed rows are aligned with the corpus file: keep the rows of the documents preprocessing kept
@@ -473,7 +473,8 @@ export async function distillOn(
   progress: Progress,
   label: string,
   seed: number,
-  hyper: { alpha: number; temperature: number; kdEpochs?: number; losses?: readonly LossSpec[] },
+  /** α and T; kdEpochs the distillation phase (undefined: every epoch), as distillHyper resolves it. */
+  hyper: { alpha: number; temperature: number; kdEpochs: number | undefined; losses?: readonly LossSpec[] },
   extra: Partial<DistillOptions> = {},
 ): Promise<DistilledModel> {
   const { losses, specs } = distillLosses(rt, teachers, hyper.losses);
@@ -483,7 +484,7 @@ export async function distillOn(
       ...trainOptionsOf(rt, cfg, progress, label, seed),
       alpha: hyper.alpha,
       temperature: hyper.temperature,
-      kdEpochs: 'kdEpochs' in hyper ? hyper.kdEpochs : cfg.kdEpochs,
+      kdEpochs: hyper.kdEpochs,
       ...extra,
     });
     return { model: student, result, losses: specs };
@@ -550,11 +551,27 @@ export async function teacherEmbeddings(
 /** The encoder reference saved with a model that reads no embeddings. */
 export const NO_ENCODER = { id: 'none', dim: 0, type: 'none' } as const;
 
-/** θ of the training documents beside a saved model (theta.npy + theta.json), as CTM's get_doc_topic_distribution. */
+/** θ of a model's training documents (N × K floats), with what theta.json records of them. */
+export interface TrainingTheta {
+  theta: Float32Matrix;
+  kept: ArrayLike<number>;
+  corpusDocuments: number;
+  samples: number;
+}
+
+/** θ of the training documents, as CTM's get_doc_topic_distribution (`samples` draws, seed 0). */
+export function trainingThetaOf(model: TopicModel, dataset: Pick<Dataset, 'bow' | 'kept' | 'dropped'>, embeddings: EmbeddingRows, samples = 20): TrainingTheta {
+  return { theta: inferTheta(model, { bow: dataset.bow, embeddings }, { samples, seed: 0 }), kept: dataset.kept, corpusDocuments: dataset.kept.length + dataset.dropped, samples };
+}
+
+/** Writes training θ beside a saved model: theta.npy + theta.json. */
+export function writeTrainingTheta(dir: string, t: TrainingTheta): void {
+  saveTheta(dir, t.theta, t.kept, { corpusDocuments: t.corpusDocuments, samples: t.samples, seed: 0 });
+}
+
+/** θ of the training documents beside a saved model (theta.npy + theta.json). */
 export function saveTrainingTheta(dir: string, model: TopicModel, dataset: Pick<Dataset, 'bow' | 'kept' | 'dropped'>, embeddings: EmbeddingRows, cfg: RunConfig): void {
-  const samples = cfg.samples ?? 20;
-  const theta = inferTheta(model, { bow: dataset.bow, embeddings }, { samples, seed: 0 });
-  saveTheta(dir, theta, dataset.kept, { corpusDocuments: dataset.kept.length + dataset.dropped, samples, seed: 0 });
+  writeTrainingTheta(dir, trainingThetaOf(model, dataset, embeddings, cfg.samples ?? 20));
 }
 
 /**
@@ -562,14 +579,10 @@ export function saveTrainingTheta(dir: string, model: TopicModel, dataset: Pick<
  * inputs, and no other TopicKD process is writing it (its lock is held until exit).
  */
 export function claimOutputDir(out: string, inputs: Record<string, string | undefined>, baseDir?: string): void {
-  const resolved = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v && !isBundled(v) ? resolve(baseDir ?? process.cwd(), v) : undefined]));
+  const resolved = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, v && !isBundledDataset(v) ? resolve(baseDir ?? process.cwd(), v) : undefined]));
   refuseOutputOverInput(out, resolved);
   prepareOutputDir(out);
   lockOutputDir(out);
-}
-
-function isBundled(data: string): boolean {
-  return (BUNDLED_DATASETS as readonly string[]).includes(data.toLowerCase());
 }
 
 /**
