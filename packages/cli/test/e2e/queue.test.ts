@@ -138,7 +138,7 @@ describe.skipIf(!redisServerAvailable)('distributed runs on a real redis-server'
     const plugin = join(work, 'seed1-fails.mjs');
     writeFileSync(
       plugin,
-      `import { ContainerModule, ContextualTopicModel, TopicModelFactory } from ${JSON.stringify(join(REPO, 'packages', 'core', 'dist', 'index.js'))};
+      `import { ContainerModule, ContextualTopicModel, contextualWeightFloats, TopicModelFactory } from ${JSON.stringify(join(REPO, 'packages', 'core', 'dist', 'index.js'))};
 export default new ContainerModule(({ bind }) => {
   bind(TopicModelFactory).toConstantValue({
     name: 'seedone', description: 'ProdLDA that refuses seed 1', needsBow: true, needsEmbeddings: false,
@@ -146,6 +146,7 @@ export default new ContainerModule(({ bind }) => {
       if (seed === 1) throw new Error('seed 1 refused on purpose');
       return new ContextualTopicModel({ ...config, kind: 'seedone' }, seed, 'bow');
     },
+    weightFloats: (config) => contextualWeightFloats(config, 'bow'),
   });
 });
 `,

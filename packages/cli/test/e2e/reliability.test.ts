@@ -193,6 +193,19 @@ describe('nothing silently wrapped or ignored', () => {
     refused(await topickd(['distill', '--teacher', model, '--data', corpus, '--plugins', plugin, '--epochs', '1', '--out', join(work, 'w2'), ...precomputed()], work), 2, /two plugins register the loss "w2"/);
   });
 
+  it('a plugin model kind that cannot say its saved size (no weightFloats) is refused before anything is built', async () => {
+    const dir = join(REPO, 'packages', 'cli', 'test', '.generated');
+    mkdirSync(dir, { recursive: true });
+    const plugin = join(dir, 'sizeless-kind-plugin.mjs');
+    writeFileSync(
+      plugin,
+      "import { ContainerModule, ContextualTopicModel, TopicModelFactory } from '@topickd/core';\nexport default new ContainerModule(({ bind }) => { bind(TopicModelFactory).toConstantValue({ name: 'sizeless', description: 'ProdLDA without weightFloats', needsBow: true, needsEmbeddings: false, create: (c, seed) => new ContextualTopicModel({ ...c, kind: 'sizeless' }, seed, 'bow') }); });\n",
+    );
+    const out = join(work, 'sizeless');
+    refused(await topickd(['fit', '--data', corpus, '--model', 'sizeless', '--plugins', plugin, '--topics', '4', '--epochs', '1', '--out', out, ...precomputed()], work), 2, /the model kind "sizeless" has no weightFloats\(config\)/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a local folder named like a bundled dataset is not silently passed over', async () => {
     const here = join(work, 'cwd');
     mkdirSync(join(here, 'm10'), { recursive: true });

@@ -87,6 +87,14 @@ export class PluginRegistry {
         seen.set(p.name, p);
       }
     }
+    for (const m of this.modelList) {
+      if (typeof m.weightFloats !== 'function') {
+        throw new ConfigError(
+          `the model kind "${m.name}" has no weightFloats(config): a model kind must say how many float32 values a saved model of a config holds, so a damaged manifest is refused before anything is built — add it to the plugin's TopicModelFactory`,
+          'plugins',
+        );
+      }
+    }
     const c = this.config;
     if (c.backend) this.backend(c.backend, 'backend');
     if (c.fallback) this.backend(c.fallback, 'fallback');

@@ -196,10 +196,11 @@ export interface TopicModelFactory {
   /**
    * How many float32 values a saved model of this config holds (its weights file's size / 4),
    * computed without building it. The loader compares it with the weights file before it
-   * allocates anything, so a small damaged manifest cannot make it build a huge model. Kinds
-   * without it get a coarser check (every size in the config within the file's size).
+   * allocates anything, so a small damaged manifest cannot make it build a huge model.
+   * Required: a plugin kind without it is refused when the container is built (ConfigError
+   * naming the kind), since nothing else bounds what its `create` allocates.
    */
-  weightFloats?(config: Omit<TopicModelConfig, 'kind'>): number;
+  weightFloats(config: Omit<TopicModelConfig, 'kind'>): number;
   /** Whether inference needs the bag of words (CombinedTM) or only embeddings (ZeroShotTM). */
   readonly needsBow: boolean;
   /** Whether training reads document embeddings (default true; LDA's is false, so no encoder runs). */

@@ -275,11 +275,14 @@ export async function loadModelFrom(store: ModelStore, options: LoadModelOptions
   // bounded before allocation: the model this config describes must be the one these bytes hold
   const floats = bytes.byteLength / 4;
   const { kind: _k, ...dims } = config;
-  const wanted = factory.weightFloats?.(dims);
-  if (wanted !== undefined ? wanted !== floats : Math.max(config.numTopics, config.vocabSize, config.embeddingDim, ...config.hiddenSizes) > floats) {
+  if (typeof factory.weightFloats !== 'function') {
+    throw new ModelFileError(manifestPath, `the model kind "${config.kind}" does not say how many weights its models hold (weightFloats), so this file's size cannot be checked before the model is built; add weightFloats(config) to the plugin that defines it`);
+  }
+  const wanted = factory.weightFloats(dims);
+  if (wanted !== floats) {
     throw new ModelFileError(
       manifestPath,
-      `the config (K ${config.numTopics}, vocabulary ${config.vocabSize}, embedding ${config.embeddingDim}, hidden [${config.hiddenSizes.join(', ')}]) ${wanted !== undefined ? `describes ${wanted.toLocaleString('en-US')} float32 values` : 'needs more values than'}, the weights file holds ${floats.toLocaleString('en-US')}: the manifest is damaged`,
+      `the config (K ${config.numTopics}, vocabulary ${config.vocabSize}, embedding ${config.embeddingDim}, hidden [${config.hiddenSizes.join(', ')}]) describes ${Number.isFinite(wanted) ? wanted.toLocaleString('en-US') : String(wanted)} float32 values, the weights file holds ${floats.toLocaleString('en-US')}: the manifest is damaged`,
     );
   }
   const data = fromLittleEndianBytes(bytes);
