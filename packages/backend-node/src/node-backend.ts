@@ -145,7 +145,10 @@ export class NodeBackend implements Backend {
     if (!ok) throw nodeUnavailable('the OpenBLAS engine failed to initialise on the wasm backend; choose --backend wasm');
     await tf.ready();
     const config = addon.config().trim();
-    return { name: this.name, tfjsBackend: tf.getBackend(), simd: wasm.simd, threads, canTrain: true, workerThreads: false, numerics: `openblas+${wasm.numerics ?? wasm.tfjsBackend}`, detail: `OpenBLAS engine (${config}; ${threads} thread${threads === 1 ? '' : 's'})`, kernels };
+    // numerics name the thread count: the engine cuts a product into one part per block of
+    // columns (or rows) when it has threads, and OpenBLAS picks its kernel by a part's size,
+    // so the last bits differ between thread counts (2.4e-7 on the sentence encoder)
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd: wasm.simd, threads, canTrain: true, workerThreads: false, numerics: `openblas${threads > 1 ? `-t${threads}` : ''}+${wasm.numerics ?? wasm.tfjsBackend}`, detail: `OpenBLAS engine (${config}; ${threads} thread${threads === 1 ? '' : 's'})`, kernels };
   }
 }
 

@@ -2,6 +2,10 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { UseEncoder } from '@topickd/encoders';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { CpuBackend, row } from '@topickd/core';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 const cos = (a: Float32Array, b: Float32Array) => {
   let d = 0;
@@ -55,6 +59,23 @@ describe('Universal Sentence Encoder', () => {
       expect(cos(row(m, 2 * j), row(m, 2 * j + 1))).toBeLessThanOrEqual(0.3);
     });
   });
+
+  it("a document's embedding is the same bytes whatever it is embedded with (batch size, shards, order)", async () => {
+    // titles (4–20 tokens) and posts (up to the 128-token cap): lengths shared by several documents and lengths one document has
+    const titles = readFileSync(`${REPO}datasets/m10/corpus.tsv`, 'utf8').split('\n').filter(Boolean).slice(0, 60).map((l) => l.split('\t')[0]);
+    const posts = readFileSync(`${REPO}datasets/20ng/unpreprocessed.txt`, 'utf8').split('\n').filter(Boolean).slice(0, 24);
+    const texts = [...titles, ...posts];
+    const whole = (await enc.embed(texts)).data;
+    const rowOf = (m: Float32Array, i: number) => Array.from(m.subarray(i * 512, (i + 1) * 512));
+    for (const shard of [1, 7, 50]) {
+      for (let s = 0; s < texts.length; s += shard) {
+        const part = (await enc.embed(texts.slice(s, s + shard), { batchSize: shard === 7 ? 3 : 64 })).data;
+        for (let i = 0; i < Math.min(shard, texts.length - s); i++) expect(rowOf(part, i), `document ${s + i}, shards of ${shard}`).toEqual(rowOf(whole, s + i));
+      }
+    }
+    const reversed = (await enc.embed([...texts].reverse())).data;
+    for (let i = 0; i < texts.length; i++) expect(rowOf(reversed, texts.length - 1 - i)).toEqual(rowOf(whole, i));
+  }, 300_000);
 
   it('does not depend on batch size and agrees between cpu and wasm within 1e-5', async () => {
     const texts = ['a short one', 'a somewhat longer sentence about topic models and distillation', '', 'Ünïcödé façade naïve café', 'x'];

@@ -213,6 +213,40 @@ describe('nothing silently wrapped or ignored', () => {
   });
 });
 
+describe('the same bytes', () => {
+  it("embeddings do not depend on what the cache held before, on --shard-size, on wasm's threads; node's thread count keys the cache", async () => {
+    const lines = readFileSync(corpus, 'utf8').split('\n').filter(Boolean).slice(0, 150);
+    const titles = join(work, 'titles-150.jsonl');
+    writeFileSync(titles, lines.join('\n') + '\n');
+    const part = join(work, 'part.jsonl');
+    writeFileSync(part, lines.filter((_, i) => i % 3 === 1).join('\n') + '\n');
+    for (const backend of ['wasm', 'node']) {
+      const cache = join(work, `bytes-cache-${backend}`);
+      const cold = join(work, `cold-${backend}.npy`);
+      ok(await topickd(['embed', '--input', titles, '--out', cold, '--backend', backend, '--no-cache', '--quiet'], work));
+      // a third of the corpus embedded first, on its own: the full run reads those rows from the cache and embeds the rest
+      ok(await topickd(['embed', '--input', part, '--out', join(work, `part-${backend}.npy`), '--backend', backend, '--cache-dir', cache, '--quiet'], work));
+      const warm = join(work, `warm-${backend}.npy`);
+      ok(await topickd(['embed', '--input', titles, '--out', warm, '--backend', backend, '--cache-dir', cache, '--quiet'], work));
+      expect(readFileSync(warm).equals(readFileSync(cold)), `${backend}: cache-filled vs cold`).toBe(true);
+      // wasm's threads (a pool of workers, each with its own encoder) never change a bit; the
+      // OpenBLAS engine cuts products by thread, so node runs on one thread here
+      const threads = backend === 'wasm' ? '2' : '1';
+      const sharded = join(work, `sharded-${backend}.npy`);
+      ok(await topickd(['embed', '--input', titles, '--out', sharded, '--backend', backend, '--no-cache', '--shard-size', '37', '--threads', threads, '--quiet'], work));
+      expect(readFileSync(sharded).equals(readFileSync(cold)), `${backend}: shards of 37 on ${threads} thread(s) vs one block on 1`).toBe(true);
+      if (backend === 'node') {
+        // its thread count is part of its numerics: 2 threads never read the 1-thread rows in the cache
+        const cold2 = join(work, 'cold-node-t2.npy');
+        ok(await topickd(['embed', '--input', titles, '--out', cold2, '--backend', backend, '--no-cache', '--threads', '2', '--quiet'], work));
+        const warm2 = join(work, 'warm-node-t2.npy');
+        ok(await topickd(['embed', '--input', titles, '--out', warm2, '--backend', backend, '--cache-dir', cache, '--threads', '2', '--quiet'], work));
+        expect(readFileSync(warm2).equals(readFileSync(cold2)), 'node, 2 threads, over a cache filled on 1 thread').toBe(true);
+      }
+    }
+  }, 600_000);
+});
+
 describe('export and report for every model', () => {
   it('export refuses what the browser cannot load (an LDA model, precomputed embeddings); report takes --encoder', async () => {
     const lda = join(work, 'lda');

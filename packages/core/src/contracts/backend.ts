@@ -21,8 +21,9 @@ export interface BackendInfo {
    */
   workerThreads?: boolean;
   /**
-   * What decides the bits its kernels compute — not the thread count, which never changes
-   * them — e.g. `wasm-fma`, `openblas`, `cpu`. Results computed on one backend (the embedding
+   * What decides the bits its kernels compute — including the thread count where it changes
+   * them (the OpenBLAS engine: `openblas-t2+wasm-fma`; wasm's threads never do) — e.g.
+   * `wasm-fma`, `openblas+wasm-fma`, `cpu`. Results computed on one backend (the embedding
    * cache's rows) are reused only by a backend with the same numerics; absent, the tfjs
    * backend's name stands for it.
    */

