@@ -14,6 +14,10 @@ const topickd = require('topickd');
 assert.strictEqual(typeof topickd.createTopicKD, 'function', "require('topickd') has no createTopicKD");
 assert.strictEqual(typeof require('topickd/app').createRuntime, 'function', "require('topickd/app') has no createRuntime");
 assert.ok(Object.keys(require('@topickd/cli')).length > 0, "require('@topickd/cli') is empty");
+// the config file's JSON Schema ships with topickd, for editors
+const schema = require('topickd/topickd.config.schema.json');
+assert.strictEqual(schema.additionalProperties, false, 'topickd/topickd.config.schema.json is not the config schema');
+assert.ok(schema.properties.topics && schema.properties.losses, 'topickd/topickd.config.schema.json lacks the config keys');
 
 function thrown(f) {
   try {

@@ -5,11 +5,15 @@
  */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@topickd/core';
-import { loadConfigFile, RUN_CONFIG_KEYS, validateRunConfig } from '../src/app.js';
+import { loadConfigFile, RUN_CONFIG_KEYS, runConfigJsonSchema, validateRunConfig } from '../src/app.js';
+
+// ajv's draft 2020-12 build, loaded as CommonJS (its ESM default export differs across bundlers)
+const Ajv2020 = createRequire(import.meta.url)('ajv/dist/2020').default as new (o: object) => { compile(s: object): ((v: unknown) => boolean) & { errors?: unknown } };
 
 function validOrConfigError(fn: () => unknown): unknown {
   try {
@@ -52,4 +56,49 @@ describe('config files', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('topickd.config.schema.json is the schema that validates configs: the committed file is the generated one', () => {
+    const committed = JSON.parse(readFileSync(new URL('../topickd.config.schema.json', import.meta.url), 'utf8'));
+    expect(committed, 'run `pnpm run build && node scripts/write-config-schema.mjs`').toEqual(runConfigJsonSchema());
+    expect(Object.keys(committed.properties).sort()).toEqual(['$schema', ...RUN_CONFIG_KEYS].sort());
+    // a config file may name the schema (editors read it; TopicKD ignores it)
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-schema-'));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ $schema: './node_modules/topickd/topickd.config.schema.json', topics: 7 }));
+    expect(loadConfigFile(join(dir, 'c.json')).topics).toBe(7);
+    for (const [k, p] of Object.entries(committed.properties as Record<string, { description?: string }>)) expect(p.description, k).toMatch(/\w/);
+  });
+
+  it('the JSON Schema accepts exactly the configs the validator accepts (every key × 42 bounds, then 4,000 random configs)', () => {
+    const check = new Ajv2020({ strict: false, allErrors: false }).compile(runConfigJsonSchema());
+    // values near the bounds the checks draw: 0, 1, 2, fractions, 2³², limits, empty and nested shapes
+    const near = fc.oneof(
+      fc.constantFrom(0, 1, 2, 0.5, 0.999, -1, 1.5, 4294967295, 4294967296, 256, 257, 65536, 65537, 1e6, 1e6 + 1, 10000, 10001, '', 'x', 'int8', 'float16', 'auto', 'paper', 'combined', 'Combined', null, true),
+      fc.array(fc.integer({ min: -1, max: 20000 }), { maxLength: 3 }),
+      fc.record({ model: fc.constantFrom('lda', 'X', 1), hidden: fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 2 }) }, { requiredKeys: [] }),
+      fc.dictionary(fc.constantFrom('lda', 'wasm'), fc.oneof(fc.dictionary(fc.constantFrom('passes', 'threads'), fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null)), { maxKeys: 2 }), fc.integer()), { maxKeys: 2 }),
+      fc.array(fc.oneof(fc.constantFrom('w2', 'ce', '', 3), fc.record({ name: fc.constantFrom('ce', 'kl'), weight: fc.constantFrom(0, 0.5, -1, 'a'), options: fc.constantFrom({}, [], { a: 1 }), extra: fc.constant(1) }, { requiredKeys: ['name'] })), { maxLength: 2 }),
+      fc.record({ type: fc.constantFrom('onnx', 2), modelDir: fc.constant('m') }, { requiredKeys: [] }),
+      value,
+    );
+    // every key with every boundary value, one at a time (exhaustive), then random combinations
+    const BOUNDS = [0, 1, 2, 0.5, 0.999, -1, 1.5, 4294967295, 4294967296, 256, 257, 65536, 65537, 1e6, 1e6 + 1, 10000, 10001, 2001, 100001, '', 'x', 'int8', 'float16', 'auto', 'paper', 'combined', 'Combined', null, true, [], [0], [100, 100], [1e6], {}, { type: 'onnx' }, { type: 2 }, { lda: {} }, { model: 'lda', hidden: [] }, { model: 'X' }, ['w2', { name: 'ce', weight: 0.5 }], [{ name: 'ce', extra: 1 }], [{ name: 'ce', options: [] }]];
+    for (const k of [...RUN_CONFIG_KEYS]) {
+      for (const v of BOUNDS) {
+        const raw = { [k]: v };
+        const byValidator = validOrConfigError(() => validateRunConfig(raw, 'gen')) !== undefined;
+        expect(check(raw), `${JSON.stringify(raw)}: validator ${byValidator ? 'accepts' : 'refuses'}`).toBe(byValidator);
+      }
+    }
+    const known = fc.constantFrom(...RUN_CONFIG_KEYS);
+    fc.assert(
+      fc.property(fc.dictionary(fc.oneof(known, known, known, fc.constantFrom('baseDir', 'bogus')), near, { maxKeys: 3 }), (raw) => {
+        const byValidator = validOrConfigError(() => validateRunConfig(raw, 'gen')) !== undefined;
+        // baseDir is set by the loader (not written in files): the validator takes it, the file schema does not
+        if ('baseDir' in raw) return;
+        expect(check(raw), `${JSON.stringify(raw)}: validator ${byValidator ? 'accepts' : 'refuses'}`).toBe(byValidator);
+      }),
+      { numRuns: 4000 },
+    );
+  });
 });
+

@@ -1,15 +1,20 @@
 import type { Command } from '../command.js';
-import { createRuntime } from 'topickd/app';
+import { createRuntime, runConfigJsonSchema } from 'topickd/app';
 
 export const infoCommand: Command = {
   name: 'info',
   summary: 'list registered backends, encoders, losses and the active backend',
-  usage: 'topickd info [--backend NAME] [--json]',
+  usage: 'topickd info [--backend NAME] [--json] | topickd info --config-schema',
   example: 'topickd info --backend wasm --json',
   flags: {
     plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
+    'config-schema': { type: 'boolean', description: 'print the JSON Schema of topickd.config.yaml/.json (for editors; the same file ships as topickd/topickd.config.schema.json) and exit' },
   },
-  async run({ cfg, print, json, logger }) {
+  async run({ cfg, flags, print, json, logger }) {
+    if (flags.configSchema) {
+      print(JSON.stringify(runConfigJsonSchema(), null, 2));
+      return;
+    }
     const rt = await createRuntime(cfg, logger);
     const r = rt.registry;
     const backends = await Promise.all(

@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeNpy } from '@topickd/core';
-import { builtCliExists, ok, RAW_CORPUS, scratchDir, topickd, topickdSync } from './helpers.js';
+import { builtCliExists, ok, RAW_CORPUS, REPO, scratchDir, topickd, topickdSync } from './helpers.js';
 
 const work = scratchDir('commands');
 const cache = join(work, 'cache');
@@ -153,6 +153,9 @@ describe.each(backends)('every command in a fresh process, --backend %s', (backe
     const i = ok(await topickd(['info', '--json', '--backend', backend], work)).json();
     expect(i.activeBackend).toBe(backend);
     expect(i.models).toEqual(expect.arrayContaining(['combined', 'zeroshot']));
+    // the config file's JSON Schema, printed as shipped
+    const schema = ok(await topickd(['info', '--config-schema'], work)).json();
+    expect(schema).toEqual(JSON.parse(readFileSync(join(REPO, 'packages', 'topickd', 'topickd.config.schema.json'), 'utf8')));
   });
 
   it('experiment and demo on the small corpus', async () => {

@@ -60,6 +60,8 @@ export function validatePluginConfig(raw: unknown, { allowUnknownKeys = false } 
       const key = `losses[${i}]`;
       if (typeof l === 'string' && l !== '') return;
       if (typeof l === 'object' && l !== null && typeof (l as { name?: unknown }).name === 'string') {
+        const extra = Object.keys(l).find((k) => k !== 'name' && k !== 'weight' && k !== 'options');
+        if (extra !== undefined) throw new ConfigError(`config key "${key}" has an unknown key "${extra}"; a loss is { name, weight, options } (its settings go in "options")`, `${key}.${extra}`);
         const w = (l as { weight?: unknown }).weight;
         if (w !== undefined && (typeof w !== 'number' || !Number.isFinite(w) || w < 0)) {
           throw new ConfigError(`config key "${key}.weight" must be a number ≥ 0, got ${describeValue(w)}`, `${key}.weight`);

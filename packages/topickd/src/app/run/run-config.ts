@@ -146,47 +146,105 @@ export function parseModelOptions(text: string): ModelOptions {
   return out;
 }
 
-const SCHEMA: Record<keyof RunConfig, Check | 'plugin'> = {
-  backend: 'plugin',
-  fallback: 'plugin',
-  encoder: 'plugin',
-  teacherEncoder: 'plugin',
-  losses: 'plugin',
-  plugins: 'plugin',
-  backendOptions: 'plugin',
-  data: isStr,
-  textField: isStr,
-  model: isModel,
-  modelOptions: isModelOptions,
-  topics: (v) => (v === 1 ? 'at least 2 (one topic explains every document the same way)' : upTo(MODEL_SIZE_LIMITS.numTopics)(v)),
-  hidden: (v) => (Array.isArray(v) && v.length === 0 ? null : isHidden(v)),
-  epochs: upTo(1_000_000),
-  batchSize: upTo(65_536, (b) => `a batch of ${b.toLocaleString('en-US')} documents over a 2,000-word vocabulary takes ${gb(b * 2000 * 4 * 6)} of activations`),
-  learningRate: isPosNum,
-  seed: (v) => (isSeed(v) ? null : 'an integer from 0 to 4294967295 (2³² − 1)'),
-  dropout: isFraction,
-  validationFraction: isFraction,
-  patience: isPosInt,
-  alpha: isUnit,
-  temperature: isPosNum,
-  recipe: (v) => (isDistillRecipe(v) ? null : `one of ${DISTILL_RECIPES.join(', ')}`),
-  kdEpochs: isNonNegInt,
-  student: isArch,
-  teacher: isArch,
-  out: isStr,
-  cacheDir: isStr,
-  samples: upTo(10_000, (n) => `${n.toLocaleString('en-US')} samples of a 512-document batch with 50 topics take ${gb(n * 512 * 50 * 4 * 3)}`),
-  checkpointEvery: isPosInt,
-  threads: upTo(256),
-  embeddingThreads: upTo(256),
-  quantize: (v) => (v === 'int8' || v === 'float16' ? null : 'int8 or float16'),
-  trainingThreads: upTo(256),
-  vocabularySize: upTo(MODEL_SIZE_LIMITS.vocabSize),
-  minDf: isPosNum,
-  maxDf: isUnit,
-  queueTimeout: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'a number of seconds ≥ 0 (0: wait for ever)'),
-  baseDir: isStr,
+/** JSON Schema (draft 2020-12) of one value. */
+export type JsonSchema = Record<string, unknown>;
+/** A config key, declared once: its check (the message says what is allowed), its JSON Schema and what it does. */
+interface Field {
+  check: Check | 'plugin';
+  json: JsonSchema;
+  doc: string;
+}
+const int = (minimum: number, maximum?: number): JsonSchema => ({ type: 'integer', minimum, ...(maximum !== undefined ? { maximum } : {}) });
+const str: JsonSchema = { type: 'string', minLength: 1 };
+const hiddenJson: JsonSchema = { type: 'array', maxItems: MODEL_SIZE_LIMITS.layers, items: int(1, MODEL_SIZE_LIMITS.hidden) };
+const modelJson: JsonSchema = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' };
+const archJson: JsonSchema = { type: 'object', additionalProperties: false, properties: { model: modelJson, hidden: hiddenJson } };
+const encoderJson: JsonSchema = { oneOf: [str, { type: 'object', required: ['type'], properties: { type: { type: 'string' } } }] };
+const object = (values: JsonSchema): JsonSchema => ({ type: 'object', additionalProperties: values });
+
+/**
+ * The one schema of a run's configuration: config files (JSON/YAML), flags (each checked as
+ * its key) and the API's options are validated by it, and `runConfigJsonSchema()` writes it
+ * as JSON Schema for editors (`topickd.config.schema.json` in the topickd package). Keys
+ * marked 'plugin' are checked by core's `validatePluginConfig`, and their names against
+ * the registered plugins when the run starts.
+ */
+const FIELDS: Record<keyof RunConfig, Field> = {
+  backend: { check: 'plugin', json: str, doc: 'Tensor backend: wasm (default), node, cpu, webgpu, or one a plugin registers.' },
+  fallback: { check: 'plugin', json: str, doc: 'Backend to use when `backend` is unavailable here.' },
+  encoder: { check: 'plugin', json: encoderJson, doc: 'Sentence encoder: "use" (default), "precomputed:FILE.npy", or { type, ...options } (onnx, transformers, a plugin\'s).' },
+  teacherEncoder: { check: 'plugin', json: encoderJson, doc: "The teacher's encoder in `experiment` (default: `encoder`)." },
+  losses: {
+    check: 'plugin',
+    json: { type: 'array', items: { oneOf: [str, { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string' }, weight: { type: 'number', minimum: 0 }, options: { type: 'object' } } }] } },
+    doc: 'Distillation losses: names or { name, weight, options } (default w2 + ce).',
+  },
+  plugins: { check: 'plugin', json: { type: 'array', items: { type: 'string' } }, doc: 'Modules (npm names or paths) that bind backends, encoders, losses or model kinds.' },
+  backendOptions: { check: 'plugin', json: object({ type: 'object' }), doc: 'Options of each backend by name, e.g. { wasm: { threads: 2 } }.' },
+  data: { check: isStr, json: str, doc: 'Corpus: a bundled dataset (m10, 20ng), an OCTIS folder, a .txt/.tsv/.jsonl file.' },
+  textField: { check: isStr, json: str, doc: 'JSONL corpora: the field holding the text (default "text").' },
+  model: { check: isModel, json: modelJson, doc: 'Model kind: combined (default), zeroshot, or a baseline/plugin kind.' },
+  modelOptions: { check: isModelOptions, json: object(object({ type: ['number', 'string', 'boolean'] })), doc: "Each model kind's own settings, by kind, e.g. { lda: { passes: 20 } }." },
+  topics: {
+    check: (v) => (v === 1 ? 'at least 2 (one topic explains every document the same way)' : upTo(MODEL_SIZE_LIMITS.numTopics)(v)),
+    json: int(2, MODEL_SIZE_LIMITS.numTopics),
+    doc: 'Number of topics K.',
+  },
+  hidden: { check: (v) => (Array.isArray(v) && v.length === 0 ? null : isHidden(v)), json: hiddenJson, doc: 'Hidden layer sizes of the inference network, e.g. [100, 100].' },
+  epochs: { check: upTo(1_000_000), json: int(1, 1_000_000), doc: 'Training epochs.' },
+  batchSize: {
+    check: upTo(65_536, (b) => `a batch of ${b.toLocaleString('en-US')} documents over a 2,000-word vocabulary takes ${gb(b * 2000 * 4 * 6)} of activations`),
+    json: int(1, 65_536),
+    doc: 'Documents per training batch.',
+  },
+  learningRate: { check: isPosNum, json: { type: 'number', exclusiveMinimum: 0 }, doc: "Adam's learning rate." },
+  seed: { check: (v) => (isSeed(v) ? null : 'an integer from 0 to 4294967295 (2³² − 1)'), json: int(0, 4294967295), doc: 'Random seed (0 … 2³² − 1).' },
+  dropout: { check: isFraction, json: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, doc: 'Dropout of the inference network.' },
+  validationFraction: { check: isFraction, json: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, doc: 'Share of documents held out for early stopping (0: none).' },
+  patience: { check: isPosInt, json: int(1), doc: 'Epochs without improvement of the held-out loss before training stops.' },
+  alpha: { check: isUnit, json: { type: 'number', minimum: 0, maximum: 1 }, doc: "Distillation: the weight α of the teacher's losses (default: the recipe's)." },
+  temperature: { check: isPosNum, json: { type: 'number', exclusiveMinimum: 0 }, doc: "Distillation: the temperature T of the softened word distributions (default: the recipe's)." },
+  recipe: { check: (v) => (isDistillRecipe(v) ? null : `one of ${DISTILL_RECIPES.join(', ')}`), json: { enum: [...DISTILL_RECIPES] }, doc: 'How α, T and the distillation phase not given are chosen: auto (default) or paper.' },
+  kdEpochs: { check: isNonNegInt, json: int(0), doc: "Distillation: epochs with the teacher's losses, then the VAE loss alone (default: the recipe's)." },
+  student: { check: isArch, json: archJson, doc: 'Student architecture for distill/experiment: { model, hidden }.' },
+  teacher: { check: isArch, json: archJson, doc: 'Teacher architecture for experiment: { model, hidden }.' },
+  out: { check: isStr, json: str, doc: 'Output folder.' },
+  cacheDir: { check: isStr, json: str, doc: 'Embedding cache folder (default .topickd-cache).' },
+  samples: {
+    check: upTo(10_000, (n) => `${n.toLocaleString('en-US')} samples of a 512-document batch with 50 topics take ${gb(n * 512 * 50 * 4 * 3)}`),
+    json: int(1, 10_000),
+    doc: 'Samples of θ averaged per document at inference.',
+  },
+  checkpointEvery: { check: isPosInt, json: int(1), doc: 'Write a resumable checkpoint every N epochs.' },
+  threads: { check: upTo(256), json: int(1, 256), doc: 'Threads for embedding, training and θ inference (embeddingThreads / trainingThreads set one alone).' },
+  embeddingThreads: { check: upTo(256), json: int(1, 256), doc: 'Worker threads for embedding (default: threads, else all cores).' },
+  trainingThreads: { check: upTo(256), json: int(1, 256), doc: 'Threads the training backend computes on (default: threads, else 1).' },
+  quantize: { check: (v) => (v === 'int8' || v === 'float16' ? null : 'int8 or float16'), json: { enum: ['int8', 'float16'] }, doc: 'Run the use encoder with quantized weights (export: write them so).' },
+  vocabularySize: { check: upTo(MODEL_SIZE_LIMITS.vocabSize), json: int(1, MODEL_SIZE_LIMITS.vocabSize), doc: 'Raw text corpora: the most frequent words kept (default 2000).' },
+  minDf: { check: isPosNum, json: { type: 'number', exclusiveMinimum: 0 }, doc: 'Raw text corpora: the fewest documents a word appears in (a count ≥ 1, or a share < 1).' },
+  maxDf: { check: isUnit, json: { type: 'number', minimum: 0, maximum: 1 }, doc: 'Raw text corpora: the largest share of documents a word may appear in.' },
+  queueTimeout: {
+    check: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? null : 'a number of seconds ≥ 0 (0: wait for ever)'),
+    json: { type: 'number', minimum: 0 },
+    doc: 'Seconds a queued run (or a worker) rides out a Redis outage before it gives up (default 300; 0: for ever).',
+  },
+  baseDir: { check: isStr, json: str, doc: 'Set by the loader: the folder relative paths resolve against.' },
 };
+const SCHEMA = Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.check])) as Record<keyof RunConfig, Check | 'plugin'>;
+
+/** The run configuration as JSON Schema (draft 2020-12), for editors of `topickd.config.yaml`/`.json`. */
+export function runConfigJsonSchema(): JsonSchema {
+  const properties: Record<string, JsonSchema> = { $schema: { description: 'This schema, for editors (ignored by TopicKD).', type: 'string' } };
+  for (const k of RUN_CONFIG_KEYS) properties[k] = { description: FIELDS[k].doc, ...FIELDS[k].json };
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'TopicKD run configuration (topickd.config.yaml / .json)',
+    description: 'Generated from the schema that validates configs (packages/topickd/src/app/run/run-config.ts): `topickd info --config-schema`.',
+    type: 'object',
+    additionalProperties: false,
+    properties,
+  };
+}
 
 /** Every key a config file may hold (`baseDir` is set by the loader, not written). */
 export const RUN_CONFIG_KEYS = Object.keys(SCHEMA).filter((k) => k !== 'baseDir') as (keyof RunConfig)[];
@@ -227,6 +285,11 @@ export function loadConfigFile(path: string): RunConfig {
     raw = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
     throw new ConfigError(`config file ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`, 'config');
+  }
+  // "$schema" names the JSON Schema for editors (topickd.config.schema.json); it is not a setting
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && typeof (raw as Record<string, unknown>).$schema === 'string') {
+    const { $schema: _schema, ...rest } = raw as Record<string, unknown>;
+    raw = rest;
   }
   const cfg = validateRunConfig(raw, path);
   return { ...cfg, baseDir: dirname(resolve(path)) };
