@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Random, type Float32Matrix } from '@topickd/core';
 import { renderReport, reportModelData, relevanceCandidates, alignTopics, jsDistance, ReportDocuments, type ReportData } from '@topickd/cli';
+import { renderTopicsSearchPage, summarizeTopicsRuns, TOPICS_RULE, type TopicsSearchResults } from 'topickd/app';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -149,3 +150,44 @@ describe('HTML report in a real browser (headless Chromium)', () => {
     }
   });
 });
+
+describe('choosing K: the curves page in a real browser', () => {
+  it.skipIf(!hasChromium)('three curves (NPMI, C_V, TD) with a dot per seed and the recommended K marked; offline; screenshot', async () => {
+    const { chromium } = await import('playwright-core');
+    const r = new Random(3);
+    const runs = [10, 20, 30, 40, 50].flatMap((K) =>
+      [0, 1, 2].map((seed) => {
+        const npmi = 0.02 + 0.002 * K - 0.00003 * K * K + r.uniform(-0.01, 0.01);
+        const td = 1 - 0.006 * K + r.uniform(-0.02, 0.02);
+        return { K, seed, npmi, cv: 0.45 + r.uniform(-0.02, 0.02), td, seconds: 1 };
+      }),
+    );
+    const { byK, recommendedK } = summarizeTopicsRuns(runs);
+    const res: TopicsSearchResults = { search: 'topics', dataset: 'synthetic', model: 'combined', epochs: 100, seeds: [0, 1, 2], rule: TOPICS_RULE, byK, recommendedK, runs, seconds: 60 };
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-k-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderTopicsSearchPage(res));
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+      const requests: string[] = [];
+      page.on('request', (q) => requests.push(q.url()));
+      await page.goto(pathToFileURL(file).href);
+      expect(await page.locator('svg.k-curve').count()).toBe(3);
+      for (const m of ['npmi', 'cv', 'td']) expect(await page.locator(`#k-curve-${m} circle.seed`).count()).toBe(15);
+      expect(await page.locator('#recommended-k').textContent()).toBe(`K = ${recommendedK}`);
+      expect(await page.locator('#by-k tr.recommended td').first().textContent()).toBe(String(recommendedK));
+      // a seed's dot names its K, seed and value
+      expect(await page.locator('#k-curve-npmi circle.seed title').first().textContent()).toMatch(/^K=10 seed 0: -?0\.\d{4}$/);
+      await page.locator('#k-curve-npmi circle.seed').first().hover();
+      expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const shot = join(ARTIFACTS, 'k-search.png');
+      await page.screenshot({ path: shot, fullPage: true });
+      expect(statSync(shot).size).toBeGreaterThan(10_000);
+    } finally {
+      await browser.close();
+    }
+  });
+});
+

@@ -1,5 +1,6 @@
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { tune, type TuneResults } from './app/tune/tune.js';
+import { parseTopicsRange, searchTopics, type TopicsSearchResults } from './app/tune/topics-search.js';
 import {
   ALL_METRICS,
   ConfigError,
@@ -144,6 +145,23 @@ export interface TuneApiRequest {
   queue?: string;
   /** Also train the student alone and with the default α, T (default true). */
   reference?: boolean;
+}
+
+/** Choosing K (`tkd.tune({ data, topics })`, as `topickd tune --topics`): no teacher. */
+export interface TopicsTuneRequest {
+  /** `m10`, `20ng` or a corpus path. */
+  data: string;
+  /** The values of K to compare (at least two). */
+  topics: number[];
+  /** The model kind whose K is chosen (default `combined`). */
+  model?: string;
+  hidden?: number[];
+  /** Seeds each K trains with (default [0, 1]). */
+  seeds?: number[];
+  /** Epochs of each training (default 100). */
+  epochs?: number;
+  /** Folder for tune.json and report.html (default `runs/tune-k`). */
+  out?: string;
 }
 
 export type EvaluationResult = Partial<Record<MetricName, MetricResult>>;
@@ -351,7 +369,22 @@ export class TopicKD {
    * successive halving, objective the mean NPMI over the seeds); writes tune.json and
    * report.html into `out`. `data`: m10, 20ng or a corpus path (the teacher's training corpus).
    */
-  async tune(request: TuneApiRequest): Promise<TuneResults> {
+  async tune(request: TuneApiRequest): Promise<TuneResults>;
+  /** Chooses K: trains `model` at every K on every seed and recommends one (tune.json `byK`, `recommendedK`). */
+  async tune(request: TopicsTuneRequest): Promise<TopicsSearchResults>;
+  async tune(request: TuneApiRequest | TopicsTuneRequest): Promise<TuneResults | TopicsSearchResults> {
+    if (!('teacher' in request) || request.teacher === undefined) {
+      const r = request as TopicsTuneRequest;
+      if (!Array.isArray(r.topics)) throw new ConfigError('tune needs a teacher (the α/T search) or topics: [K, K, …] (choosing K)', 'teacher');
+      return instanceGate.run(this.rt, async () => {
+        const out = this.path(r.out ?? 'runs/tune-k');
+        const topics = parseTopicsRange(r.topics.join(','), 'topics');
+        const cfg = this.embedConfig(this.runConfig({ epochs: r.epochs }));
+        const bundled = isBundledDataset(r.data);
+        claimOutputDir(out, { data: bundled ? undefined : r.data }, this.config.baseDir);
+        return searchTopics(this.rt, cfg, { data: bundled ? r.data.toLowerCase() : this.path(r.data), datasetName: datasetNameOf(r.data), model: r.model ?? 'combined', hidden: r.hidden, topics, seeds: r.seeds, out }, this.progress());
+      });
+    }
     return instanceGate.run(this.rt, async () => {
       const name = request.data;
       const bundled = isBundledDataset(name);

@@ -24,3 +24,5 @@ export { seedFolder, type SeedPart } from './app/experiment/experiment-steps.js'
 export { tune, TUNE_TRIAL, type TuneRequest, type TuneResults, type TuneTask } from './app/tune/tune.js';
 export { halvingRungs, haltonCandidates, successiveHalving, type Candidate, type SearchSpace, type TuneTrial, type Rung } from './app/tune/tune-search.js';
 export { renderTunePage } from './app/tune/tune-page.js';
+export { searchTopics, parseTopicsRange, summarizeTopicsRuns, TOPICS_RULE, MIN_TOPIC_DIVERSITY, type TopicsSearchRequest, type TopicsSearchResults, type TopicsSearchPoint, type TopicsSearchRun } from './app/tune/topics-search.js';
+export { renderTopicsSearchPage } from './app/tune/topics-search-page.js';

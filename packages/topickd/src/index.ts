@@ -10,11 +10,13 @@ export {
   type DistillOptions,
   type ExperimentRequest,
   type TuneApiRequest,
+  type TopicsTuneRequest,
   type EvaluationResult,
 } from './api.js';
 export type { ExperimentResults, RunRecord, Role } from './app/experiment/experiment-results.js';
 export type { Comparison } from './app/experiment/comparisons.js';
 export type { TuneResults } from './app/tune/tune.js';
+export type { TopicsSearchResults } from './app/tune/topics-search.js';
 export type { ProgressEvent } from './app/run/progress.js';
 export type { ModelArchitecture } from './app/run/run-config.js';
 export { TopicModelView } from './model-view.js';

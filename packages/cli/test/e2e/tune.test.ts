@@ -3,9 +3,9 @@
  * same trials in this thread and in worker threads; tune.json's fields; the plot; bad ranges.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtCliExists, ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
+import { builtCliExists, ok, RAW_CORPUS, REPO, scratchDir, topickd } from './helpers.js';
 import { meanDocumentLength } from '@topickd/core';
 import { loadDataset } from 'topickd/app';
 
@@ -105,3 +105,62 @@ describe('topickd tune', () => {
     expect(noCe.stderr).toMatch(/--ce-logits applies to the ce loss/);
   }, 300_000);
 });
+
+describe('topickd tune --topics: choosing K', () => {
+  it('trains every K on every seed, recommends one by the stated rule; tune.json byK/recommendedK and the curves; the API gives the same', async () => {
+    const out = join(work, 'k');
+    const args = ['tune', '--data', corpus, '--topics', '3:7:2', '--model', 'prodlda', '--hidden', '20', '--seeds', '0,1', '--epochs', '4', ...common];
+    const r = ok(await topickd([...args, '--out', out, '--json'], work)).json();
+    expect(r.byK.map((p: { K: number }) => p.K)).toEqual([3, 5, 7]);
+    expect(r.runs).toHaveLength(6);
+    const file = JSON.parse(readFileSync(join(out, 'tune.json'), 'utf8'));
+    for (const p of file.byK) {
+      expect(Object.keys(p)).toEqual(expect.arrayContaining(['K', 'npmi', 'cv', 'td', 'seeds', 'npmiSe']));
+      expect(p.seeds.map((s: { seed: number }) => s.seed)).toEqual([0, 1]);
+      // the mean over the seeds and its standard error
+      expect(p.npmi).toBeCloseTo((p.seeds[0].npmi + p.seeds[1].npmi) / 2, 12);
+      expect(p.npmiSe).toBeCloseTo(Math.abs(p.seeds[0].npmi - p.seeds[1].npmi) / 2, 12);
+    }
+    // the rule, checked independently: among K with TD ≥ 0.5, the smallest within one standard error of the best mean NPMI
+    type P = { K: number; npmi: number; npmiSe: number; td: number };
+    const diverse = (file.byK as P[]).filter((p) => p.td >= 0.5);
+    const pool = diverse.length ? diverse : (file.byK as P[]);
+    const best = pool.reduce((a, b) => (b.npmi > a.npmi ? b : a));
+    expect(file.recommendedK).toBe(pool.find((p) => p.npmi >= best.npmi - best.npmiSe)!.K);
+    expect(file.rule).toMatch(/one standard error/);
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html.match(/<svg class="k-curve"/g)).toHaveLength(3);
+    expect(html).toContain(`<b id="recommended-k">K = ${file.recommendedK}</b>`);
+    // the API: tkd.tune({ data, topics }) — the same trainings, the same scores
+    const generated = join(REPO, 'packages', 'cli', 'test', '.generated');
+    mkdirSync(generated, { recursive: true });
+    const program = join(generated, 'k-search-api.mjs');
+    writeFileSync(
+      program,
+      `import { createTopicKD } from 'topickd';\nconst tkd = await createTopicKD({ cacheDir: ${JSON.stringify(join(work, 'cache'))} });\nconst r = await tkd.tune({ data: ${JSON.stringify(corpus)}, topics: [3, 5, 7], model: 'prodlda', hidden: [20], seeds: [0, 1], epochs: 4, out: ${JSON.stringify(join(work, 'k-api'))} });\nconsole.log(JSON.stringify(r));\n`,
+    );
+    const { spawnSync } = await import('node:child_process');
+    const api = spawnSync(process.execPath, [program], { cwd: work, encoding: 'utf8' });
+    expect(api.status, api.stderr).toBe(0);
+    const a = JSON.parse(api.stdout.trim().split('\n').at(-1)!);
+    expect(a.byK.map(({ K, npmi, cv, td }: { K: number; npmi: number; cv: number; td: number }) => ({ K, npmi, cv, td }))).toEqual(
+      file.byK.map(({ K, npmi, cv, td }: { K: number; npmi: number; cv: number; td: number }) => ({ K, npmi, cv, td })),
+    );
+    expect(a.recommendedK).toBe(file.recommendedK);
+  }, 300_000);
+
+  it('refusals: --topics with --teacher, a range of one K, K = 1, an α/T flag with --topics', async () => {
+    const base = ['tune', '--data', corpus, '--out', join(work, 'k-bad'), ...common];
+    const bad = async (extra: string[], re: RegExp) => {
+      const r = await topickd([...base, ...extra], work);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(re);
+    };
+    await bad(['--topics', '5:20', '--teacher', teacher], /--topics chooses K and takes no --teacher/);
+    await bad(['--topics', '5'], /at least two values of K/);
+    await bad(['--topics', '1:5'], /every K from 2 to/);
+    await bad(['--topics', '5:20', '--alpha', '0.1:0.5'], /--alpha belongs to the α\/T search/);
+    await bad([], /--teacher DIR \(the α\/T search\), or --topics LOW:HIGH to choose K/);
+  }, 120_000);
+});
+
