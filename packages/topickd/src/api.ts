@@ -1,6 +1,7 @@
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { tune, type TuneResults } from './app/tune/tune.js';
 import { parseTopicsRange, searchTopics, type TopicsSearchResults } from './app/tune/topics-search.js';
+import { binDocuments, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
 import {
   ALL_METRICS,
   ConfigError,
@@ -200,6 +201,23 @@ export class TrainedTopicModel extends TopicModelView {
     });
   }
 
+  /**
+   * Each topic's share of the documents per time bin (`bins`: a number of equal-width bins,
+   * default 10, `month` or `year`; `times` ISO dates or seconds/milliseconds since 1970) or per
+   * class (`bins: 'class'`, `times` the labels), with its words in each bin (c-TF-IDF over the
+   * bin's documents of that topic), as `topickd topics-over-time`.
+   */
+  async topicsOverTime(texts: readonly string[], times: readonly (string | number)[], options: { bins?: TimeBins; top?: number; samples?: number; seed?: number } = {}): Promise<TopicsOverTime> {
+    this.checkLive('topicsOverTime');
+    if (times.length !== texts.length) throw new ConfigError(`give one time (or class) per text: ${texts.length} texts, ${times.length} times`, 'times');
+    const { bin, bins } = binDocuments(times, options.bins ?? 10);
+    const rows = await this.transform([...texts], options);
+    const K = this.numTopics;
+    const theta = { rows: rows.length, cols: K, data: Float32Array.from(rows.flat()) };
+    const bow = bowForModel([...texts], this, false);
+    return topicsOverTimeOf(theta, bow, this.vocabulary, bin, bins, this.topics(10), options.top ?? 5);
+  }
+
   /** The top `n` words of each topic, computed on this model's instance's backend. */
   override topics(n = 10): string[][] {
     return instanceGate.sync(this.owner.runtime, () => super.topics(n));
@@ -316,6 +334,11 @@ export class TopicKD {
    * Coherence (NPMI, C_V, UMass, UCI — equal to gensim's), topic diversity and inverted RBO of
    * a model's topics, with `texts` (tokenized as the model's training corpus was) as reference.
    */
+  /** Topics over time or per class of `texts` with `model` (see TrainedTopicModel.topicsOverTime). */
+  async topicsOverTime(model: TrainedTopicModel, texts: readonly string[], times: readonly (string | number)[], options: { bins?: TimeBins; top?: number; samples?: number; seed?: number } = {}): Promise<TopicsOverTime> {
+    return model.topicsOverTime(texts, times, options);
+  }
+
   async evaluate(model: TrainedTopicModel, texts: Texts, options: { topn?: number; metrics?: MetricName[] } = {}): Promise<EvaluationResult> {
     return instanceGate.run(this.rt, async () => {
       const dataset = datasetForModel(this.corpusOf(texts), model);

@@ -17,6 +17,7 @@ export type { ExperimentResults, RunRecord, Role } from './app/experiment/experi
 export type { Comparison } from './app/experiment/comparisons.js';
 export type { TuneResults } from './app/tune/tune.js';
 export type { TopicsSearchResults } from './app/tune/topics-search.js';
+export type { TopicsOverTime, TimeBins } from './app/report/topics-over-time.js';
 export type { ProgressEvent } from './app/run/progress.js';
 export type { ModelArchitecture } from './app/run/run-config.js';
 export { TopicModelView } from './model-view.js';

@@ -2,7 +2,7 @@ import { ConfigError } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
 import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { embeddingCacheVariant, encoderSpecOfModel, bowForModel, createRuntime, embedInBlocks, embeddingPool, encoderSpecOf, INFER_BATCH, inferOnQueue, inferThetaParallel, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
+import { encoderSpecOfModel, createRuntime, encoderSpecOf, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfCorpus } from 'topickd/app';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -32,8 +32,6 @@ export const inferCommand: Command = {
     try {
       const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
       const texts = corpus.encoderTexts ?? corpus.documents;
-      // Bag of words over the model's vocabulary, tokenized as its training corpus was.
-      const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
       const modelReadsEmbeddings = !(saved.encoder.dim === 0 && !cfg.encoder);
       const spec = modelReadsEmbeddings ? encoderSpecOf(cfg.encoder ?? encoderSpecOfModel(saved.encoder), cfg.baseDir, cfg.quantize) : null;
       const shardSize = (flags.shardSize as number | undefined) ?? 2 * INFER_BATCH;
@@ -55,22 +53,7 @@ export const inferCommand: Command = {
         });
       } else {
         if (shardSize % INFER_BATCH !== 0) throw new ConfigError(`--shard-size for infer must be a multiple of ${INFER_BATCH}, got ${shardSize}`, 'shardSize');
-        let emb;
-        if (!spec) {
-          emb = noEmbeddings(bow.rows); // a model that reads the bag of words alone (LDA)
-        } else {
-          const encoder = rt.registry.createEncoder(spec);
-          const pool = embeddingPool(rt.backend, cfg, spec);
-          try {
-            const onProgress = progress.embedding('embedding');
-            emb = await embedInBlocks(encoder, texts, cfg.cacheDir ?? '.topickd-cache', shardSize, { onProgress: (done, total) => onProgress({ done, total }), logger, parallel: pool?.parallel, variant: embeddingCacheVariant(rt.backend) });
-          } finally {
-            await pool?.close();
-          }
-          progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
-        }
-        // θ in worker threads (--threads), shard by shard: the same θ as one thread
-        theta = await inferThetaParallel(rt.backend, cfg, saved.model, resolve(dir), { bow, embeddings: emb }, { samples, seed });
+        theta = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { samples, seed, shardSize });
       }
       const K = theta.cols;
       const rows: number[][] = [];

@@ -1,0 +1,68 @@
+import { ConfigError, DataError } from '@topickd/core';
+import { loadCorpus, readLines, writeFileAtomic } from '@topickd/core/node';
+import { extname, resolve } from 'node:path';
+import type { Command } from '../command.js';
+import { binDocuments, bowForModel, createRuntime, jsonlFieldValues, loadModelWith, parseBins, renderTopicsOverTimePage, resolveDataPath, thetaOfCorpus, topicsOverTimeOf, INFER_BATCH } from 'topickd/app';
+
+export const topicsOverTimeCommand: Command = {
+  name: 'topics-over-time',
+  summary: "each topic's share of the documents per time bin (or per class), with its words in each bin (c-TF-IDF)",
+  usage: 'topickd topics-over-time --model DIR --data PATH (--time-field NAME [--bins N|month|year] | --by-class) [--top N] [--out FILE.html] [--json]',
+  example: 'topickd topics-over-time --model runs/changelogs-k20 --data datasets/debian-changelogs/changelogs.jsonl --time-field date --bins year --out runs/over-time.html',
+  ownFlags: ['model'],
+  flags: {
+    model: { path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
+    data: { path: 'input', type: 'string', arg: 'PATH', description: 'the documents: a .jsonl file with a time field, or (--by-class) an OCTIS folder/.tsv or .jsonl with labels (required)' },
+    'time-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding each document\'s time (ISO date or seconds/milliseconds since 1970)' },
+    bins: { type: 'string', arg: 'N|month|year', description: 'equal-width time bins (default 10), or calendar months or years' },
+    'by-class': { type: 'boolean', description: 'group by the class label (the OCTIS label column, JSONL "label") instead of time' },
+    top: { type: 'integer', arg: 'N', description: 'words per topic and bin (default 5)' },
+    'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
+    samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document (default 20)' },
+    out: { path: 'output', type: 'string', arg: 'FILE.html', description: 'also write the interactive chart (click a topic: its words per bin)' },
+  },
+  async run({ cfg, flags, print, json, progress, logger }) {
+    const dir = flags.model as string | undefined;
+    const data = (flags.data as string | undefined) ?? cfg.data;
+    if (!dir) throw new ConfigError('give the model folder: --model DIR', 'model');
+    if (!data) throw new ConfigError('give the documents: --data PATH', 'data');
+    const timeField = flags.timeField as string | undefined;
+    const byClass = flags.byClass === true;
+    if (byClass === (timeField !== undefined)) throw new ConfigError('give one of --time-field NAME (topics over time) and --by-class (topics per class)', 'timeField');
+    if (byClass && flags.bins !== undefined) throw new ConfigError('--bins applies to --time-field; --by-class groups by label', 'bins');
+    const bins = byClass ? 'class' : parseBins(flags.bins);
+    const top = (flags.top as number | undefined) ?? 5;
+    if (!Number.isInteger(top) || top < 1 || top > 100) throw new ConfigError(`--top must be an integer from 1 to 100, got ${top}`, 'top');
+    const out = cfg.out ? resolve(cfg.baseDir ?? process.cwd(), cfg.out) : undefined;
+    const path = resolveDataPath(data, cfg.baseDir);
+    const corpus = loadCorpus(path, { textField: cfg.textField });
+    let values: unknown[];
+    if (byClass) {
+      if (!corpus.labels) throw new DataError(`${data} has no class labels (the OCTIS label column, or "label" in JSONL); use --time-field for times`);
+      values = corpus.labels;
+    } else {
+      if (!/^\.(jsonl|ndjson)$/i.test(extname(path))) throw new ConfigError(`--time-field reads a .jsonl corpus (one JSON object per line with the text and the time); ${data} is not one`, 'timeField');
+      values = jsonlFieldValues(readLines(path), timeField!);
+    }
+    const { bin, bins: binList } = binDocuments(values, bins);
+    const rt = await createRuntime(cfg, logger);
+    const saved = await loadModelWith(rt, dir);
+    try {
+      const theta = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { samples: cfg.samples, seed: cfg.seed, shardSize: 2 * INFER_BATCH });
+      const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
+      const res = topicsOverTimeOf(theta, bow, saved.vocabulary, bin, binList, saved.model.topics(saved.vocabulary, 10), top);
+      if (out) writeFileAtomic(out, renderTopicsOverTimePage(res, `Topics ${byClass ? 'per class' : 'over time'} — ${saved.model.kind}, K=${res.topics.length}, ${data}`));
+      if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, documents: corpus.documents.length, groupedBy: byClass ? 'class' : timeField, ...res }));
+      else {
+        for (let b = 0; b < res.bins.length; b++) {
+          const row = res.share[b];
+          const best = row.map((v, k) => [v, k] as const).sort((a, c) => c[0] - a[0]).slice(0, 3);
+          print(`${res.bins[b].label} (${res.bins[b].documents} docs): ${best.map(([v, k]) => `topic ${k} ${(100 * v).toFixed(1)}% [${res.words[b][k].join(' ')}]`).join('; ')}`);
+        }
+        if (out) print(`wrote ${out}`);
+      }
+    } finally {
+      saved.model.dispose();
+    }
+  },
+};
