@@ -2,6 +2,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { tune, type TuneResults } from './app/tune/tune.js';
 import { parseTopicsRange, searchTopics, type TopicsSearchResults } from './app/tune/topics-search.js';
 import { binDocuments, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
+import { updateModel } from './app/run/update.js';
 import {
   ALL_METRICS,
   ConfigError,
@@ -26,6 +27,9 @@ import {
   type MetricResult,
   type PluginRegistry,
   type PreprocessingRecord,
+  serializeModel,
+  type ModelLineage,
+  type SavedModel,
 } from '@topickd/core';
 import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
@@ -181,6 +185,8 @@ export class TrainedTopicModel extends TopicModelView {
     private readonly trainingTheta?: TrainingTheta,
     /** The folder it was loaded from or last saved to, as given (recorded as a distilled student's teacher). */
     private savedIn?: string,
+    /** Set for a model updated from another (`tkd.update`): its parent's digest and the documents added. */
+    readonly lineage?: ModelLineage,
   ) {
     super(model, vocabulary);
   }
@@ -218,6 +224,11 @@ export class TrainedTopicModel extends TopicModelView {
     return topicsOverTimeOf(theta, bow, this.vocabulary, bin, bins, this.topics(10), options.top ?? 5);
   }
 
+  /** @internal What `save` writes (and `update` continues from). */
+  saved(): SavedModel {
+    return { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}), ...(this.lineage ? { lineage: this.lineage } : {}) };
+  }
+
   /** The top `n` words of each topic, computed on this model's instance's backend. */
   override topics(n = 10): string[][] {
     return instanceGate.sync(this.owner.runtime, () => super.topics(n));
@@ -227,7 +238,7 @@ export class TrainedTopicModel extends TopicModelView {
   async save(dir: string): Promise<void> {
     this.checkLive('save');
     await instanceGate.run(this.owner.runtime, async () => {
-      await saveModel(this.owner.path(dir), { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}) });
+      await saveModel(this.owner.path(dir), this.saved());
       if (this.trainingTheta) writeTrainingTheta(this.owner.path(dir), this.trainingTheta);
     });
     this.savedIn = dir;
@@ -334,6 +345,22 @@ export class TopicKD {
    * Coherence (NPMI, C_V, UMass, UCI — equal to gensim's), topic diversity and inverted RBO of
    * a model's topics, with `texts` (tokenized as the model's training corpus was) as reference.
    */
+  /**
+   * Continues training a copy of `model` on new documents (its vocabulary, a fresh optimizer;
+   * default 20 epochs), as `topickd update`; the result's `lineage` names the parent (the digest
+   * its saved manifest has) and the documents added. `model` stays as it was.
+   */
+  async update(model: TrainedTopicModel, texts: Texts, options: { epochs?: number; seed?: number; batchSize?: number; learningRate?: number } = {}): Promise<TrainedTopicModel> {
+    return instanceGate.run(this.rt, async () => {
+      const saved = model.saved();
+      const { manifest } = await serializeModel(saved);
+      const cfg = this.embedConfig(this.runConfig({ epochs: options.epochs, seed: options.seed, batchSize: options.batchSize, learningRate: options.learningRate }));
+      const up = await updateModel(this.rt, cfg, saved, manifest.digest!, this.corpusOf(texts), this.progress());
+      const training = { ...this.record(up.dataset, up.result, cfg.seed ?? 0), ...(model.folder ? { updatedFrom: model.folder } : {}) };
+      return new TrainedTopicModel(this, up.model, saved.vocabulary, saved.encoder, saved.preprocessing, training, trainingThetaOf(up.model, up.dataset, up.embeddings), undefined, up.lineage);
+    });
+  }
+
   /** Topics over time or per class of `texts` with `model` (see TrainedTopicModel.topicsOverTime). */
   async topicsOverTime(model: TrainedTopicModel, texts: readonly string[], times: readonly (string | number)[], options: { bins?: TimeBins; top?: number; samples?: number; seed?: number } = {}): Promise<TopicsOverTime> {
     return model.topicsOverTime(texts, times, options);
@@ -351,7 +378,7 @@ export class TopicKD {
   async load(dir: string): Promise<TrainedTopicModel> {
     return instanceGate.run(this.rt, async () => {
       const saved = await loadModelWith(this.rt, this.path(dir));
-      return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training, undefined, dir);
+      return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training, undefined, dir, saved.lineage);
     });
   }
 

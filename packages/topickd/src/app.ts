@@ -14,6 +14,7 @@ export * from './app/run/format.js';
 export { embeddingPool, embeddingThreads } from './app/workers/embed-pool.js';
 export { inferThetaParallel } from './app/workers/infer-pool.js';
 export { thetaOfCorpus } from './app/run/corpus-theta.js';
+export { updateModel, unknownTokenShare, type UpdateResult } from './app/run/update.js';
 export { binDocuments, jsonlFieldValues, parseBins, parseTime, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
 export { renderTopicsOverTimePage } from './app/report/topics-over-time-page.js';
 export { inferShards } from './shared/infer-shards.js';

@@ -49,10 +49,25 @@ export interface ModelManifest {
   training: Record<string, unknown>;
   /** How raw text became the training tokens (absent in models saved before it was recorded). */
   preprocessing?: PreprocessingRecord;
+  /** A model updated from another (`topickd update`): the parent's digest and what was added. */
+  lineage?: ModelLineage;
   paramCount: number;
   weights: { file: string; bytes: number; sha256: string; tensors: TensorEntry[] };
   /** SHA-256 of this manifest's canonical JSON without this field (format version 2). */
   digest?: string;
+}
+
+/** Where an updated model came from: its parent model's manifest digest and the training that followed. */
+export interface ModelLineage {
+  /** The parent's manifest digest (sha256 hex). */
+  parent: string;
+  /** Documents the update trained on (those with a word of the vocabulary). */
+  documentsAdded: number;
+  /** Share of the new documents' tokens the vocabulary does not know (they are not learned). */
+  unknownTokenShare?: number;
+  epochs?: number;
+  /** The parent's own lineage, if it was updated too. */
+  ancestors?: string[];
 }
 
 /** A topic model with everything needed to use it: vocabulary and encoder reference. */
@@ -63,6 +78,8 @@ export interface SavedModel {
   training: Record<string, unknown>;
   /** The preprocessing of the training corpus; new text is tokenized the same way. */
   preprocessing?: PreprocessingRecord;
+  /** Set for a model updated from another. */
+  lineage?: ModelLineage;
 }
 
 /** Reads and writes the files of a model directory; Node's file system, a fetch, or memory. */
@@ -134,6 +151,7 @@ export async function serializeModel(saved: SavedModel): Promise<{ manifest: Mod
     encoder: saved.encoder,
     training: saved.training,
     ...(saved.preprocessing ? { preprocessing: saved.preprocessing } : {}),
+    ...(saved.lineage ? { lineage: saved.lineage } : {}),
     paramCount: model.paramCount(),
     weights: { file, bytes: bytes.byteLength, sha256: sha, tensors },
   };
@@ -188,6 +206,13 @@ function checkManifestFields(m: ModelManifest, where: string): void {
   if (m.preprocessing !== undefined) {
     const problem = preprocessingRecordProblem(m.preprocessing);
     if (problem) throw new ModelFileError(where, `field "preprocessing" must be ${problem}; got ${JSON.stringify(m.preprocessing)?.slice(0, 120)}`);
+  }
+  if (m.lineage !== undefined) {
+    const l = m.lineage as unknown as Record<string, unknown>;
+    const hex = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+    if (!isObj(l) || !hex(l.parent) || !isCount(l.documentsAdded) || (l.unknownTokenShare !== undefined && !(typeof l.unknownTokenShare === 'number' && l.unknownTokenShare >= 0 && l.unknownTokenShare <= 1)) || (l.epochs !== undefined && !isCount(l.epochs)) || (l.ancestors !== undefined && !(Array.isArray(l.ancestors) && l.ancestors.every(hex)))) {
+      throw bad('lineage', '{ parent: a sha256 digest, documentsAdded: integer ≥ 0, unknownTokenShare?: number in [0, 1], epochs?: integer, ancestors?: [digests] }', m.lineage);
+    }
   }
   const w = m.weights;
   if (!isObj(w) || typeof w.file !== 'string' || !isCount(w.bytes) || typeof w.sha256 !== 'string' || !Array.isArray(w.tensors)) {
@@ -329,6 +354,7 @@ export async function loadModelFrom(store: ModelStore, options: LoadModelOptions
     encoder: manifest.encoder,
     training: manifest.training ?? {},
     ...(manifest.preprocessing ? { preprocessing: manifest.preprocessing } : {}),
+    ...(manifest.lineage ? { lineage: manifest.lineage } : {}),
     manifest,
   };
 }
