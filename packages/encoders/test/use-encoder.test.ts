@@ -75,6 +75,19 @@ describe('Universal Sentence Encoder', () => {
     }
     const reversed = (await enc.embed([...texts].reverse())).data;
     for (let i = 0; i < texts.length; i++) expect(rowOf(reversed, texts.length - 1 - i)).toEqual(rowOf(whole, i));
+    // on tfjs's cpu kernels (no filling of short batches there) too: a few titles alone and together
+    await new CpuBackend().activate();
+    try {
+      // titles of one token length, so they share a batch
+      const lens = await Promise.all(titles.map(async (t) => (await enc.tokenize(t)).length));
+      const common = lens.reduce((best, l) => (lens.filter((x) => x === l).length > lens.filter((x) => x === best).length ? l : best), lens[0]);
+      const few = titles.filter((_, i) => lens[i] === common).slice(0, 5);
+      expect(few.length).toBeGreaterThan(2);
+      const together = (await enc.embed(few)).data;
+      for (let i = 0; i < few.length; i++) expect(rowOf((await enc.embed([few[i]])).data, 0), `cpu: title ${i} alone`).toEqual(rowOf(together, i));
+    } finally {
+      await new WasmBackend().activate();
+    }
   }, 300_000);
 
   it('does not depend on batch size and agrees between cpu and wasm within 1e-5', async () => {

@@ -157,8 +157,10 @@ export class UseEncoder implements Encoder {
       // product below 256 rows, OpenBLAS's small-matrix kernel below 4 rows of the 512-wide
       // layers): a short batch is filled up with copies of its first document, whose rows are
       // dropped, so every batch runs on the paths of a full one.
+      // (tfjs's cpu kernels sum every row alike whatever the batch: no filling there, where
+      // each extra row costs the most)
       const batch = idx.map((i) => tokens[i]);
-      const minRows = Math.max(MIN_BATCH_ROWS, Math.ceil(MIN_BATCH_TOKENS / len));
+      const minRows = tf.getBackend() === 'cpu' ? 1 : Math.max(MIN_BATCH_ROWS, Math.ceil(MIN_BATCH_TOKENS / len));
       while (batch.length < minRows) batch.push(batch[0]);
       const rows = await this.embedTokens(batch);
       idx.forEach((docIndex, r) => out.set(rows.subarray(r * DIM, (r + 1) * DIM), docIndex * DIM));
