@@ -3,6 +3,7 @@ import { tune, type TuneResults } from './app/tune/tune.js';
 import { parseTopicsRange, searchTopics, type TopicsSearchResults } from './app/tune/topics-search.js';
 import { binDocuments, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
 import { updateModel } from './app/run/update.js';
+import { topicLabels } from './app/report/topic-labels.js';
 import {
   ALL_METRICS,
   ConfigError,
@@ -28,6 +29,7 @@ import {
   type PluginRegistry,
   type PreprocessingRecord,
   serializeModel,
+  preprocessingRecord,
   type ModelLineage,
   type SavedModel,
 } from '@topickd/core';
@@ -222,6 +224,24 @@ export class TrainedTopicModel extends TopicModelView {
     const theta = { rows: rows.length, cols: K, data: Float32Array.from(rows.flat()) };
     const bow = bowForModel([...texts], this, false);
     return topicsOverTimeOf(theta, bow, this.vocabulary, bin, bins, this.topics(10), options.top ?? 5);
+  }
+
+  /**
+   * A short label per topic from `texts`' own phrases of 1–3 words (those the model knows, seen
+   * in two documents or more), ranked by the encoder's similarity to the topic (its top words
+   * and its five most representative documents of `texts`) and kept apart from the labels of
+   * the topics before it (maximal marginal relevance), as `topickd topics --labels`.
+   */
+  async labels(texts: readonly string[], options: { diversity?: number; candidates?: number } = {}): Promise<string[]> {
+    this.checkLive('labels');
+    const rows = await this.transform([...texts]);
+    const K = this.numTopics;
+    const theta = { rows: rows.length, cols: K, data: Float32Array.from(rows.flat()) };
+    const topicWord = instanceGate.sync(this.owner.runtime, () => this.model.topicWordDistribution());
+    const spec = encoderSpecOfModel(this.encoder);
+    const embed = this.encoder.dim === 0 || spec === 'precomputed' ? null : (t: string[]) => instanceGate.run(this.owner.runtime, () => this.owner.embed(t, spec));
+    const labels = await topicLabels({ texts, theta, topicWord, vocabulary: this.vocabulary, preprocessing: this.preprocessing ?? preprocessingRecord({}), embed, ...options });
+    return labels.map((l) => l.label);
   }
 
   /** @internal What `save` writes (and `update` continues from). */

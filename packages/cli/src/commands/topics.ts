@@ -1,18 +1,23 @@
 import { ConfigError } from '@topickd/core';
 import type { Command } from '../command.js';
-import { createRuntime, loadModelWith } from 'topickd/app';
+import { loadCorpus } from '@topickd/core/node';
+import { preprocessingRecord } from '@topickd/core';
+import { createRuntime, encoderSpecOf, encoderSpecOfModel, INFER_BATCH, loadModelWith, resolveDataPath, thetaOfCorpus, topicLabels } from 'topickd/app';
 
 export const topicsCommand: Command = {
   name: 'topics',
   summary: 'print the top words of each topic of a trained model',
-  usage: 'topickd topics --model DIR [--top N] [--json]',
+  usage: 'topickd topics --model DIR [--top N] [--labels --data PATH] [--json]',
   example: 'topickd topics --model runs/student --top 10',
   ownFlags: ['model'],
   flags: {
     model: { path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
     top: { type: 'integer', arg: 'N', description: 'words per topic (default 10)' },
+    labels: { type: 'boolean', description: "a short label per topic from --data's own 1–3-word phrases, ranked by the encoder's similarity to the topic and kept apart (MMR); --json adds labels" },
+    data: { path: 'input', type: 'string', arg: 'PATH', description: 'with --labels: the documents the labels come from (the training corpus or one like it)' },
+    'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
   },
-  async run({ cfg, flags, print, json, logger }) {
+  async run({ cfg, flags, print, json, progress, logger }) {
     const dir = flags.model as string | undefined;
     if (!dir) throw new ConfigError('give the model folder: --model DIR', 'model');
     const top = (flags.top as number | undefined) ?? 10;
@@ -22,8 +27,27 @@ export const topicsCommand: Command = {
     try {
       if (top > saved.vocabulary.length) throw new ConfigError(`--top ${top} is more than the model's ${saved.vocabulary.length} words`, 'top');
       const topicWords = saved.model.topics(saved.vocabulary, top);
-      if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, topics: topicWords.length, topicWords }));
-      else topicWords.forEach((t, k) => print(`topic ${String(k).padStart(String(topicWords.length - 1).length)}: ${t.join(' ')}`));
+      let labels: string[] | undefined;
+      if (flags.labels) {
+        if (!cfg.data) throw new ConfigError('--labels takes its phrases from documents: give --data PATH (the training corpus or one like it)', 'data');
+        const corpus = loadCorpus(resolveDataPath(cfg.data, cfg.baseDir), { textField: cfg.textField });
+        const theta = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { shardSize: 2 * INFER_BATCH });
+        const spec = saved.encoder.dim === 0 ? null : encoderSpecOf(cfg.encoder ?? encoderSpecOfModel(saved.encoder), cfg.baseDir, cfg.quantize);
+        const encoder = spec && spec !== 'precomputed' ? rt.registry.createEncoder(spec) : null;
+        const texts = corpus.encoderTexts ?? corpus.documents;
+        const result = await topicLabels({
+          texts,
+          theta,
+          topicWord: saved.model.topicWordDistribution(),
+          vocabulary: saved.vocabulary,
+          preprocessing: saved.preprocessing ?? preprocessingRecord({ pretokenized: corpus.pretokenized }),
+          pretokenized: corpus.pretokenized && !corpus.encoderTexts,
+          embed: encoder ? (t) => encoder.embed(t) : null,
+        });
+        labels = result.map((l) => l.label);
+      }
+      if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, topics: topicWords.length, topicWords, ...(labels ? { labels } : {}) }));
+      else topicWords.forEach((t, k) => print(`topic ${String(k).padStart(String(topicWords.length - 1).length)}${labels ? ` [${labels[k]}]` : ''}: ${t.join(' ')}`));
     } finally {
       saved.model.dispose();
     }

@@ -1,5 +1,5 @@
 /**
- * `topickd topics-over-time` as a user runs it (spawned, on the dated Debian changelogs) and
+ * `topickd topics-over-time` and `topics --labels` as a user runs them (spawned, on the dated Debian changelogs) and
  * `model.topicsOverTime` from a program importing `topickd`: shares are the bins' mean θ (checked
  * against `infer`'s θ), bins are the calendar years / equal widths / classes, the chart page works
  * in Chromium.
@@ -94,6 +94,38 @@ console.log(JSON.stringify(r));
     expect(a.bins.map((b: { label: string }) => b.label)).toEqual(yearly.bins.map((b: { label: string }) => b.label));
     a.share.forEach((row: number[], i: number) => row.forEach((v, k) => expect(v).toBeCloseTo(yearly.share[i][k], 6)));
     expect(a.words).toEqual(yearly.words);
+  }, 300_000);
+
+  it("topics --labels: a phrase per topic from the corpus, known to the model, holding one of the topic's top words, all different; the API's model.labels gives the same", async () => {
+    const r = ok(await topickd(['topics', '--model', model, '--labels', '--data', corpus, '--json', ...common], work)).json();
+    const vocabulary: string[] = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')).vocabulary;
+    expect(r.labels).toHaveLength(4);
+    expect(new Set(r.labels).size).toBe(4);
+    const top10 = ok(await topickd(['topics', '--model', model, '--top', '10', '--json'], work)).json().topicWords as string[][];
+    r.labels.forEach((label: string, k: number) => {
+      const words = label.split(' ');
+      expect(words.length).toBeGreaterThanOrEqual(1);
+      expect(words.length).toBeLessThanOrEqual(3);
+      for (const w of words) expect(vocabulary).toContain(w);
+      expect(words.some((w) => top10[k].includes(w)), `${label} vs ${top10[k].join(' ')}`).toBe(true);
+    });
+    refused(await topickd(['topics', '--model', model, '--labels', ...common], work), 2, /--labels takes its phrases from documents: give --data PATH/);
+    const generated = join(REPO, 'packages', 'cli', 'test', '.generated');
+    mkdirSync(generated, { recursive: true });
+    const program = join(generated, 'labels-api.mjs');
+    writeFileSync(
+      program,
+      `import { readFileSync } from 'node:fs';
+import { createTopicKD } from 'topickd';
+const tkd = await createTopicKD({ cacheDir: ${JSON.stringify(join(work, 'cache'))} });
+const m = await tkd.load(${JSON.stringify(model)});
+const texts = readFileSync(${JSON.stringify(corpus)}, 'utf8').split('\\n').filter(Boolean).map((l) => JSON.parse(l).text);
+console.log(JSON.stringify(await m.labels(texts)));
+`,
+    );
+    const api = spawnSync(process.execPath, [program], { cwd: work, encoding: 'utf8' });
+    expect(api.status, api.stderr).toBe(0);
+    expect(JSON.parse(api.stdout.trim().split('\n').at(-1)!)).toEqual(r.labels);
   }, 300_000);
 
   it('refusals: neither or both of --time-field and --by-class, --time-field on a text file, no time in the field', async () => {
