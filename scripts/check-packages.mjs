@@ -128,7 +128,11 @@ for (const [label, mode] of Object.entries(tsconfigs)) {
   try {
     out = JSON.parse(r.stdout.trim().split('\n').pop());
   } catch {}
-  check('ESM pipeline: fit → distill → evaluate → save → load → transform', r.code === 0 && out && Math.abs(out.theta.reduce((a, b) => a + b, 0) - 1) < 1e-4 && Number.isFinite(out.npmi), r.stdout.slice(-2000) + r.stderr.slice(-3000));
+  check(
+    'ESM pipeline: fit → distill → evaluate → save → load → transform; labels, topics per class, update (lineage), choosing K',
+    r.code === 0 && out && Math.abs(out.theta.reduce((a, b) => a + b, 0) - 1) < 1e-4 && Number.isFinite(out.npmi) && out.labels.length === 10 && out.labels.every((l) => typeof l === 'string' && l !== '') && out.classes >= 1 && /^[0-9a-f]{64}$/.test(out.lineage.parent) && out.lineage.documentsAdded > 0 && [3, 4].includes(out.recommendedK),
+    r.stdout.slice(-2000) + r.stderr.slice(-3000),
+  );
   const c = run(process.execPath, ['require-check.cjs'], { cwd: app });
   check('require(): every entry point loads; errors are instanceof TopicKDError; a loaded model is core\'s class', c.code === 0, c.stdout + c.stderr.slice(-3000));
 }

@@ -1,4 +1,5 @@
-// ESM: the public API from the installed packages, fit → distill → evaluate → save → load → transform.
+// ESM: the public API from the installed packages, fit → distill → evaluate → save → load → transform,
+// then labels, topics per class, update and choosing K.
 import { createTopicKD } from 'topickd';
 import { readFileSync } from 'node:fs';
 
@@ -11,4 +12,10 @@ const scores = await tkd.evaluate(student, texts);
 await student.save('runs/student');
 const again = await tkd.load('runs/student');
 const theta = await again.transform(['stock markets fell sharply today']);
-console.log(JSON.stringify({ backend: tkd.backend.tfjsBackend, npmi: scores.npmi.mean, params: student.params, theta: theta[0] }));
+// users' features from the packed package: labels, topics per class, updating, choosing K
+const labels = await teacher.labels(texts);
+const labelsOf = readFileSync(corpus, 'utf8').split('\n').filter(Boolean).map((l) => String(JSON.parse(l).label));
+const perClass = await tkd.topicsOverTime(teacher, texts, labelsOf, { bins: 'class' });
+const updated = await tkd.update(again, texts.slice(0, 100), { epochs: 1 });
+const k = await tkd.tune({ data: corpus, topics: [3, 4], model: 'prodlda', hidden: [20], seeds: [0], epochs: 1, out: 'runs/k' });
+console.log(JSON.stringify({ backend: tkd.backend.tfjsBackend, npmi: scores.npmi.mean, params: student.params, theta: theta[0], labels, classes: perClass.bins.length, lineage: updated.lineage, recommendedK: k.recommendedK }));

@@ -87,6 +87,8 @@ export async function topicLabels(input: LabelInputs): Promise<TopicLabel[]> {
       scored.push({ phrase, words: p * Math.log(1 + count) });
     }
     scored.sort((a, b) => b.words - a.words || (a.phrase < b.phrase ? -1 : 1));
+    // no phrase of two documents holds a top word: the top words themselves are the candidates
+    if (!scored.length) for (const i of [...top].slice(0, 3)) scored.push({ phrase: vocabulary[i], words: row[i] });
     perTopic.push(scored.slice(0, keep));
   }
   if (!input.embed) {
