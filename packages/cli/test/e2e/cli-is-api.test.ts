@@ -9,9 +9,8 @@
 import { describe, it, expect } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
+import { nodeProgram, ok, RAW_CORPUS, scratchDir, topickd } from './helpers.js';
 
 const generated = fileURLToPath(new URL('../.generated/', import.meta.url));
 const program = join(generated, 'cli-is-api.mjs');
@@ -50,7 +49,7 @@ describe('the CLI is the API', () => {
     mkdirSync(viaCli);
     mkdirSync(generated, { recursive: true });
     writeFileSync(program, API);
-    const r = spawnSync(process.execPath, [program, RAW_CORPUS, cache], { cwd: viaApi, encoding: 'utf8', timeout: 300_000 });
+    const r = await nodeProgram(program, viaApi, [RAW_CORPUS, cache]);
     expect(r.status, r.stderr).toBe(0);
     const common = ['--backend', 'wasm', '--cache-dir', cache, '--quiet'];
     ok(await topickd(['fit', ...common, '--data', RAW_CORPUS, '--model', 'combined', '--topics', '5', '--epochs', '2', '--seed', '0', '--hidden', '20', '--out', 'teacher'], viaCli));

@@ -68,6 +68,26 @@ export function topickd(args: readonly string[], cwd: string, options: { timeout
   });
 }
 
+/**
+ * Runs a Node program (a user's script importing the packages) in `cwd`, without blocking the
+ * test process as spawnSync would (vitest's worker must keep answering its RPC).
+ */
+export function nodeProgram(file: string, cwd: string, args: readonly string[] = [], timeoutMs = 300_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 /** The same, synchronously: for probes at collection time, before any test runs. */
 export function topickdSync(args: readonly string[], cwd: string): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });

@@ -6,10 +6,9 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ok, REPO, refused, scratchDir, topickd } from './helpers.js';
+import { ok, REPO, refused, scratchDir, topickd, nodeProgram } from './helpers.js';
 
 const work = scratchDir('over-time');
 const corpus = join(work, 'changelogs.jsonl');
@@ -88,7 +87,7 @@ const r = await tkd.topicsOverTime(m, recs.map((x) => x.text), recs.map((x) => x
 console.log(JSON.stringify(r));
 `,
     );
-    const api = spawnSync(process.execPath, [program], { cwd: work, encoding: 'utf8' });
+    const api = await nodeProgram(program, work);
     expect(api.status, api.stderr).toBe(0);
     const a = JSON.parse(api.stdout.trim().split('\n').at(-1)!);
     expect(a.bins.map((b: { label: string }) => b.label)).toEqual(yearly.bins.map((b: { label: string }) => b.label));
@@ -123,7 +122,7 @@ const texts = readFileSync(${JSON.stringify(corpus)}, 'utf8').split('\\n').filte
 console.log(JSON.stringify(await m.labels(texts)));
 `,
     );
-    const api = spawnSync(process.execPath, [program], { cwd: work, encoding: 'utf8' });
+    const api = await nodeProgram(program, work);
     expect(api.status, api.stderr).toBe(0);
     expect(JSON.parse(api.stdout.trim().split('\n').at(-1)!)).toEqual(r.labels);
   }, 300_000);

@@ -5,7 +5,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtCliExists, ok, RAW_CORPUS, REPO, scratchDir, topickd } from './helpers.js';
+import { builtCliExists, ok, RAW_CORPUS, REPO, scratchDir, topickd, nodeProgram } from './helpers.js';
 import { meanDocumentLength } from '@topickd/core';
 import { loadDataset } from 'topickd/app';
 
@@ -139,8 +139,7 @@ describe('topickd tune --topics: choosing K', () => {
       program,
       `import { createTopicKD } from 'topickd';\nconst tkd = await createTopicKD({ cacheDir: ${JSON.stringify(join(work, 'cache'))} });\nconst r = await tkd.tune({ data: ${JSON.stringify(corpus)}, topics: [3, 5, 7], model: 'prodlda', hidden: [20], seeds: [0, 1], epochs: 4, out: ${JSON.stringify(join(work, 'k-api'))} });\nconsole.log(JSON.stringify(r));\n`,
     );
-    const { spawnSync } = await import('node:child_process');
-    const api = spawnSync(process.execPath, [program], { cwd: work, encoding: 'utf8' });
+    const api = await nodeProgram(program, work);
     expect(api.status, api.stderr).toBe(0);
     const a = JSON.parse(api.stdout.trim().split('\n').at(-1)!);
     expect(a.byK.map(({ K, npmi, cv, td }: { K: number; npmi: number; cv: number; td: number }) => ({ K, npmi, cv, td }))).toEqual(

@@ -5,10 +5,9 @@
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { ok, REPO, refused, scratchDir, topickd } from './helpers.js';
+import { ok, REPO, refused, scratchDir, topickd, nodeProgram } from './helpers.js';
 
 const work = scratchDir('update');
 const lines = readFileSync(join(REPO, 'datasets', 'debian-changelogs', 'changelogs.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -68,7 +67,7 @@ const half = await tkd.update(p, [known + ' zzqxv zzqyw'], { epochs: 1 });
 console.log(JSON.stringify({ lineage: c.lineage, half: half.lineage.unknownTokenShare }));
 `,
     );
-    const api = spawnSync(process.execPath, [program], { cwd: work, encoding: 'utf8' });
+    const api = await nodeProgram(program, work);
     expect(api.status, api.stderr).toBe(0);
     const a = JSON.parse(api.stdout.trim().split('\n').at(-1)!);
     expect(a.half).toBe(0.5);
