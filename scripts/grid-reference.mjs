@@ -59,7 +59,9 @@ export interface GridReference {
   interval95: [number, number];
 }
 
-export const GRID_REFERENCES: readonly GridReference[] = ${JSON.stringify(entries, null, 2)};
+export const GRID_REFERENCES: readonly GridReference[] = [
+${entries.map((e) => `  ${JSON.stringify(e)},`).join('\n')}
+];
 
 /** The committed grid for a corpus (\`m10\`, \`20ng\`), K, recipe and number of epochs, if there is one. */
 export function gridReference(dataset: string, K: number, recipe: string | undefined, epochs: number): GridReference | undefined {

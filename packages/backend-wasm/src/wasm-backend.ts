@@ -119,7 +119,9 @@ export class WasmBackend implements Backend {
     const detail = variant === 'fma' ? `matrix products: TopicKD WebAssembly SIMD kernel with fused multiply-adds (relaxed SIMD)${onThreads}` : variant === 'simd' ? `matrix products: TopicKD WebAssembly SIMD kernel${onThreads}` : 'matrix products: XNNPACK (tfjs)';
     // the products' build decides the bits (fused multiply-adds round once); threads do not
     const numerics = `wasm-${variant ?? 'xnnpack'}${simd ? '' : '-nosimd'}`;
-    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads, canTrain: true, detail, kernels, numerics };
+    // TopicKD's product takes another path below 256 rows (gemm/wasm-gemm.ts); XNNPACK's paths are not known
+    const stableBatch = variant !== null ? { rows: 1, tokens: 256 } : undefined;
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd, threads, canTrain: true, detail, kernels, numerics, ...(stableBatch ? { stableBatch } : {}) };
   }
 }
 

@@ -16,7 +16,7 @@ export { validatePluginConfig, lossName, lossOptions, lossWeight, encoderType, D
 export { PluginRegistry, PluginConfigToken, Logger, type WeightedLoss } from './container/plugin-registry.js';
 export { createContainer, registryOf, coreModule, type CreateContainerOptions } from './container/create-container.js';
 export { CpuBackend, CPU_KERNELS } from './backends/cpu-backend.js';
-export { currentTfjsBackend, switchTfjsBackend } from './backends/current-backend.js';
+export { currentTfjsBackend, currentBackendInfo, noteActivatedBackend, switchTfjsBackend } from './backends/current-backend.js';
 
 export { row, matrix, gatherRows, isRowSource, toRowArrays, assertFinite, allFinite, topWordsPerRow, logMatrix, type Float32Matrix, type EmbeddingRows, type RowSource } from './util/matrix.js';
 export { Random, MAX_SEED, isSeed, checkSeed } from './util/random.js';

@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { UseEncoder } from '@topickd/encoders';
 import { WasmBackend } from '@topickd/backend-wasm';
-import { CpuBackend, row } from '@topickd/core';
+import { CpuBackend, currentBackendInfo, noteActivatedBackend, row } from '@topickd/core';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +16,8 @@ const cos = (a: Float32Array, b: Float32Array) => {
 describe('Universal Sentence Encoder', () => {
   const enc = new UseEncoder();
   beforeAll(async () => {
-    await new WasmBackend().activate();
+    // as a registry activates: the encoder then fills short batches as far as the backend says (stableBatch)
+    noteActivatedBackend(await new WasmBackend().activate());
     await enc.load();
   });
 
@@ -65,6 +66,7 @@ describe('Universal Sentence Encoder', () => {
     const titles = readFileSync(`${REPO}datasets/m10/corpus.tsv`, 'utf8').split('\n').filter(Boolean).slice(0, 60).map((l) => l.split('\t')[0]);
     const posts = readFileSync(`${REPO}datasets/20ng/unpreprocessed.txt`, 'utf8').split('\n').filter(Boolean).slice(0, 24);
     const texts = [...titles, ...posts];
+    expect(currentBackendInfo()?.stableBatch).toEqual({ rows: 1, tokens: 256 }); // a long post alone is one row
     const whole = (await enc.embed(texts)).data;
     const rowOf = (m: Float32Array, i: number) => Array.from(m.subarray(i * 512, (i + 1) * 512));
     for (const shard of [1, 7, 50]) {
@@ -76,7 +78,7 @@ describe('Universal Sentence Encoder', () => {
     const reversed = (await enc.embed([...texts].reverse())).data;
     for (let i = 0; i < texts.length; i++) expect(rowOf(reversed, texts.length - 1 - i)).toEqual(rowOf(whole, i));
     // on tfjs's cpu kernels (no filling of short batches there) too: a few titles alone and together
-    await new CpuBackend().activate();
+    noteActivatedBackend(await new CpuBackend().activate());
     try {
       // titles of one token length, so they share a batch
       const lens = await Promise.all(titles.map(async (t) => (await enc.tokenize(t)).length));
@@ -86,7 +88,7 @@ describe('Universal Sentence Encoder', () => {
       const together = (await enc.embed(few)).data;
       for (let i = 0; i < few.length; i++) expect(rowOf((await enc.embed([few[i]])).data, 0), `cpu: title ${i} alone`).toEqual(rowOf(together, i));
     } finally {
-      await new WasmBackend().activate();
+      noteActivatedBackend(await new WasmBackend().activate());
     }
   }, 300_000);
 

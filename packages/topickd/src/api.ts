@@ -32,6 +32,9 @@ import {
   preprocessingRecord,
   type ModelLineage,
   type SavedModel,
+  toRowArrays,
+  type CsrMatrix,
+  type Float32Matrix,
 } from '@topickd/core';
 import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
@@ -201,11 +204,16 @@ export class TrainedTopicModel extends TopicModelView {
   /** Topic proportions θ of new documents: text → bag of words with the model's own preprocessing, plus its encoder. */
   async transform(texts: Texts, options: { samples?: number; seed?: number } = {}): Promise<number[][]> {
     this.checkLive('transform');
+    return toRowArrays((await this.thetaWithBow(texts, options)).theta);
+  }
+
+  /** θ of `texts` as one matrix, with the bag of words it was computed from (transform, topicsOverTime and labels). */
+  private thetaWithBow(texts: Texts, options: { samples?: number; seed?: number }): Promise<{ theta: Float32Matrix; bow: CsrMatrix }> {
     return instanceGate.run(this.owner.runtime, async () => {
       const corpus = this.owner.corpusOf(texts);
       const bow = bowForModel(corpus.documents, this, corpus.pretokenized);
       const embeddings = this.encoder.dim === 0 ? noEmbeddings(bow.rows) : await this.owner.embed(corpus.encoderTexts ?? corpus.documents, encoderSpecOfModel(this.encoder));
-      return this.thetaRows(bow, embeddings, options);
+      return { theta: this.thetaMatrix(bow, embeddings, options), bow };
     });
   }
 
@@ -219,10 +227,7 @@ export class TrainedTopicModel extends TopicModelView {
     this.checkLive('topicsOverTime');
     if (times.length !== texts.length) throw new ConfigError(`give one time (or class) per text: ${texts.length} texts, ${times.length} times`, 'times');
     const { bin, bins } = binDocuments(times, options.bins ?? 10);
-    const rows = await this.transform([...texts], options);
-    const K = this.numTopics;
-    const theta = { rows: rows.length, cols: K, data: Float32Array.from(rows.flat()) };
-    const bow = bowForModel([...texts], this, false);
+    const { theta, bow } = await this.thetaWithBow([...texts], options);
     return topicsOverTimeOf(theta, bow, this.vocabulary, bin, bins, this.topics(10), options.top ?? 5);
   }
 
@@ -234,9 +239,7 @@ export class TrainedTopicModel extends TopicModelView {
    */
   async labels(texts: readonly string[], options: { diversity?: number; candidates?: number } = {}): Promise<string[]> {
     this.checkLive('labels');
-    const rows = await this.transform([...texts]);
-    const K = this.numTopics;
-    const theta = { rows: rows.length, cols: K, data: Float32Array.from(rows.flat()) };
+    const { theta } = await this.thetaWithBow([...texts], {});
     const topicWord = instanceGate.sync(this.owner.runtime, () => this.model.topicWordDistribution());
     const spec = encoderSpecOfModel(this.encoder);
     const embed = this.encoder.dim === 0 || spec === 'precomputed' ? null : (t: string[]) => instanceGate.run(this.owner.runtime, () => this.owner.embed(t, spec));

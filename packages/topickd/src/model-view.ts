@@ -1,4 +1,4 @@
-import { ConfigError, inferTheta, TopicKDError, toRowArrays, type CsrMatrix, type EmbeddingRows, type Float32Matrix, type TopicModel } from '@topickd/core';
+import { ConfigError, inferTheta, TopicKDError, type CsrMatrix, type EmbeddingRows, type Float32Matrix, type TopicModel } from '@topickd/core';
 
 /**
  * What every trained or loaded model offers its user, in Node (`TrainedTopicModel`) and in a
@@ -43,11 +43,6 @@ export abstract class TopicModelView {
   /** A TopicKDError for any use after dispose(), instead of a failure deep inside tfjs. */
   protected checkLive(what: string): void {
     if (this.disposed) throw new TopicKDError('MODEL_DISPOSED', `${what}: this model was disposed (dispose() frees its tensors); load or train it again`);
-  }
-
-  /** θ rows (mean of `samples` draws each) for documents given as a bag of words and embeddings. */
-  protected thetaRows(bow: CsrMatrix, embeddings: EmbeddingRows, options: { samples?: number; seed?: number }): number[][] {
-    return toRowArrays(this.thetaMatrix(bow, embeddings, options));
   }
 
   /** θ as one matrix; `offset`: these documents are rows `offset`… of a larger input (a multiple of 512), drawn as there. */

@@ -3,13 +3,13 @@
  * and topics(n) within range, and a typed error for a model used after dispose().
  */
 import { describe, it, expect } from 'vitest';
-import { ConfigError, ContextualTopicModel, CsrMatrix, resolveModelConfig, type TopicKDError } from '@topickd/core';
+import { ConfigError, ContextualTopicModel, CsrMatrix, resolveModelConfig, toRowArrays, type TopicKDError } from '@topickd/core';
 import { TopicModelView } from '../src/model-view.js';
 
 class View extends TopicModelView {
   theta(samples?: number): number[][] {
     const bow = CsrMatrix.fromRows([new Map([[0, 1], [2, 2], [5, 1]])], 6);
-    return this.thetaRows(bow, { rows: 1, cols: 4, data: new Float32Array([0.1, -0.2, 0.3, 0.4]) }, { samples });
+    return toRowArrays(this.thetaMatrix(bow, { rows: 1, cols: 4, data: new Float32Array([0.1, -0.2, 0.3, 0.4]) }, { samples }));
   }
 }
 

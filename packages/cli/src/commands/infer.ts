@@ -2,7 +2,7 @@ import { ConfigError } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
 import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { encoderSpecOfModel, createRuntime, encoderSpecOf, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfCorpus } from 'topickd/app';
+import { createRuntime, inferenceEncoderSpec, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfCorpus } from 'topickd/app';
 
 export const inferCommand: Command = {
   name: 'infer',
@@ -32,8 +32,6 @@ export const inferCommand: Command = {
     try {
       const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
       const texts = corpus.encoderTexts ?? corpus.documents;
-      const modelReadsEmbeddings = !(saved.encoder.dim === 0 && !cfg.encoder);
-      const spec = modelReadsEmbeddings ? encoderSpecOf(cfg.encoder ?? encoderSpecOfModel(saved.encoder), cfg.baseDir, cfg.quantize) : null;
       const shardSize = (flags.shardSize as number | undefined) ?? 2 * INFER_BATCH;
       const samples = cfg.samples ?? 20;
       const seed = cfg.seed ?? 0;
@@ -41,7 +39,7 @@ export const inferCommand: Command = {
       let theta;
       if (queue) {
         const onProgress = progress.embedding('inferring (queue)');
-        theta = await inferOnQueue(queue.url, dir, { documents: corpus.documents, encoderTexts: texts, pretokenized: corpus.pretokenized }, spec, {
+        theta = await inferOnQueue(queue.url, dir, { documents: corpus.documents, encoderTexts: texts, pretokenized: corpus.pretokenized }, inferenceEncoderSpec(cfg, saved), {
           shardSize,
           workDir: dirname(resolve(input)),
           cacheDir: cfg.cacheDir ?? '.topickd-cache',
@@ -53,7 +51,7 @@ export const inferCommand: Command = {
         });
       } else {
         if (shardSize % INFER_BATCH !== 0) throw new ConfigError(`--shard-size for infer must be a multiple of ${INFER_BATCH}, got ${shardSize}`, 'shardSize');
-        theta = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { samples, seed, shardSize });
+        theta = (await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { samples, seed, shardSize })).theta;
       }
       const K = theta.cols;
       const rows: number[][] = [];

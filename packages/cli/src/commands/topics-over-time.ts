@@ -2,7 +2,7 @@ import { ConfigError, DataError } from '@topickd/core';
 import { loadCorpus, readLines, writeFileAtomic } from '@topickd/core/node';
 import { extname, resolve } from 'node:path';
 import type { Command } from '../command.js';
-import { binDocuments, bowForModel, createRuntime, jsonlFieldValues, loadModelWith, parseBins, renderTopicsOverTimePage, resolveDataPath, thetaOfCorpus, topicsOverTimeOf, INFER_BATCH } from 'topickd/app';
+import { binDocuments, createRuntime, jsonlFieldValues, loadModelWith, parseBins, renderTopicsOverTimePage, resolveDataPath, thetaOfCorpus, topicsOverTimeOf, INFER_BATCH } from 'topickd/app';
 
 export const topicsOverTimeCommand: Command = {
   name: 'topics-over-time',
@@ -48,8 +48,7 @@ export const topicsOverTimeCommand: Command = {
     const rt = await createRuntime(cfg, logger);
     const saved = await loadModelWith(rt, dir);
     try {
-      const theta = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { samples: cfg.samples, seed: cfg.seed, shardSize: 2 * INFER_BATCH });
-      const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
+      const { theta, bow } = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { samples: cfg.samples, seed: cfg.seed, shardSize: 2 * INFER_BATCH });
       const res = topicsOverTimeOf(theta, bow, saved.vocabulary, bin, binList, saved.model.topics(saved.vocabulary, 10), top);
       if (out) writeFileAtomic(out, renderTopicsOverTimePage(res, `Topics ${byClass ? 'per class' : 'over time'} — ${saved.model.kind}, K=${res.topics.length}, ${data}`));
       if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, documents: corpus.documents.length, groupedBy: byClass ? 'class' : timeField, ...res }));

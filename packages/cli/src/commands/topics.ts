@@ -1,8 +1,7 @@
-import { ConfigError } from '@topickd/core';
+import { ConfigError, encoderType, preprocessingRecord } from '@topickd/core';
 import type { Command } from '../command.js';
 import { loadCorpus } from '@topickd/core/node';
-import { preprocessingRecord } from '@topickd/core';
-import { createRuntime, encoderSpecOf, encoderSpecOfModel, INFER_BATCH, loadModelWith, resolveDataPath, thetaOfCorpus, topicLabels } from 'topickd/app';
+import { createRuntime, INFER_BATCH, loadModelWith, resolveDataPath, thetaOfCorpus, topicLabels } from 'topickd/app';
 
 export const topicsCommand: Command = {
   name: 'topics',
@@ -31,9 +30,9 @@ export const topicsCommand: Command = {
       if (flags.labels) {
         if (!cfg.data) throw new ConfigError('--labels takes its phrases from documents: give --data PATH (the training corpus or one like it)', 'data');
         const corpus = loadCorpus(resolveDataPath(cfg.data, cfg.baseDir), { textField: cfg.textField });
-        const theta = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { shardSize: 2 * INFER_BATCH });
-        const spec = saved.encoder.dim === 0 ? null : encoderSpecOf(cfg.encoder ?? encoderSpecOfModel(saved.encoder), cfg.baseDir, cfg.quantize);
-        const encoder = spec && spec !== 'precomputed' ? rt.registry.createEncoder(spec) : null;
+        const { theta, spec } = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { shardSize: 2 * INFER_BATCH });
+        // phrases are embedded by the encoder θ was inferred with; precomputed embeddings embed no new text
+        const encoder = spec && encoderType(spec) !== 'precomputed' ? rt.registry.createEncoder(spec) : null;
         const texts = corpus.encoderTexts ?? corpus.documents;
         const result = await topicLabels({
           texts,

@@ -19,7 +19,7 @@ export class CpuBackend implements Backend {
     // On its first write the cpu backend prints an advertisement for tfjs-node in Node;
     // TopicKD has its own node backend, so mark that first use as done.
     (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
-    return { name: this.name, tfjsBackend: tf.getBackend(), threads: 1, canTrain: true, kernels: CPU_KERNELS, numerics: 'cpu' };
+    return { name: this.name, tfjsBackend: tf.getBackend(), threads: 1, canTrain: true, kernels: CPU_KERNELS, numerics: 'cpu', stableBatch: { rows: 1, tokens: 1 } };
   }
 }
 

@@ -2,6 +2,22 @@ import { tf } from '../tfjs/tf.js';
 import type { BackendInfo } from '../contracts/backend.js';
 import { TopicKDError } from '../errors.js';
 
+let lastActivated: BackendInfo | null = null;
+
+/** Records what a backend reported when it was activated (PluginRegistry.activateBackend does). */
+export function noteActivatedBackend(active: BackendInfo): void {
+  lastActivated = active;
+}
+
+/**
+ * What the backend last activated in this thread reports about itself — when its tfjs backend
+ * is still the current one; otherwise (another tfjs backend set directly, none activated
+ * through a registry) undefined, and callers assume the least.
+ */
+export function currentBackendInfo(): BackendInfo | undefined {
+  return lastActivated && lastActivated.tfjsBackend === tf.getBackend() ? lastActivated : undefined;
+}
+
 /** The tfjs backend now current in this process (tfjs has one, process-wide). */
 export function currentTfjsBackend(): string {
   return tf.getBackend();

@@ -4,6 +4,7 @@ import { DistillationLoss } from '../contracts/distillation-loss.js';
 import { EncoderFactory, type Encoder, type EncoderOptions } from '../contracts/encoder.js';
 import { TopicModelFactory } from '../contracts/topic-model.js';
 import { BackendUnavailableError, ConfigError, UnknownPluginError } from '../errors.js';
+import { noteActivatedBackend } from '../backends/current-backend.js';
 import { DEFAULT_LOSSES, encoderType, lossName, lossOptions, lossWeight, type EncoderSpec, type LossSpec, type PluginConfig } from './config.js';
 
 /** Service identifier of the validated `PluginConfig`. */
@@ -135,6 +136,12 @@ export class PluginRegistry {
    * warning and activates the fallback; otherwise the error propagates.
    */
   async activateBackend(name = this.config.backend, fallback = this.config.fallback): Promise<ActiveBackend> {
+    const active = await this.activateBackendOnce(name, fallback);
+    noteActivatedBackend(active); // what the encoders read (stableBatch) while its tfjs backend is current
+    return active;
+  }
+
+  private async activateBackendOnce(name: string | undefined, fallback: string | undefined): Promise<ActiveBackend> {
     // options for a backend nobody registered would be ignored silently: a typo, said now
     for (const key of Object.keys(this.config.backendOptions ?? {})) {
       if (!this.backendNames().includes(key)) throw new UnknownPluginError('backend', key, this.backendNames(), `backendOptions.${key}`);

@@ -28,6 +28,16 @@ export interface BackendInfo {
    * backend's name stands for it.
    */
   numerics?: string;
+  /**
+   * The smallest batch whose products run on the same kernel paths as a full one: `rows`
+   * documents and `tokens` document × token rows (a sentence encoder's token-level layers).
+   * Kernels often take another path for small products, whose sums round differently; an
+   * encoder fills a shorter batch up to this so a document's embedding never depends on its
+   * batch-mates. TopicKD's wasm product: `{ rows: 1, tokens: 256 }`; the OpenBLAS engine also
+   * needs 4 rows; tfjs's cpu kernels none (`{ rows: 1, tokens: 1 }`). Absent: not known, and
+   * encoders fill conservatively (`{ rows: 4, tokens: 256 }`).
+   */
+  stableBatch?: { rows: number; tokens: number };
 }
 
 /**

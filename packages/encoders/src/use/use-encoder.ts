@@ -1,5 +1,5 @@
 import { encoderUnavailable, wrongRowCount } from '../errors.js';
-import { tf, AbortError, ConfigError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
+import { tf, AbortError, currentBackendInfo, ConfigError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { UseTokenizer } from './use-tokenizer.js';
 import { dequantizeWeights, quantizeWeights, WEIGHT_QUANTIZATIONS, type WeightQuantization } from './quantize-weights.js';
@@ -42,7 +42,7 @@ const DIM = 512;
  * Documents are batched by token length, one length per batch, so a document's embedding is the
  * same bytes whatever it is embedded with (shards, cache, batch size).
  */
-/** The fewest documents in one batch of the model (short batches are filled up with copies). */
+/** Without word from the backend (stableBatch): the fewest documents in one batch of the model (short batches are filled up with copies). */
 const MIN_BATCH_ROWS = 4;
 /** The fewest tokens in one batch of the model (rows × token length). */
 const MIN_BATCH_TOKENS = 256;
@@ -157,10 +157,11 @@ export class UseEncoder implements Encoder {
       // product below 256 rows, OpenBLAS's small-matrix kernel below 4 rows of the 512-wide
       // layers): a short batch is filled up with copies of its first document, whose rows are
       // dropped, so every batch runs on the paths of a full one.
-      // (tfjs's cpu kernels sum every row alike whatever the batch: no filling there, where
-      // each extra row costs the most)
+      // The backend says how far (`stableBatch`: tfjs's cpu kernels sum every row alike whatever
+      // the batch, so no filling there, where each extra row costs the most); unknown: both floors.
       const batch = idx.map((i) => tokens[i]);
-      const minRows = tf.getBackend() === 'cpu' ? 1 : Math.max(MIN_BATCH_ROWS, Math.ceil(MIN_BATCH_TOKENS / len));
+      const floor = currentBackendInfo()?.stableBatch ?? { rows: MIN_BATCH_ROWS, tokens: MIN_BATCH_TOKENS };
+      const minRows = Math.max(floor.rows, Math.ceil(floor.tokens / len));
       while (batch.length < minRows) batch.push(batch[0]);
       const rows = await this.embedTokens(batch);
       idx.forEach((docIndex, r) => out.set(rows.subarray(r * DIM, (r + 1) * DIM), docIndex * DIM));

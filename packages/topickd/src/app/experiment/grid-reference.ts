@@ -15,156 +15,16 @@ export interface GridReference {
 }
 
 export const GRID_REFERENCES: readonly GridReference[] = [
-  {
-    "dataset": "m10",
-    "K": 20,
-    "recipe": "paper",
-    "alpha": 0.8,
-    "temperature": 4,
-    "source": "results/m10",
-    "seeds": 5,
-    "epochs": 100,
-    "meanDifference": -0.001109,
-    "interval95": [
-      -0.012877,
-      0.010659
-    ]
-  },
-  {
-    "dataset": "m10",
-    "K": 50,
-    "recipe": "paper",
-    "alpha": 0.8,
-    "temperature": 1,
-    "source": "results/m10",
-    "seeds": 5,
-    "epochs": 100,
-    "meanDifference": 0.017328,
-    "interval95": [
-      0.009878,
-      0.024778
-    ]
-  },
-  {
-    "dataset": "20ng",
-    "K": 20,
-    "recipe": "paper",
-    "alpha": 0.1,
-    "temperature": 3,
-    "source": "results/20ng",
-    "seeds": 5,
-    "epochs": 100,
-    "meanDifference": 0.007256,
-    "interval95": [
-      -0.012297,
-      0.023527
-    ]
-  },
-  {
-    "dataset": "20ng",
-    "K": 50,
-    "recipe": "paper",
-    "alpha": 0.9,
-    "temperature": 3,
-    "source": "results/20ng",
-    "seeds": 5,
-    "epochs": 100,
-    "meanDifference": 0.00675,
-    "interval95": [
-      -0.003349,
-      0.016849
-    ]
-  },
-  {
-    "dataset": "m10",
-    "K": 20,
-    "recipe": "auto",
-    "alpha": 0.4407505745331221,
-    "temperature": 4,
-    "source": "results/m10-auto",
-    "seeds": 5,
-    "epochs": 100,
-    "meanDifference": -0.001398,
-    "interval95": [
-      -0.011371,
-      0.008574
-    ]
-  },
-  {
-    "dataset": "m10",
-    "K": 50,
-    "recipe": "auto",
-    "alpha": 0.4407505745331221,
-    "temperature": 4,
-    "source": "results/m10-auto",
-    "seeds": 5,
-    "epochs": 100,
-    "meanDifference": 0.018673,
-    "interval95": [
-      0.010029,
-      0.025742
-    ]
-  },
-  {
-    "dataset": "20ng",
-    "K": 20,
-    "recipe": "auto",
-    "alpha": 0.8692924142422581,
-    "temperature": 4,
-    "source": "results/20ng-auto",
-    "seeds": 5,
-    "epochs": 100,
-    "meanDifference": 0.032954,
-    "interval95": [
-      0.022702,
-      0.042987
-    ]
-  },
-  {
-    "dataset": "20ng",
-    "K": 50,
-    "recipe": "auto",
-    "alpha": 0.8692924142422581,
-    "temperature": 4,
-    "source": "results/20ng-auto",
-    "seeds": 5,
-    "epochs": 100,
-    "meanDifference": 0.007262,
-    "interval95": [
-      -0.001044,
-      0.015567
-    ]
-  },
-  {
-    "dataset": "m10",
-    "K": 20,
-    "recipe": "auto",
-    "alpha": 0.4407505745331221,
-    "temperature": 4,
-    "source": "results/m10-auto-e30",
-    "seeds": 5,
-    "epochs": 30,
-    "meanDifference": 0.006155,
-    "interval95": [
-      -0.008356,
-      0.016765
-    ]
-  },
-  {
-    "dataset": "m10",
-    "K": 50,
-    "recipe": "auto",
-    "alpha": 0.4407505745331221,
-    "temperature": 4,
-    "source": "results/m10-auto-e30",
-    "seeds": 5,
-    "epochs": 30,
-    "meanDifference": 0.000187,
-    "interval95": [
-      -0.014436,
-      0.018046
-    ]
-  }
+  {"dataset":"m10","K":20,"recipe":"paper","alpha":0.8,"temperature":4,"source":"results/m10","seeds":5,"epochs":100,"meanDifference":-0.001109,"interval95":[-0.012877,0.010659]},
+  {"dataset":"m10","K":50,"recipe":"paper","alpha":0.8,"temperature":1,"source":"results/m10","seeds":5,"epochs":100,"meanDifference":0.017328,"interval95":[0.009878,0.024778]},
+  {"dataset":"20ng","K":20,"recipe":"paper","alpha":0.1,"temperature":3,"source":"results/20ng","seeds":5,"epochs":100,"meanDifference":0.007256,"interval95":[-0.012297,0.023527]},
+  {"dataset":"20ng","K":50,"recipe":"paper","alpha":0.9,"temperature":3,"source":"results/20ng","seeds":5,"epochs":100,"meanDifference":0.00675,"interval95":[-0.003349,0.016849]},
+  {"dataset":"m10","K":20,"recipe":"auto","alpha":0.4407505745331221,"temperature":4,"source":"results/m10-auto","seeds":5,"epochs":100,"meanDifference":-0.001398,"interval95":[-0.011371,0.008574]},
+  {"dataset":"m10","K":50,"recipe":"auto","alpha":0.4407505745331221,"temperature":4,"source":"results/m10-auto","seeds":5,"epochs":100,"meanDifference":0.018673,"interval95":[0.010029,0.025742]},
+  {"dataset":"20ng","K":20,"recipe":"auto","alpha":0.8692924142422581,"temperature":4,"source":"results/20ng-auto","seeds":5,"epochs":100,"meanDifference":0.032954,"interval95":[0.022702,0.042987]},
+  {"dataset":"20ng","K":50,"recipe":"auto","alpha":0.8692924142422581,"temperature":4,"source":"results/20ng-auto","seeds":5,"epochs":100,"meanDifference":0.007262,"interval95":[-0.001044,0.015567]},
+  {"dataset":"m10","K":20,"recipe":"auto","alpha":0.4407505745331221,"temperature":4,"source":"results/m10-auto-e30","seeds":5,"epochs":30,"meanDifference":0.006155,"interval95":[-0.008356,0.016765]},
+  {"dataset":"m10","K":50,"recipe":"auto","alpha":0.4407505745331221,"temperature":4,"source":"results/m10-auto-e30","seeds":5,"epochs":30,"meanDifference":0.000187,"interval95":[-0.014436,0.018046]},
 ];
 
 /** The committed grid for a corpus (`m10`, `20ng`), K, recipe and number of epochs, if there is one. */

@@ -1,17 +1,18 @@
-import type { Corpus, Float32Matrix } from '@topickd/core';
+import type { Corpus, CsrMatrix, EncoderSpec, Float32Matrix } from '@topickd/core';
 import type { SavedModel } from '@topickd/core';
 import { resolve } from 'node:path';
 import { embedInBlocks } from '../queue/distributed.js';
 import { embeddingPool } from '../workers/embed-pool.js';
 import { inferThetaParallel } from '../workers/infer-pool.js';
-import { bowForModel, embeddingCacheVariant, encoderSpecOf, encoderSpecOfModel, noEmbeddings, type Runtime } from './pipeline.js';
+import { bowForModel, embeddingCacheVariant, inferenceEncoderSpec, noEmbeddings, type Runtime } from './pipeline.js';
 import type { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
 
 /**
  * θ of a corpus's documents with a saved model, in this process: the bag of words over the
  * model's vocabulary, the model's encoder (through the cache, in blocks of `shardSize`), then
- * θ in the inference pool. What `topickd infer` (without --queue) and `topics-over-time` run.
+ * θ in the inference pool. What `topickd infer` (without --queue), `topics --labels` and
+ * `topics-over-time` run; returns θ with the bag of words and the encoder it was computed from.
  */
 export async function thetaOfCorpus(
   rt: Runtime,
@@ -21,11 +22,10 @@ export async function thetaOfCorpus(
   corpus: Corpus,
   progress: Progress,
   options: { samples?: number; seed?: number; shardSize: number },
-): Promise<Float32Matrix & { threads?: number }> {
+): Promise<{ theta: Float32Matrix & { threads?: number }; bow: CsrMatrix; spec: EncoderSpec | null }> {
   const texts = corpus.encoderTexts ?? corpus.documents;
   const bow = bowForModel(corpus.documents, saved, corpus.pretokenized);
-  const modelReadsEmbeddings = !(saved.encoder.dim === 0 && !cfg.encoder);
-  const spec = modelReadsEmbeddings ? encoderSpecOf(cfg.encoder ?? encoderSpecOfModel(saved.encoder), cfg.baseDir, cfg.quantize) : null;
+  const spec = inferenceEncoderSpec(cfg, saved);
   let emb;
   if (!spec) {
     emb = noEmbeddings(bow.rows); // a model that reads the bag of words alone (LDA)
@@ -40,5 +40,6 @@ export async function thetaOfCorpus(
     }
     progress.embedded('embedding', emb.rows, emb.rows - emb.computed);
   }
-  return inferThetaParallel(rt.backend, cfg, saved.model, resolve(modelDir), { bow, embeddings: emb }, { samples: options.samples ?? 20, seed: options.seed ?? 0 });
+  const theta = await inferThetaParallel(rt.backend, cfg, saved.model, resolve(modelDir), { bow, embeddings: emb }, { samples: options.samples ?? 20, seed: options.seed ?? 0 });
+  return { theta, bow, spec };
 }

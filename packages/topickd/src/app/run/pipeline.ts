@@ -286,6 +286,17 @@ export function encoderSpecOfModel(ref: Pick<EncoderReference, 'type' | 'options
 }
 
 /**
+ * The encoder a saved model infers with: `--encoder` (config `encoder`) when given, else the one
+ * its manifest records (with its options), quantized when `quantize` asks; null for a model that
+ * reads the bag of words alone (LDA) and was given no encoder. What infer, topics --labels and
+ * topics-over-time embed with.
+ */
+export function inferenceEncoderSpec(cfg: Pick<RunConfig, 'encoder' | 'baseDir' | 'quantize'>, saved: Pick<SavedModel, 'encoder'>): EncoderSpec | null {
+  if (saved.encoder.dim === 0 && !cfg.encoder) return null;
+  return encoderSpecOf(cfg.encoder ?? encoderSpecOfModel(saved.encoder), cfg.baseDir, cfg.quantize);
+}
+
+/**
  * The embedding cache's variant for rows computed on this backend: its numerics, so a run
  * never reads rows another backend computed (results never depend on the cache's history).
  */
