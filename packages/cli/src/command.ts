@@ -1,9 +1,10 @@
 import type { Logger } from '@topickd/core';
-import type { FlagSpec, ParsedFlags } from './args.js';
+import type { FlagSpec, FlagValues, ParsedFlags } from './args.js';
 import { queueModule, RUN_CONFIG_KEYS, type Progress, type RunConfig } from 'topickd/app';
 
-export interface CommandContext {
-  flags: ParsedFlags;
+export interface CommandContext<F extends Record<string, FlagSpec> = Record<string, FlagSpec>> {
+  /** The flags, typed from the command's specs (required ones present: from the flag or the config file). */
+  flags: FlagValues<F>;
   positionals: string[];
   /** The command's raw arguments (after the command name). */
   argv: readonly string[];
@@ -16,15 +17,25 @@ export interface CommandContext {
   json: boolean;
 }
 
-export interface Command {
+export interface Command<F extends Record<string, FlagSpec> = Record<string, FlagSpec>> {
   name: string;
   summary: string;
-  usage: string;
   example: string;
-  flags: Record<string, FlagSpec>;
+  /** The flags, declared once: types, placeholders, descriptions with defaults, `required`; usage and --help come from them. */
+  flags: F;
   /** Flags of this command that mean something else than the config key of the same name (e.g. infer's --model DIR). */
   ownFlags?: string[];
-  run(ctx: CommandContext): Promise<void>;
+  run(ctx: CommandContext<F>): Promise<void>;
+}
+
+/** A command with its flags' types inferred from their specs. */
+export function defineCommand<const F extends Record<string, FlagSpec>>(command: Command<F>): Command<F> {
+  return command;
+}
+
+/** Whether a flag of a command sets the config key of the same name (so a config file may give it). */
+export function flagSetsConfigKey(key: string, ownFlags: readonly string[] = []): boolean {
+  return FLAG_KEYS.has(key) && !ownFlags.includes(key);
 }
 
 /**
@@ -39,28 +50,28 @@ export async function queueOf(flag: unknown): Promise<{ url: string; shown: stri
 }
 
 /** How long a command that uses the queue rides out a Redis outage. */
-export const QUEUE_TIMEOUT_FLAG: FlagSpec = {
+export const QUEUE_TIMEOUT_FLAG = {
   type: 'number',
   arg: 'S',
   description: 'give up after Redis has been unreachable this many seconds without a break (the jobs stay queued; default 300; 0: wait for ever)',
-};
+} as const satisfies FlagSpec;
 
 /** How α and T are chosen where they are not given (core's distillHyper). */
-export const RECIPE_FLAG: FlagSpec = {
+export const RECIPE_FLAG = {
   type: 'string',
   arg: 'auto|paper',
   description: "how α and T not given are chosen: auto (default: T 4, α from the corpus's mean document length) or paper (Adhya & Sanyal's table)",
-};
+} as const satisfies FlagSpec;
 
 /** --quantize: the use encoder with quantized weights (embed, infer and the training commands; config key quantize). */
-export const QUANTIZE_FLAG: FlagSpec = {
+export const QUANTIZE_FLAG = {
   type: 'string',
   arg: 'int8|float16',
   description: 'run the use encoder with its weights quantized: int8 (8 bits per weight, ~7 MB) or float16 (~14 MB) instead of float32 (28 MB); the model records it (default: float32)',
-};
+} as const satisfies FlagSpec;
 
 /** Common flags of the training commands. */
-export const TRAIN_FLAGS: Record<string, FlagSpec> = {
+export const TRAIN_FLAGS = {
   data: { path: 'input', type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng (required)' },
   'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
   topics: { type: 'integer', arg: 'K', description: 'number of topics (required)' },
@@ -84,7 +95,7 @@ export const TRAIN_FLAGS: Record<string, FlagSpec> = {
   'max-df': { type: 'number', arg: 'F', description: 'raw text: drop words in more than this fraction of documents, in (0, 1] (default 1)' },
   'ce-logits': { type: 'string', arg: 'pre-bn|post-bn', description: "the ce loss's soft labels from the word logits after the decoder's batch norm (post-bn, default) or before it (pre-bn, as the paper's code)" },
   samples: { type: 'integer', arg: 'N', description: 'samples of z averaged per document for θ of the training documents (theta.npy; default 20)' },
-};
+} as const satisfies Record<string, FlagSpec>;
 
 /**
  * Config keys a flag of the same (camelCase) name sets. `student` and `teacher` are objects

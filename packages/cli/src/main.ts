@@ -1,7 +1,7 @@
 import { isTopicKDError, type Logger } from '@topickd/core';
-import { helpText, parseFlags } from './args.js';
-import type { Command } from './command.js';
-import { flagsToConfig } from './command.js';
+import { checkRequired, helpText, parseFlags, usageLine } from './args.js';
+import type { Command, CommandContext } from './command.js';
+import { flagSetsConfigKey, flagsToConfig } from './command.js';
 import { checkOutputsAgainstInputs, resolvePathFlags } from './paths.js';
 import { discardCreatedOutputDirs, keepCreatedOutputDirs } from '@topickd/core/node';
 import { distillCommand } from './commands/distill.js';
@@ -65,18 +65,20 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   try {
     const { flags, positionals } = parseFlags(rest, command.flags);
     if (flags.help) {
-      io.stdout(helpText(`Usage: ${command.usage}`, command.summary, command.flags, command.example));
+      io.stdout(helpText(`Usage: ${usageLine(command.name, command.flags)}`, command.summary, command.flags, command.example));
       return 0;
     }
     const file = flags.config ? loadConfigFile(String(flags.config)) : {};
     const cfg = mergeConfig(file, flagsToConfig(flags, command.ownFlags));
     resolvePathFlags(command.flags, flags, cfg);
+    // a required flag sets its config key's value (flag over file, paths resolved) or its own
+    checkRequired(command.flags, flags, (key) => (flagSetsConfigKey(key, command.ownFlags) ? (cfg as Record<string, unknown>)[key] : undefined));
     checkOutputsAgainstInputs(command.flags, flags, cfg);
     if (flags.ceLogits !== undefined) cfg.losses = withCeLogits(cfg.losses, String(flags.ceLogits));
     const json = Boolean(flags.json);
     const progress = new Progress({ quiet: Boolean(flags.quiet) });
     const logger: Logger = { warn: (m) => io.stderr(`topickd: warning: ${m}\n`) };
-    await command.run({ flags, positionals, argv: rest, cfg, progress, logger, json, print: (t) => io.stdout(`${t}\n`) });
+    await command.run({ flags: flags as CommandContext['flags'], positionals, argv: rest, cfg, progress, logger, json, print: (t) => io.stdout(`${t}\n`) });
     keepCreatedOutputDirs();
     return 0;
   } catch (e) {

@@ -17,7 +17,7 @@ const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperC
 export function resolvePathFlags(spec: Record<string, FlagSpec>, flags: ParsedFlags, cfg: RunConfig): void {
   if (!cfg.baseDir) return;
   const c = cfg as Record<string, unknown>;
-  for (const [name, s] of Object.entries({ ...GLOBAL_FLAGS, ...spec })) {
+  for (const [name, s] of Object.entries({ ...GLOBAL_FLAGS, ...spec } as Record<string, FlagSpec>)) {
     if (!s.path || name === 'config') continue;
     const key = camel(name);
     const fromFlag = flags[key] !== undefined;
@@ -39,7 +39,7 @@ export function resolvePathFlags(spec: Record<string, FlagSpec>, flags: ParsedFl
 export function checkOutputsAgainstInputs(spec: Record<string, FlagSpec>, flags: ParsedFlags, cfg: RunConfig): void {
   const inputs: Record<string, string> = {};
   const outputs: [string, string][] = [];
-  for (const [name, s] of Object.entries({ ...GLOBAL_FLAGS, ...spec })) {
+  for (const [name, s] of Object.entries({ ...GLOBAL_FLAGS, ...spec } as Record<string, FlagSpec>)) {
     if (!s.path) continue;
     const key = camel(name);
     const given = flags[key];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { main } from '@topickd/cli';
+import { main, COMMANDS } from '@topickd/cli';
 import { encodeNpy, decodeNpy } from '@topickd/encoders';
 import { Random } from '@topickd/core';
 
@@ -84,6 +84,31 @@ describe('topickd info and backends', () => {
     expect(r.stderr).toMatch(/unknown flag --nope/);
     expect((await run('fit', '--topics')).stderr).toMatch(/--topics needs a value/);
     expect((await run('fit', '--topics', 'abc')).code).toBe(2);
+  });
+
+  it('required flags are declared once: the usage line lists them, a missing one is a usage error naming it, a config file may give one', async () => {
+    const required = COMMANDS.flatMap((c) => Object.entries(c.flags).filter(([, s]) => s.required).map(([name, s]) => ({ command: c.name, name, arg: s.arg })));
+    expect(required.length).toBeGreaterThan(20);
+    for (const c of COMMANDS) {
+      const names = Object.entries(c.flags).filter(([, s]) => s.required).map(([n]) => n);
+      const help = await run(c.name, '--help');
+      const usage = help.stdout.split('\n')[0];
+      expect(usage).toBe(`Usage: topickd ${c.name}${names.map((n) => ` --${n}${c.flags[n].arg ? ` ${c.flags[n].arg}` : ''}`).join('')} [options]`);
+      if (!names.length) continue;
+      // nothing given: refused before any work, naming the first required flag and what it is
+      const r = await run(c.name);
+      expect(r.code, `${c.name}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^topickd: error: give --${names[0]}\\b`));
+      expect(r.stderr).not.toMatch(/\(required\)/);
+      for (const n of names) expect(help.stdout).toMatch(new RegExp(`--${n}\\b.*required`));
+    }
+    // tune's --data and --out given by a config file: the next thing missing is its teacher
+    const cfgFile = join(dir, 'tune-required.yaml');
+    writeFileSync(cfgFile, `data: ${corpusTxt}\nout: ${join(dir, 'tune-out')}\n`);
+    const r = await run('tune', '--config', cfgFile);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/give the teacher model folder: --teacher DIR/);
+    expect(existsSync(join(dir, 'tune-out'))).toBe(false);
   });
 
   it('every command has --help with an example', async () => {

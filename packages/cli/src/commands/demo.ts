@@ -1,15 +1,14 @@
 import { basename, join } from 'node:path';
 import { plural } from 'topickd/app';
-import { RECIPE_FLAG, type Command } from '../command.js';
+import { RECIPE_FLAG, defineCommand } from '../command.js';
 import { claimOutputDir, createRuntime, loadDataset } from 'topickd/app';
 import { gridReference, hyperFor, runExperiment } from 'topickd/app';
 
 const ROLE_LABEL = { teacher: 'teacher', student: 'student alone', distilled: 'distilled student', baseline: 'baseline' } as const;
 
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'the main job on the embedded defaults: train a teacher on M10, distill a student, print topics and coherence, write the report',
-  usage: 'topickd demo [--epochs N] [--topics K] [--seed S] [--data m10] [--out DIR] [--backend wasm]',
   example: 'topickd demo --epochs 100',
   flags: {
     epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 30)' },
@@ -68,4 +67,4 @@ export const demoCommand: Command = {
     }
     print(`report: ${join(out, 'report.html')}   results: ${join(out, 'results.md')}   models: ${join(out, `K${K}-seed${cfg.seed ?? 0}`)}`);
   },
-};
+});

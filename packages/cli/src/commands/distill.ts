@@ -1,19 +1,19 @@
 import { ConfigError, distillHyper, isNeuralTopicModel, meanDocumentLength } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
-import { RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
+import { RECIPE_FLAG, TRAIN_FLAGS, defineCommand } from '../command.js';
 import { encoderReferenceOf, checkResumeFingerprint, claimOutputDir, createRuntime, distillLosses, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, embeddingsDigest, loadDataset, modelConfigOf, runFingerprint, saveTrainingTheta, teacherEmbeddings, loadModelWith } from 'topickd/app';
 import { count, plural } from 'topickd/app';
 
-export const distillCommand: Command = {
+export const distillCommand = defineCommand({
   name: 'distill',
   summary: 'train a small student from a trained teacher by knowledge distillation',
-  usage:
-    'topickd distill --teacher DIR --data PATH [--student zeroshot|combined] [--topics K] [--hidden 100,100] [--encoder NAME] [--alpha A] [--temperature T] [--losses w2,ce] [--epochs N] [--seed S] --out DIR [--json]',
   example: 'topickd distill --teacher runs/m10-combined --data m10 --student zeroshot --out runs/m10-student',
   flags: {
+    teacher: { required: true, path: 'input', type: 'list', arg: 'DIR[,DIR]', description: 'the trained teacher model folder (required); several, comma-separated, teach together (their softened word distributions averaged); any model kind can teach (one without a posterior network, e.g. lda or bertopic, through the ce loss)' },
     ...TRAIN_FLAGS,
-    teacher: { path: 'input', type: 'list', arg: 'DIR[,DIR]', description: 'the trained teacher model folder (required); several, comma-separated, teach together (their softened word distributions averaged); any model kind can teach (one without a posterior network, e.g. lda or bertopic, through the ce loss)' },
+    data: { ...TRAIN_FLAGS.data, required: true },
+    out: { ...TRAIN_FLAGS.out, required: true },
     student: { type: 'string', arg: 'KIND', description: 'student kind: zeroshot (default) or combined' },
     alpha: { type: 'number', arg: 'A', description: "weight of the distillation terms in [0, 1] (default: from the recipe; auto: n̄/(n̄ + 7.5) for the corpus's mean document length n̄)" },
     temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default: from the recipe; auto: 4)' },
@@ -23,10 +23,8 @@ export const distillCommand: Command = {
     'teacher-encoder': { type: 'string', arg: 'NAME', description: "the teacher's encoder when it differs from the manifest's (e.g. precomputed:FILE)" },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    const teacherDirs = (flags.teacher as string[] | undefined) ?? [];
-    if (!teacherDirs.length) throw new ConfigError('give the teacher model folder: --teacher DIR (several, averaged: --teacher A,B)', 'teacher');
-    if (!cfg.out) throw new ConfigError('give the student folder to write: --out DIR', 'out');
-    claimOutputDir(cfg.out, { ...Object.fromEntries(teacherDirs.map((d, i) => [`teacher${i ? ` (${i + 1})` : ''}`, d])), data: cfg.data }, cfg.baseDir);
+    const teacherDirs = flags.teacher;
+    claimOutputDir(flags.out, { ...Object.fromEntries(teacherDirs.map((d, i) => [`teacher${i ? ` (${i + 1})` : ''}`, d])), data: cfg.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
     const all: Awaited<ReturnType<typeof loadModelWith>>[] = [];
     for (const dir of teacherDirs) all.push(await loadModelWith(rt, dir));
@@ -34,7 +32,7 @@ export const distillCommand: Command = {
     const teacher = all.find((t) => isNeuralTopicModel(t.model)) ?? all[0];
     const dataset = loadDataset(cfg);
     const topics = cfg.topics ?? teacher.model.numTopics;
-    const studentKind = (flags.student as string | undefined) ?? cfg.student?.model ?? 'zeroshot';
+    const studentKind = flags.student ?? cfg.student?.model ?? 'zeroshot';
     rt.registry.modelFactory(studentKind, 'student'); // before any work: an unknown kind lists the registered ones
     const { alpha, temperature, recipe, kdEpochs } = distillHyper(cfg, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: cfg.data, topics, epochs: cfg.epochs ?? 100 });
     for (const [i, t] of all.entries()) {
@@ -47,7 +45,7 @@ export const distillCommand: Command = {
     }
     const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
     // a teacher may use another encoder (and embedding size) than the student: embedded again only then
-    const teacherEmbs = await teacherEmbeddings(rt, dataset, all, studentEmb, cfg, progress, flags.teacherEncoder as string | undefined);
+    const teacherEmbs = await teacherEmbeddings(rt, dataset, all, studentEmb, cfg, progress, flags.teacherEncoder);
     const seed = cfg.seed ?? 0;
     const arch = { kind: studentKind, topics, hidden: cfg.hidden ?? cfg.student?.hidden };
     const config = modelConfigOf(arch, dataset, studentEmb.embeddings, cfg);
@@ -57,14 +55,14 @@ export const distillCommand: Command = {
     const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i]) });
     const teacherId = all.length === 1 ? idOf(all[0], 0) : { teachers: all.map(idOf) };
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });
-    const resumeFrom = flags.resume as string | undefined;
+    const resumeFrom = flags.resume;
     const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
     if (resume) {
       checkResumeFingerprint(resume.path, resume.meta.fingerprint, fingerprint);
       progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
     }
     const encoderRef = encoderReferenceOf(studentEmb);
-    const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
+    const checkpointPath = join(flags.out, CHECKPOINT_FILE);
     const { model: student, result } = await distillOn(
       rt,
       dataset,
@@ -87,8 +85,8 @@ export const distillCommand: Command = {
     const teachers: TeacherRecord[] = all.map((t, i) => ({ dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() }));
     const training = distillRecord(trainingRecord(dataset, result, seed, rt.backend.name), { alpha, temperature, recipe, kdEpochs }, lossSpecs, teachers, teachers[all.indexOf(teacher)]);
     const topicWords = student.topics(dataset.vocabulary, 10);
-    await saveModel(cfg.out, { model: student, vocabulary: dataset.vocabulary, encoder: encoderRef, preprocessing: dataset.preprocessing, training });
-    saveTrainingTheta(cfg.out, student, dataset, studentEmb.embeddings, cfg);
+    await saveModel(flags.out, { model: student, vocabulary: dataset.vocabulary, encoder: encoderRef, preprocessing: dataset.preprocessing, training });
+    saveTrainingTheta(flags.out, student, dataset, studentEmb.embeddings, cfg);
     const out = {
       model: studentKind,
       topics,
@@ -108,15 +106,15 @@ export const distillCommand: Command = {
       kdEpochs: kdEpochs ?? result.epochs,
       backend: rt.backend.name,
       encoder: studentEmb.encoderId,
-      out: cfg.out,
+      out: flags.out,
     };
     if (json) print(JSON.stringify(out));
     else {
       print(`student ${studentKind} K=${topics}: ${count(out.params)} parameters (teacher ${count(out.teacherParams)}, ${(out.teacherParams / out.params).toFixed(1)}× larger), final loss ${result.finalLoss.toFixed(4)}`);
       topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)}: ${t.join(' ')}`));
-      print(`saved to ${cfg.out} (model, and θ of the ${plural(dataset.bow.rows, 'training document')} in theta.npy)`);
+      print(`saved to ${flags.out} (model, and θ of the ${plural(dataset.bow.rows, 'training document')} in theta.npy)`);
     }
     student.dispose();
     for (const t of all) t.model.dispose();
   },
-};
+});

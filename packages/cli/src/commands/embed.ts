@@ -1,21 +1,19 @@
-import { ConfigError } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { encodeNpy } from '@topickd/encoders';
-import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
+import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, defineCommand } from '../command.js';
 import { dirname, resolve } from 'node:path';
 import { embeddingCacheVariant, createRuntime, DEFAULT_SHARD_SIZE, embedInBlocks, embeddingPool, embedOnQueue, encoderSpecOf, resolveDataPath } from 'topickd/app';
 
-export const embedCommand: Command = {
+export const embedCommand = defineCommand({
   name: 'embed',
   summary: 'embed documents with a sentence encoder into a float32 .npy',
-  usage: 'topickd embed --encoder NAME [--model-dir DIR] --input PATH --out FILE.npy [--backend NAME] [--batch-size N] [--queue redis://HOST:PORT [--shard-size N]]',
   example: 'topickd embed --encoder use --input m10 --out m10-use.npy',
   flags: {
     encoder: { type: 'string', arg: 'NAME', description: 'use (default), onnx, transformers' },
     quantize: QUANTIZE_FLAG,
     'model-dir': { path: 'input', type: 'string', arg: 'DIR', description: 'local model folder (onnx, transformers)' },
-    input: { path: 'input', type: 'string', arg: 'PATH', description: 'one document per line (.txt), .jsonl, or an OCTIS folder (required)' },
-    out: { path: 'output', type: 'string', arg: 'FILE.npy', description: 'where to write the embeddings (required)' },
+    input: { required: true, path: 'input', type: 'string', arg: 'PATH', description: 'one document per line (.txt), .jsonl, or an OCTIS folder (required)' },
+    out: { required: true, path: 'output', type: 'string', arg: 'FILE.npy', description: 'where to write the embeddings (required)' },
     'batch-size': { type: 'integer', arg: 'N', description: 'documents per forward pass (default 64)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     'no-cache': { type: 'boolean', description: 'do not read or write the embedding cache' },
@@ -24,10 +22,7 @@ export const embedCommand: Command = {
     'shard-size': { type: 'integer', arg: 'N', description: 'documents per block: one job each with --queue, one call through the cache each without (default 1000)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    const input = flags.input as string | undefined;
-    const out = flags.out as string | undefined;
-    if (!input) throw new ConfigError('give the documents: --input PATH', 'input');
-    if (!out) throw new ConfigError('give the output file: --out FILE.npy', 'out');
+    const { input, out } = flags;
     prepareOutputFile(out);
     const rt = await createRuntime(cfg, logger);
     const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
@@ -41,10 +36,10 @@ export const embedCommand: Command = {
       const m = await embedOnQueue(queue.url, texts, spec, {
         queueTimeout: cfg.queueTimeout,
         log: (l) => progress.log(l),
-        shardSize: flags.shardSize as number | undefined,
+        shardSize: flags.shardSize,
         workDir: dirname(resolve(out)),
         cacheDir: flags.noCache ? null : (cfg.cacheDir ?? '.topickd-cache'),
-        batchSize: flags.batchSize as number | undefined,
+        batchSize: flags.batchSize,
         onProgress: (done, total) => onProgress({ done, total }),
       });
       const seconds = (performance.now() - t0) / 1000;
@@ -54,15 +49,15 @@ export const embedCommand: Command = {
       else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}, ${m.shards} jobs on ${queue.shown}) written to ${out}`);
       return;
     }
-    const pool = embeddingPool(rt.backend, cfg, spec, { batchSize: flags.batchSize as number | undefined });
+    const pool = embeddingPool(rt.backend, cfg, spec, { batchSize: flags.batchSize });
     // The input is embedded in blocks of --shard-size documents, each one call through the
     // cache — the same blocks a distributed run's jobs embed, so both give the same bytes.
-    const shardSize = (flags.shardSize as number | undefined) ?? DEFAULT_SHARD_SIZE;
+    const shardSize = flags.shardSize ?? DEFAULT_SHARD_SIZE;
     const onProgress = progress.embedding('embedding');
     let m;
     try {
       m = await embedInBlocks(encoder, texts, flags.noCache ? undefined : (cfg.cacheDir ?? '.topickd-cache'), shardSize, {
-        batchSize: flags.batchSize as number | undefined,
+        batchSize: flags.batchSize,
         onProgress: (done, total) => onProgress({ done, total }),
         logger,
         parallel: pool?.parallel,
@@ -79,4 +74,4 @@ export const embedCommand: Command = {
     if (json) print(JSON.stringify(res));
     else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}) written to ${out}`);
   },
-};
+});

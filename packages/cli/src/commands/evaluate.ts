@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_METRICS, validateTopics, ConfigError, DataError, ReferenceCorpus, documentTokens, evaluateTopics, preprocessingRecord, stopwordSet, type Corpus, type MetricName } from '@topickd/core';
 import { loadCorpus, readFileChecked } from '@topickd/core/node';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { createRuntime, datasetForModel, resolveDataPath, loadModelWith } from 'topickd/app';
 import { plural } from 'topickd/app';
 
@@ -34,28 +34,24 @@ function defaultReference(corpus: Corpus): string[][] {
   return corpus.documents.map((d) => documentTokens(d, options, stop));
 }
 
-export const evaluateCommand: Command = {
+export const evaluateCommand = defineCommand({
   name: 'evaluate',
   summary: 'topic coherence (NPMI, C_V, UMass, UCI — equal to gensim), diversity and inverted RBO',
-  usage: 'topickd evaluate --corpus PATH --topics PATH [--metrics npmi,cv,umass,uci,td,irbo] [--topn 10] [--json]',
   example: 'topickd evaluate --corpus m10 --topics runs/m10-combined --json',
   ownFlags: ['topics'],
   flags: {
-    corpus: { path: 'input', type: 'string', arg: 'PATH', description: 'reference corpus: OCTIS folder, .tsv, .jsonl or .txt (raw text is preprocessed as the model\'s training corpus was; required)' },
+    corpus: { required: true, path: 'input', type: 'string', arg: 'PATH', description: 'reference corpus: OCTIS folder, .tsv, .jsonl or .txt (raw text is preprocessed as the model\'s training corpus was; required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
-    topics: { path: 'input', type: 'string', arg: 'PATH', description: 'a model folder, or a JSON array of arrays of words (required)' },
+    topics: { required: true, path: 'input', type: 'string', arg: 'PATH', description: 'a model folder, or a JSON array of arrays of words (required)' },
     metrics: { type: 'list', arg: 'M,M', description: `metrics (default all: ${ALL_METRICS.join(',')})` },
     topn: { type: 'integer', arg: 'N', description: 'words per topic for coherence (default 10)' },
     'skip-unknown': { type: 'boolean', description: 'drop topic words missing from the corpus instead of failing' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    const corpusArg = flags.corpus as string | undefined;
-    const topicsArg = flags.topics as string | undefined;
-    if (!corpusArg) throw new ConfigError('give the reference corpus: --corpus PATH', 'corpus');
-    if (!topicsArg) throw new ConfigError('give the topics: --topics FILE.json or a model folder', 'topics');
-    const metrics = ((flags.metrics as string[] | undefined) ?? [...ALL_METRICS]) as MetricName[];
+    const { corpus: corpusArg, topics: topicsArg } = flags;
+    const metrics = (flags.metrics ?? [...ALL_METRICS]) as MetricName[];
     for (const m of metrics) if (!ALL_METRICS.includes(m)) throw new ConfigError(`unknown metric "${m}"; choose from ${ALL_METRICS.join(', ')}`, 'metrics');
-    const topn = (flags.topn as number | undefined) ?? 10;
+    const topn = flags.topn ?? 10;
     if (!(topn > 0)) throw new ConfigError(`--topn must be a positive integer, got ${topn}`, 'topn');
     const t0 = performance.now();
     const corpus = loadCorpus(resolveDataPath(corpusArg, cfg.baseDir), { textField: cfg.textField });
@@ -97,4 +93,4 @@ export const evaluateCommand: Command = {
       print(`(${plural(topics.length, 'topic')}, top ${topn} words, ${plural(ref.numDocs, 'reference document')}, ${seconds.toFixed(2)} s)`);
     }
   },
-};
+});

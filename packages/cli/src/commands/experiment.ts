@@ -6,7 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import { mergeReportData, renderReport, type ReportData } from 'topickd/app';
 import type { ExperimentResults } from 'topickd/app';
-import { QUEUE_TIMEOUT_FLAG, queueOf, RECIPE_FLAG, TRAIN_FLAGS, type Command } from '../command.js';
+import { QUEUE_TIMEOUT_FLAG, queueOf, RECIPE_FLAG, TRAIN_FLAGS, defineCommand } from '../command.js';
 import { claimOutputDir, createRuntime, datasetNameOf, embedDataset, isBundledDataset, loadDataset } from 'topickd/app';
 import { hyperFor, resultsTable, runExperiment, runExperimentOnQueue, withComparisons, type ExperimentOptions, type RunConfig } from 'topickd/app';
 
@@ -29,10 +29,9 @@ function teacherPer(v: unknown): 'K' | 'seed' {
   throw new ConfigError(`--teacher-per must be K or seed, got ${JSON.stringify(v)}`, 'teacher-per');
 }
 
-export const experimentCommand: Command = {
+export const experimentCommand = defineCommand({
   name: 'experiment',
   summary: "the paper's experiment: teacher, student alone and distilled student per K and seed",
-  usage: 'topickd experiment --dataset m10|20ng|PATH --topics 20,50 --seeds 0,1,2 [--alpha A --temperature T] [--epochs N] [--baselines lda,prodlda,neurallda,etm,bertopic] --out DIR',
   example: 'topickd experiment --dataset m10 --topics 20,50 --seeds 0,1,2 --out runs/m10',
   ownFlags: ['topics'],
   flags: {
@@ -49,7 +48,7 @@ export const experimentCommand: Command = {
     'teacher-encoder': { type: 'string', arg: 'NAME', description: 'teacher encoder (default: the student encoder)' },
     'teacher-hidden': { type: 'numbers', arg: 'H,H', description: 'teacher hidden layers (default 100,100)' },
     'student-hidden': { type: 'numbers', arg: 'H,H', description: 'student hidden layers (default 100,100)' },
-    out: { path: 'output', type: 'string', arg: 'DIR', description: 'folder for results.json, results.md, report.html and the models (required)' },
+    out: { required: true, path: 'output', type: 'string', arg: 'DIR', description: 'folder for results.json, results.md, report.html and the models (required)' },
     'no-models': { type: 'boolean', description: 'do not save the trained models' },
     jobs: { type: 'integer', arg: 'N', description: 'run the Ks in N parallel processes (default: one per core, at most one per K)' },
     tune: { type: 'boolean', description: 'tune α and T per K on its teacher before the grid (as `topickd tune`, in this process; searches in OUT/K<K>-tune/); excludes --alpha/--temperature' },
@@ -66,34 +65,33 @@ export const experimentCommand: Command = {
     ...pick(TRAIN_FLAGS, ['text-field', 'batch-size', 'learning-rate', 'dropout', 'validation-fraction', 'patience', 'vocabulary-size', 'min-df', 'max-df', 'model-dir', 'plugins']),
   },
   async run({ cfg, flags, argv, print, json, progress, logger }) {
-    const datasetArg = (flags.dataset as string | undefined) ?? cfg.data;
+    const datasetArg = flags.dataset ?? cfg.data;
     if (!datasetArg) throw new ConfigError('give --dataset m10, 20ng or a corpus path', 'dataset');
-    if (!cfg.out) throw new ConfigError('give the output folder: --out DIR', 'out');
-    const topics = (flags.topics as number[] | undefined) ?? [20, 50];
-    const seeds = (flags.seeds as number[] | undefined) ?? [0, 1, 2];
+    const topics = flags.topics ?? [20, 50];
+    const seeds = flags.seeds ?? [0, 1, 2];
     for (const K of topics) if (!Number.isInteger(K) || K <= 0) throw new ConfigError(`--topics must list positive integers, got ${K}`, 'topics');
     checkSeed(seeds, 'seeds');
     if (flags.teacherSeed !== undefined && teacherPer(flags.teacherPer) === 'seed') throw new ConfigError('--teacher-seed applies to a teacher shared per K; drop it or --teacher-per seed', 'teacher-seed');
-    claimOutputDir(cfg.out, { dataset: datasetArg }, cfg.baseDir);
+    claimOutputDir(flags.out, { dataset: datasetArg }, cfg.baseDir);
     const name = datasetNameOf(datasetArg);
     const queue = await queueOf(flags.queue);
     if (flags.tune && (cfg.alpha !== undefined || cfg.temperature !== undefined)) throw new ConfigError('--tune searches α and T: drop --alpha/--temperature, or drop --tune', 'tune');
     if (flags.tune && queue) throw new ConfigError('--tune runs in the submitting process; with a queue, run `topickd tune --queue URL` on a teacher, then `experiment --alpha A --temperature T --queue URL`', 'tune');
     if (queue && flags.jobs !== undefined) throw new ConfigError('--jobs and --queue exclude each other: with --queue the workers run the jobs', 'jobs');
-    const jobs = Math.min(topics.length, (flags.jobs as number | undefined) ?? availableParallelism());
+    const jobs = Math.min(topics.length, flags.jobs ?? availableParallelism());
     if (jobs > 1 && !queue) {
       // embed once here (into the cache) so the parallel runs do not both compute it
-      const warm = { ...cfg, teacherEncoder: (flags.teacherEncoder as string | undefined) ?? cfg.teacherEncoder };
+      const warm = { ...cfg, teacherEncoder: flags.teacherEncoder ?? cfg.teacherEncoder };
       const rt0 = await createRuntime(warm, logger);
       const ds0 = loadDataset(warm, datasetArg);
       await embedDataset(rt0, ds0, warm.encoder, warm, progress, 'student embeddings');
       if (warm.teacherEncoder) await embedDataset(rt0, ds0, warm.teacherEncoder, warm, progress, 'teacher embeddings');
-      const res = await runInParallel(argv, topics, jobs, cfg.out, Boolean(flags.quiet), progress.log.bind(progress));
+      const res = await runInParallel(argv, topics, jobs, flags.out, Boolean(flags.quiet), progress.log.bind(progress));
       if (json) print(JSON.stringify(res));
       else print(resultsTable(res));
       return;
     }
-    const teacherEncoder = (flags.teacherEncoder as string | undefined) ?? cfg.teacherEncoder;
+    const teacherEncoder = flags.teacherEncoder ?? cfg.teacherEncoder;
     const runCfg: RunConfig = { ...cfg, teacherEncoder };
     const rt = await createRuntime(runCfg, logger);
     const dataset = loadDataset(runCfg, datasetArg);
@@ -101,20 +99,20 @@ export const experimentCommand: Command = {
         datasetName: name,
         topics,
         seeds,
-        out: cfg.out,
+        out: flags.out,
         hyper: hyperFor(cfg, dataset, name),
-        teacher: { model: cfg.teacher?.model ?? 'combined', hidden: (flags.teacherHidden as number[] | undefined) ?? cfg.teacher?.hidden ?? [100, 100] },
-        student: { model: cfg.student?.model ?? 'zeroshot', hidden: (flags.studentHidden as number[] | undefined) ?? cfg.student?.hidden ?? [100, 100] },
+        teacher: { model: cfg.teacher?.model ?? 'combined', hidden: flags.teacherHidden ?? cfg.teacher?.hidden ?? [100, 100] },
+        student: { model: cfg.student?.model ?? 'zeroshot', hidden: flags.studentHidden ?? cfg.student?.hidden ?? [100, 100] },
         saveModels: !flags.noModels,
         teacherPer: teacherPer(flags.teacherPer),
-        teacherSeed: flags.teacherSeed as number | undefined,
-        baselines: flags.baselines as string[] | undefined,
+        teacherSeed: flags.teacherSeed,
+        baselines: flags.baselines,
         tune: flags.tune
           ? {
               data: datasetArg,
               space: { alpha: parseRange(flags.tuneAlpha, [0.1, 0.9], 'tune-alpha'), temperature: parseRange(flags.tuneTemperature, [1, 5], 'tune-temperature') },
-              trials: flags.tuneTrials as number | undefined,
-              seeds: flags.tuneSeeds as number[] | undefined,
+              trials: flags.tuneTrials,
+              seeds: flags.tuneSeeds,
             }
           : undefined,
       };
@@ -125,7 +123,7 @@ export const experimentCommand: Command = {
     if (json) print(JSON.stringify(res));
     else print(resultsTable(res));
   },
-};
+});
 
 /** Drops `--name value` / `--name=value` pairs from an argument list. */
 function withoutFlags(argv: readonly string[], names: string[]): string[] {

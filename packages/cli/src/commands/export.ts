@@ -3,29 +3,26 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, DataError } from '@topickd/core';
 import { prepareOutputDir, refuseOutputOverInput, saveModel, writeFileAtomic } from '@topickd/core/node';
 import { quantizeWeights, useModelFiles, type WeightQuantization } from '@topickd/encoders';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { createRuntime, loadModelWith } from 'topickd/app';
 import { count } from 'topickd/app';
 
-export const exportCommand: Command = {
+export const exportCommand = defineCommand({
   name: 'export',
   summary: 'write a bundle a web page can load: model manifest + weights + vocabulary + encoder files',
-  usage: 'topickd export --model DIR --out DIR [--quantize int8|float16] [--no-encoder]',
   example: 'topickd export --model runs/demo/K20-seed0/distilled --out web-bundle',
   ownFlags: ['model'],
   flags: {
-    model: { path: 'input', type: 'string', arg: 'DIR', description: 'model folder (required)' },
-    out: { path: 'output', type: 'string', arg: 'DIR', description: 'bundle folder to write, replaced if it holds an earlier bundle (required)' },
+    model: { required: true, path: 'input', type: 'string', arg: 'DIR', description: 'model folder (required)' },
+    out: { required: true, path: 'output', type: 'string', arg: 'DIR', description: 'bundle folder to write, replaced if it holds an earlier bundle (required)' },
     'no-encoder': { type: 'boolean', description: 'do not copy the encoder files (the page loads them from elsewhere)' },
     quantize: { type: 'string', arg: 'int8|float16', description: "store the encoder's weights quantized: int8 (8 bits per weight, a float16 scale per 32: the bundle ~8 MB) or float16 (~15 MB); the page loads them unchanged (default: float32, ~28 MB)" },
   },
   async run({ cfg, flags, print, json, logger }) {
-    const modelDir = flags.model as string | undefined;
-    if (!modelDir) throw new ConfigError('give --model DIR', 'model');
-    if (!cfg.out) throw new ConfigError('give --out DIR', 'out');
-    const out = resolve(cfg.out);
+    const modelDir = flags.model;
+    const out = resolve(flags.out);
     if (existsSync(out) && (!statSync(out).isDirectory() || (readdirSync(out).length > 0 && !existsSync(join(out, 'bundle.json'))))) {
-      throw new ConfigError(`--out ${cfg.out} exists and is not an earlier bundle; give a new or empty folder`, 'out');
+      throw new ConfigError(`--out ${flags.out} exists and is not an earlier bundle; give a new or empty folder`, 'out');
     }
     refuseOutputOverInput(out, { model: modelDir });
     const quantize = cfg.quantize;
@@ -69,14 +66,14 @@ export const exportCommand: Command = {
       writeFileAtomic(join(tmp, 'bundle.json'), JSON.stringify(bundle, null, 1) + '\n');
       if (existsSync(out)) rmSync(out, { recursive: true, force: true });
       renameSync(tmp, out);
-      if (json) print(JSON.stringify({ out: cfg.out, ...bundle }));
-      else print(`bundle written to ${cfg.out}: ${bundle.kind}, K=${bundle.topics}, ${count(bundle.params)} parameters${encoderFiles ? ', with the Universal Sentence Encoder files' : ''}`);
+      if (json) print(JSON.stringify({ out: flags.out, ...bundle }));
+      else print(`bundle written to ${flags.out}: ${bundle.kind}, K=${bundle.topics}, ${count(bundle.params)} parameters${encoderFiles ? ', with the Universal Sentence Encoder files' : ''}`);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
       saved.model.dispose();
     }
   },
-};
+});
 
 /**
  * The use encoder's files with its weights quantized (model.json's weightsManifest rewritten,

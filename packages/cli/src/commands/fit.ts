@@ -2,37 +2,37 @@ import { ConfigError, resolveModelConfig } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { count, plural } from 'topickd/app';
 import { join } from 'node:path';
-import { TRAIN_FLAGS, type Command } from '../command.js';
+import { defineCommand, TRAIN_FLAGS } from '../command.js';
 import { encoderReferenceOf, checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta, trainingRecord } from 'topickd/app';
 
-export const fitCommand: Command = {
+export const fitCommand = defineCommand({
   name: 'fit',
   summary: 'train a topic model (CombinedTM, ZeroShotTM, or a plugin kind such as lda) and save it',
-  usage: 'topickd fit --data PATH --model combined|zeroshot|KIND --topics K [--hidden 100,100] [--epochs N] [--seed S] [--encoder use|precomputed:PATH] [--backend wasm] --out DIR [--json]',
   example: 'topickd fit --data m10 --model combined --topics 20 --epochs 100 --out runs/m10-combined',
   flags: {
     ...TRAIN_FLAGS,
+    data: { ...TRAIN_FLAGS.data, required: true },
+    topics: { ...TRAIN_FLAGS.topics, required: true },
+    out: { ...TRAIN_FLAGS.out, required: true },
     model: { type: 'string', arg: 'KIND', description: 'combined (BoW + embedding), zeroshot (embedding only), or a plugin kind: lda, prodlda, neurallda, etm, bertopic; default combined' },
     'model-options': { type: 'string', arg: 'K=V,...', description: "the model kind's own settings, e.g. passes=20,iterations=100 for lda (config: modelOptions)" },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    if (!cfg.topics) throw new ConfigError('give the number of topics: --topics K', 'topics');
-    if (!cfg.out) throw new ConfigError('give the model folder to write: --out DIR', 'out');
-    claimOutputDir(cfg.out, { data: cfg.data }, cfg.baseDir);
+    claimOutputDir(flags.out, { data: flags.data }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
     const kind = cfg.model ?? 'combined';
-    if (flags.modelOptions !== undefined) cfg.modelOptions = { ...cfg.modelOptions, [kind]: parseModelOptions(flags.modelOptions as string) };
+    if (flags.modelOptions !== undefined) cfg.modelOptions = { ...cfg.modelOptions, [kind]: parseModelOptions(flags.modelOptions) };
     const emb = await loadTrainingData(rt, cfg, progress, { embeddings: kindNeedsEmbeddings(rt, kind) });
     const dataset = emb.dataset;
     if (dataset.dropped) progress.log(`${plural(dataset.dropped, 'document')} ${dataset.dropped === 1 ? 'is' : 'are'} empty after preprocessing and left out`);
     const seed = cfg.seed ?? 0;
-    const resumeFrom = flags.resume as string | undefined;
+    const resumeFrom = flags.resume;
     const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
     const encoderRef = encoderReferenceOf(emb);
     const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0 };
-    const checkpointPath = join(cfg.out, CHECKPOINT_FILE);
+    const checkpointPath = join(flags.out, CHECKPOINT_FILE);
     const hidden = cfg.hidden;
-    const modelConfig = resolveModelConfig({ kind, numTopics: cfg.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout, options: cfg.modelOptions?.[kind] });
+    const modelConfig = resolveModelConfig({ kind, numTopics: flags.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout, options: cfg.modelOptions?.[kind] });
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: emb.embeddings, config: modelConfig, options });
     if (resume) {
       const m = resume.meta;
@@ -41,7 +41,7 @@ export const fitCommand: Command = {
       checkResumeFingerprint(resume.path, m.fingerprint, fingerprint);
       progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
     }
-    const { model, result } = await fitOn(rt, dataset, emb.embeddings, { kind, topics: cfg.topics, hidden }, cfg, progress, kind, seed, {
+    const { model, result } = await fitOn(rt, dataset, emb.embeddings, { kind, topics: flags.topics, hidden }, cfg, progress, kind, seed, {
       resume: resume?.state,
       checkpointEvery: cfg.checkpointEvery,
       onCheckpoint: cfg.checkpointEvery
@@ -49,17 +49,17 @@ export const fitCommand: Command = {
         : undefined,
     });
     const topicWords = model.topics(dataset.vocabulary, 10);
-    await saveModel(cfg.out, {
+    await saveModel(flags.out, {
       model,
       vocabulary: dataset.vocabulary,
       encoder: encoderRef,
       preprocessing: dataset.preprocessing,
       training: trainingRecord(dataset, result, seed, rt.backend.name),
     });
-    saveTrainingTheta(cfg.out, model, dataset, emb.embeddings, cfg);
+    saveTrainingTheta(flags.out, model, dataset, emb.embeddings, cfg);
     const out = {
       model: kind,
-      topics: cfg.topics,
+      topics: flags.topics,
       params: model.paramCount(),
       epochs: result.epochs,
       finalLoss: result.finalLoss,
@@ -73,14 +73,14 @@ export const fitCommand: Command = {
       backend: rt.backend.name,
       threads: rt.backend.threads ?? 1,
       encoder: emb.encoderId,
-      out: cfg.out,
+      out: flags.out,
     };
     if (json) print(JSON.stringify(out));
     else {
-      print(`${kind} K=${cfg.topics}: ${count(out.params)} parameters, final loss ${result.finalLoss.toFixed(4)} per document, ${result.seconds.toFixed(1)} s`);
+      print(`${kind} K=${flags.topics}: ${count(out.params)} parameters, final loss ${result.finalLoss.toFixed(4)} per document, ${result.seconds.toFixed(1)} s`);
       topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)}: ${t.join(' ')}`));
-      print(`saved to ${cfg.out} (model, and θ of the ${plural(dataset.bow.rows, 'training document')} in theta.npy)`);
+      print(`saved to ${flags.out} (model, and θ of the ${plural(dataset.bow.rows, 'training document')} in theta.npy)`);
     }
     model.dispose();
   },
-};
+});

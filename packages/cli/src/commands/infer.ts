@@ -1,18 +1,17 @@
 import { ConfigError } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
-import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, type Command } from '../command.js';
+import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, defineCommand } from '../command.js';
 import { dirname, resolve } from 'node:path';
 import { createRuntime, inferenceEncoderSpec, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfCorpus } from 'topickd/app';
 
-export const inferCommand: Command = {
+export const inferCommand = defineCommand({
   name: 'infer',
   summary: 'topic proportions θ of new documents with a trained model',
-  usage: 'topickd infer --model DIR --input PATH [--samples 20] [--seed S] [--queue redis://HOST:PORT [--shard-size N]] [--json]',
   example: 'topickd infer --model runs/m10-student --input my-titles.txt --json',
   ownFlags: ['model'],
   flags: {
-    model: { path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
-    input: { path: 'input', type: 'string', arg: 'PATH', description: 'documents: .txt (one per line), .jsonl, or an OCTIS folder (required)' },
+    model: { required: true, path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
+    input: { required: true, path: 'input', type: 'string', arg: 'PATH', description: 'documents: .txt (one per line), .jsonl, or an OCTIS folder (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     encoder: { type: 'string', arg: 'NAME', description: "override the model's encoder (e.g. precomputed:FILE.npy for the input)" },
     quantize: QUANTIZE_FLAG,
@@ -23,16 +22,13 @@ export const inferCommand: Command = {
     'shard-size': { type: 'integer', arg: 'N', description: 'documents per block, a multiple of 512: one job each with --queue, embedded together without (default 1024)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    const dir = flags.model as string | undefined;
-    const input = flags.input as string | undefined;
-    if (!dir) throw new ConfigError('give the model folder: --model DIR', 'model');
-    if (!input) throw new ConfigError('give the documents: --input PATH', 'input');
+    const { model: dir, input } = flags;
     const rt = await createRuntime(cfg, logger);
     const saved = await loadModelWith(rt, dir);
     try {
       const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
       const texts = corpus.encoderTexts ?? corpus.documents;
-      const shardSize = (flags.shardSize as number | undefined) ?? 2 * INFER_BATCH;
+      const shardSize = flags.shardSize ?? 2 * INFER_BATCH;
       const samples = cfg.samples ?? 20;
       const seed = cfg.seed ?? 0;
       const queue = await queueOf(flags.queue);
@@ -65,4 +61,4 @@ export const inferCommand: Command = {
       saved.model.dispose();
     }
   },
-};
+});

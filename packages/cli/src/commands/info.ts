@@ -1,10 +1,9 @@
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { createRuntime, runConfigJsonSchema } from 'topickd/app';
 
-export const infoCommand: Command = {
+export const infoCommand = defineCommand({
   name: 'info',
   summary: 'list registered backends, encoders, losses and the active backend',
-  usage: 'topickd info [--backend NAME] [--json] | topickd info --config-schema',
   example: 'topickd info --backend wasm --json',
   flags: {
     plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
@@ -51,4 +50,4 @@ export const infoCommand: Command = {
       print(`models:   ${out.models.join(', ')}`);
     }
   },
-};
+});

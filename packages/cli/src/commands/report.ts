@@ -1,34 +1,28 @@
 import { basename, resolve } from 'node:path';
 import { ConfigError, inferTheta, ReferenceCorpus, type Float32Matrix } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { encoderSpecOfModel, createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
 import { evaluateModel, modelReport, termFrequency } from 'topickd/app';
 import { renderReport, ReportDocuments, type ReportModelData } from 'topickd/app';
 import { plural } from 'topickd/app';
 
-export const reportCommand: Command = {
+export const reportCommand = defineCommand({
   name: 'report',
   summary: 'write a self-contained interactive HTML report: topics, relevance, representative documents, intertopic map; teacher vs students',
-  usage: 'topickd report --model DIR[,DIR...] [--teacher DIR] --corpus PATH --out FILE.html [--json]',
   example: 'topickd report --model runs/student,runs/student-alone --teacher runs/teacher --corpus m10 --out report.html',
   ownFlags: ['model', 'teacher'],
   flags: {
-    model: { path: 'input', type: 'list', arg: 'DIR,DIR', description: 'model folder(s); each student is aligned with the teacher (required)' },
+    model: { required: true, path: 'input', type: 'list', arg: 'DIR,DIR', description: 'model folder(s); each student is aligned with the teacher (required)' },
     teacher: { path: 'input', type: 'string', arg: 'DIR', description: 'teacher model folder, shown first' },
-    corpus: { path: 'input', type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, topic shares, representative documents) (required)' },
+    corpus: { required: true, path: 'input', type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, topic shares, representative documents) (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
-    out: { path: 'output', type: 'string', arg: 'FILE.html', description: 'report file (required)' },
+    out: { required: true, path: 'output', type: 'string', arg: 'FILE.html', description: 'report file (required)' },
     encoder: { type: 'string', arg: 'NAME', description: "the corpus's embeddings for models trained on precomputed ones (precomputed:FILE.npy, a row per corpus document); default: each model's own encoder" },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    const modelDirs = (flags.model as string[] | undefined) ?? [];
-    const teacherDir = flags.teacher as string | undefined;
-    const corpusArg = flags.corpus as string | undefined;
-    if (!modelDirs.length) throw new ConfigError('give --model DIR (several: --model A,B)', 'model');
-    if (!corpusArg) throw new ConfigError('give --corpus PATH', 'corpus');
-    if (!cfg.out) throw new ConfigError('give --out FILE.html', 'out');
-    prepareOutputFile(cfg.out);
+    const { model: modelDirs, teacher: teacherDir, corpus: corpusArg, out } = flags;
+    prepareOutputFile(out);
     const rt = await createRuntime(cfg, logger);
     const corpus = loadCorpus(resolveDataPath(corpusArg, cfg.baseDir), { textField: cfg.textField });
     const documents = new ReportDocuments();
@@ -75,11 +69,11 @@ export const reportCommand: Command = {
         saved.model.dispose();
       }
     }
-    writeFileAtomic(cfg.out, renderReport({ title: `TopicKD report — ${corpusArg}`, corpus: `${corpusArg} (${plural(corpus.documents.length, 'document')})`, documents: documents.texts, models }));
-    if (json) print(JSON.stringify({ out: cfg.out, models: summary }));
+    writeFileAtomic(out, renderReport({ title: `TopicKD report — ${corpusArg}`, corpus: `${corpusArg} (${plural(corpus.documents.length, 'document')})`, documents: documents.texts, models }));
+    if (json) print(JSON.stringify({ out, models: summary }));
     else {
       for (const m of summary) print(`${m.name.padEnd(16)} ${m.kind.padEnd(9)} ${m.params.toLocaleString('en-US').padStart(11)} parameters  NPMI ${m.npmi.toFixed(4)}  C_V ${m.cv.toFixed(4)}  TD ${m.td.toFixed(3)}`);
-      print(`report written to ${cfg.out}`);
+      print(`report written to ${out}`);
     }
   },
-};
+});

@@ -1,17 +1,16 @@
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { queueModule } from 'topickd/app';
 
-export const statusCommand: Command = {
+export const statusCommand = defineCommand({
   name: 'status',
   summary: 'progress of the distributed runs on a Redis queue: jobs waiting, active, done, failed; docs/s; ETA',
-  usage: 'topickd status [--queue redis://HOST:PORT | env] [--json]',
   example: 'topickd status --queue redis://127.0.0.1:6379 --json',
   flags: {
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT or rediss://… (TLS) of the queue; "env" or none: the REDIS_URL environment variable (required one way or the other)' },
   },
   async run({ flags, print, json }) {
     const { JobQueue, queueUrl, maskRedisUrl } = await queueModule(); // loaded only here: ~1 s of every command's start otherwise
-    const url = queueUrl(flags.queue as string | undefined, true)!;
+    const url = queueUrl(flags.queue, true)!;
     const shown = maskRedisUrl(url);
     const queue = await JobQueue.open(url);
     try {
@@ -25,4 +24,4 @@ export const statusCommand: Command = {
       await queue.close();
     }
   },
-};
+});

@@ -1,18 +1,17 @@
 import { ConfigError, DataError } from '@topickd/core';
 import { loadCorpus, readLines, writeFileAtomic } from '@topickd/core/node';
 import { extname, resolve } from 'node:path';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { binDocuments, createRuntime, jsonlFieldValues, loadModelWith, parseBins, renderTopicsOverTimePage, resolveDataPath, thetaOfCorpus, topicsOverTimeOf, INFER_BATCH } from 'topickd/app';
 
-export const topicsOverTimeCommand: Command = {
+export const topicsOverTimeCommand = defineCommand({
   name: 'topics-over-time',
   summary: "each topic's share of the documents per time bin (or per class), with its words in each bin (c-TF-IDF)",
-  usage: 'topickd topics-over-time --model DIR --data PATH (--time-field NAME [--bins N|month|year] | --by-class) [--top N] [--out FILE.html] [--json]',
   example: 'topickd topics-over-time --model runs/changelogs-k20 --data datasets/debian-changelogs/changelogs.jsonl --time-field date --bins year --out runs/over-time.html',
   ownFlags: ['model'],
   flags: {
-    model: { path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
-    data: { path: 'input', type: 'string', arg: 'PATH', description: 'the documents: a .jsonl file with a time field, or (--by-class) an OCTIS folder/.tsv or .jsonl with labels (required)' },
+    model: { required: true, path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
+    data: { required: true, path: 'input', type: 'string', arg: 'PATH', description: 'the documents: a .jsonl file with a time field, or (--by-class) an OCTIS folder/.tsv or .jsonl with labels (required)' },
     'time-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding each document\'s time (ISO date or seconds/milliseconds since 1970)' },
     bins: { type: 'string', arg: 'N|month|year', description: 'equal-width time bins (default 10), or calendar months or years' },
     'by-class': { type: 'boolean', description: 'group by the class label (the OCTIS label column, JSONL "label") instead of time' },
@@ -22,16 +21,13 @@ export const topicsOverTimeCommand: Command = {
     out: { path: 'output', type: 'string', arg: 'FILE.html', description: 'also write the interactive chart (click a topic: its words per bin)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    const dir = flags.model as string | undefined;
-    const data = (flags.data as string | undefined) ?? cfg.data;
-    if (!dir) throw new ConfigError('give the model folder: --model DIR', 'model');
-    if (!data) throw new ConfigError('give the documents: --data PATH', 'data');
-    const timeField = flags.timeField as string | undefined;
+    const { model: dir, data } = flags;
+    const timeField = flags.timeField;
     const byClass = flags.byClass === true;
     if (byClass === (timeField !== undefined)) throw new ConfigError('give one of --time-field NAME (topics over time) and --by-class (topics per class)', 'timeField');
     if (byClass && flags.bins !== undefined) throw new ConfigError('--bins applies to --time-field; --by-class groups by label', 'bins');
     const bins = byClass ? 'class' : parseBins(flags.bins);
-    const top = (flags.top as number | undefined) ?? 5;
+    const top = flags.top ?? 5;
     if (!Number.isInteger(top) || top < 1 || top > 100) throw new ConfigError(`--top must be an integer from 1 to 100, got ${top}`, 'top');
     const out = cfg.out ? resolve(cfg.baseDir ?? process.cwd(), cfg.out) : undefined;
     const path = resolveDataPath(data, cfg.baseDir);
@@ -64,4 +60,4 @@ export const topicsOverTimeCommand: Command = {
       saved.model.dispose();
     }
   },
-};
+});

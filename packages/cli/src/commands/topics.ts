@@ -1,25 +1,23 @@
 import { ConfigError, encoderType, preprocessingRecord } from '@topickd/core';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
 import { loadCorpus } from '@topickd/core/node';
 import { createRuntime, INFER_BATCH, loadModelWith, resolveDataPath, thetaOfCorpus, topicLabels } from 'topickd/app';
 
-export const topicsCommand: Command = {
+export const topicsCommand = defineCommand({
   name: 'topics',
   summary: 'print the top words of each topic of a trained model',
-  usage: 'topickd topics --model DIR [--top N] [--labels --data PATH] [--json]',
   example: 'topickd topics --model runs/student --top 10',
   ownFlags: ['model'],
   flags: {
-    model: { path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
+    model: { required: true, path: 'input', type: 'string', arg: 'DIR', description: 'a trained model folder (required)' },
     top: { type: 'integer', arg: 'N', description: 'words per topic (default 10)' },
     labels: { type: 'boolean', description: "a short label per topic from --data's own 1–3-word phrases, ranked by the encoder's similarity to the topic and kept apart (MMR); --json adds labels" },
     data: { path: 'input', type: 'string', arg: 'PATH', description: 'with --labels: the documents the labels come from (the training corpus or one like it)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    const dir = flags.model as string | undefined;
-    if (!dir) throw new ConfigError('give the model folder: --model DIR', 'model');
-    const top = (flags.top as number | undefined) ?? 10;
+    const dir = flags.model;
+    const top = flags.top ?? 10;
     if (!(top > 0)) throw new ConfigError(`--top must be a positive integer, got ${top}`, 'top');
     const rt = await createRuntime(cfg, logger);
     const saved = await loadModelWith(rt, dir);
@@ -51,4 +49,4 @@ export const topicsCommand: Command = {
       saved.model.dispose();
     }
   },
-};
+});

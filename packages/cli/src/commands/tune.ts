@@ -1,22 +1,20 @@
 import { ConfigError } from '@topickd/core';
 import { basename, resolve } from 'node:path';
 import { claimOutputDir, createRuntime, datasetNameOf, isBundledDataset, parseTopicsRange, searchTopics, tune } from 'topickd/app';
-import { QUEUE_TIMEOUT_FLAG, queueOf, TRAIN_FLAGS, type Command } from '../command.js';
+import { QUEUE_TIMEOUT_FLAG, queueOf, TRAIN_FLAGS, defineCommand } from '../command.js';
 import { parseRange } from './experiment.js';
 
 const f4 = (x: number) => x.toFixed(4);
 
-export const tuneCommand: Command = {
+export const tuneCommand = defineCommand({
   name: 'tune',
   summary: 'search α and T of the distilled student for a corpus and a trained teacher (successive halving; objective: mean NPMI over the seeds) — or, with --topics and no teacher, choose the number of topics K',
-  usage:
-    'topickd tune --data D --teacher DIR [--student zeroshot] [--hidden 100,100] [--alpha 0.1:0.9] [--temperature 1:5] [--trials N] [--seeds 0,1] [--epochs N] [--jobs N | --queue URL] --out DIR [--json]\n       topickd tune --data D --topics 10:100[:10] [--model combined] [--hidden 100,100] [--seeds 0,1] [--epochs N] --out DIR [--json]',
   example: 'topickd tune --data 20ng --teacher runs/20ng/K20-seed0/teacher --trials 9 --seeds 0,1 --jobs 2 --out runs/20ng-tune',
   ownFlags: ['alpha', 'temperature', 'student', 'hidden', 'topics', 'model'],
   flags: {
     topics: { type: 'string', arg: 'LOW:HIGH[:STEP] | K,K', description: 'choose K instead (no --teacher): train --model at every K of the range (step 10 by default) on every seed, score NPMI, C_V and TD, recommend one K (tune.json: byK, recommendedK)' },
     model: { type: 'string', arg: 'KIND', description: 'with --topics: the model kind whose K is chosen (default combined)' },
-    data: { path: 'input', type: 'string', arg: 'PATH', description: 'the corpus the teacher was trained on: m10, 20ng or a path (required)' },
+    data: { required: true, path: 'input', type: 'string', arg: 'PATH', description: 'the corpus the teacher was trained on: m10, 20ng or a path (required)' },
     teacher: { path: 'input', type: 'string', arg: 'DIR', description: 'the trained teacher model folder (required)' },
     student: { type: 'string', arg: 'KIND', description: 'student kind (default zeroshot)' },
     hidden: { type: 'numbers', arg: 'H,H', description: "student hidden layers (default 100,100)" },
@@ -30,23 +28,21 @@ export const tuneCommand: Command = {
     jobs: { type: 'integer', arg: 'N', description: 'trainings at once, in worker threads (default 1)' },
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: trainings as jobs for `topickd worker` processes (the data, the teacher and the cache in a shared folder)' },
     'queue-timeout': QUEUE_TIMEOUT_FLAG,
-    out: { path: 'output', type: 'string', arg: 'DIR', description: 'folder for tune.json and report.html (required)' },
+    out: { required: true, path: 'output', type: 'string', arg: 'DIR', description: 'folder for tune.json and report.html (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     plugins: { type: 'list', arg: 'MOD,MOD', description: 'third-party plugin modules to load' },
     'ce-logits': TRAIN_FLAGS['ce-logits'],
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    const data = (flags.data as string | undefined) ?? cfg.data;
-    if (!data) throw new ConfigError('give the corpus: --data m10, 20ng or a path', 'data');
-    const teacherDir = flags.teacher as string | undefined;
+    const data = flags.data;
+    const teacherDir = flags.teacher;
     if (flags.topics !== undefined) {
       if (teacherDir) throw new ConfigError('--topics chooses K and takes no --teacher (the α/T search takes the teacher, whose K is fixed); give one of them', 'topics');
       for (const f of ['alpha', 'temperature', 'trials', 'student', 'searchSeed', 'noReference', 'jobs', 'queue'] as const) {
         if (flags[f] !== undefined && flags[f] !== false) throw new ConfigError(`--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to the α/T search; the K search (--topics) trains one model kind at every K`, f);
       }
-      if (!cfg.out) throw new ConfigError('give the output folder: --out DIR', 'out');
       const topics = parseTopicsRange(flags.topics);
-      const out = resolve(cfg.baseDir ?? process.cwd(), cfg.out);
+      const out = resolve(cfg.baseDir ?? process.cwd(), flags.out);
       claimOutputDir(out, { data }, cfg.baseDir);
       const rt = await createRuntime(cfg, logger);
       const bundled = isBundledDataset(data);
@@ -56,10 +52,10 @@ export const tuneCommand: Command = {
         {
           data: bundled ? data.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), data),
           datasetName: datasetNameOf(data),
-          model: (flags.model as string | undefined) ?? cfg.model ?? 'combined',
-          hidden: (flags.hidden as number[] | undefined) ?? cfg.hidden,
+          model: flags.model ?? cfg.model ?? 'combined',
+          hidden: flags.hidden ?? cfg.hidden,
           topics,
-          seeds: flags.seeds as number[] | undefined,
+          seeds: flags.seeds,
           out,
         },
         progress,
@@ -73,12 +69,11 @@ export const tuneCommand: Command = {
       return;
     }
     if (!teacherDir) throw new ConfigError('give the teacher model folder: --teacher DIR (the α/T search), or --topics LOW:HIGH to choose K', 'teacher');
-    if (!cfg.out) throw new ConfigError('give the output folder: --out DIR', 'out');
     const space = { alpha: parseRange(flags.alpha, [0.1, 0.9], 'alpha'), temperature: parseRange(flags.temperature, [1, 5], 'temperature') };
     if (space.alpha[0] < 0 || space.alpha[1] > 1) throw new ConfigError(`--alpha must lie in [0, 1], got ${space.alpha.join(':')}`, 'alpha');
     if (!(space.temperature[0] > 0)) throw new ConfigError(`--temperature must be > 0, got ${space.temperature.join(':')}`, 'temperature');
     const bundled = isBundledDataset(data);
-    const out = resolve(cfg.baseDir ?? process.cwd(), cfg.out);
+    const out = resolve(cfg.baseDir ?? process.cwd(), flags.out);
     claimOutputDir(out, { data, teacher: teacherDir }, cfg.baseDir);
     const rt = await createRuntime(cfg, logger);
     const res = await tune(
@@ -88,14 +83,14 @@ export const tuneCommand: Command = {
         data: bundled ? data.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), data),
         datasetName: datasetNameOf(data),
         teacherDir,
-        student: { model: (flags.student as string | undefined) ?? cfg.student?.model ?? 'zeroshot', hidden: (flags.hidden as number[] | undefined) ?? cfg.student?.hidden ?? [100, 100] },
+        student: { model: flags.student ?? cfg.student?.model ?? 'zeroshot', hidden: flags.hidden ?? cfg.student?.hidden ?? [100, 100] },
         space,
-        trials: flags.trials as number | undefined,
-        seeds: flags.seeds as number[] | undefined,
+        trials: flags.trials,
+        seeds: flags.seeds,
         epochs: cfg.epochs,
-        searchSeed: flags.searchSeed as number | undefined,
+        searchSeed: flags.searchSeed,
         reference: !flags.noReference,
-        jobs: flags.jobs as number | undefined,
+        jobs: flags.jobs,
         queue: (await queueOf(flags.queue))?.url,
         out,
       },
@@ -112,4 +107,4 @@ export const tuneCommand: Command = {
       print(`wrote ${resolve(out, 'tune.json')} and report.html`);
     }
   },
-};
+});

@@ -1,12 +1,11 @@
 import { ConfigError } from '@topickd/core';
 import { signalsHandledByProgram } from '@topickd/core/node';
 import { createRuntime, jobHandlers, queueModule } from 'topickd/app';
-import { QUEUE_TIMEOUT_FLAG, type Command } from '../command.js';
+import { QUEUE_TIMEOUT_FLAG, defineCommand } from '../command.js';
 
-export const workerCommand: Command = {
+export const workerCommand = defineCommand({
   name: 'worker',
   summary: 'run jobs of distributed runs (embed, infer, experiment --queue) from a Redis queue until stopped',
-  usage: 'topickd worker [--queue redis://HOST:PORT | env] [--concurrency N] [--lock-duration MS] [--queue-timeout S] [--stop-grace S] [--backend NAME] [--plugins MOD,MOD]',
   example: 'topickd worker --queue redis://10.0.0.5:6379 --backend node',
   flags: {
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT or rediss://… (TLS) of the queue; "env" or none: the REDIS_URL environment variable (required one way or the other)' },
@@ -18,10 +17,10 @@ export const workerCommand: Command = {
   },
   async run({ cfg, flags, progress, logger }) {
     const { startWorker, queueUrl, maskRedisUrl } = await queueModule(); // loaded only here: ~1 s of every command's start otherwise
-    const url = queueUrl(flags.queue as string | undefined, true)!;
-    const concurrency = (flags.concurrency as number | undefined) ?? 1;
+    const url = queueUrl(flags.queue, true)!;
+    const concurrency = flags.concurrency ?? 1;
     if (!(concurrency >= 1)) throw new ConfigError(`--concurrency must be at least 1, got ${concurrency}`, 'concurrency');
-    const grace = (flags.stopGrace as number | undefined) ?? 30;
+    const grace = flags.stopGrace ?? 30;
     if (!(grace >= 0) || !Number.isFinite(grace)) throw new ConfigError(`--stop-grace must be a number of seconds ≥ 0, got ${grace}`, 'stop-grace');
     signalsHandledByProgram(); // this command stops itself on SIGTERM/SIGINT (below)
     const rt = await createRuntime(cfg, logger);
@@ -49,7 +48,7 @@ export const workerCommand: Command = {
     process.on('SIGINT', onSignal);
     worker = await startWorker(url, jobs.handlers, {
       concurrency,
-      lockDurationMs: flags.lockDuration as number | undefined,
+      lockDurationMs: flags.lockDuration,
       queueTimeoutSeconds: cfg.queueTimeout,
       log,
       onEvent: (e) => log(`${e.type} ${e.name} ${e.id}${e.error ? `: ${e.error}` : ''}`),
@@ -65,4 +64,4 @@ export const workerCommand: Command = {
     }
     if (!stopping) log('worker stopped');
   },
-};
+});
