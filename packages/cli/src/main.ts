@@ -5,6 +5,7 @@ import { flagSetsConfigKey, flagsToConfig } from './command.js';
 import { checkOutputsAgainstInputs, resolvePathFlags } from './paths.js';
 import { discardCreatedOutputDirs, keepCreatedOutputDirs } from '@topickd/core/node';
 import { distillCommand } from './commands/distill.js';
+import { distillEncoderCommand } from './commands/distill-encoder.js';
 import { embedCommand } from './commands/embed.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { experimentCommand } from './commands/experiment.js';
@@ -23,10 +24,11 @@ import { tuneCommand } from './commands/tune.js';
 import { Progress } from 'topickd/app';
 import { loadConfigFile, mergeConfig, withCeLogits } from 'topickd/app';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, updateCommand, distillCommand, experimentCommand, tuneCommand, evaluateCommand, inferCommand, topicsCommand, topicsOverTimeCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, updateCommand, distillCommand, distillEncoderCommand, experimentCommand, tuneCommand, evaluateCommand, inferCommand, topicsCommand, topicsOverTimeCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
 
 function generalHelp(): string {
-  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(11)} ${c.summary}`);
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`);
   return `topickd — contextualized neural topic models and their knowledge distillation
 
 Usage: topickd <command> [options]    (topickd <command> --help for its options)

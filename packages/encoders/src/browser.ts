@@ -2,3 +2,4 @@
 export { UseEncoder, urlSource, USE_PACKAGE, USE_PACKAGE_VERSION, type UseEncoderOptions, type UseFileSource } from './use/use-encoder.js';
 export { UseTokenizer } from './use/use-tokenizer.js';
 export { encodeNpy, decodeNpy } from './precomputed/npy.js';
+export { StaticEncoder, STATIC_FILES, type StaticEncoderManifest, type StaticEncoderOptions } from './static/static-encoder.js';

@@ -3,6 +3,7 @@ import { UseEncoder, type UseEncoderOptions } from './use/use-encoder.js';
 import { PrecomputedEncoder } from './precomputed/precomputed-encoder.js';
 import { OnnxEncoder, type OnnxEncoderOptions } from './onnx/onnx-encoder.js';
 import { TransformersEncoder, type TransformersEncoderOptions } from './transformers/transformers-encoder.js';
+import { StaticEncoder } from './static/static-encoder.js';
 
 type OptionType = 'string' | 'number' | 'boolean';
 
@@ -56,9 +57,17 @@ export const encoderFactories: EncoderFactory[] = [
       return new TransformersEncoder({ ...t, modelDir: (t.modelDir ?? t.path) as string });
     },
   },
+  {
+    name: 'static',
+    description: 'a static (Model2Vec-style) encoder distilled from a sentence encoder by topickd distill-encoder: int8 vectors per vocabulary piece, averaged (static:DIR)',
+    create: (o: EncoderOptions) => {
+      const t = typedOptions<{ path?: string; modelDir?: string; url?: string }>('static', o, { path: 'string', modelDir: 'string', url: 'string' });
+      return new StaticEncoder({ path: t.path ?? t.modelDir, url: t.url });
+    },
+  },
 ];
 
-/** Binds the encoder factories: `use`, `precomputed`, `onnx`, `transformers`. */
+/** Binds the encoder factories: `use`, `precomputed`, `onnx`, `transformers`, `static`. */
 export const encodersModule = new ContainerModule(({ bind }) => {
   for (const f of encoderFactories) bind(EncoderFactory).toConstantValue(f);
 });

@@ -31,3 +31,4 @@ export { halvingRungs, haltonCandidates, successiveHalving, type Candidate, type
 export { renderTunePage } from './app/tune/tune-page.js';
 export { searchTopics, parseTopicsRange, summarizeTopicsRuns, TOPICS_RULE, MIN_TOPIC_DIVERSITY, type TopicsSearchRequest, type TopicsSearchResults, type TopicsSearchPoint, type TopicsSearchRun } from './app/tune/topics-search.js';
 export { renderTopicsSearchPage } from './app/tune/topics-search-page.js';
+export { distillStaticEncoder, type DistillEncoderOptions, type DistilledEncoder } from './app/encoder/distill-encoder.js';

@@ -52,6 +52,7 @@ export class UseEncoder implements Encoder {
   readonly dim = DIM;
   private model: GraphModel | undefined;
   private tokenizer: UseTokenizer | undefined;
+  private vocab: [string, number][] | undefined;
   private loading: Promise<void> | undefined;
 
   constructor(private readonly options: UseEncoderOptions = {}) {
@@ -118,6 +119,7 @@ export class UseEncoder implements Encoder {
     };
     this.model = await loadGraphModel(handler);
     this.tokenizer = new UseTokenizer(vocab);
+    this.vocab = vocab;
   }
 
   /** Token ids of a text (for inspection and tests). */
@@ -169,6 +171,35 @@ export class UseEncoder implements Encoder {
       options.onProgress?.({ done: s, total: n });
     }
     return { rows: n, cols: DIM, data: out };
+  }
+
+  /**
+   * Embeddings of token-id sequences as they are (no tokenizing), batched and filled as `embed`
+   * batches documents: what `topickd distill-encoder` reads each vocabulary piece through.
+   */
+  async embedTokenIds(sequences: readonly (readonly number[])[], options: { batchSize?: number } = {}): Promise<Float32Matrix> {
+    await this.load();
+    const n = sequences.length;
+    const out = new Float32Array(n * DIM);
+    const batchSize = options.batchSize ?? 64;
+    for (let s = 0; s < n; ) {
+      const len = sequences[s].length;
+      let e = s + 1;
+      while (e < n && e - s < batchSize && sequences[e].length === len) e++;
+      const batch = sequences.slice(s, e).map((q) => [...q]);
+      const floor = currentBackendInfo()?.stableBatch ?? { rows: MIN_BATCH_ROWS, tokens: MIN_BATCH_TOKENS };
+      while (batch.length < Math.max(floor.rows, Math.ceil(floor.tokens / len))) batch.push(batch[0]);
+      const rows = await this.embedTokens(batch);
+      out.set(rows.subarray(0, (e - s) * DIM), s * DIM);
+      s = e;
+    }
+    return { rows: n, cols: DIM, data: out };
+  }
+
+  /** The tokenizer's vocabulary: (piece, score) pairs, the piece's id its index. */
+  async vocabulary(): Promise<[string, number][]> {
+    await this.load();
+    return this.vocab!;
   }
 
   private async embedTokens(batch: number[][]): Promise<Float32Array> {
