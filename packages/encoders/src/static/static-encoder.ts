@@ -51,6 +51,7 @@ export class StaticEncoder implements Encoder {
   private manifest: StaticEncoderManifest | undefined;
   private loading: Promise<void> | undefined;
   private idValue: string | undefined;
+  private space: number[] | undefined;
 
   constructor(private readonly options: StaticEncoderOptions) {
     if (!options.path && !options.url && !options.source) throw new EncoderUnavailableError('static', 'give the folder: static:DIR or { type: "static", path: DIR } (written by topickd distill-encoder)');
@@ -131,7 +132,9 @@ export class StaticEncoder implements Encoder {
     const out = new Float32Array(texts.length * dim);
     for (let i = 0; i < texts.length; i++) {
       // the same prefix of a long text as the use encoder reads (128 pieces)
-      const ids = this.tokenizer!.encode(texts[i].length > 2048 ? texts[i].slice(0, 2048) : texts[i]).slice(0, 128);
+      let ids = this.tokenizer!.encode(texts[i].length > 2048 ? texts[i].slice(0, 2048) : texts[i]).slice(0, 128);
+      // a text with no pieces (empty) is read as a single space, as the use encoder reads it
+      if (!ids.length) ids = this.space ??= this.tokenizer!.encode(' ');
       const row = out.subarray(i * dim, (i + 1) * dim);
       for (const id of ids) {
         const v = table.subarray(id * dim, (id + 1) * dim);
@@ -139,7 +142,6 @@ export class StaticEncoder implements Encoder {
       }
       let norm = 0;
       for (let j = 0; j < dim; j++) norm += row[j] * row[j];
-      // a text with no known piece: the zero vector (the mean of nothing)
       if (norm > 0) {
         const inv = 1 / Math.sqrt(norm);
         for (let j = 0; j < dim; j++) row[j] *= inv;

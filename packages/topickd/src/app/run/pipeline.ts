@@ -264,6 +264,12 @@ export function encoderSpecOf(spec: EncoderSpec | undefined, baseDir?: string, q
     const p = s.slice('precomputed:'.length);
     return `precomputed:${isAbsolute(p) ? p : resolve(baseDir, p)}`;
   }
+  // a static encoder's folder is recorded in the models trained with it: absolute, so they infer from anywhere
+  if (encoderType(s) === 'static') {
+    const o = typeof s === 'string' ? { path: s.slice('static:'.length) } : { ...s };
+    const p = (o.path ?? o.modelDir) as string | undefined;
+    if (p && !(o as { url?: string }).url) return { type: 'static', path: resolve(baseDir ?? process.cwd(), p) };
+  }
   return s;
 }
 
