@@ -173,6 +173,12 @@ if (!existsSync(CHROMIUM)) {
   mkdirSync(join(web, 'wasm'), { recursive: true });
   const exp = run(join(app, 'node_modules', '.bin', 'topickd'), ['export', '--model', 'student', '--out', join(web, 'bundle'), '--quiet'], { cwd: app });
   check('installed CLI: export a bundle', exp.code === 0, exp.stderr);
+  // the whole student small: a static encoder distilled from USE, a student trained on it, its bundle
+  const cli = join(app, 'node_modules', '.bin', 'topickd');
+  const st = run(cli, ['distill-encoder', '--data', 'corpus.jsonl', '--dim', '64', '--refine-epochs', '2', '--cache-dir', 'cache', '--out', 'static', '--quiet'], { cwd: app });
+  const sf = run(cli, ['fit', '--data', 'corpus.jsonl', '--model', 'zeroshot', '--topics', '5', '--epochs', '1', '--encoder', 'static:static', '--cache-dir', 'cache', '--out', 'student-static', '--quiet'], { cwd: app });
+  const se = run(cli, ['export', '--model', 'student-static', '--out', join(web, 'bundle-static'), '--quiet'], { cwd: app });
+  check('installed CLI: distill-encoder, fit --encoder static:DIR, export its bundle (the table inside)', st.code === 0 && sf.code === 0 && se.code === 0 && existsSync(join(web, 'bundle-static', 'encoder', 'static', 'vectors.i8')), st.stderr + sf.stderr + se.stderr);
   const b = run(bin('esbuild'), ['browser-app.js', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(web, 'app.js')}`, '--log-level=error'], { cwd: app });
   check('esbuild --bundle --platform=browser of an app importing topickd (no plugins)', b.code === 0, b.stdout + b.stderr);
   const bw = run(bin('esbuild'), ['browser-worker.js', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(web, 'worker.js')}`, '--log-level=error'], { cwd: app });
@@ -203,6 +209,13 @@ if (!existsSync(CHROMIUM)) {
     } catch {}
     const diff = got?.theta && want ? Math.max(...want.map((v, i) => Math.abs(v - got.theta[i]))) : Infinity;
     check(`the bundled app in Chromium computes Node's θ (max |Δ| = ${diff})`, diff <= 1e-4, JSON.stringify(got).slice(0, 2000) + node.stderr.slice(-1000));
+    const nodeStatic = run(process.execPath, ['node-theta.mjs', join(web, 'bundle-static', 'model')], { cwd: app });
+    let wantStatic = null;
+    try {
+      wantStatic = JSON.parse(nodeStatic.stdout.trim().split('\n').pop());
+    } catch {}
+    const diffStatic = got?.staticTheta && wantStatic ? Math.max(...wantStatic.map((v, i) => Math.abs(v - got.staticTheta[i]))) : Infinity;
+    check(`a static-encoder student's bundle in Chromium computes Node's θ (max |Δ| = ${diffStatic})`, diffStatic <= 1e-4, JSON.stringify(got).slice(0, 2000) + nodeStatic.stderr.slice(-1000));
     check('the bundled app\'s 2 Web Workers give the θ of its own thread for 600 texts', got?.workers === 2 && got?.rows === 600 && got?.workersSame === true, JSON.stringify(got).slice(0, 2000));
   } finally {
     await browser.close();

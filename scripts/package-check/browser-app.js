@@ -18,5 +18,8 @@ window.result = (async () => {
   const workersSame = JSON.stringify(inWorkers) === JSON.stringify(inThread);
   const workers = pooled.workers;
   pooled.dispose();
-  return { theta, kind: model.kind, topics: model.topics(5), backend: tkd.backend.tfjsBackend, workers, workersSame, rows: inWorkers.length };
+  // a student with a static encoder (topickd distill-encoder): its int8 table ships in the bundle
+  const small = await tkd.load(new URL('./bundle-static', location.href).href);
+  const [staticTheta] = await small.transform([TEXT]);
+  return { theta, staticTheta, kind: model.kind, topics: model.topics(5), backend: tkd.backend.tfjsBackend, workers, workersSame, rows: inWorkers.length };
 })().catch((e) => ({ error: String(e && e.stack || e) }));

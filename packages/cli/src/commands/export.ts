@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameS
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, DataError } from '@topickd/core';
 import { prepareOutputDir, refuseOutputOverInput, saveModel, writeFileAtomic } from '@topickd/core/node';
-import { quantizeWeights, useModelFiles, type WeightQuantization } from '@topickd/encoders';
+import { quantizeWeights, StaticEncoder, STATIC_FILES, useModelFiles, type WeightQuantization } from '@topickd/encoders';
 import { defineCommand } from '../command.js';
 import { createRuntime, loadModelWith } from 'topickd/app';
 import { count } from 'topickd/app';
@@ -30,11 +30,15 @@ export const exportCommand = defineCommand({
     prepareOutputDir(dirname(out));
     const rt = await createRuntime(cfg, logger);
     const saved = await loadModelWith(rt, modelDir);
-    if (saved.encoder.type !== 'use') {
+    if (saved.encoder.type === 'static' && quantize) {
+      saved.model.dispose();
+      throw new ConfigError('--quantize applies to the use encoder; a static encoder is an int8 table already', 'quantize');
+    }
+    if (saved.encoder.type !== 'use' && saved.encoder.type !== 'static') {
       // the browser loader embeds text with the bundled Universal Sentence Encoder only: a bundle of anything else would be refused there
       const kind = saved.encoder.dim === 0 ? `a "${saved.model.kind}" model reads no sentence embeddings` : `this model's encoder is ${saved.encoder.id} (${saved.encoder.type ?? 'unknown type'})`;
       saved.model.dispose();
-      throw new ConfigError(`${kind}; a web page runs models trained with the default encoder (use) — train one with --encoder use (e.g. a combined or zeroshot student) and export that`, 'model');
+      throw new ConfigError(`${kind}; a web page runs models trained with the default encoder (use) or a static one (static:DIR) — train one with either (e.g. a combined or zeroshot student) and export that`, 'model');
     }
     // Everything is written to a temporary sibling folder and renamed into place at the
     // end: a failure leaves no partial bundle (and an earlier bundle stays as it was).
@@ -53,6 +57,17 @@ export const exportCommand = defineCommand({
         else for (const f of files) copyFileSync(join(dir, f), join(target, f));
         encoderFiles = 'encoder/use';
       }
+      if (!flags.noEncoder && saved.encoder.type === 'static') {
+        // the table the model was trained with (its folder is recorded absolute), checked by its id
+        const dir = String((saved.encoder.options as { path?: string } | undefined)?.path ?? '');
+        const table = new StaticEncoder({ path: dir });
+        await table.load();
+        if (table.id !== saved.encoder.id) throw new DataError(`the static encoder in ${dir} is ${table.id}, but the model was trained with ${saved.encoder.id}; export needs the table the model was trained with`, 'MODEL_FILE');
+        const target = join(tmp, 'encoder', 'static');
+        mkdirSync(target, { recursive: true });
+        for (const f of Object.values(STATIC_FILES)) copyFileSync(join(dir, f), join(target, f));
+        encoderFiles = 'encoder/static';
+      }
       const bundle = {
         format: 'topickd-bundle',
         formatVersion: 1,
@@ -67,7 +82,7 @@ export const exportCommand = defineCommand({
       if (existsSync(out)) rmSync(out, { recursive: true, force: true });
       renameSync(tmp, out);
       if (json) print(JSON.stringify({ out: flags.out, ...bundle }));
-      else print(`bundle written to ${flags.out}: ${bundle.kind}, K=${bundle.topics}, ${count(bundle.params)} parameters${encoderFiles ? ', with the Universal Sentence Encoder files' : ''}`);
+      else print(`bundle written to ${flags.out}: ${bundle.kind}, K=${bundle.topics}, ${count(bundle.params)} parameters${encoderFiles ? `, with the ${saved.encoder.type === 'static' ? 'static' : 'Universal Sentence'} encoder's files` : ''}`);
     } finally {
       rmSync(tmp, { recursive: true, force: true });
       saved.model.dispose();

@@ -13,9 +13,10 @@ import {
   type EncoderReference,
   type PreprocessingRecord,
   type TopicModel,
+  type Encoder,
 } from '@topickd/core';
 import { WasmBackend } from '@topickd/backend-wasm';
-import { UseEncoder } from '@topickd/encoders/browser';
+import { StaticEncoder, UseEncoder } from '@topickd/encoders/browser';
 import { TopicModelView } from '../model-view.js';
 import { concatRows } from '../shared/concat-rows.js';
 import { INFER_BATCH, inferShards } from '../shared/infer-shards.js';
@@ -61,7 +62,7 @@ export class BrowserTopicModel extends TopicModelView {
     vocabulary: string[],
     readonly encoder: EncoderReference,
     readonly preprocessing: PreprocessingRecord | undefined,
-    private readonly embedder: UseEncoder,
+    private readonly embedder: Encoder,
     private pool: BrowserWorkerPool | null = null,
   ) {
     super(model, vocabulary);
@@ -136,13 +137,18 @@ export class BrowserTopicKD {
     const bundle = (await res.json()) as BundleDescription;
     if (bundle.format !== 'topickd-bundle') throw new ModelFileError(`${base}/bundle.json`, 'is not a TopicKD bundle (field "format")');
     const saved = await loadModelFrom(fetchStore(`${base}/${bundle.model}`, fetchFn));
-    if (saved.encoder.type !== 'use' || !bundle.encoder.files) {
+    if ((saved.encoder.type !== 'use' && saved.encoder.type !== 'static') || !bundle.encoder.files) {
       saved.model.dispose();
-      throw new TopicKDError('ENCODER_UNAVAILABLE', `this model uses the encoder ${saved.encoder.id}; in a browser TopicKD runs the Universal Sentence Encoder shipped in the bundle (export a model trained with the default encoder)`);
+      throw new TopicKDError('ENCODER_UNAVAILABLE', `this model uses the encoder ${saved.encoder.id}; in a browser TopicKD runs the encoder shipped in the bundle — the Universal Sentence Encoder or a static one (export a model trained with --encoder use or static:DIR, without --no-encoder)`);
     }
-    const embedder = new UseEncoder({ url: `${base}/${bundle.encoder.files}` });
+    const files = `${base}/${bundle.encoder.files}`;
+    const embedder: Encoder = saved.encoder.type === 'static' ? new StaticEncoder({ url: files }) : new UseEncoder({ url: files });
     try {
       await embedder.load();
+      // a static encoder is its table: the bundle's must be the one the model was trained with
+      if (saved.encoder.type === 'static' && embedder.id !== saved.encoder.id) {
+        throw new ModelFileError(files, `holds the static encoder ${embedder.id}, but the model was trained with ${saved.encoder.id}; export the model again`);
+      }
       const pool = opts.workers ? await BrowserWorkerPool.start(opts.workers, base, this.workerConfig(here)) : null;
       return new BrowserTopicModel(saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, embedder, pool);
     } catch (e) {
