@@ -49,7 +49,7 @@ export const embedCommand = defineCommand({
       else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}, ${m.shards} jobs on ${queue.shown}) written to ${out}`);
       return;
     }
-    const pool = embeddingPool(rt.backend, cfg, spec, { batchSize: flags.batchSize });
+    const pool = embeddingPool(rt.backend, cfg, spec, { batchSize: flags.batchSize, encoder });
     // The input is embedded in blocks of --shard-size documents, each one call through the
     // cache — the same blocks a distributed run's jobs embed, so both give the same bytes.
     const shardSize = flags.shardSize ?? DEFAULT_SHARD_SIZE;

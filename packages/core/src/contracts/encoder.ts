@@ -31,6 +31,11 @@ export interface Encoder {
   embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Matrix>;
   /** Releases model memory. */
   dispose?(): void;
+  /**
+   * Whether embedding in worker threads speeds it up (default true). False for an encoder that
+   * is a table lookup (static): a worker would cost more memory and messages than it saves.
+   */
+  readonly workerThreads?: boolean;
 }
 
 /**

@@ -31,7 +31,7 @@ export async function thetaOfCorpus(
     emb = noEmbeddings(bow.rows); // a model that reads the bag of words alone (LDA)
   } else {
     const encoder = rt.registry.createEncoder(spec);
-    const pool = embeddingPool(rt.backend, cfg, spec);
+    const pool = embeddingPool(rt.backend, cfg, spec, { encoder });
     try {
       const onProgress = progress.embedding('embedding');
       emb = await embedInBlocks(encoder, texts, cfg.cacheDir ?? '.topickd-cache', options.shardSize, { onProgress: (done, total) => onProgress({ done, total }), logger: rt.logger, parallel: pool?.parallel, variant: embeddingCacheVariant(rt.backend) });

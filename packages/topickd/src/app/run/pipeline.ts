@@ -340,7 +340,7 @@ export async function embedDataset(
     }
     m = { ...(await pre.rows(dataset.kept)), computed: 0 };
   } else {
-    const pool = embeddingPool(rt.backend, cfg, s);
+    const pool = embeddingPool(rt.backend, cfg, s, { encoder });
     try {
       m = await embedWithCache(encoder, dataset.documents, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding(label), logger: rt.logger, parallel: pool?.parallel, variant: embeddingCacheVariant(rt.backend) });
     } finally {

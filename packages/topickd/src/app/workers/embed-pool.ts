@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { ConfigError, type BackendInfo, type EncoderSpec, type Float32Matrix } from '@topickd/core';
+import { ConfigError, type BackendInfo, type Encoder, type EncoderSpec, type Float32Matrix } from '@topickd/core';
 import type { CachedEmbedOptions } from '@topickd/encoders';
 import type { RunConfig } from '../run/run-config.js';
 import { builtWorkerFile } from './worker-file.js';
@@ -39,14 +39,15 @@ export function embeddingPool(
   backend: Pick<BackendInfo, 'name' | 'workerThreads'>,
   cfg: RunConfig,
   spec: EncoderSpec,
-  options: { threads?: number; batchSize?: number; offMainThread?: boolean } = {},
+  options: { threads?: number; batchSize?: number; offMainThread?: boolean; encoder?: Pick<Encoder, 'workerThreads'> } = {},
 ): { parallel: NonNullable<CachedEmbedOptions['parallel']>; close(): Promise<void> } | undefined {
   const threads = options.threads ?? embeddingThreads(cfg);
   const filename = builtWorkerFile('embed-worker');
   // a backend that does not load in worker threads (the node backend's native engine) embeds on one thread.
   // `offMainThread`: a pool even of one thread, so the main thread stays free (a queue
   // worker's lock renewals), and every chunk goes to it.
-  if ((threads < 2 && !options.offMainThread) || !filename || backend.workerThreads === false) return undefined;
+  // an encoder that says threads do not help it (a static table) embeds here.
+  if ((threads < 2 && !options.offMainThread) || !filename || backend.workerThreads === false || (options.encoder?.workerThreads === false && !options.offMainThread)) return undefined;
   const pool = new Piscina({ filename, minThreads: 0, maxThreads: threads, idleTimeout: 500 });
   // the workers activate the backend this thread runs (a fallback's, where the named one failed)
   const config = { backend: backend.name, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
