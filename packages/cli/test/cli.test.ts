@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { main, COMMANDS } from '@topickd/cli';
+import { main, COMMANDS, cliReference, configReference } from '@topickd/cli';
 import { encodeNpy, decodeNpy } from '@topickd/encoders';
 import { Random } from '@topickd/core';
 
@@ -109,6 +109,13 @@ describe('topickd info and backends', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/give the teacher model folder: --teacher DIR/);
     expect(existsSync(join(dir, 'tune-out'))).toBe(false);
+  });
+
+  it('docs/cli.md and docs/config.md are generated from the flag declarations and the config schema (the committed files are up to date)', () => {
+    const docs = fileURLToPath(new URL('../../../docs/', import.meta.url));
+    expect(readFileSync(join(docs, 'cli.md'), 'utf8'), 'run `pnpm run build && node scripts/write-references.mjs`').toBe(cliReference());
+    expect(readFileSync(join(docs, 'config.md'), 'utf8'), 'run `pnpm run build && node scripts/write-references.mjs`').toBe(configReference());
+    for (const c of COMMANDS) expect(cliReference()).toContain(`## ${c.name}\n`);
   });
 
   it('every command has --help with an example', async () => {
