@@ -30,7 +30,7 @@ describe('embedding cache', () => {
   it('a corrupt cache file is detected, discarded with a warning, and rebuilt', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-'));
     await embedWithCache(enc, texts, dir);
-    const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+    const cache = new EmbeddingCache(dir, enc.id, enc.dim, undefined, enc.revision);
     expect(existsSync(cache.file)).toBe(true);
     const bytes = readFileSync(cache.file);
     bytes[bytes.length - 10] ^= 0xff;
@@ -59,7 +59,7 @@ describe('embedding cache, interrupted', () => {
     await new WasmBackend().activate();
     const enc = new UseEncoder();
     const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-'));
-    const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+    const cache = new EmbeddingCache(dir, enc.id, enc.dim, undefined, enc.revision);
     cache.chunkSize = 2;
     const ac = new AbortController();
     const many = ['one text', 'two texts', 'three texts', 'four texts', 'five texts', 'six texts'];
@@ -74,7 +74,7 @@ describe('embedding cache, interrupted', () => {
       })
       .catch((e) => e);
     expect(String(err)).toMatch(/cancelled/);
-    const resumed = await new EmbeddingCache(dir, enc.id, enc.dim).embed(enc, many);
+    const resumed = await new EmbeddingCache(dir, enc.id, enc.dim, undefined, enc.revision).embed(enc, many);
     expect(resumed.computed).toBe(4); // the first chunk (2 texts) was saved before the cancellation
   });
 });
@@ -89,7 +89,7 @@ describe('embedding cache, damaged entries and folders', () => {
     const { createHash } = await import('node:crypto');
     const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-'));
     const first = await embedWithCache(enc, texts, dir);
-    const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+    const cache = new EmbeddingCache(dir, enc.id, enc.dim, undefined, enc.revision);
     const bytes = readFileSync(cache.file);
     const HEADER = 48;
     bytes.writeFloatLE(NaN, HEADER + 16 + 4 * 7); // record 0: 16 key bytes, then its floats
@@ -134,7 +134,7 @@ const [dir, who] = process.argv.slice(2);
 await new WasmBackend().activate();
 const enc = new UseEncoder();
 const texts = Array.from({ length: 36 }, (_, i) => 'process ' + who + ' writes sentence number ' + i);
-const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+const cache = new EmbeddingCache(dir, enc.id, enc.dim, undefined, enc.revision);
 cache.chunkSize = 3; // a save after every 3 texts: the writers interleave
 const m = await cache.embed(enc, texts);
 console.log(m.computed);
@@ -152,7 +152,7 @@ console.log(m.computed);
     expect(await Promise.all(['a', 'b', 'c'].map(run))).toEqual(['36', '36', '36']);
     const enc = new UseEncoder();
     const all = ['a', 'b', 'c'].flatMap((who) => Array.from({ length: 36 }, (_, i) => `process ${who} writes sentence number ${i}`));
-    const cache = new EmbeddingCache(dir, enc.id, enc.dim);
+    const cache = new EmbeddingCache(dir, enc.id, enc.dim, undefined, enc.revision);
     expect(cache.size).toBe(108);
     const again = await cache.embed(enc, all);
     expect(again.computed).toBe(0);
@@ -174,5 +174,24 @@ describe('cache variants', () => {
     expect((await embedWithCache(enc, texts, dir, { variant: 'backend-b' })).computed).toBe(2);
     expect(new EmbeddingCache(dir, enc.id, enc.dim, undefined, 'backend-a').file).not.toBe(new EmbeddingCache(dir, enc.id, enc.dim, undefined, 'backend-b').file);
     expect(new EmbeddingCache(dir, enc.id, enc.dim).file).toMatch(/[^@]+\.embcache$/);
+  });
+
+  it("an encoder's revision keys the cache too: rows an older revision computed are not reused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'topickd-cache-revision-'));
+    const toy = (revision?: string) => ({
+      id: 'toy',
+      dim: 2,
+      ...(revision ? { revision } : {}),
+      async load() {},
+      async embed(texts: readonly string[]) {
+        return { rows: texts.length, cols: 2, data: Float32Array.from(texts.flatMap((t) => [t.length, revision ? 1 : 0])) };
+      },
+    });
+    const texts = ['a', 'bb'];
+    expect((await embedWithCache(toy(), texts, dir)).computed).toBe(2);
+    const revised = await embedWithCache(toy('r2'), texts, dir);
+    expect(revised.computed).toBe(2);
+    expect(Array.from(revised.data)).toEqual([1, 1, 2, 1]);
+    expect((await embedWithCache(toy('r2'), texts, dir)).computed).toBe(0);
   });
 });

@@ -36,6 +36,12 @@ export interface Encoder {
    * is a table lookup (static): a worker would cost more memory and messages than it saves.
    */
   readonly workerThreads?: boolean;
+  /**
+   * Changes when the encoder's code computes other bits from the same weights (the use encoder's
+   * one-length batches: `same-length-batches`). The embedding cache is keyed by it too, so rows an
+   * older revision computed are never mixed with this one's (results never depend on the cache's history).
+   */
+  readonly revision?: string;
 }
 
 /**

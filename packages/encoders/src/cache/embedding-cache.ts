@@ -276,5 +276,6 @@ export async function embedWithCache(
     const m = await encoder.embed(texts, options);
     return { ...m, computed: encoder.id.startsWith('precomputed:') ? 0 : texts.length };
   }
-  return new EmbeddingCache(cacheDir, encoder.id, encoder.dim, options.logger, options.variant).embed(encoder, texts, options);
+  const variant = [encoder.revision, options.variant].filter(Boolean).join('@') || undefined;
+  return new EmbeddingCache(cacheDir, encoder.id, encoder.dim, options.logger, variant).embed(encoder, texts, options);
 }

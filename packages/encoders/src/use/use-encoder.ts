@@ -48,6 +48,8 @@ const MIN_BATCH_ROWS = 4;
 const MIN_BATCH_TOKENS = 256;
 
 export class UseEncoder implements Encoder {
+  /** Documents batched by token length, one length per batch (the embedding cache's rows of earlier code are not reused). */
+  readonly revision = 'same-length-batches';
   readonly id: string;
   readonly dim = DIM;
   private model: GraphModel | undefined;
