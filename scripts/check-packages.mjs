@@ -202,20 +202,18 @@ if (!existsSync(CHROMIUM)) {
     const got = await page.evaluate(() => window.result);
     mkdirSync(join(root, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-artifacts', 'package-browser.png') });
-    const node = run(process.execPath, ['node-theta.mjs', join(web, 'bundle', 'model')], { cwd: app });
-    let want = null;
-    try {
-      want = JSON.parse(node.stdout.trim().split('\n').pop());
-    } catch {}
-    const diff = got?.theta && want ? Math.max(...want.map((v, i) => Math.abs(v - got.theta[i]))) : Infinity;
-    check(`the bundled app in Chromium computes Node's θ (max |Δ| = ${diff})`, diff <= 1e-4, JSON.stringify(got).slice(0, 2000) + node.stderr.slice(-1000));
-    const nodeStatic = run(process.execPath, ['node-theta.mjs', join(web, 'bundle-static', 'model')], { cwd: app });
-    let wantStatic = null;
-    try {
-      wantStatic = JSON.parse(nodeStatic.stdout.trim().split('\n').pop());
-    } catch {}
-    const diffStatic = got?.staticTheta && wantStatic ? Math.max(...wantStatic.map((v, i) => Math.abs(v - got.staticTheta[i]))) : Infinity;
-    check(`a static-encoder student's bundle in Chromium computes Node's θ (max |Δ| = ${diffStatic})`, diffStatic <= 1e-4, JSON.stringify(got).slice(0, 2000) + nodeStatic.stderr.slice(-1000));
+    // Node's θ of the page's text with a bundle's model, against what the page computed
+    const againstNode = (bundle, theta, what) => {
+      const node = run(process.execPath, ['node-theta.mjs', join(web, bundle, 'model')], { cwd: app });
+      let want = null;
+      try {
+        want = JSON.parse(node.stdout.trim().split('\n').pop());
+      } catch {}
+      const diff = theta && want ? Math.max(...want.map((v, i) => Math.abs(v - theta[i]))) : Infinity;
+      check(`${what} in Chromium computes Node's θ (max |Δ| = ${diff})`, diff <= 1e-4, JSON.stringify(got).slice(0, 2000) + node.stderr.slice(-1000));
+    };
+    againstNode('bundle', got?.theta, 'the bundled app');
+    againstNode('bundle-static', got?.staticTheta, "a static-encoder student's bundle");
     check('the bundled app\'s 2 Web Workers give the θ of its own thread for 600 texts', got?.workers === 2 && got?.rows === 600 && got?.workersSame === true, JSON.stringify(got).slice(0, 2000));
   } finally {
     await browser.close();

@@ -9,4 +9,4 @@ export { encodersModule as default } from './encoders-module.js';
 export { OnnxEncoder, type OnnxEncoderOptions } from './onnx/onnx-encoder.js';
 export { WordPieceTokenizer } from './onnx/wordpiece-tokenizer.js';
 export { TransformersEncoder, TRANSFORMERS_FILES, type TransformersEncoderOptions } from './transformers/transformers-encoder.js';
-export { StaticEncoder, STATIC_FILES, sha256Hex, type StaticEncoderManifest, type StaticEncoderOptions } from './static/static-encoder.js';
+export { StaticEncoder, STATIC_FILES, staticTableDigest, type StaticEncoderManifest, type StaticEncoderOptions } from './static/static-encoder.js';

@@ -1,7 +1,8 @@
 import { AbortError, DataError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
-import { nodeBuiltin } from '@topickd/core/plugin';
+import { nodeBuiltin, sha256Hex } from '@topickd/core/plugin';
 import { UseTokenizer } from '../use/use-tokenizer.js';
 import type { UseFileSource } from '../use/use-package.js';
+import { urlSource } from '../use/use-encoder.js';
 
 /** The files of a static encoder's folder (`topickd distill-encoder` writes them). */
 export const STATIC_FILES = { manifest: 'static.json', vectors: 'vectors.i8', scales: 'scales.f32', vocabulary: 'vocab.json' } as const;
@@ -83,15 +84,7 @@ export class StaticEncoder implements Encoder {
       const dir = path.resolve(this.options.path);
       return { location: dir, read: async (name) => new Uint8Array(await fs.readFile(path.join(dir, name))) };
     }
-    const base = this.options.url!.replace(/\/+$/, '');
-    return {
-      location: base,
-      async read(name) {
-        const res = await fetch(`${base}/${name}`);
-        if (!res.ok) throw new EncoderUnavailableError('static', `GET ${base}/${name}: HTTP ${res.status}; serve the static encoder's files`);
-        return new Uint8Array(await res.arrayBuffer());
-      },
-    };
+    return urlSource(this.options.url!, fetch, 'static');
   }
 
   private async doLoad(): Promise<void> {
@@ -115,7 +108,7 @@ export class StaticEncoder implements Encoder {
     if (!Number.isInteger(dim) || dim < 1 || !Number.isInteger(tokens) || tokens < 1 || q.byteLength !== dim * tokens || scalesBytes.byteLength !== 4 * tokens || vocab.length !== tokens) {
       throw new DataError(`${src.location}: the static encoder's files do not match static.json (${tokens} pieces × ${dim} dims: vectors ${q.byteLength} bytes, scales ${scalesBytes.byteLength}, vocabulary ${vocab.length}); write it again with topickd distill-encoder`, 'MODEL_FILE');
     }
-    const digest = await sha256Hex([q, scalesBytes]);
+    const digest = await staticTableDigest(q, scalesBytes);
     if (digest !== manifest.sha256) throw new DataError(`${src.location}: the static encoder's table does not match its checksum (damaged or edited); write it again with topickd distill-encoder`, 'MODEL_FILE');
     const scales = new Float32Array(scalesBytes.buffer.slice(scalesBytes.byteOffset, scalesBytes.byteOffset + scalesBytes.byteLength));
     const ints = new Int8Array(q.buffer, q.byteOffset, q.byteLength);
@@ -134,7 +127,7 @@ export class StaticEncoder implements Encoder {
     const out = new Float32Array(texts.length * dim);
     for (let i = 0; i < texts.length; i++) {
       // the same prefix of a long text as the use encoder reads (128 pieces)
-      let ids = this.tokenizer!.encode(texts[i].length > 2048 ? texts[i].slice(0, 2048) : texts[i]).slice(0, 128);
+      let ids = this.tokenizer!.encodePrefix(texts[i], 128);
       // a text with no pieces (empty) is read as a single space, as the use encoder reads it
       if (!ids.length) ids = this.space ??= this.tokenizer!.encode(' ');
       const row = out.subarray(i * dim, (i + 1) * dim);
@@ -161,15 +154,10 @@ export class StaticEncoder implements Encoder {
   }
 }
 
-/** SHA-256 (hex) of byte arrays one after another, with Web Crypto (Node 20 and browsers). */
-export async function sha256Hex(parts: readonly Uint8Array[]): Promise<string> {
-  const total = parts.reduce((s, p) => s + p.byteLength, 0);
-  const all = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    all.set(p, off);
-    off += p.byteLength;
-  }
-  const hash = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', all));
-  return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
+/** SHA-256 (hex) of a static table: its int8 vectors, then its scales (what static.json's sha256 holds). */
+export function staticTableDigest(vectors: Uint8Array, scales: Uint8Array): Promise<string> {
+  const all = new Uint8Array(vectors.byteLength + scales.byteLength);
+  all.set(vectors, 0);
+  all.set(scales, vectors.byteLength);
+  return sha256Hex(all);
 }

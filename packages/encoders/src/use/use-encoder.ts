@@ -139,9 +139,8 @@ export class UseEncoder implements Encoder {
     const space = this.tokenizer!.encode(' ');
     const maxTokens = this.options.maxTokens ?? 128;
     const tokens = texts.map((t) => {
-      // Long documents: tokenize a generous prefix only (a token covers ≥ 1 character).
-      const ids = this.tokenizer!.encode(t.length > maxTokens * 16 ? t.slice(0, maxTokens * 16) : t);
-      return ids.length ? ids.slice(0, maxTokens) : space;
+      const ids = this.tokenizer!.encodePrefix(t, maxTokens);
+      return ids.length ? ids : space;
     });
     // A batch holds documents of one token length only: the model pads a batch to its longest
     // document, and the padded width changes how the kernels group their sums (last-bit
@@ -163,11 +162,7 @@ export class UseEncoder implements Encoder {
       // dropped, so every batch runs on the paths of a full one.
       // The backend says how far (`stableBatch`: tfjs's cpu kernels sum every row alike whatever
       // the batch, so no filling there, where each extra row costs the most); unknown: both floors.
-      const batch = idx.map((i) => tokens[i]);
-      const floor = currentBackendInfo()?.stableBatch ?? { rows: MIN_BATCH_ROWS, tokens: MIN_BATCH_TOKENS };
-      const minRows = Math.max(floor.rows, Math.ceil(floor.tokens / len));
-      while (batch.length < minRows) batch.push(batch[0]);
-      const rows = await this.embedTokens(batch);
+      const rows = await this.embedTokens(filledBatch(idx.map((i) => tokens[i]), len));
       idx.forEach((docIndex, r) => out.set(rows.subarray(r * DIM, (r + 1) * DIM), docIndex * DIM));
       s = e;
       options.onProgress?.({ done: s, total: n });
@@ -188,10 +183,7 @@ export class UseEncoder implements Encoder {
       const len = sequences[s].length;
       let e = s + 1;
       while (e < n && e - s < batchSize && sequences[e].length === len) e++;
-      const batch = sequences.slice(s, e).map((q) => [...q]);
-      const floor = currentBackendInfo()?.stableBatch ?? { rows: MIN_BATCH_ROWS, tokens: MIN_BATCH_TOKENS };
-      while (batch.length < Math.max(floor.rows, Math.ceil(floor.tokens / len))) batch.push(batch[0]);
-      const rows = await this.embedTokens(batch);
+      const rows = await this.embedTokens(filledBatch(sequences.slice(s, e).map((q) => [...q]), len));
       out.set(rows.subarray(0, (e - s) * DIM), s * DIM);
       s = e;
     }
@@ -241,13 +233,26 @@ export class UseEncoder implements Encoder {
   }
 }
 
-export function urlSource(url: string, fetchFn: typeof fetch = fetch): UseFileSource {
+/**
+ * A batch of documents of one token length `len`, filled up with copies of its first document
+ * to the smallest batch whose products run on the kernel paths of a full one — as far as the
+ * current backend says (`stableBatch`), else both floors. The copies' rows are dropped.
+ */
+function filledBatch(batch: number[][], len: number): number[][] {
+  const floor = currentBackendInfo()?.stableBatch ?? { rows: MIN_BATCH_ROWS, tokens: MIN_BATCH_TOKENS };
+  const minRows = Math.max(floor.rows, Math.ceil(floor.tokens / len));
+  while (batch.length < minRows) batch.push(batch[0]);
+  return batch;
+}
+
+/** An encoder's files served under `url` (the use encoder's, a static encoder's). */
+export function urlSource(url: string, fetchFn: typeof fetch = fetch, encoder = 'use'): UseFileSource {
   const base = url.replace(/\/+$/, '');
   return {
     location: base,
     async read(name) {
       const res = await fetchFn(`${base}/${name}`);
-      if (!res.ok) throw encoderUnavailable("use", `GET ${base}/${name}: HTTP ${res.status}; serve the model files (topickd export --with-encoder) or set modelUrl`);
+      if (!res.ok) throw encoderUnavailable(encoder, `GET ${base}/${name}: HTTP ${res.status}; serve the model files (topickd export --with-encoder) or set modelUrl`);
       return new Uint8Array(await res.arrayBuffer());
     },
   };

@@ -44,6 +44,14 @@ export class UseTokenizer {
     }
   }
 
+  /**
+   * The ids of a text's first `maxPieces` pieces; a long text is tokenized from a generous prefix
+   * only (a piece covers ≥ 1 character, so 16 characters per piece is plenty).
+   */
+  encodePrefix(text: string, maxPieces: number): number[] {
+    return this.encode(text.length > maxPieces * 16 ? text.slice(0, maxPieces * 16) : text).slice(0, maxPieces);
+  }
+
   encode(text: string): number[] {
     const normalized = text.normalize('NFKC');
     if (normalized.length === 0) return [];

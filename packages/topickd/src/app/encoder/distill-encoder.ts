@@ -1,6 +1,6 @@
 import { ConfigError, Random, type Float32Matrix, type Logger } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
-import { STATIC_FILES, sha256Hex, UseEncoder, UseTokenizer, type StaticEncoderManifest } from '@topickd/encoders';
+import { STATIC_FILES, staticTableDigest, UseEncoder, UseTokenizer, type StaticEncoderManifest } from '@topickd/encoders';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { join } from 'node:path';
 
@@ -74,7 +74,7 @@ export async function distillStaticEncoder(texts: readonly string[], dir: string
   const tokenizer = new UseTokenizer(vocab);
   const counts = new Float64Array(N);
   let tokens = 0;
-  const docPieces = texts.map((text) => tokenizer.encode(text.length > 2048 ? text.slice(0, 2048) : text).slice(0, 128));
+  const docPieces = texts.map((text) => tokenizer.encodePrefix(text, 128));
   for (const ids of docPieces) {
     for (const id of ids) counts[id]++;
     tokens += ids.length;
@@ -168,7 +168,7 @@ export async function distillStaticEncoder(texts: readonly string[], dir: string
     weighting: { kind: 'sif', a, corpusDocuments: texts.length },
     pieces: E ? { kind: 'corpus-mean', prior: options.prior ?? 1, refineEpochs: options.refineEpochs ?? 10, ...(fit ? { cosine: fit } : {}) } : { kind: 'alone' },
     quantization: 'int8-row',
-    sha256: await sha256Hex([qBytes, sBytes]),
+    sha256: await staticTableDigest(qBytes, sBytes),
   };
   const vocabJson = JSON.stringify(vocab);
   writeFileAtomic(join(dir, STATIC_FILES.vectors), qBytes);
