@@ -28,5 +28,7 @@ export default defineConfig({
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     reporters: ['default'],
+    // names a test that blocks its worker's event loop for long (vitest's RPC times out at 60 s)
+    setupFiles: ['./test-support/event-loop-stalls.ts'],
   },
 });

@@ -1,11 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runBackendConformance, maxAbsDiff, adamReference } from '@topickd/core/testing';
 import { createContainer, registryOf, BackendUnavailableError, tf, inferTheta, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, ContainerModule, Backend, type BackendKernels } from '@topickd/core/plugin';
 import { NodeBackend, loadOpenBlasAddon, openBlasStats, addonPath } from '@topickd/backend-node';
 import wasmModule, { WasmBackend } from '@topickd/backend-wasm';
+import { runNode } from '../../../test-support/child-process.js';
 
 const probe = await new NodeBackend().probe();
 const engine = (await new NodeBackend().engine()).engine;
@@ -59,11 +59,11 @@ describe('node backend without tfjs-node and without the OpenBLAS engine', () =>
     await expect(registryOf(c).activateBackend()).rejects.toBeInstanceOf(BackendUnavailableError);
   });
 
-  it('the install step skips the engine without failing where no compiler or no OpenBLAS headers exist', () => {
+  it('the install step skips the engine without failing where no compiler or no OpenBLAS headers exist', async () => {
     const script = fileURLToPath(new URL('../scripts/build-native.mjs', import.meta.url));
     const before = existsSync(addonPath()) ? statSync(addonPath()).mtimeMs : null;
     for (const env of [{ TOPICKD_NATIVE_CXX: '/nonexistent/c++' }, { TOPICKD_CBLAS_INCLUDE: '/nonexistent' }]) {
-      const r = spawnSync(process.execPath, [script], { cwd: pkgDir, env: { ...process.env, ...env }, encoding: 'utf8' });
+      const r = await runNode(script, [], { cwd: pkgDir, env });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/the OpenBLAS engine was not built \((no C\+\+ compiler|no cblas\.h)/);
     }

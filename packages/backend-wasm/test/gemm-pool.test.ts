@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runProcess } from '../../../test-support/child-process.js';
 import { fileURLToPath } from 'node:url';
 import { tf, Random, ContextualTopicModel, resolveModelConfig, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, type BackendKernels } from '@topickd/core/plugin';
 import { WasmBackend, GemmPool, gemmPoolStats, POOL_MIN_FLOPS } from '@topickd/backend-wasm';
@@ -158,7 +158,7 @@ describe('the wasm backend\'s product on threads (products ≥ POOL_MIN_FLOPS)',
     await pool.close();
   });
 
-  it('a process with a pool ends by itself when its work is done', () => {
+  it('a process with a pool ends by itself when its work is done', async () => {
     const index = fileURLToPath(new URL('../dist/index.js', import.meta.url));
     const script = `
       const { tf } = await import('@topickd/core');
@@ -167,7 +167,7 @@ describe('the wasm backend\'s product on threads (products ≥ POOL_MIN_FLOPS)',
       const y = tf.matMul(tf.ones([64, 512]), tf.ones([512, 2000]));
       console.log(JSON.stringify({ pooled: gemmPoolStats.products, value: y.dataSync()[0] }));`;
     const t0 = Date.now();
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    const r = await runProcess(process.execPath, ['--input-type=module', '-e', script], { timeoutMs: 30_000, cwd: fileURLToPath(new URL('..', import.meta.url)) });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout.trim())).toEqual({ pooled: 1, value: 512 });
     expect(Date.now() - t0).toBeLessThan(20_000);

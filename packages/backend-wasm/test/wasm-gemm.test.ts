@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tf, Random } from '@topickd/core';
 import { WasmBackend, columnReductionStats, kernelSetName, wasmGemmActive, wasmGemmVariant, wasmGemmStats, relaxedSimdSupported } from '@topickd/backend-wasm';
+import { runNode } from '../../../test-support/child-process.js';
 
 /** Runs `f` on another of TopicKD's kernel sets (same wasm instance: tensors are shared), then returns to the default set. */
 function onKernelSet<T>(settings: { gemm: boolean; fma: boolean }, f: () => T): T {
@@ -55,9 +55,9 @@ describe('the WebAssembly SIMD matrix product on the wasm backend', () => {
     await new WasmBackend().activate();
   });
 
-  it('the committed modules are fresh compiles of adam.wat and of the generated gemm.wat', () => {
+  it('the committed modules are fresh compiles of adam.wat and of the generated gemm.wat', async () => {
     const script = fileURLToPath(new URL('../scripts/build-wasm-kernels.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
+    const r = await runNode(script, ['--check']);
     expect(r.stdout).toMatch(/up to date/);
     expect(r.status).toBe(0);
   });

@@ -2,11 +2,11 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync, truncateSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main, COMMANDS, cliReference, configReference } from '@topickd/cli';
 import { encodeNpy, decodeNpy } from '@topickd/encoders';
 import { Random } from '@topickd/core';
+import { runNode } from '../../../test-support/child-process.js';
 
 async function run(...argv: string[]) {
   let stdout = '';
@@ -57,21 +57,21 @@ describe('topickd info and backends', () => {
     expect(r.json().tfjsBackend).toBe('openblas');
   });
 
-  it('without tfjs-node and without the OpenBLAS engine, --backend node exits 1 with the hint; with a fallback it runs on wasm', () => {
+  it('without tfjs-node and without the OpenBLAS engine, --backend node exits 1 with the hint; with a fallback it runs on wasm', async () => {
     const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-    const env = { ...process.env, TOPICKD_OPENBLAS_ADDON: join(dir, 'no-such-addon.node') };
-    const info = spawnSync(process.execPath, [bin, 'info', '--json'], { env, encoding: 'utf8' });
+    const env = { TOPICKD_OPENBLAS_ADDON: join(dir, 'no-such-addon.node') };
+    const info = await runNode(bin, ['info', '--json'], { env });
     expect(info.status).toBe(0);
     const j = JSON.parse(info.stdout);
     if (j.nodeEngine === 'tfjs-node') return; // tfjs-node is installed on this machine
     expect(j.nodeEngine).toBeNull();
     expect(j.nodeEngineReason).toMatch(/@tensorflow\/tfjs-node is not installed.*OpenBLAS engine is not built/);
-    const r = spawnSync(process.execPath, [bin, 'info', '--backend', 'node'], { env, encoding: 'utf8' });
+    const r = await runNode(bin, ['info', '--backend', 'node'], { env });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/pnpm add @tensorflow\/tfjs-node/);
     expect(r.stderr).toMatch(/libopenblas-dev/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const f = spawnSync(process.execPath, [bin, 'info', '--backend', 'node', '--fallback', 'wasm', '--json'], { env, encoding: 'utf8' });
+    const f = await runNode(bin, ['info', '--backend', 'node', '--fallback', 'wasm', '--json'], { env });
     expect(f.status).toBe(0);
     expect(JSON.parse(f.stdout).activeBackend).toBe('wasm');
     expect(f.stderr).toMatch(/falling back to "wasm"/);
@@ -111,8 +111,8 @@ describe('topickd info and backends', () => {
     expect(existsSync(join(dir, 'tune-out'))).toBe(false);
   });
 
-  it('docs/cli.md and docs/config.md are generated from the flag declarations and the config schema (the committed files are up to date)', () => {
-    const docs = fileURLToPath(new URL('../../../docs/', import.meta.url));
+  it('docs/reference/cli.md and docs/reference/config.md are generated from the flag declarations and the config schema (the committed files are up to date)', () => {
+    const docs = fileURLToPath(new URL('../../../docs/reference/', import.meta.url));
     expect(readFileSync(join(docs, 'cli.md'), 'utf8'), 'run `pnpm run build && node scripts/write-references.mjs`').toBe(cliReference());
     expect(readFileSync(join(docs, 'config.md'), 'utf8'), 'run `pnpm run build && node scripts/write-references.mjs`').toBe(configReference());
     for (const c of COMMANDS) expect(cliReference()).toContain(`## ${c.name}\n`);

@@ -1,7 +1,11 @@
-// @topickd/core — for users: the contracts, the container, data, models, training,
-// distillation, evaluation and model files. Browser-safe; Node-only helpers (files, model
-// directories) are in `@topickd/core/node`; what plugin authors need beyond this (kernel
-// helpers, reference ops, the conformance suite) is in `@topickd/core/plugin`.
+/**
+ * @topickd/core — for users: the contracts, the container, data, models, training,
+ * distillation, evaluation and model files. Browser-safe; Node-only helpers (files, model
+ * directories) are in `@topickd/core/node`; what plugin authors need beyond this (kernel
+ * helpers, reference ops, the conformance suite) is in `@topickd/core/plugin`.
+ *
+ * @module @topickd/core
+ */
 export { tf } from './tfjs/tf.js';
 export type { Tensor, Tensor1D, Tensor2D, Scalar, Variable } from './tfjs/tf.js';
 export { ContainerModule, Container } from 'inversify';
@@ -21,6 +25,7 @@ export { currentTfjsBackend, currentBackendInfo, noteActivatedBackend, switchTfj
 export { row, matrix, gatherRows, isRowSource, toRowArrays, assertFinite, allFinite, topWordsPerRow, logMatrix, type Float32Matrix, type EmbeddingRows, type RowSource } from './util/matrix.js';
 export { Random, MAX_SEED, isSeed, checkSeed } from './util/random.js';
 export { nestingDepth, MAX_NESTING } from './util/nesting.js';
+export { yieldToEventLoop } from './util/event-loop.js';
 
 export { tokenize, type TokenizerOptions } from './text/tokenizer.js';
 export { ENGLISH_STOPWORDS } from './text/stopwords.js';

@@ -92,6 +92,17 @@ describe('Universal Sentence Encoder', () => {
     }
   }, 300_000);
 
+  it('lets the event loop turn between batches (timers and messages run during a long embed)', async () => {
+    // tfjs's data() resolves as a microtask: without a turn per batch, a long embed starves timers,
+    // I/O and IPC (a server stops answering; vitest's worker RPC timed out after 60 s of this file)
+    let fired = false;
+    setTimeout(() => (fired = true), 0);
+    let firedBeforeTheEnd = false;
+    const texts = ['one', 'two words', 'three words here', 'four words in this', 'five words in this one'];
+    await enc.embed(texts, { batchSize: 1, onProgress: ({ done }) => done < texts.length && fired && (firedBeforeTheEnd = true) });
+    expect(firedBeforeTheEnd).toBe(true);
+  });
+
   it('does not depend on batch size and agrees between cpu and wasm within 1e-5', async () => {
     const texts = ['a short one', 'a somewhat longer sentence about topic models and distillation', '', 'Ünïcödé façade naïve café', 'x'];
     const a = await enc.embed(texts, { batchSize: 1 });

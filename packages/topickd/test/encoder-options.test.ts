@@ -6,7 +6,7 @@
  * dimensions but the model was trained on 16".
  */
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runNode } from '../../../test-support/child-process.js';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,12 +33,12 @@ console.log(JSON.stringify({ theta, again: await again.transform(docs) }));
 `;
 
 describe('encoder settings saved with the model', () => {
-  it('transform in a new instance and infer from the CLI recreate the encoder with its options', () => {
+  it('transform in a new instance and infer from the CLI recreate the encoder with its options', async () => {
     const work = mkdtempSync(join(tmpdir(), 'topickd-encoder-options-'));
     mkdirSync(dir, { recursive: true });
     writeFileSync(script, program);
     const docs = ['stock market prices fall', 'football match results', 'gene protein expression in plant cells'];
-    const r = spawnSync(process.execPath, [script, plugin, corpus, JSON.stringify(docs)], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+    const r = await runNode(script, [plugin, corpus, JSON.stringify(docs)], { cwd: work, timeoutMs: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(out.theta[0]).toHaveLength(4);
@@ -47,7 +47,7 @@ describe('encoder settings saved with the model', () => {
     expect(manifest.encoder).toMatchObject({ id: 'toy-hash-16', dim: 16, type: 'toy-hash', options: { dim: 16 } });
     writeFileSync(join(work, 'config.json'), JSON.stringify({ plugins: [plugin] }));
     writeFileSync(join(work, 'texts.txt'), docs.join('\n') + '\n');
-    const cli = spawnSync(process.execPath, [bin, 'infer', '--config', 'config.json', '--model', 'model', '--input', 'texts.txt', '--json'], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+    const cli = await runNode(bin, ['infer', '--config', 'config.json', '--model', 'model', '--input', 'texts.txt', '--json'], { cwd: work, timeoutMs: 120_000 });
     expect(cli.status, cli.stderr).toBe(0);
     const inferred = JSON.parse(cli.stdout);
     const diff = Math.max(...(inferred.theta as number[][]).flatMap((row, i) => row.map((v, k) => Math.abs(v - out.theta[i][k]))));

@@ -4,16 +4,16 @@
  * by corpus, K and recipe.
  */
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { GRID_REFERENCES, gridReference } from '../src/app/experiment/grid-reference.js';
+import { runNode } from '../../../test-support/child-process.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('grid references', () => {
-  it('grid-reference.ts is what scripts/grid-reference.mjs makes of results/', () => {
-    const r = spawnSync(process.execPath, ['scripts/grid-reference.mjs', '--check'], { cwd: REPO, encoding: 'utf8' });
+  it('grid-reference.ts is what scripts/grid-reference.mjs makes of results/', async () => {
+    const r = await runNode('scripts/grid-reference.mjs', ['--check'], { cwd: REPO });
     expect(r.status, r.stderr).toBe(0);
   });
 

@@ -7,7 +7,7 @@
  * single-instance ones exactly (weights' loss, θ, topics).
  */
 import { describe, it, expect } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runNode } from '../../../test-support/child-process.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,8 +45,8 @@ interface Spec {
   config: Record<string, unknown>;
   model: string;
 }
-function run(mode: 'a' | 'b' | 'both', a: Spec, b: Spec): Record<'a' | 'b', { loss: number; theta: number[][]; topics: string[][]; npmi: number; tfjs: string }> {
-  const r = spawnSync(process.execPath, [script, mode, JSON.stringify(a), JSON.stringify(b), corpus], { cwd: work, encoding: 'utf8', timeout: 120_000 });
+async function run(mode: 'a' | 'b' | 'both', a: Spec, b: Spec): Promise<Record<'a' | 'b', { loss: number; theta: number[][]; topics: string[][]; npmi: number; tfjs: string }>> {
+  const r = await runNode(script, [mode, JSON.stringify(a), JSON.stringify(b), corpus], { cwd: work, timeoutMs: 120_000 });
   if (r.status !== 0) throw new Error(`${mode}: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
@@ -67,9 +67,9 @@ const PAIRS: [string, Spec, Spec][] = [
 
 describe('instances are isolated', () => {
   for (const [name, a, b] of PAIRS) {
-    it(`${name}: interleaved operations give each instance's results alone, exactly`, () => {
-      const alone = { ...run('a', a, b), ...run('b', a, b) };
-      const both = run('both', a, b);
+    it(`${name}: interleaved operations give each instance's results alone, exactly`, async () => {
+      const alone = { ...(await run('a', a, b)), ...(await run('b', a, b)) };
+      const both = await run('both', a, b);
       for (const k of ['a', 'b'] as const) {
         expect(both[k].tfjs, k).toBe(alone[k].tfjs);
         expect(both[k].loss, k).toBe(alone[k].loss);

@@ -5,7 +5,7 @@
  * its own Node process importing the built `topickd`, as a user's program would.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runNode } from '../../../test-support/child-process.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,8 +46,8 @@ beforeAll(() => {
 });
 
 describe('open model kinds', () => {
-  it('a plugin package registers a new kind; tkd.fit trains it; save → load → transform and distill from it work', () => {
-    const r = spawnSync(process.execPath, [script, plugin, corpus], { cwd: work, encoding: 'utf8', timeout: 600_000 });
+  it('a plugin package registers a new kind; tkd.fit trains it; save → load → transform and distill from it work', async () => {
+    const r = await runNode(script, [plugin, corpus], { cwd: work, timeoutMs: 600_000 });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(out.kinds).toEqual(expect.arrayContaining(['combined', 'zeroshot', 'toy-lda']));

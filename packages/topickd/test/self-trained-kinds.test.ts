@@ -5,7 +5,7 @@
  * loss that needs a posterior is a typed error.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { runNode } from '../../../test-support/child-process.js';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +49,8 @@ beforeAll(() => {
 });
 
 describe('self-trained model kinds through the API', () => {
-  it('tkd.fit({ model: "lda", modelOptions }) trains without an encoder; transform, save → load, evaluate; it teaches through ce', () => {
-    const r = spawnSync(process.execPath, [script, corpus], { cwd: work, encoding: 'utf8', timeout: 300_000 });
+  it('tkd.fit({ model: "lda", modelOptions }) trains without an encoder; transform, save → load, evaluate; it teaches through ce', async () => {
+    const r = await runNode(script, [corpus], { cwd: work, timeoutMs: 300_000 });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
     expect(out.kind).toBe('lda');

@@ -4,7 +4,8 @@
  * command, nothing shared with the test process.
  */
 import { expect } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { runNode, type ProcessResult } from '../../../../test-support/child-process.js';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,40 +53,17 @@ function runOf(args: readonly string[], code: number | null, signal: string | nu
  * Spawns `topickd ARGS` in `cwd` and waits for it without blocking the test process
  * (vitest's worker must keep answering while a long command runs).
  */
-export function topickd(args: readonly string[], cwd: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve(runOf(args, code, signal, stdout, stderr));
-    });
-  });
+export async function topickd(args: readonly string[], cwd: string, options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<Run> {
+  const r = await runNode(BIN, args, { cwd, env: options.env, timeoutMs: options.timeoutMs });
+  return runOf(args, r.status, r.signal, r.stdout, r.stderr);
 }
 
 /**
  * Runs a Node program (a user's script importing the packages) in `cwd`, without blocking the
  * test process as spawnSync would (vitest's worker must keep answering its RPC).
  */
-export function nodeProgram(file: string, cwd: string, args: readonly string[] = [], timeoutMs = 300_000): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+export function nodeProgram(file: string, cwd: string, args: readonly string[] = [], timeoutMs = 300_000): Promise<ProcessResult> {
+  return runNode(file, args, { cwd, timeoutMs });
 }
 
 /** The same, synchronously: for probes at collection time, before any test runs. */

@@ -5,8 +5,9 @@
  * case exits 2 (usage) or 1 (runtime) with one line naming the input — and nothing is lost.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { runProcess } from '../../../../test-support/child-process.js';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { encodeNpy, Random } from '@topickd/core';
@@ -68,7 +69,7 @@ describe('an output that is an input is refused before any work', () => {
     refused(await topickd(['embed', '--input', corpus, '--out', corpus, '--quiet'], work), 2, /would overwrite --input/);
     // through a symbolic link too
     const link = join(work, 'link.jsonl');
-    spawnSync('ln', ['-s', corpus, link]);
+    symlinkSync(corpus, link);
     refused(await topickd(['embed', '--input', link, '--out', corpus, '--quiet'], work), 2, /would overwrite --input/);
     expect(readFileSync(corpus).equals(text)).toBe(true);
   });
@@ -148,7 +149,7 @@ describe('tiny files that claim huge sizes are refused before allocation', () =>
     );
     const time = '/usr/bin/time';
     if (existsSync(time)) {
-      const r = spawnSync(time, ['-f', 'maxrss=%M', process.execPath, BIN, 'topics', '--model', dir], { cwd: work, encoding: 'utf8' });
+      const r = await runProcess(time, ['-f', 'maxrss=%M', process.execPath, BIN, 'topics', '--model', dir], { cwd: work });
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/describes 137,188,684 float32 values, the weights file holds 4: the manifest is damaged/);
       const kb = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1]);

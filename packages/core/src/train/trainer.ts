@@ -6,6 +6,7 @@ import { PORTABLE_KERNELS, type BackendKernels } from '../contracts/backend.js';
 import { vaeLoss } from '../model/fused-ops.js';
 import { allFinite, gatherRows, type EmbeddingRows, type Float32Matrix } from '../util/matrix.js';
 import { checkSeed, Random } from '../util/random.js';
+import { yieldToEventLoop } from '../util/event-loop.js';
 import { AdamOptimizer, type AdamState } from './adam.js';
 import { snapshotModel, restoreModel, type ModelSnapshot } from './snapshot.js';
 
@@ -424,7 +425,4 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
-}
 

@@ -1,5 +1,5 @@
 import { encoderUnavailable, wrongRowCount } from '../errors.js';
-import { tf, AbortError, currentBackendInfo, ConfigError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
+import { tf, AbortError, yieldToEventLoop, currentBackendInfo, ConfigError, EncoderUnavailableError, type EmbedOptions, type Encoder, type Float32Matrix } from '@topickd/core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { UseTokenizer } from './use-tokenizer.js';
 import { dequantizeWeights, quantizeWeights, WEIGHT_QUANTIZATIONS, type WeightQuantization } from './quantize-weights.js';
@@ -166,6 +166,7 @@ export class UseEncoder implements Encoder {
       idx.forEach((docIndex, r) => out.set(rows.subarray(r * DIM, (r + 1) * DIM), docIndex * DIM));
       s = e;
       options.onProgress?.({ done: s, total: n });
+      await yieldToEventLoop();
     }
     return { rows: n, cols: DIM, data: out };
   }
@@ -186,6 +187,7 @@ export class UseEncoder implements Encoder {
       const rows = await this.embedTokens(filledBatch(sequences.slice(s, e).map((q) => [...q]), len));
       out.set(rows.subarray(0, (e - s) * DIM), s * DIM);
       s = e;
+      await yieldToEventLoop();
     }
     return { rows: n, cols: DIM, data: out };
   }

@@ -1,6 +1,7 @@
 import {
   ConfigError,
   Random,
+  yieldToEventLoop,
   tf,
   type CsrMatrix,
   type FitReport,
@@ -141,7 +142,7 @@ export class OnlineLda extends WeightedTopicsModel implements SelfTrainedTopicMo
       const now = performance.now();
       options.onEvent?.({ type: 'epoch', epoch: p + 1, epochs: passes, loss, seconds: (now - tPass) / 1000, docsPerSecond: bow.rows / ((now - tPass) / 1000) });
       tPass = now;
-      await new Promise((r) => setImmediate(r));
+      await yieldToEventLoop();
     }
     this.setLambda(state.lambda());
     const seconds = (performance.now() - t0) / 1000;
