@@ -4,11 +4,14 @@
 // workspace that installs the tarballs with npm:
 //   0. sizes (packed, unpacked; no source maps, no build scripts; core unpacked ≤ 1 MB),
 //      arethetypeswrong and publint on every package;
-//   1. tsc --strict on a TypeScript consumer, with module nodenext and with moduleResolution bundler;
+//   1. tsc --strict (skipLibCheck off) on a TypeScript consumer with module nodenext and with
+//      moduleResolution bundler, and on the browser guide's app with its documented settings, under
+//      TypeScript 5.9 and 7;
 //   2. the public API as ESM (fit → distill → evaluate → save → load → transform), and with
 //      require: every entry point loads and its errors are instanceof TopicKDError;
 //   3. a third-party ESM-only loss plugin named in a config file, through the installed CLI
-//      (`topickd info --config FILE --json` lists it; `topickd distill --config FILE` uses it);
+//      (`topickd info --config FILE --json` lists it; `topickd distill --config FILE` uses it),
+//      and the README's main job, `npx topickd demo`;
 //   4. a browser app bundled with plain `esbuild --bundle --platform=browser`, run in headless
 //      Chromium: it loads an exported student and its θ equals Node's.
 // Writes the sizes into each package's README (between <!-- size --> markers) with --write-readmes.
@@ -105,20 +108,53 @@ const install = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=er
 check('npm install of every tarball', install.code === 0, install.stdout + install.stderr);
 const installWarnings = (install.stderr.match(/npm warn[^\n]*/gi) ?? []).filter((l) => !/config|deprecated/i.test(l));
 check('npm install prints no warning about the packages', installWarnings.length === 0, installWarnings.join('\n'));
-for (const f of ['consumer.ts', 'require-check.cjs', 'esm-pipeline.mjs', 'browser-app.js', 'browser-worker.js', 'node-theta.mjs']) copyFileSync(join(here, f), join(app, f));
+// what @topickd/backend-node's README tells npm ≥ 11.16 users to do about its install script
+const approve = run('npm', ['approve-scripts', '@topickd/backend-node'], { cwd: app });
+const allowScripts = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')).allowScripts ?? {};
+check('npm approve-scripts @topickd/backend-node records it in allowScripts', approve.code === 0 && Object.entries(allowScripts).some(([k, v]) => k.startsWith('@topickd/backend-node') && v === true), approve.stdout + approve.stderr + JSON.stringify(allowScripts));
+for (const f of ['consumer.ts', 'require-check.cjs', 'esm-pipeline.mjs', 'browser-worker.js', 'node-theta.mjs']) copyFileSync(join(here, f), join(app, f));
+// the browser consumer: the browser guide's program, then what else the check asks of the page
+{
+  const guide = readFileSync(join(root, 'docs', 'guides', 'browser.md'), 'utf8');
+  const block = /<!-- browser-consumer -->\s*```ts\n([\s\S]*?)```\s*<!-- \/browser-consumer -->/.exec(guide)?.[1];
+  check('docs/guides/browser.md has the <!-- browser-consumer --> program', Boolean(block));
+  writeFileSync(join(app, 'browser-app.ts'), readFileSync(join(here, 'browser-app.ts'), 'utf8').replace('//@docs-block', block ?? ''));
+}
 copyFileSync(join(root, 'packages', 'cli', 'test', 'e2e', 'fixtures', 'm10-raw-300.jsonl'), join(app, 'corpus.jsonl'));
 
-// 1. TypeScript consumers
+// 1. TypeScript consumers: Node programs under nodenext and bundler resolution, and the browser
+// app with the settings the browser guide documents; under the workspace's TypeScript (5.9) and
+// under TypeScript 7 (what `npm i typescript` installs today). skipLibCheck is off, so the
+// packages' declaration files are checked too.
 const tsconfigs = {
-  nodenext: { module: 'nodenext', moduleResolution: 'nodenext' },
-  bundler: { module: 'esnext', moduleResolution: 'bundler' },
+  nodenext: { files: ['consumer.ts'], options: { module: 'nodenext', moduleResolution: 'nodenext' } },
+  bundler: { files: ['consumer.ts'], options: { module: 'esnext', moduleResolution: 'bundler' } },
+  browser: { files: ['browser-app.ts'], options: { module: 'esnext', moduleResolution: 'bundler', customConditions: ['browser'] } },
 };
-for (const [label, mode] of Object.entries(tsconfigs)) {
-  // skipLibCheck off: the packages' declaration files are checked too
-  const cfg = { compilerOptions: { ...mode, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, lib: ['es2022', 'dom'] }, files: ['consumer.ts'] };
+for (const [label, { files, options }] of Object.entries(tsconfigs)) {
+  const cfg = { compilerOptions: { ...options, target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, lib: ['es2022', 'dom'] }, files };
   writeFileSync(join(app, `tsconfig.${label}.json`), JSON.stringify(cfg, null, 1));
-  const r = run(bin('tsc'), ['-p', `tsconfig.${label}.json`], { cwd: app });
-  check(`tsc --strict, ${label}`, r.code === 0, r.stdout + r.stderr);
+}
+const ts7 = join(work, 'ts7');
+mkdirSync(ts7);
+writeFileSync(join(ts7, 'package.json'), JSON.stringify({ name: 'ts7', private: true }));
+const ts7Install = run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', 'typescript@7'], { cwd: ts7 });
+check('npm install typescript@7', ts7Install.code === 0, ts7Install.stdout + ts7Install.stderr);
+const compilers = { [`TypeScript ${run(bin('tsc'), ['-v']).stdout.trim().replace('Version ', '')}`]: bin('tsc'), [`TypeScript ${run(join(ts7, 'node_modules', '.bin', 'tsc'), ['-v']).stdout.trim().replace('Version ', '')}`]: join(ts7, 'node_modules', '.bin', 'tsc') };
+for (const [compiler, tsc] of Object.entries(compilers)) {
+  for (const label of Object.keys(tsconfigs)) {
+    const r = run(tsc, ['-p', `tsconfig.${label}.json`, '--pretty', 'false'], { cwd: app });
+    const errors = (r.stdout + r.stderr).split('\n').filter((l) => /error TS\d+/.test(l));
+    // ours: the consumer's own files and our packages' declarations; anything else is a dependency's
+    const ours = errors.filter((l) => !/node_modules[\\/]/.test(l) || /node_modules[\\/](topickd|@topickd)[\\/]/.test(l));
+    const theirs = errors.length - ours.length;
+    const byPackage = {};
+    for (const l of errors.filter((e) => !ours.includes(e))) {
+      const pkg = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(l)?.[1] ?? '?';
+      byPackage[pkg] = (byPackage[pkg] ?? 0) + 1;
+    }
+    check(`tsc --strict, ${label}, ${compiler}: no error in the consumer or in our declarations${theirs ? ` (dependencies' declarations: ${Object.entries(byPackage).map(([p, n]) => `${p} ${n}`).join(', ')})` : ''}`, ours.length === 0 && (r.code === 0 || theirs > 0), ours.slice(0, 30).join('\n') || r.stdout + r.stderr);
+  }
 }
 
 // 2. ESM pipeline; CommonJS entry points and instanceof
@@ -162,6 +198,10 @@ for (const [label, mode] of Object.entries(tsconfigs)) {
     docs = JSON.parse(m10.stdout).documents;
   } catch {}
   check('installed CLI: `fit --data m10` reads the bundled M10 from @topickd/datasets', m10.code === 0 && docs === 8355, m10.stdout.slice(-500) + m10.stderr.slice(-2000));
+  // the README's main job from an npm install: `npx topickd demo` (2 epochs per model here, to keep CI short;
+  // the embedding of all 8,355 M10 titles with the bundled encoder is the same as the default run's)
+  const demo = run('npx', ['--no-install', 'topickd', 'demo', '--epochs', '2', '--out', 'demo-run'], { cwd: app });
+  check('npx topickd demo (in the project that installed the tarballs)', demo.code === 0 && /distilled student, NPMI/.test(demo.stdout) && existsSync(join(app, 'demo-run', 'report.html')), demo.stdout.slice(-1500) + demo.stderr.slice(-2000));
 }
 
 // 4. a plain esbuild browser bundle, in headless Chromium, θ equal to Node's
@@ -179,7 +219,7 @@ if (!existsSync(CHROMIUM)) {
   const sf = run(cli, ['fit', '--data', 'corpus.jsonl', '--model', 'zeroshot', '--topics', '5', '--epochs', '1', '--encoder', 'static:static', '--cache-dir', 'cache', '--out', 'student-static', '--quiet'], { cwd: app });
   const se = run(cli, ['export', '--model', 'student-static', '--out', join(web, 'bundle-static'), '--quiet'], { cwd: app });
   check('installed CLI: distill-encoder, fit --encoder static:DIR, export its bundle (the table inside)', st.code === 0 && sf.code === 0 && se.code === 0 && existsSync(join(web, 'bundle-static', 'encoder', 'static', 'vectors.i8')), st.stderr + sf.stderr + se.stderr);
-  const b = run(bin('esbuild'), ['browser-app.js', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(web, 'app.js')}`, '--log-level=error'], { cwd: app });
+  const b = run(bin('esbuild'), ['browser-app.ts', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(web, 'app.js')}`, '--log-level=error'], { cwd: app });
   check('esbuild --bundle --platform=browser of an app importing topickd (no plugins)', b.code === 0, b.stdout + b.stderr);
   const bw = run(bin('esbuild'), ['browser-worker.js', '--bundle', '--platform=browser', '--format=esm', `--outfile=${join(web, 'worker.js')}`, '--log-level=error'], { cwd: app });
   check('esbuild --bundle --platform=browser of its Web Worker importing topickd/worker', bw.code === 0, bw.stdout + bw.stderr);
@@ -199,6 +239,7 @@ if (!existsSync(CHROMIUM)) {
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
+    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 300_000 });
     const got = await page.evaluate(() => window.result);
     mkdirSync(join(root, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(root, 'test-artifacts', 'package-browser.png') });

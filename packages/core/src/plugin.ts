@@ -1,7 +1,11 @@
-// @topickd/core/plugin — for plugin authors: everything in `@topickd/core`, plus what a
-// backend, a loss or a model kind needs to be written and checked: tensor-memory helpers
-// for native kernels, the reference implementations of the fused ops, the model's forward
-// and backward pass, the optimizer, and the backend conformance suite.
+/**
+ * @topickd/core/plugin — for plugin authors: everything in `@topickd/core`, plus what a
+ * backend, a loss or a model kind needs to be written and checked: tensor-memory helpers
+ * for native kernels, the reference implementations of the fused ops, the model's forward
+ * and backward pass, the optimizer, and the backend conformance suite.
+ *
+ * @module @topickd/core/plugin
+ */
 export * from './index.js';
 export { directFloat32View, wasmHeapFloat32 } from './tfjs/direct-memory.js';
 export { matMulGeometry, type MatMulGeometry } from './tfjs/matmul-geometry.js';

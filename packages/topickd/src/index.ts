@@ -1,5 +1,9 @@
-// topickd — TopicKD with batteries included: one API for code (`createTopicKD`), the CLI built on it.
-// The application layer under the CLI (runs, experiments, reports, pools) is `topickd/app`.
+/**
+ * topickd — TopicKD with batteries included: one API for code (`createTopicKD`), the CLI built on it.
+ * The application layer under the CLI (runs, experiments, reports, pools) is `topickd/app`.
+ *
+ * @module topickd
+ */
 export {
   createTopicKD,
   TopicKD,

@@ -32,7 +32,9 @@ export async function createContainer(config: PluginConfig = {}, options: Create
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(PluginConfigToken).toConstantValue(cfg);
   container.bind(Logger).toConstantValue(options.logger ?? consoleLogger);
-  await container.load(coreModule, ...(options.modules ?? []));
+  // loadAsync: a module whose callback returns a value (`({ bind }) => bind(X).toConstantValue(y)`,
+  // the one-line form) or a promise loads too; load() would refuse both
+  await container.loadAsync(coreModule, ...(options.modules ?? []));
   container.get(PluginRegistry).validateNames();
   return container;
 }

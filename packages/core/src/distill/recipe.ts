@@ -14,7 +14,7 @@
  *   ratio α / (1 − α) of the distillation terms to the VAE loss at n̄ / 7.5: on 20NG
  *   (n̄ 49.9) it gives α 0.869, where `topickd tune` found 0.87 best; on the Debian
  *   descriptions (n̄ 32.2) 0.811, where the old default 0.8 beat the search; on M10 titles
- *   (n̄ 5.9) 0.441 instead of 0.8. The README's Results section has the grids that test it.
+ *   (n̄ 5.9) 0.441 instead of 0.8. docs/results.md has the grids that test it.
  * - `paper`: the fixed table of Adhya & Sanyal (2023) for M10 and 20NG (other corpora: the
  *   M10 values, α 0.8 with T 4 at K < 50 and T 1 at K ≥ 50).
  *
@@ -101,7 +101,7 @@ export function meanDocumentLength(bow: { rows: number; values: ArrayLike<number
  * paper does. Why (M10, 5 seeds, paired): at 30 epochs, distilling throughout left the student
  * no better than alone (K 20 +0.0119, K 50 −0.0062, both n.s.) while the first half did
  * (+0.0198 [+0.0103, +0.0304], +0.0153 [+0.0083, +0.0238]); at 100 epochs the phase lost to
- * distilling throughout (README, "How α and T are chosen").
+ * distilling throughout (docs/concepts.md, "How α and T are chosen").
  */
 export function distillHyper(given: { alpha?: number; temperature?: number; recipe?: DistillRecipeName; kdEpochs?: number }, inputs: RecipeInputs): DistillHyper {
   const recipe = checkRecipe(given.recipe);

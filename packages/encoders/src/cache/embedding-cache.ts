@@ -66,7 +66,7 @@ export class EmbeddingCache {
     /**
      * What else changes the bytes, kept apart: e.g. the tensor backend that computes them (wasm
      * and the native engine differ in the last digits). Default: none — entries are shared by
-     * every backend (see the README's note on the embedding cache).
+     * every backend (see docs/reference/data-formats.md, the embedding cache).
      */
     variant?: string,
   ) {

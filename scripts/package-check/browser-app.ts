@@ -1,12 +1,22 @@
-// A plain browser app: imports 'topickd' (its `browser` export condition), loads an exported
-// student and computes θ for a text. Bundled with `esbuild --bundle --platform=browser`, no plugins.
-import { createTopicKD } from 'topickd';
+// The package check's browser consumer. check-packages.mjs puts the program of the
+// <!-- browser-consumer --> block of docs/guides/browser.md in place of the `//@docs-block` line,
+// type-checks the result with the settings that page documents (moduleResolution bundler,
+// customConditions ["browser"], lib dom) under TypeScript 5.9 and 7, bundles it with plain
+// `esbuild --bundle --platform=browser` and runs it in Chromium. What follows the block uses its
+// `tkd`, `model` and `theta`.
+declare global {
+  interface Window {
+    result: unknown;
+  }
+}
+window.addEventListener('unhandledrejection', (e) => {
+  window.result = { error: String(e.reason?.stack ?? e.reason) };
+});
+
+//@docs-block
 
 const TEXT = 'recurrent neural network language model for speech recognition';
-window.result = (async () => {
-  const tkd = await createTopicKD({ wasmPaths: new URL('./wasm/', location.href).href });
-  const model = await tkd.load(new URL('./bundle', location.href).href);
-  const [theta] = await model.transform([TEXT]);
+try {
   // 600 texts (two 512-text batches) in 2 Web Workers running the installed 'topickd/worker',
   // and in this thread: the same rows
   const pooled = await tkd.load(new URL('./bundle', location.href).href, {
@@ -21,5 +31,7 @@ window.result = (async () => {
   // a student with a static encoder (topickd distill-encoder): its int8 table ships in the bundle
   const small = await tkd.load(new URL('./bundle-static', location.href).href);
   const [staticTheta] = await small.transform([TEXT]);
-  return { theta, staticTheta, kind: model.kind, topics: model.topics(5), backend: tkd.backend.tfjsBackend, workers, workersSame, rows: inWorkers.length };
-})().catch((e) => ({ error: String(e && e.stack || e) }));
+  window.result = { theta, staticTheta, kind: model.kind, topics: model.topics(5), backend: tkd.backend.tfjsBackend, workers, workersSame, rows: inWorkers.length };
+} catch (e) {
+  window.result = { error: String((e as Error)?.stack ?? e) };
+}

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-describe('README', () => {
-  it('the "Composing in code" example runs as written', async () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const m = /<!-- readme-example -->\s*```ts\n([\s\S]*?)```\s*<!-- \/readme-example -->/.exec(readme);
-    expect(m, 'README has the marked example').not.toBeNull();
+describe('docs/guides/pipeline-in-code.md', () => {
+  it('the lower-level pipeline example runs as written', async () => {
+    const page = readFileSync(join(root, 'docs', 'guides', 'pipeline-in-code.md'), 'utf8');
+    const m = /<!-- pipeline-example -->\s*```ts\n([\s\S]*?)```\s*<!-- \/pipeline-example -->/.exec(page);
+    expect(m, 'the page has the marked example').not.toBeNull();
     const dir = join(root, 'packages', 'cli', 'test', '.generated');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, 'readme-example.ts');
+    const file = join(dir, 'pipeline-example.ts');
     writeFileSync(file, m![1]);
     process.env.EPOCHS = '1';
     const cwd = process.cwd();

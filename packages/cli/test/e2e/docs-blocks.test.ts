@@ -1,0 +1,273 @@
+/**
+ * Every code block of the documentation runs: README.md and every page under docs/ (not the
+ * generated API reference). A block is one of
+ *   - output or a usage synopsis: a fence without a language, or `text` — not code;
+ *   - run by a test of its own: the block sits between `<!-- NAME -->` and `<!-- /NAME -->`
+ *     and NAMED_BLOCKS says which test file runs it (that file must name the marker);
+ *   - not runnable here, with the reason: `<!-- not-run: REASON -->` just above it (listed
+ *     in this test's output);
+ *   - run here, in page order, one scratch folder per page:
+ *       sh/bash — each `topickd …` line (also `pnpm topickd`, `pnpm -s|exec topickd`, `npx topickd`)
+ *         as its own process; a line ending in `&` runs in the background until the page ends;
+ *       ts — written to a file and run with tsx; a module that exports a loss class is also
+ *         loaded as a plugin by `createTopicKD` and used in a distillation;
+ *       yaml/json — a config file: `topickd info --config FILE --json` must accept it.
+ * What only takes minutes changes, as in readme-commands.test.ts: the bundled corpora and any
+ * corpus file a page names become a 300-title corpus (a dated 300-entry slice for the Debian
+ * changelogs), training runs 1 epoch, the embedding cache is a scratch folder, and a Redis URL
+ * becomes a real redis-server started here. A page may state what it assumes exists with
+ * `<!-- assumes: topickd … -->` (run before its first block).
+ */
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { runProcess } from '../../../../test-support/child-process.js';
+import { BIN, ok, RAW_CORPUS, REPO, topickd } from './helpers.js';
+import { redisServerAvailable, startRedis, type RedisServer } from './redis-server.js';
+
+/** Blocks run by a test of their own (marker name → the test file that runs it). */
+const NAMED_BLOCKS: Record<string, string> = {
+  'quick-start': 'packages/cli/test/e2e/readme-commands.test.ts',
+  'readme-commands': 'packages/cli/test/e2e/readme-commands.test.ts',
+  'readme-api': 'packages/topickd/test/readme-api.test.ts',
+  'pipeline-example': 'packages/cli/test/pipeline-example.test.ts',
+  'browser-consumer': 'scripts/check-packages.mjs',
+};
+
+export interface Block {
+  page: string;
+  line: number;
+  lang: string;
+  code: string;
+  named?: string;
+  notRun?: string;
+}
+
+function pages(): string[] {
+  const out = ['README.md'];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(join(REPO, dir), { withFileTypes: true })) {
+      const rel = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!e.name.startsWith('.') && rel !== join('docs', 'api')) walk(rel);
+      } else if (e.name.endsWith('.md')) out.push(rel);
+    }
+  };
+  walk('docs');
+  return out;
+}
+
+export function blocksOf(page: string): Block[] {
+  const lines = readFileSync(join(REPO, page), 'utf8').split('\n');
+  const blocks: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(\S*)/.exec(lines[i]);
+    if (!open) continue;
+    let end = i + 1;
+    while (end < lines.length && lines[end] !== '```') end++;
+    const above = lines.slice(Math.max(0, i - 3), i).reverse().find((l) => l.trim() !== '') ?? '';
+    const named = /^<!-- ([a-z-]+) -->$/.exec(above.trim())?.[1];
+    const notRun = /^<!-- not-run: (.+) -->$/.exec(above.trim())?.[1];
+    blocks.push({ page, line: i + 1, lang: open[1], code: lines.slice(i + 1, end).join('\n'), named, notRun });
+    i = end;
+  }
+  return blocks;
+}
+
+const OUTPUT = new Set(['', 'text']);
+const isRunHere = (b: Block) => !OUTPUT.has(b.lang) && !b.named && !b.notRun;
+
+/** `sh` block → command lines (continuations joined, comments dropped). */
+function commandLines(code: string): string[] {
+  return code
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+const DATA_FLAGS = new Set(['--data', '--corpus', '--input', '--dataset']);
+const TRAINING = new Set(['fit', 'distill', 'experiment', 'demo', 'tune', 'update', 'distill-encoder']);
+const BUNDLED = new Set(['m10', '20ng']);
+
+interface PageRun {
+  work: string;
+  cache: string;
+  corpus: string;
+  redis?: RedisServer;
+  background: ChildProcess[];
+}
+
+/** The small corpus a page's corpus file becomes: a 300-line slice (the real file's, if the repository has it). */
+function provideCorpus(run: PageRun, path: string): void {
+  const target = join(run.work, path);
+  if (existsSync(target)) return;
+  mkdirSync(dirname(target), { recursive: true });
+  const inRepo = join(REPO, path);
+  const source = existsSync(inRepo) && !readdirSafe(inRepo) ? inRepo : RAW_CORPUS;
+  writeFileSync(target, readFileSync(source, 'utf8').split('\n').filter(Boolean).slice(0, 300).join('\n') + '\n');
+}
+function readdirSafe(p: string): boolean {
+  try {
+    readdirSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A documented `topickd` line → the arguments this test runs. */
+export function docArgs(line: string, run: Pick<PageRun, 'corpus' | 'cache'> & { redisUrl?: string }, provide: (path: string) => void = () => undefined): string[] {
+  const words = line.replace(/\s*&$/, '').split(/\s+/);
+  const at = words.indexOf('topickd');
+  const prefix = words.slice(0, at).join(' ');
+  if (at < 0 || !['', 'pnpm', 'pnpm -s', 'pnpm exec', 'npx'].includes(prefix)) throw new Error(`not a topickd command line: ${line}`);
+  let args = words.slice(at + 1);
+  args = args.map((a, i) => {
+    const flag = args[i - 1];
+    if (i > 0 && DATA_FLAGS.has(flag)) {
+      if (BUNDLED.has(a)) return run.corpus;
+      if (/\.(jsonl|txt)$/.test(a) && !(flag === '--input' && args[0] === 'embed' && a === run.corpus)) provide(a);
+    }
+    if (/^redis:\/\//.test(a)) {
+      if (!run.redisUrl) throw new Error(`${line}: needs Redis`);
+      return run.redisUrl;
+    }
+    if (a.startsWith('/shared/')) return a.slice(1);
+    return a;
+  });
+  if (TRAINING.has(args[0])) {
+    const e = args.indexOf('--epochs');
+    if (e >= 0) args.splice(e, 2);
+    if (args[0] !== 'distill-encoder') args.push('--epochs', '1');
+  }
+  if (args[0] === 'worker' || args[0] === 'status') return args;
+  return [...args, '--cache-dir', run.cache];
+}
+
+const ALL = pages().flatMap(blocksOf);
+const needsRedis = (page: string) => ALL.some((b) => b.page === page && isRunHere(b) && /redis:\/\//.test(b.code));
+
+describe('the documentation: links', () => {
+  it("every relative link of the README and the pages names a file of the repository", () => {
+    const broken: string[] = [];
+    for (const page of pages()) {
+      const text = readFileSync(join(REPO, page), 'utf8').replace(/```[\s\S]*?```/g, '');
+      for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const target = m[1].split('#')[0];
+        if (!target || /^[a-z]+:/.test(target)) continue;
+        const file = target.startsWith('/') ? join(REPO, 'docs', target) : join(REPO, dirname(page), target);
+        // the site's own paths: /api/… is generated by `pnpm run docs`; clean URLs may omit .md
+        if (target.startsWith('/api/') || target.startsWith('./api/') || existsSync(file) || existsSync(`${file}.md`)) continue;
+        broken.push(`${page}: ${m[1]}`);
+      }
+      for (const m of text.matchAll(/<!--@include: ([^#\s]+)(#[\w-]+)?-->/g)) {
+        const file = join(REPO, dirname(page), m[1]);
+        if (!existsSync(file)) broken.push(`${page}: include ${m[1]}`);
+        else if (m[2] && !readFileSync(file, 'utf8').includes(`<!-- #region ${m[2].slice(1)} -->`)) broken.push(`${page}: include ${m[1]}${m[2]} (no such region)`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('the documentation: every code block runs', () => {
+  it('each block is output, run by a named test, run here, or says why it cannot run', () => {
+    const code = ALL.filter((b) => !OUTPUT.has(b.lang));
+    expect(code.length).toBeGreaterThan(10);
+    for (const b of code) {
+      if (b.named) {
+        const test = NAMED_BLOCKS[b.named];
+        expect(test, `${b.page}:${b.line}: <!-- ${b.named} --> names no test (add it to NAMED_BLOCKS)`).toBeTruthy();
+        expect(readFileSync(join(REPO, test), 'utf8'), `${test} runs <!-- ${b.named} -->`).toContain(b.named);
+      } else if (!b.notRun) {
+        expect(['sh', 'bash', 'ts', 'yaml', 'json'], `${b.page}:${b.line}: a \`${b.lang}\` block cannot be run; mark it <!-- not-run: REASON -->`).toContain(b.lang);
+      }
+    }
+    const skipped = code.filter((b) => b.notRun);
+    console.log(`docs code blocks: ${code.length} (${code.filter(isRunHere).length} run here, ${code.filter((b) => b.named).length} by named tests, ${skipped.length} not run: ${skipped.map((b) => `${b.page}:${b.line} (${b.notRun})`).join('; ')})`);
+  });
+
+  const byPage = new Map<string, Block[]>();
+  for (const b of ALL.filter(isRunHere)) byPage.set(b.page, [...(byPage.get(b.page) ?? []), b]);
+
+  for (const [page, blocks] of byPage) {
+    describe(page, () => {
+      const work = join(REPO, 'packages', 'cli', 'test', '.generated', 'docs', page.replace(/[/.]/g, '-'));
+      const run: PageRun = { work, cache: join(work, 'cache'), corpus: join(work, 'titles.jsonl'), background: [] };
+      const skipRedis = needsRedis(page) && !redisServerAvailable;
+
+      beforeAll(async () => {
+        rmSync(work, { recursive: true, force: true });
+        mkdirSync(work, { recursive: true });
+        writeFileSync(run.corpus, readFileSync(RAW_CORPUS, 'utf8'));
+        if (needsRedis(page) && redisServerAvailable) run.redis = await startRedis();
+        const text = readFileSync(join(REPO, page), 'utf8');
+        for (const m of text.matchAll(/<!-- assumes: (.+?) -->/g)) {
+          ok(await topickd(docArgs(m[1], { ...run, redisUrl: run.redis?.url }, (p) => provideCorpus(run, p)), work, { timeoutMs: 300_000 }));
+        }
+      }, 300_000);
+
+      afterAll(async () => {
+        for (const p of run.background) p.kill('SIGTERM');
+        await Promise.all(run.background.map((p) => new Promise((r) => (p.exitCode !== null || p.signalCode !== null ? r(null) : p.once('exit', r)))));
+        await run.redis?.stop();
+      }, 60_000);
+
+      for (const b of blocks) {
+        it.skipIf(skipRedis)(`${b.lang} block at line ${b.line}`, async () => {
+          const where = `${page}:${b.line}`;
+          if (b.lang === 'sh' || b.lang === 'bash') {
+            for (const line of commandLines(b.code)) {
+              const args = docArgs(line, { ...run, redisUrl: run.redis?.url }, (p) => provideCorpus(run, p));
+              if (line.endsWith('&')) {
+                const child = spawn(process.execPath, [BIN, ...args], { cwd: work, stdio: 'ignore' });
+                run.background.push(child);
+                continue;
+              }
+              const r = await topickd(args, work, { timeoutMs: 400_000 });
+              expect(r.code, `${where}: ${line}\n${r}`).toBe(0);
+              if (args.includes('--json')) expect(() => r.json(), `${where}: ${line}`).not.toThrow();
+              const out = /--out (\S+)/.exec(line)?.[1];
+              if (out) expect(existsSync(join(work, out.replace(/^\/shared\//, 'shared/'))), `${where}: ${line} writes ${out}`).toBe(true);
+            }
+          } else if (b.lang === 'ts') {
+            const dir = join(work, 'programs');
+            mkdirSync(dir, { recursive: true });
+            const file = join(dir, `block-${b.line}.ts`);
+            writeFileSync(file, b.code);
+            const r = await runProcess(join(REPO, 'node_modules', '.bin', 'tsx'), [file], { cwd: work, env: { EPOCHS: '1' }, timeoutMs: 300_000 });
+            expect(r.status, `${where}\n${r.stderr}`).toBe(0);
+            if (/export class \w+ implements DistillationLoss/.test(b.code)) {
+              // a loss plugin: load it as a user would and distil with it
+              const harness = join(dir, `use-block-${b.line}.ts`);
+              writeFileSync(
+                harness,
+                `import { createTopicKD } from 'topickd';
+import * as plugin from './block-${b.line}.js';
+const name = Object.values(plugin).map((v: any) => { try { return new v().name; } catch { return undefined; } }).find((n) => typeof n === 'string');
+const tkd = await createTopicKD({ plugins: [${JSON.stringify(file)}], cacheDir: ${JSON.stringify(run.cache)} });
+const teacher = await tkd.fit(${JSON.stringify(run.corpus)}, { model: 'combined', topics: 5, epochs: 1 });
+const student = await tkd.distill(teacher, ${JSON.stringify(run.corpus)}, { model: 'zeroshot', topics: 5, epochs: 1, losses: [name] });
+console.log(JSON.stringify({ name, topics: student.topics(5).length }));
+`,
+              );
+              const u = await runProcess(join(REPO, 'node_modules', '.bin', 'tsx'), [harness], { cwd: work, timeoutMs: 300_000 });
+              expect(u.status, `${where} (used as a loss plugin)\n${u.stderr}`).toBe(0);
+              expect(JSON.parse(u.stdout.trim().split('\n').pop()!).topics).toBe(5);
+            }
+          } else {
+            const file = join(work, `config-${b.line}.${b.lang}`);
+            writeFileSync(file, b.code);
+            const r = await topickd(['info', '--config', file, '--json'], work);
+            expect(r.code, `${where}: the config is refused\n${r}`).toBe(0);
+          }
+        }, 900_000);
+      }
+    });
+  }
+});
+
+export const docsPages = () => pages().map((p) => relative(REPO, join(REPO, p)));
