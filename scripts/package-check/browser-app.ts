@@ -1,5 +1,5 @@
 // The package check's browser consumer. check-packages.mjs puts the program of the
-// <!-- browser-consumer --> block of docs/guides/browser.md in place of the `//@docs-block` line,
+// <!-- browser-consumer --> block of docs/guides/browser.md in place of the marker line below,
 // type-checks the result with the settings that page documents (moduleResolution bundler,
 // customConditions ["browser"], lib dom) under TypeScript 5.9 and 7, bundles it with plain
 // `esbuild --bundle --platform=browser` and runs it in Chromium. What follows the block uses its

@@ -21,14 +21,22 @@ process.on('exit', (code) => {
   }
 });
 
+// A command that has finished exits: if something it used leaves a handle open (a plugin's timer,
+// a Redis client still reconnecting after its queue gave up), the process would otherwise never
+// end. Unref'd: it only fires when something else keeps the process alive.
+const EXIT_GRACE_MS = 5000;
+const exitSoon = () => setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
+
 main(process.argv.slice(2)).then(
   (code) => {
     finished = true;
     process.exitCode = code;
+    exitSoon();
   },
   (e) => {
     finished = true;
     process.stderr.write(`topickd: error: ${String(e)}\n`);
     process.exitCode = 1;
+    exitSoon();
   },
 );

@@ -130,7 +130,8 @@ export class JobQueue {
       await reachable(q.watch.guard(q.queue.waitUntilReady()), url, options.connectTimeoutMs ?? 10_000);
     } catch (e) {
       await q.watch.close();
-      await q.queue.close().catch(() => {});
+      // bounded: BullMQ's close can wait for ever on a connection that Redis dropped mid-handshake
+      await closeBounded(q.queue.close());
       throw e;
     }
     return q;

@@ -13,7 +13,7 @@ export function isModelDir(path: string): boolean {
 export function readTopicsFile(path: string): string[][] {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileChecked(path, 'topics file').toString('utf8'));
+    raw = JSON.parse(new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileChecked(path, 'topics file')));
   } catch (e) {
     throw new DataError(`${path}: expected a JSON array of arrays of words, or a model folder (${(e as Error).message})`);
   }

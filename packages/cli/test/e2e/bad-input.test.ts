@@ -178,6 +178,18 @@ describe('inputs that are not what they seem', () => {
     refused(r, 1, /plugin ".*hang-plugin\.mjs" did not finish loading in 2 s/);
   });
 
+  it('a finished command exits even when a plugin leaves a timer running', async () => {
+    // inside the repository, so that it resolves @topickd/core as an installed plugin would
+    const dir = join(REPO, 'packages', 'cli', 'test', '.generated');
+    mkdirSync(dir, { recursive: true });
+    const plugin = join(dir, 'timer-plugin.mjs');
+    writeFileSync(plugin, "import { ContainerModule } from '@topickd/core';\nsetInterval(() => {}, 1000);\nexport default new ContainerModule(() => {});\n");
+    const t0 = Date.now();
+    const r = ok(await topickd(['info', '--plugins', plugin, '--json'], work, { timeoutMs: 60_000 }));
+    expect(r.json().activeBackend ?? r.json().backends).toBeDefined();
+    expect(Date.now() - t0).toBeLessThan(40_000);
+  });
+
   it('a read-only cache folder costs the cache, not the run', async () => {
     const cache = join(work, 'ro-cache');
     execFileSync('mkdir', ['-p', cache]);

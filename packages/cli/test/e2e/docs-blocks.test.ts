@@ -190,6 +190,25 @@ describe('the documentation: every code block runs', () => {
     console.log(`docs code blocks: ${code.length} (${code.filter(isRunHere).length} run here, ${code.filter((b) => b.named).length} by named tests, ${skipped.length} not run: ${skipped.map((b) => `${b.page}:${b.line} (${b.notRun})`).join('; ')})`);
   });
 
+  it('every TypeScript block type-checks (tsc --strict against the built packages)', async () => {
+    // what tsx and vitest run is not type-checked; a user's editor is. The browser guide's program
+    // is checked by the package check with the browser settings; a not-run block is a fragment.
+    const dir = join(REPO, 'packages', 'cli', 'test', '.generated', 'docs', 'typecheck');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const files: string[] = [];
+    for (const b of ALL.filter((x) => x.lang === 'ts' && !x.notRun && x.named !== 'browser-consumer')) {
+      const file = `${b.page.replace(/[/.]/g, '-')}-${b.line}.ts`;
+      writeFileSync(join(dir, file), `${b.code}\nexport {};\n`);
+      files.push(file);
+    }
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'esnext', moduleResolution: 'bundler', strict: true, noEmit: true, skipLibCheck: true, lib: ['es2022', 'dom'], types: ['node'] }, files }));
+    const r = await runProcess(join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', join(dir, 'tsconfig.json'), '--pretty', 'false'], { cwd: dir, timeoutMs: 300_000 });
+    expect(r.stdout + r.stderr, files.join(', ')).toBe('');
+    expect(r.status).toBe(0);
+  }, 300_000);
+
   const byPage = new Map<string, Block[]>();
   for (const b of ALL.filter(isRunHere)) byPage.set(b.page, [...(byPage.get(b.page) ?? []), b]);
 

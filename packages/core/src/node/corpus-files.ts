@@ -12,7 +12,7 @@ export function readUtf8(path: string): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     let bad = 0;
-    const s = bytes.toString('utf8');
+    const s = new TextDecoder('utf-8').decode(bytes);
     bad = s.indexOf('\uFFFD');
     throw new DataError(`${path} is not valid UTF-8 (first bad byte near character ${bad}); convert it to UTF-8, e.g. iconv -f latin1 -t utf-8`);
   }

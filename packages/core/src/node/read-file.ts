@@ -19,7 +19,7 @@ export function maxInputBytes(): number {
  * link to one is refused before a byte is read) and only up to a size limit that the
  * message says how to raise; `what` names the file's role in messages.
  */
-export function readFileChecked(path: string, what = 'input', limit = maxInputBytes()): Buffer {
+export function readFileChecked(path: string, what = 'input', limit = maxInputBytes()): Uint8Array {
   let st;
   try {
     st = statSync(path);

@@ -2,6 +2,12 @@ import type { EmbedProgress, TrainEvent } from '@topickd/core';
 import { plural } from './format.js';
 
 /** What a run reports as it goes (the `onProgress` of the API). */
+/** Where progress goes: what it uses of a Node write stream (process.stderr by default). */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 export type ProgressEvent =
   | { type: 'log'; message: string }
   | { type: 'embedding'; label: string; done: number; total: number }
@@ -12,7 +18,7 @@ export interface ProgressOptions {
   /** Receives every event, whether or not anything is drawn. */
   listener?: (event: ProgressEvent) => void;
   /** Where to write (default process.stderr). */
-  stream?: NodeJS.WriteStream;
+  stream?: ProgressStream;
 }
 
 function fmtTime(s: number): string {
@@ -27,7 +33,7 @@ function fmtTime(s: number): string {
  * line per epoch otherwise, nothing with --quiet. Results go to stdout, never here.
  */
 export class Progress {
-  private readonly stream: NodeJS.WriteStream;
+  private readonly stream: ProgressStream;
   private readonly tty: boolean;
   private lastDraw = 0;
 
