@@ -16,6 +16,9 @@ export const infoCommand = defineCommand({
     }
     const rt = await createRuntime(cfg, logger);
     const r = rt.registry;
+    // the losses a config names are built here, so an option a loss does not take is refused now,
+    // not at the first distillation
+    if (cfg.losses) r.weightedLosses(cfg.losses);
     const backends = await Promise.all(
       r.backendNames().map(async (name) => {
         const b = r.backend(name);

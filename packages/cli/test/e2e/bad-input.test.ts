@@ -178,6 +178,13 @@ describe('inputs that are not what they seem', () => {
     refused(r, 1, /plugin ".*hang-plugin\.mjs" did not finish loading in 2 s/);
   });
 
+  it('info --config builds the losses the config names: an option a loss does not take is a usage error', async () => {
+    writeFileSync(join(work, 'bad-loss.yaml'), 'losses:\n  - w2\n  - { name: ce, options: { bogus: 1 } }\n');
+    refused(await topickd(['info', '--config', join(work, 'bad-loss.yaml'), '--json'], work), 2, /unknown option "bogus" of loss "ce"; it takes: logits/);
+    writeFileSync(join(work, 'good-loss.yaml'), 'losses:\n  - w2\n  - { name: ce, weight: 0.5, options: { logits: pre-bn } }\n');
+    ok(await topickd(['info', '--config', join(work, 'good-loss.yaml'), '--json'], work));
+  });
+
   it('a finished command exits even when a plugin leaves a timer running', async () => {
     // inside the repository, so that it resolves @topickd/core as an installed plugin would
     const dir = join(REPO, 'packages', 'cli', 'test', '.generated');

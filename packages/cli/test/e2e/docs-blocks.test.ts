@@ -147,6 +147,28 @@ export function docArgs(line: string, run: Pick<PageRun, 'corpus' | 'cache'> & {
   return [...args, '--cache-dir', run.cache];
 }
 
+/** A program that uses a documented plugin block as a user would, or undefined if the block is no plugin. */
+function pluginUse(code: string, file: string, run: PageRun): string | undefined {
+  const common = `import { createTopicKD } from 'topickd';\nconst corpus = ${JSON.stringify(run.corpus)};\nconst plugins = [${JSON.stringify(file)}];\nconst cacheDir = ${JSON.stringify(run.cache)};\n`;
+  if (/implements DistillationLoss/.test(code)) {
+    const name = /readonly name = '([^']+)'/.exec(code)?.[1];
+    return `${common}const tkd = await createTopicKD({ plugins, cacheDir });
+const teacher = await tkd.fit(corpus, { model: 'combined', topics: 5, epochs: 1 });
+const student = await tkd.distill(teacher, corpus, { model: 'zeroshot', topics: 5, epochs: 1, losses: [${JSON.stringify(name)}] });
+console.log(JSON.stringify({ topics: student.topics(5).length }));\n`;
+  }
+  if (/bind\(EncoderFactory\)/.test(code)) {
+    const name = /name: '([^']+)'/.exec(code)?.[1];
+    return `${common}const tkd = await createTopicKD({ plugins, cacheDir, encoder: { type: ${JSON.stringify(name)}, dim: 32 } });
+const model = await tkd.fit(corpus, { model: 'zeroshot', topics: 5, epochs: 1 });
+await model.save('runs/encoder-plugin-model');
+const again = await (await createTopicKD({ plugins, cacheDir })).load('runs/encoder-plugin-model');
+const [theta] = await again.transform(['gene expression in plant cells']);
+console.log(JSON.stringify({ topics: again.topics(5).length, theta }));\n`;
+  }
+  return undefined;
+}
+
 const ALL = pages().flatMap(blocksOf);
 const needsRedis = (page: string) => ALL.some((b) => b.page === page && isRunHere(b) && /redis:\/\//.test(b.code));
 
@@ -259,23 +281,17 @@ describe('the documentation: every code block runs', () => {
             writeFileSync(file, b.code);
             const r = await runProcess(join(REPO, 'node_modules', '.bin', 'tsx'), [file], { cwd: work, env: { EPOCHS: '1' }, timeoutMs: 300_000 });
             expect(r.status, `${where}\n${r.stderr}`).toBe(0);
-            if (/export class \w+ implements DistillationLoss/.test(b.code)) {
-              // a loss plugin: load it as a user would and distil with it
+            // a plugin: load it as a user would and use it (a loss: in a distillation; an encoder:
+            // fit, save, load in a fresh instance, transform)
+            const use = pluginUse(b.code, file, run);
+            if (use) {
               const harness = join(dir, `use-block-${b.line}.ts`);
-              writeFileSync(
-                harness,
-                `import { createTopicKD } from 'topickd';
-import * as plugin from './block-${b.line}.js';
-const name = Object.values(plugin).map((v: any) => { try { return new v().name; } catch { return undefined; } }).find((n) => typeof n === 'string');
-const tkd = await createTopicKD({ plugins: [${JSON.stringify(file)}], cacheDir: ${JSON.stringify(run.cache)} });
-const teacher = await tkd.fit(${JSON.stringify(run.corpus)}, { model: 'combined', topics: 5, epochs: 1 });
-const student = await tkd.distill(teacher, ${JSON.stringify(run.corpus)}, { model: 'zeroshot', topics: 5, epochs: 1, losses: [name] });
-console.log(JSON.stringify({ name, topics: student.topics(5).length }));
-`,
-              );
+              writeFileSync(harness, use);
               const u = await runProcess(join(REPO, 'node_modules', '.bin', 'tsx'), [harness], { cwd: work, timeoutMs: 300_000 });
-              expect(u.status, `${where} (used as a loss plugin)\n${u.stderr}`).toBe(0);
-              expect(JSON.parse(u.stdout.trim().split('\n').pop()!).topics).toBe(5);
+              expect(u.status, `${where} (used as a plugin)\n${u.stderr}`).toBe(0);
+              const out = JSON.parse(u.stdout.trim().split('\n').pop()!);
+              expect(out.topics, where).toBe(5);
+              if (out.theta) expect(out.theta.reduce((a: number, x: number) => a + x, 0)).toBeCloseTo(1, 4);
             }
           } else {
             const file = join(work, `config-${b.line}.${b.lang}`);
