@@ -2,7 +2,7 @@ import { basename, resolve } from 'node:path';
 import { ConfigError, inferTheta, ReferenceCorpus, type Float32Matrix } from '@topickd/core';
 import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { defineCommand } from '../command.js';
-import { encoderSpecOfModel, createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, noEmbeddings } from 'topickd/app';
+import { encoderSpecOfModel, createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, modelLabels, noEmbeddings } from 'topickd/app';
 import { evaluateModel, modelReport, termFrequency } from 'topickd/app';
 import { renderReport, ReportDocuments, type ReportModelData } from 'topickd/app';
 import { plural } from 'topickd/app';
@@ -18,6 +18,7 @@ export const reportCommand = defineCommand({
     corpus: { required: true, path: 'input', type: 'string', arg: 'PATH', description: 'the training corpus (reference for coherence, topic shares, representative documents) (required)' },
     'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
     out: { required: true, path: 'output', type: 'string', arg: 'FILE.html', description: 'report file (required)' },
+    labels: { type: 'boolean', description: "label each topic with a 1–3-word phrase of --corpus (as topics --labels) and show it in the report; --json adds each model's labels" },
     encoder: { type: 'string', arg: 'NAME', description: "the corpus's embeddings for models trained on precomputed ones (precomputed:FILE.npy, a row per corpus document); default: each model's own encoder" },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
@@ -27,7 +28,7 @@ export const reportCommand = defineCommand({
     const corpus = loadCorpus(resolveDataPath(corpusArg, cfg.baseDir), { textField: cfg.textField });
     const documents = new ReportDocuments();
     const models: ReportModelData[] = [];
-    const summary: { name: string; kind: string; params: number; npmi: number; cv: number; td: number; dir: string }[] = [];
+    const summary: { name: string; kind: string; params: number; npmi: number; cv: number; td: number; dir: string; labels?: string[] }[] = [];
     let teacher: { id: string; topicWord: Float32Matrix } | undefined;
     const entries = [...(teacherDir ? [{ dir: teacherDir, teacher: true }] : []), ...modelDirs.map((dir) => ({ dir, teacher: false }))];
     const names = new Set<string>();
@@ -48,23 +49,24 @@ export const reportCommand = defineCommand({
         for (let i = 2; names.has(name); i++) name = `${basename(resolve(dir))}-${i}`;
         names.add(name);
         const sameVocabulary = teacher !== undefined && saved.vocabulary.length === teacher.topicWord.cols;
-        models.push(
-          modelReport({
-            id: name,
-            group: 'models',
-            role,
-            label: isTeacher ? `teacher (${dir})` : `${name} (${dir})`,
-            model: saved.model,
-            dataset,
-            evaluation,
-            theta,
-            termFrequency: termFrequency(dataset),
-            documents,
-            ...(sameVocabulary && teacher ? { alignWith: teacher } : {}),
-          }),
-        );
+        const labels = flags.labels ? await modelLabels(rt, saved, spec, { texts: dataset.documents, theta, pretokenized: corpus.pretokenized && !corpus.encoderTexts }) : undefined;
+        const data = modelReport({
+          id: name,
+          group: 'models',
+          role,
+          label: isTeacher ? `teacher (${dir})` : `${name} (${dir})`,
+          model: saved.model,
+          dataset,
+          evaluation,
+          theta,
+          termFrequency: termFrequency(dataset),
+          documents,
+          ...(sameVocabulary && teacher ? { alignWith: teacher } : {}),
+        });
+        if (labels) data.topics.forEach((t, k) => (t.label = labels[k]));
+        models.push(data);
         if (isTeacher) teacher = { id: name, topicWord: saved.model.topicWordDistribution() };
-        summary.push({ name, kind: saved.model.kind, params: saved.model.paramCount(), npmi: evaluation.npmi, cv: evaluation.cv, td: evaluation.td, dir });
+        summary.push({ name, kind: saved.model.kind, params: saved.model.paramCount(), npmi: evaluation.npmi, cv: evaluation.cv, td: evaluation.td, dir, ...(labels ? { labels } : {}) });
       } finally {
         saved.model.dispose();
       }

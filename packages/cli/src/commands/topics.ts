@@ -1,7 +1,7 @@
-import { ConfigError, encoderType, preprocessingRecord } from '@topickd/core';
+import { ConfigError } from '@topickd/core';
 import { defineCommand } from '../command.js';
 import { loadCorpus } from '@topickd/core/node';
-import { createRuntime, INFER_BATCH, loadModelWith, resolveDataPath, thetaOfCorpus, topicLabels } from 'topickd/app';
+import { createRuntime, INFER_BATCH, loadModelWith, modelLabels, resolveDataPath, thetaOfCorpus } from 'topickd/app';
 
 export const topicsCommand = defineCommand({
   name: 'topics',
@@ -29,19 +29,7 @@ export const topicsCommand = defineCommand({
         if (!cfg.data) throw new ConfigError('--labels takes its phrases from documents: give --data PATH (the training corpus or one like it)', 'data');
         const corpus = loadCorpus(resolveDataPath(cfg.data, cfg.baseDir), { textField: cfg.textField });
         const { theta, spec } = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { shardSize: 2 * INFER_BATCH });
-        // phrases are embedded by the encoder θ was inferred with; precomputed embeddings embed no new text
-        const encoder = spec && encoderType(spec) !== 'precomputed' ? rt.registry.createEncoder(spec) : null;
-        const texts = corpus.encoderTexts ?? corpus.documents;
-        const result = await topicLabels({
-          texts,
-          theta,
-          topicWord: saved.model.topicWordDistribution(),
-          vocabulary: saved.vocabulary,
-          preprocessing: saved.preprocessing ?? preprocessingRecord({ pretokenized: corpus.pretokenized }),
-          pretokenized: corpus.pretokenized && !corpus.encoderTexts,
-          embed: encoder ? (t) => encoder.embed(t) : null,
-        });
-        labels = result.map((l) => l.label);
+        labels = await modelLabels(rt, saved, spec, { texts: corpus.encoderTexts ?? corpus.documents, theta, pretokenized: corpus.pretokenized && !corpus.encoderTexts });
       }
       if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, topics: topicWords.length, topicWords, ...(labels ? { labels } : {}) }));
       else topicWords.forEach((t, k) => print(`topic ${String(k).padStart(String(topicWords.length - 1).length)}${labels ? ` [${labels[k]}]` : ''}: ${t.join(' ')}`));

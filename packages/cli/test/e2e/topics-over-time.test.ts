@@ -127,6 +127,31 @@ console.log(JSON.stringify(await m.labels(texts)));
     expect(JSON.parse(api.stdout.trim().split('\n').at(-1)!)).toEqual(r.labels);
   }, 300_000);
 
+  it("report --labels: the report shows topics --labels' label of every topic (table, map, detail), clicked in Chromium", async () => {
+    const want = ok(await topickd(['topics', '--model', model, '--labels', '--data', corpus, '--json', ...common], work)).json().labels as string[];
+    const page = join(work, 'labelled-report.html');
+    const r = ok(await topickd(['report', '--model', model, '--corpus', corpus, '--labels', '--out', page, '--json', ...common], work)).json();
+    expect(r.models[0].labels).toEqual(want);
+    if (!existsSync(CHROMIUM)) return;
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+    try {
+      const p = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+      const errors: string[] = [];
+      p.on('pageerror', (e) => errors.push(String(e)));
+      await p.goto(pathToFileURL(page).href);
+      expect(await p.locator('td.label').allTextContents()).toEqual(want);
+      await p.locator('tr[data-topic="2"]').first().click();
+      expect(await p.locator('.topic-detail h3').first().textContent()).toBe(`Topic 2 — ${want[2]}`);
+      expect(errors).toEqual([]);
+      const artifacts = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
+      mkdirSync(artifacts, { recursive: true });
+      await p.screenshot({ path: join(artifacts, 'report-labels.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
+
   it('refusals: neither or both of --time-field and --by-class, --time-field on a text file, no time in the field', async () => {
     const base = ['topics-over-time', '--model', model, ...common];
     refused(await topickd([...base, '--data', corpus], work), 2, /give one of --time-field NAME .* and --by-class/);

@@ -88,7 +88,7 @@ export const REPORT_SCRIPT = `
       var g = svg('g', { 'class': 'topic-circle', 'data-topic': k });
       var r = 4 + 16 * Math.sqrt(m.topics[k].share / maxShare);
       var c = svg('circle', { cx: px.toFixed(1), cy: py.toFixed(1), r: r.toFixed(1) });
-      c.appendChild(svg('title', null, 'topic ' + k + ': ' + m.topics[k].top.slice(0, 5).join(' ') + ' (' + (100 * m.topics[k].share).toFixed(1) + '% of the corpus)'));
+      c.appendChild(svg('title', null, 'topic ' + k + (m.topics[k].label ? ' [' + m.topics[k].label + ']' : '') + ': ' + m.topics[k].top.slice(0, 5).join(' ') + ' (' + (100 * m.topics[k].share).toFixed(1) + '% of the corpus)'));
       g.appendChild(c);
       g.appendChild(svg('text', { 'class': 'topic-label', x: px.toFixed(1), y: (py + 3.5).toFixed(1) }, String(k)));
       g.addEventListener('click', function () { select(m, card, k); });
@@ -102,7 +102,7 @@ export const REPORT_SCRIPT = `
     box.textContent = '';
     var k = selected[m.id];
     var t = m.topics[k];
-    box.appendChild(el('h3', null, 'Topic ' + k));
+    box.appendChild(el('h3', null, 'Topic ' + k + (t.label ? ' — ' + t.label : '')));
     box.appendChild(el('div', { 'class': 'topic-stats' }, (100 * t.share).toFixed(1) + '% of the corpus · NPMI ' + fmt(t.npmi, 3) + ' · C_V ' + fmt(t.cv, 3)));
     var legend = el('div', { 'class': 'legend' });
     legend.appendChild(el('i', { style: 'background:#d9534f' })); legend.appendChild(document.createTextNode('p(word | topic)'));
@@ -168,7 +168,8 @@ export const REPORT_SCRIPT = `
     card.appendChild(el('h3', null, 'Topics'));
     var table = el('table', { 'class': 'topics' });
     var head = el('tr');
-    var cols = ['#', 'top words', 'share', 'NPMI', 'C_V'];
+    var labelled = m.topics.some(function (t) { return t.label; });
+    var cols = labelled ? ['#', 'label', 'top words', 'share', 'NPMI', 'C_V'] : ['#', 'top words', 'share', 'NPMI', 'C_V'];
     if (m.alignedWith) cols.push('closest teacher topic');
     cols.forEach(function (c) { head.appendChild(el('th', null, c)); });
     var thead = el('thead'); thead.appendChild(head); table.appendChild(thead);
@@ -176,6 +177,7 @@ export const REPORT_SCRIPT = `
     m.topics.forEach(function (t, k) {
       var tr = el('tr', { 'data-topic': k });
       tr.appendChild(el('td', null, String(k)));
+      if (labelled) tr.appendChild(el('td', { 'class': 'label' }, t.label || ''));
       tr.appendChild(el('td', { 'class': 'words' }, t.top.join(' ')));
       tr.appendChild(el('td', { 'class': 'num' }, (100 * t.share).toFixed(1) + '%'));
       tr.appendChild(el('td', { 'class': 'num' }, fmt(t.npmi, 3)));

@@ -31,6 +31,8 @@ export interface ReportTopic {
   docs: [number, number][];
   /** The closest topic of the model this one is aligned with (the teacher), by Jensen–Shannon distance. */
   aligned?: { topic: number; distance: number };
+  /** A short label (a phrase of the corpus: `report --labels`). */
+  label?: string;
 }
 
 /** Which model a report entry is, and of which run. */
