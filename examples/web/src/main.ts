@@ -53,7 +53,11 @@ async function start(): Promise<void> {
     // θ for new text: tokenized as the model's training corpus was, embedded by its encoder
     const infer = async (text: string): Promise<number[]> => (await model.transform([text]))[0];
     const topics = model.topics(10);
-    $('topics').replaceChildren(...topics.map((t, k) => row([String(k), t.join(' ')])));
+    // labels, if the bundle was exported with them (topickd export --labels --data CORPUS)
+    const described = (await (await fetch(`${base}/bundle.json`)).json()) as { labels?: string[] };
+    const labels = Array.isArray(described.labels) && described.labels.length === topics.length ? described.labels : null;
+    $('topics').replaceChildren(...topics.map((t, k) => row(labels ? [String(k), labels[k], t.join(' ')] : [String(k), t.join(' ')], labels ? { 'data-label': labels[k] } : {})));
+    const short = (k: number) => (labels ? `[${labels[k]}] ` : '') + topics[k].slice(0, 6).join(' ');
     const run = async () => {
       const theta = await infer(($('text') as HTMLTextAreaElement).value);
       const order = theta.map((p, k) => [p, k] as const).sort((a, b) => b[0] - a[0]);
@@ -64,7 +68,7 @@ async function start(): Promise<void> {
           bar.className = 'bar';
           bar.style.width = `${(300 * p).toFixed(0)}px`;
           cell.append(bar, ` ${(100 * p).toFixed(1)}%`);
-          return row([String(k), cell, topics[k].slice(0, 6).join(' ')], { 'data-topic': String(k) });
+          return row([String(k), cell, short(k)], { 'data-topic': String(k) });
         }),
       );
       window.topickd.theta = theta;
@@ -86,7 +90,7 @@ async function start(): Promise<void> {
       for (const t of theta) counts[t.indexOf(Math.max(...t))]++;
       const caption = document.createElement('caption');
       caption.textContent = 'topic, documents whose most likely topic it is, its top words';
-      $('many-topics').replaceChildren(caption, ...counts.map((c, k) => row([String(k), c.toLocaleString(), topics[k].slice(0, 6).join(' ')], { 'data-topic': String(k) })));
+      $('many-topics').replaceChildren(caption, ...counts.map((c, k) => row([String(k), c.toLocaleString(), short(k)], { 'data-topic': String(k) })));
       const used = workers > 0 && texts.length > 512 ? `${Math.min(workers, Math.ceil(texts.length / 512))} Web Worker(s)` : 'this thread';
       $('many-status').textContent = `${texts.length.toLocaleString()} documents in ${seconds.toFixed(2)} s (${(texts.length / seconds).toFixed(0)} docs/s) with ${used}`;
       window.topickd.many = { theta, workers, seconds };

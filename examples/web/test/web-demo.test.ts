@@ -39,7 +39,10 @@ describe('the exported student in a browser page', () => {
     const modelDir = join(work, 'student');
     expect(await main(['fit', '--data', corpus, '--model', 'zeroshot', '--topics', '5', '--epochs', '2', '--cache-dir', join(work, 'cache'), '--out', modelDir, '--quiet'], quiet)).toBe(0);
     const bundle = join(work, 'bundle');
-    expect(await main(['export', '--model', modelDir, '--out', bundle, '--quiet'], quiet)).toBe(0);
+    // with each topic's label (topics --labels), which the page shows
+    expect(await main(['export', '--model', modelDir, '--out', bundle, '--labels', '--data', corpus, '--cache-dir', join(work, 'cache'), '--quiet'], quiet)).toBe(0);
+    const labels = JSON.parse(readFileSync(join(bundle, 'bundle.json'), 'utf8')).labels as string[];
+    expect(labels).toHaveLength(5);
 
     const server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
@@ -81,6 +84,8 @@ describe('the exported student in a browser page', () => {
       const browserTheta = (await page.evaluate(() => window.topickd.theta)) as number[];
       expect(await page.locator('#mixture tr').count()).toBe(5);
       expect(await page.locator('#topics tr').count()).toBe(5);
+      expect(await page.locator('#topics tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-label')))).toEqual(labels);
+      expect(await page.locator('#mixture tr').first().textContent()).toMatch(/\[[^\]]+\] /);
 
       // many documents: in the page's thread, then split across its 2 Web Workers — the same θ
       await page.fill('#docs', many.join('\n'));

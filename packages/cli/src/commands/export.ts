@@ -4,7 +4,8 @@ import { ConfigError, DataError } from '@topickd/core';
 import { prepareOutputDir, refuseOutputOverInput, saveModel, writeFileAtomic } from '@topickd/core/node';
 import { quantizeWeights, StaticEncoder, STATIC_FILES, useModelFiles, type WeightQuantization } from '@topickd/encoders';
 import { defineCommand } from '../command.js';
-import { createRuntime, loadModelWith } from 'topickd/app';
+import { createRuntime, INFER_BATCH, loadModelWith, modelLabels, resolveDataPath, thetaOfCorpus } from 'topickd/app';
+import { loadCorpus } from '@topickd/core/node';
 import { count } from 'topickd/app';
 
 export const exportCommand = defineCommand({
@@ -16,10 +17,13 @@ export const exportCommand = defineCommand({
     model: { required: true, path: 'input', type: 'string', arg: 'DIR', description: 'model folder (required)' },
     out: { required: true, path: 'output', type: 'string', arg: 'DIR', description: 'bundle folder to write, replaced if it holds an earlier bundle (required)' },
     'no-encoder': { type: 'boolean', description: 'do not copy the encoder files (the page loads them from elsewhere)' },
+    labels: { type: 'boolean', description: "write a label per topic into bundle.json (as topics --labels; the web page shows them); needs --data" },
+    data: { path: 'input', type: 'string', arg: 'PATH', description: 'with --labels: the documents the labels come from (the training corpus or one like it)' },
     quantize: { type: 'string', arg: 'int8|float16', description: "store the encoder's weights quantized: int8 (8 bits per weight, a float16 scale per 32: the bundle ~8 MB) or float16 (~15 MB); the page loads them unchanged (default: float32, ~28 MB)" },
   },
-  async run({ cfg, flags, print, json, logger }) {
+  async run({ cfg, flags, print, json, progress, logger }) {
     const modelDir = flags.model;
+    if (flags.labels && !cfg.data) throw new ConfigError('--labels takes its phrases from documents: give --data PATH (the training corpus or one like it)', 'data');
     const out = resolve(flags.out);
     if (existsSync(out) && (!statSync(out).isDirectory() || (readdirSync(out).length > 0 && !existsSync(join(out, 'bundle.json'))))) {
       throw new ConfigError(`--out ${flags.out} exists and is not an earlier bundle; give a new or empty folder`, 'out');
@@ -68,6 +72,12 @@ export const exportCommand = defineCommand({
         for (const f of Object.values(STATIC_FILES)) copyFileSync(join(dir, f), join(target, f));
         encoderFiles = 'encoder/static';
       }
+      let labels: string[] | undefined;
+      if (flags.labels && cfg.data) {
+        const corpus = loadCorpus(resolveDataPath(cfg.data, cfg.baseDir), { textField: cfg.textField });
+        const { theta, spec } = await thetaOfCorpus(rt, cfg, saved, modelDir, corpus, progress, { shardSize: 2 * INFER_BATCH });
+        labels = await modelLabels(rt, saved, spec, { texts: corpus.encoderTexts ?? corpus.documents, theta, pretokenized: corpus.pretokenized && !corpus.encoderTexts });
+      }
       const bundle = {
         format: 'topickd-bundle',
         formatVersion: 1,
@@ -77,6 +87,7 @@ export const exportCommand = defineCommand({
         topics: saved.model.numTopics,
         params: saved.model.paramCount(),
         topicWords: saved.model.topics(saved.vocabulary, 10),
+        ...(labels ? { labels } : {}),
       };
       writeFileAtomic(join(tmp, 'bundle.json'), JSON.stringify(bundle, null, 1) + '\n');
       if (existsSync(out)) rmSync(out, { recursive: true, force: true });

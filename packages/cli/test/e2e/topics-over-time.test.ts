@@ -109,6 +109,8 @@ console.log(JSON.stringify(r));
       expect(words.some((w) => top10[k].includes(w)), `${label} vs ${top10[k].join(' ')}`).toBe(true);
     });
     refused(await topickd(['topics', '--model', model, '--labels', ...common], work), 2, /--labels takes its phrases from documents: give --data PATH/);
+    refused(await topickd(['export', '--model', model, '--out', join(work, 'labelled-bundle'), '--labels', ...common], work), 2, /--labels takes its phrases from documents: give --data PATH/);
+    expect(existsSync(join(work, 'labelled-bundle'))).toBe(false);
     const generated = join(REPO, 'packages', 'cli', 'test', '.generated');
     mkdirSync(generated, { recursive: true });
     const program = join(generated, 'labels-api.mjs');
