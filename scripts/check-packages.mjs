@@ -148,24 +148,20 @@ for (const [compiler, tsc] of Object.entries(compilers)) {
     const errors = (r.stdout + r.stderr).split('\n').filter((l) => /error TS\d+/.test(l));
     // ours: the consumer's own files and our packages' declarations; anything else is a dependency's
     const ours = errors.filter((l) => !/node_modules[\\/]/.test(l) || /node_modules[\\/](topickd|@topickd)[\\/]/.test(l));
-    const theirs = errors.length - ours.length;
+    // a dependency's errors, each with its package; counted per package, and once per compiler the
+    // distinct messages (one per package and code), to report upstream
+    const theirs = errors.filter((e) => !ours.includes(e)).map((l) => ({ line: l, pkg: /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(l)?.[1] ?? '?' }));
     const byPackage = {};
-    for (const l of errors.filter((e) => !ours.includes(e))) {
-      const pkg = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(l)?.[1] ?? '?';
+    const distinct = new Map();
+    for (const { line, pkg } of theirs) {
       byPackage[pkg] = (byPackage[pkg] ?? 0) + 1;
+      const key = `${pkg} ${/error (TS\d+)/.exec(line)?.[1]}`;
+      if (!distinct.has(key)) distinct.set(key, line.replace(/^.*?node_modules[\\/]/, ''));
     }
-    // dependencies' errors, once per compiler: the distinct messages, to report upstream
-    if (label === 'nodenext' && theirs) {
-      const distinct = new Map();
-      for (const l of errors.filter((e) => !ours.includes(e))) {
-        const pkg = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(l)?.[1] ?? '?';
-        const msg = l.replace(/^.*?node_modules[\\/]/, '');
-        const key = `${pkg} ${/error (TS\d+)/.exec(l)?.[1]}`;
-        if (!distinct.has(key)) distinct.set(key, msg);
-      }
+    if (label === 'nodenext' && theirs.length) {
       log(`     ${compiler}, skipLibCheck off: dependencies' declaration errors, one per package and code:\n${[...distinct.values()].map((m) => `       ${m.slice(0, 300)}`).join('\n')}`);
     }
-    check(`tsc --strict, ${label}, ${compiler}: no error in the consumer or in our declarations${theirs ? ` (dependencies' declarations: ${Object.entries(byPackage).map(([p, n]) => `${p} ${n}`).join(', ')})` : ''}`, ours.length === 0 && (r.code === 0 || theirs > 0), ours.slice(0, 30).join('\n') || r.stdout + r.stderr);
+    check(`tsc --strict, ${label}, ${compiler}: no error in the consumer or in our declarations${theirs.length ? ` (dependencies' declarations: ${Object.entries(byPackage).map(([p, n]) => `${p} ${n}`).join(', ')})` : ''}`, ours.length === 0 && (r.code === 0 || theirs.length > 0), ours.slice(0, 30).join('\n') || r.stdout + r.stderr);
   }
 }
 

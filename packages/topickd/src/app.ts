@@ -18,7 +18,7 @@ export { updateModel, unknownTokenShare, type UpdateResult } from './app/run/upd
 export { binDocuments, jsonlFieldValues, parseBins, parseTime, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
 export { renderTopicsOverTimePage } from './app/report/topics-over-time-page.js';
 export { candidatePhrases, topicLabels, type LabelInputs, type TopicLabel } from './app/report/topic-labels.js';
-export { modelLabels } from './app/report/model-labels.js';
+export { labelsOfData, modelLabels, requireLabelData } from './app/report/model-labels.js';
 export { inferShards } from './shared/infer-shards.js';
 export * from './app/experiment/comparisons.js';
 export * from './model-view.js';

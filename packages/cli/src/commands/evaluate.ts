@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ALL_METRICS, validateTopics, ConfigError, DataError, ReferenceCorpus, documentTokens, evaluateTopics, preprocessingRecord, stopwordSet, type Corpus, type MetricName } from '@topickd/core';
-import { loadCorpus, readFileChecked } from '@topickd/core/node';
+import { loadCorpus, readTextChecked } from '@topickd/core/node';
 import { defineCommand } from '../command.js';
 import { createRuntime, datasetForModel, resolveDataPath, loadModelWith } from 'topickd/app';
 import { plural } from 'topickd/app';
@@ -13,7 +13,7 @@ export function isModelDir(path: string): boolean {
 export function readTopicsFile(path: string): string[][] {
   let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileChecked(path, 'topics file')));
+    raw = JSON.parse(readTextChecked(path, 'topics file'));
   } catch (e) {
     throw new DataError(`${path}: expected a JSON array of arrays of words, or a model folder (${(e as Error).message})`);
   }

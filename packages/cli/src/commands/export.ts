@@ -4,8 +4,7 @@ import { ConfigError, DataError } from '@topickd/core';
 import { prepareOutputDir, refuseOutputOverInput, saveModel, writeFileAtomic } from '@topickd/core/node';
 import { quantizeWeights, StaticEncoder, STATIC_FILES, useModelFiles, type WeightQuantization } from '@topickd/encoders';
 import { defineCommand } from '../command.js';
-import { createRuntime, INFER_BATCH, loadModelWith, modelLabels, resolveDataPath, thetaOfCorpus } from 'topickd/app';
-import { loadCorpus } from '@topickd/core/node';
+import { createRuntime, labelsOfData, loadModelWith, requireLabelData } from 'topickd/app';
 import { count } from 'topickd/app';
 
 export const exportCommand = defineCommand({
@@ -23,7 +22,7 @@ export const exportCommand = defineCommand({
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const modelDir = flags.model;
-    if (flags.labels && !cfg.data) throw new ConfigError('--labels takes its phrases from documents: give --data PATH (the training corpus or one like it)', 'data');
+    if (flags.labels) requireLabelData(cfg); // before anything is loaded or written
     const out = resolve(flags.out);
     if (existsSync(out) && (!statSync(out).isDirectory() || (readdirSync(out).length > 0 && !existsSync(join(out, 'bundle.json'))))) {
       throw new ConfigError(`--out ${flags.out} exists and is not an earlier bundle; give a new or empty folder`, 'out');
@@ -72,12 +71,7 @@ export const exportCommand = defineCommand({
         for (const f of Object.values(STATIC_FILES)) copyFileSync(join(dir, f), join(target, f));
         encoderFiles = 'encoder/static';
       }
-      let labels: string[] | undefined;
-      if (flags.labels && cfg.data) {
-        const corpus = loadCorpus(resolveDataPath(cfg.data, cfg.baseDir), { textField: cfg.textField });
-        const { theta, spec } = await thetaOfCorpus(rt, cfg, saved, modelDir, corpus, progress, { shardSize: 2 * INFER_BATCH });
-        labels = await modelLabels(rt, saved, spec, { texts: corpus.encoderTexts ?? corpus.documents, theta, pretokenized: corpus.pretokenized && !corpus.encoderTexts });
-      }
+      const labels = flags.labels ? await labelsOfData(rt, cfg, saved, modelDir, progress) : undefined;
       const bundle = {
         format: 'topickd-bundle',
         formatVersion: 1,

@@ -1,7 +1,6 @@
 import { ConfigError } from '@topickd/core';
 import { defineCommand } from '../command.js';
-import { loadCorpus } from '@topickd/core/node';
-import { createRuntime, INFER_BATCH, loadModelWith, modelLabels, resolveDataPath, thetaOfCorpus } from 'topickd/app';
+import { createRuntime, labelsOfData, loadModelWith } from 'topickd/app';
 
 export const topicsCommand = defineCommand({
   name: 'topics',
@@ -24,13 +23,7 @@ export const topicsCommand = defineCommand({
     try {
       if (top > saved.vocabulary.length) throw new ConfigError(`--top ${top} is more than the model's ${saved.vocabulary.length} words`, 'top');
       const topicWords = saved.model.topics(saved.vocabulary, top);
-      let labels: string[] | undefined;
-      if (flags.labels) {
-        if (!cfg.data) throw new ConfigError('--labels takes its phrases from documents: give --data PATH (the training corpus or one like it)', 'data');
-        const corpus = loadCorpus(resolveDataPath(cfg.data, cfg.baseDir), { textField: cfg.textField });
-        const { theta, spec } = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { shardSize: 2 * INFER_BATCH });
-        labels = await modelLabels(rt, saved, spec, { texts: corpus.encoderTexts ?? corpus.documents, theta, pretokenized: corpus.pretokenized && !corpus.encoderTexts });
-      }
+      const labels = flags.labels ? await labelsOfData(rt, cfg, saved, dir, progress) : undefined;
       if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, topics: topicWords.length, topicWords, ...(labels ? { labels } : {}) }));
       else topicWords.forEach((t, k) => print(`topic ${String(k).padStart(String(topicWords.length - 1).length)}${labels ? ` [${labels[k]}]` : ''}: ${t.join(' ')}`));
     } finally {

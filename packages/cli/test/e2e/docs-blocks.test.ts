@@ -21,10 +21,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { runProcess } from '../../../../test-support/child-process.js';
-import { BIN, ok, RAW_CORPUS, REPO, topickd } from './helpers.js';
+import { BIN, commandLines, DATA_FLAGS, ok, oneEpoch, RAW_CORPUS, REPO, topickd } from './helpers.js';
 import { redisServerAvailable, startRedis, type RedisServer } from './redis-server.js';
 
 /** Blocks run by a test of their own (marker name → the test file that runs it). */
@@ -79,17 +79,6 @@ export function blocksOf(page: string): Block[] {
 const OUTPUT = new Set(['', 'text']);
 const isRunHere = (b: Block) => !OUTPUT.has(b.lang) && !b.named && !b.notRun;
 
-/** `sh` block → command lines (continuations joined, comments dropped). */
-function commandLines(code: string): string[] {
-  return code
-    .replace(/\\\n\s*/g, ' ')
-    .split('\n')
-    .map((l) => l.replace(/\s+#.*$/, '').trim())
-    .filter((l) => l && !l.startsWith('#'));
-}
-
-const DATA_FLAGS = new Set(['--data', '--corpus', '--input', '--dataset']);
-const TRAINING = new Set(['fit', 'distill', 'experiment', 'demo', 'tune', 'update', 'distill-encoder']);
 const BUNDLED = new Set(['m10', '20ng']);
 
 interface PageRun {
@@ -106,16 +95,8 @@ function provideCorpus(run: PageRun, path: string): void {
   if (existsSync(target)) return;
   mkdirSync(dirname(target), { recursive: true });
   const inRepo = join(REPO, path);
-  const source = existsSync(inRepo) && !readdirSafe(inRepo) ? inRepo : RAW_CORPUS;
+  const source = existsSync(inRepo) && statSync(inRepo).isFile() ? inRepo : RAW_CORPUS;
   writeFileSync(target, readFileSync(source, 'utf8').split('\n').filter(Boolean).slice(0, 300).join('\n') + '\n');
-}
-function readdirSafe(p: string): boolean {
-  try {
-    readdirSync(p);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A documented `topickd` line → the arguments this test runs. */
@@ -138,13 +119,8 @@ export function docArgs(line: string, run: Pick<PageRun, 'corpus' | 'cache'> & {
     if (a.startsWith('/shared/')) return a.slice(1);
     return a;
   });
-  if (TRAINING.has(args[0])) {
-    const e = args.indexOf('--epochs');
-    if (e >= 0) args.splice(e, 2);
-    if (args[0] !== 'distill-encoder') args.push('--epochs', '1');
-  }
   if (args[0] === 'worker' || args[0] === 'status') return args;
-  return [...args, '--cache-dir', run.cache];
+  return [...oneEpoch(args), '--cache-dir', run.cache];
 }
 
 /** A program that uses a documented plugin block as a user would, or undefined if the block is no plugin. */
@@ -304,5 +280,3 @@ describe('the documentation: every code block runs', () => {
     });
   }
 });
-
-export const docsPages = () => pages().map((p) => relative(REPO, join(REPO, p)));

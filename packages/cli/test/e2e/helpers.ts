@@ -86,3 +86,23 @@ export function ok(r: Run): Run {
   if (r.code !== 0) throw new Error(`command failed:\n${r}`);
   return r;
 }
+
+/** A documented `sh` block → its command lines (continuations joined, comments dropped). */
+export function commandLines(code: string): string[] {
+  return code
+    .replace(/\\\n\s*/g, ' ')
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter((l) => l && !l.startsWith('#'));
+}
+
+/** Flags whose value is a corpus: the documentation's `m10` (or a corpus file) becomes a small one in tests. */
+export const DATA_FLAGS = new Set(['--data', '--corpus', '--input', '--dataset']);
+const TRAINING = new Set(['fit', 'distill', 'experiment', 'demo', 'tune', 'update']);
+
+/** A documented training command runs 1 epoch in tests (its own --epochs dropped); others as they are. */
+export function oneEpoch(args: string[]): string[] {
+  if (!TRAINING.has(args[0])) return args;
+  const e = args.indexOf('--epochs');
+  return [...(e >= 0 ? [...args.slice(0, e), ...args.slice(e + 2)] : args), '--epochs', '1'];
+}

@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ok, RAW_CORPUS, REPO, scratchDir, topickd } from './helpers.js';
+import { commandLines, DATA_FLAGS, ok, oneEpoch, RAW_CORPUS, REPO, scratchDir, topickd } from './helpers.js';
 
 const README = readFileSync(join(REPO, 'README.md'), 'utf8');
 
@@ -15,15 +15,8 @@ const README = readFileSync(join(REPO, 'README.md'), 'utf8');
 export function commandBlock(name: string): string[] {
   const m = new RegExp(`<!-- ${name} -->\\s*\`\`\`sh\\n([\\s\\S]*?)\`\`\`\\s*<!-- /${name} -->`).exec(README);
   if (!m) throw new Error(`README has no <!-- ${name} --> block`);
-  return m[1]
-    .replace(/\\\n\s*/g, ' ')
-    .split('\n')
-    .map((l) => l.replace(/\s+#.*$/, '').trim())
-    .filter((l) => l && !l.startsWith('#'));
+  return commandLines(m[1]);
 }
-
-const DATA_FLAGS = new Set(['--data', '--corpus', '--input', '--dataset']);
-const TRAINING = new Set(['fit', 'distill', 'experiment', 'demo']);
 
 /** A README line → the argument list the test runs: `pnpm [-s|exec] topickd ARGS` or `pnpm demo`. */
 export function testArgs(line: string, corpus: string, cache: string): string[] {
@@ -36,12 +29,7 @@ export function testArgs(line: string, corpus: string, cache: string): string[] 
     args = words.slice(at + 1);
   }
   args = args.map((a, i) => (i > 0 && DATA_FLAGS.has(args[i - 1]) && a === 'm10' ? corpus : a));
-  if (TRAINING.has(args[0])) {
-    const e = args.indexOf('--epochs');
-    if (e >= 0) args.splice(e, 2);
-    args.push('--epochs', '1');
-  }
-  return [...args, '--cache-dir', cache];
+  return [...oneEpoch(args), '--cache-dir', cache];
 }
 
 describe('the README, run as written (one process per command)', () => {

@@ -51,3 +51,8 @@ export function readFileChecked(path: string, what = 'input', limit = maxInputBy
     closeSync(fd);
   }
 }
+
+/** readFileChecked, as UTF-8 text (a BOM kept, invalid bytes as U+FFFD: what Buffer#toString gives). */
+export function readTextChecked(path: string, what = 'input', limit = maxInputBytes()): string {
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileChecked(path, what, limit));
+}

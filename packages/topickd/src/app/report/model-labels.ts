@@ -1,12 +1,17 @@
-import { encoderType, preprocessingRecord, type EncoderSpec, type Float32Matrix, type SavedModel } from '@topickd/core';
-import type { Runtime } from '../run/pipeline.js';
+import { ConfigError, encoderType, preprocessingRecord, type EncoderSpec, type Float32Matrix, type SavedModel } from '@topickd/core';
+import { loadCorpus } from '@topickd/core/node';
+import { INFER_BATCH } from '../queue/distributed.js';
+import { thetaOfCorpus } from '../run/corpus-theta.js';
+import { resolveDataPath, type Runtime } from '../run/pipeline.js';
+import type { Progress } from '../run/progress.js';
+import type { RunConfig } from '../run/run-config.js';
 import { topicLabels } from './topic-labels.js';
 
 /**
  * A label per topic of a saved model (see topicLabels), from documents and their θ under it.
  * Phrases are embedded by `spec`, the encoder θ was inferred with; a model that reads no
  * embeddings, or precomputed ones (which embed no new text), is labelled by its words alone.
- * What `topics --labels` prints and what `report --labels` shows.
+ * What `report --labels` shows; `labelsOfData` below is `topics --labels` and `export --labels`.
  */
 export async function modelLabels(
   rt: Runtime,
@@ -25,4 +30,20 @@ export async function modelLabels(
     embed: encoder ? (t) => encoder.embed(t) : null,
   });
   return labels.map((l) => l.label);
+}
+
+/** The corpus `--labels` takes its phrases from (`--data`, config `data`); a usage error without one. */
+export function requireLabelData(cfg: RunConfig): string {
+  if (!cfg.data) throw new ConfigError('--labels takes its phrases from documents: give --data PATH (the training corpus or one like it)', 'data');
+  return cfg.data;
+}
+
+/**
+ * `--labels` with `--data PATH` (the config's `data`): the model's labels from that corpus, its
+ * θ inferred as `infer` does. Refuses a missing `--data` before any work.
+ */
+export async function labelsOfData(rt: Runtime, cfg: RunConfig, saved: SavedModel, modelDir: string, progress: Progress): Promise<string[]> {
+  const corpus = loadCorpus(resolveDataPath(requireLabelData(cfg), cfg.baseDir), { textField: cfg.textField });
+  const { theta, spec } = await thetaOfCorpus(rt, cfg, saved, modelDir, corpus, progress, { shardSize: 2 * INFER_BATCH });
+  return modelLabels(rt, saved, spec, { texts: corpus.encoderTexts ?? corpus.documents, theta, pretokenized: corpus.pretokenized && !corpus.encoderTexts });
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFileChecked } from '@topickd/core/node';
+import { readTextChecked } from '@topickd/core/node';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describeValue as describe } from '@topickd/core/plugin';
@@ -278,7 +278,7 @@ export function validateRunConfig(raw: unknown, where = 'config'): RunConfig {
 /** Reads a JSON or YAML config file (never executes it). */
 export function loadConfigFile(path: string): RunConfig {
   if (!existsSync(path)) throw new ConfigError(`config file ${path} does not exist`, 'config');
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(readFileChecked(path, 'config file', 16 * 2 ** 20));
+  const text = readTextChecked(path, 'config file', 16 * 2 ** 20);
   let raw: unknown;
   if (nestingDepth(text, MAX_NESTING) > MAX_NESTING) throw new ConfigError(`config file ${path} nests brackets deeper than ${MAX_NESTING} levels; a TopicKD config is a flat set of keys — check the file`, 'config');
   try {
