@@ -173,8 +173,8 @@ for (const [compiler, tsc] of Object.entries(compilers)) {
     out = JSON.parse(r.stdout.trim().split('\n').pop());
   } catch {}
   check(
-    'ESM pipeline: fit → distill → evaluate → save → load → transform; labels, topics per class, update (lineage), choosing K',
-    r.code === 0 && out && Math.abs(out.theta.reduce((a, b) => a + b, 0) - 1) < 1e-4 && Number.isFinite(out.npmi) && out.labels.length === 10 && out.labels.every((l) => typeof l === 'string' && l !== '') && out.classes >= 1 && /^[0-9a-f]{64}$/.test(out.lineage.parent) && out.lineage.documentsAdded > 0 && [3, 4].includes(out.recommendedK),
+    'ESM pipeline: fit → distill → evaluate → save → load → transform; labels, topics per class, update (lineage), choosing K, seeded topics, merging topics',
+    r.code === 0 && out && Math.abs(out.theta.reduce((a, b) => a + b, 0) - 1) < 1e-4 && Number.isFinite(out.npmi) && out.labels.length === 10 && out.labels.every((l) => typeof l === 'string' && l !== '') && out.classes >= 1 && /^[0-9a-f]{64}$/.test(out.lineage.parent) && out.lineage.documentsAdded > 0 && [3, 4].includes(out.recommendedK) && out.seededTopics[0].includes('soil') && out.seededTopics[1].includes('market') && out.reducedK === 4 && Math.abs(out.reducedTheta.reduce((a, b) => a + b, 0) - 1) < 1e-4,
     r.stdout.slice(-2000) + r.stderr.slice(-3000),
   );
   const c = run(process.execPath, ['require-check.cjs'], { cwd: app });

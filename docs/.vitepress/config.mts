@@ -36,7 +36,7 @@ export default defineConfig({
         { text: 'The pipeline in code', link: '/guides/pipeline-in-code' },
         { text: 'Configuration files', link: '/guides/configuration' },
         { text: 'Tuning α, T and K', link: '/guides/tuning' },
-        { text: 'Updating, labels, over time', link: '/guides/analysis' },
+        { text: 'Seeded topics, merging, labels, over time, updating', link: '/guides/analysis' },
         { text: 'Backends', link: '/guides/backends' },
         { text: 'Writing a plugin', link: '/guides/plugins' },
         { text: 'In the browser', link: '/guides/browser' },

@@ -1,5 +1,5 @@
 // ESM: the public API from the installed packages, fit → distill → evaluate → save → load → transform,
-// then labels, topics per class, update and choosing K.
+// then labels, topics per class, update, choosing K, seeded topics and merging topics.
 import { createTopicKD } from 'topickd';
 import { readFileSync } from 'node:fs';
 
@@ -18,4 +18,7 @@ const labelsOf = readFileSync(corpus, 'utf8').split('\n').filter(Boolean).map((l
 const perClass = await tkd.topicsOverTime(teacher, texts, labelsOf, { bins: 'class' });
 const updated = await tkd.update(again, texts.slice(0, 100), { epochs: 1 });
 const k = await tkd.tune({ data: corpus, topics: [3, 4], model: 'prodlda', hidden: [20], seeds: [0], epochs: 1, out: 'runs/k' });
-console.log(JSON.stringify({ backend: tkd.backend.tfjsBackend, npmi: scores.npmi.mean, params: student.params, theta: theta[0], labels, classes: perClass.bins.length, lineage: updated.lineage, recommendedK: k.recommendedK }));
+const seeded = await tkd.fit(texts, { model: 'combined', topics: 10, epochs: 2, seed: 0, seedTopics: [['soil', 'water'], ['market', 'price']] });
+const reduced = await tkd.reduce(teacher, { topics: 4 });
+const reducedTheta = await reduced.transform(['stock markets fell sharply today']);
+console.log(JSON.stringify({ backend: tkd.backend.tfjsBackend, npmi: scores.npmi.mean, params: student.params, theta: theta[0], labels, classes: perClass.bins.length, lineage: updated.lineage, recommendedK: k.recommendedK, seededTopics: seeded.topics(10).slice(0, 2), reducedK: reduced.numTopics, reducedTheta: reducedTheta[0] }));

@@ -70,6 +70,12 @@ export const QUANTIZE_FLAG = {
   description: 'run the use encoder with its weights quantized: int8 (8 bits per weight, ~7 MB) or float16 (~14 MB) instead of float32 (28 MB); the model records it (default: float32)',
 } as const satisfies FlagSpec;
 
+/** --seed-topics / --seed-strength: seeded topics (fit, distill; config keys seedTopics, seedStrength). */
+export const SEED_FLAGS = {
+  'seed-topics': { path: 'input', type: 'string', arg: 'FILE', description: 'seeded topics: a JSON file of word lists, [["gene","protein"], ["market","stock"], …]; topic k is steered towards the k-th list (its top words start on them, and a cross-entropy term keeps them there)' },
+  'seed-strength': { type: 'number', arg: 'S', description: 'seeded topics: the weight of the seed term per document (default 0.3)' },
+} as const satisfies Record<string, FlagSpec>;
+
 /** Common flags of the training commands. */
 export const TRAIN_FLAGS = {
   data: { path: 'input', type: 'string', arg: 'PATH', description: 'corpus: OCTIS folder, .tsv, .jsonl, .txt, or the bundled m10 / 20ng (required)' },

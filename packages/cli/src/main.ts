@@ -18,13 +18,14 @@ import { exportCommand } from './commands/export.js';
 import { topicsCommand } from './commands/topics.js';
 import { topicsOverTimeCommand } from './commands/topics-over-time.js';
 import { updateCommand } from './commands/update.js';
+import { reduceCommand } from './commands/reduce.js';
 import { workerCommand } from './commands/worker.js';
 import { statusCommand } from './commands/status.js';
 import { tuneCommand } from './commands/tune.js';
 import { Progress } from 'topickd/app';
 import { loadConfigFile, mergeConfig, withCeLogits } from 'topickd/app';
 
-export const COMMANDS: Command[] = [demoCommand, fitCommand, updateCommand, distillCommand, distillEncoderCommand, experimentCommand, tuneCommand, evaluateCommand, inferCommand, topicsCommand, topicsOverTimeCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
+export const COMMANDS: Command[] = [demoCommand, fitCommand, updateCommand, distillCommand, distillEncoderCommand, experimentCommand, tuneCommand, evaluateCommand, inferCommand, topicsCommand, topicsOverTimeCommand, reduceCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
 
 function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -37,6 +37,7 @@ export { ContextualTopicModel, contextualWeightFloats, resolveModelConfig, DEFAU
 export { BUILTIN_MODEL_FACTORIES, type ModelKinds } from './model/builtin-models.js';
 export { vaeLoss } from './model/fused-ops.js';
 export * from './model/infer-topics.js';
+export * from './model/merged-topic-model.js';
 export {
   trainModel,
   vaeStepLoss,
@@ -54,6 +55,7 @@ export {
 export type { AdamState } from './train/adam.js';
 export { distill, distillableModel, validateDistillOptions, teacherPosteriors, supportedLosses, lossReads, type DistillOptions, type DistillInputs } from './distill/distiller.js';
 export * from './distill/recipe.js';
+export * from './train/seed-topics.js';
 
 export * from './eval/reference-corpus.js';
 export * from './eval/coherence.js';

@@ -3,6 +3,8 @@ import { tune, type TuneResults } from './app/tune/tune.js';
 import { parseTopicsRange, searchTopics, type TopicsSearchResults } from './app/tune/topics-search.js';
 import { binDocuments, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
 import { updateModel } from './app/run/update.js';
+import { readTrainingTheta, reduceTopics } from './app/run/reduce.js';
+import { restoreModel, snapshotModel } from '@topickd/core/plugin';
 import { topicLabels } from './app/report/topic-labels.js';
 import {
   ALL_METRICS,
@@ -45,6 +47,7 @@ import { runExperiment } from './app/experiment/experiment.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/run/progress.js';
 import { validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run/run-config.js';
+import type { SeedTopicsRecord } from './app/run/seed-topics.js';
 
 /** Documents: strings, `{ text }` records, a loaded corpus, or a path (a file, an OCTIS folder, `m10`, `20ng`). */
 export type Texts = readonly string[] | readonly { text: string }[] | Corpus | string;
@@ -87,6 +90,13 @@ export interface FitOptions {
   dropout?: number;
   validationFraction?: number;
   patience?: number;
+  /**
+   * Seeded topics: topic k is steered towards the k-th list of words (its top words start on
+   * them and a cross-entropy term keeps them there), as `--seed-topics`; recorded in `training`.
+   */
+  seedTopics?: string[][];
+  /** The weight of the seed term per document (default 0.3). */
+  seedStrength?: number;
   /** Preprocessing of raw text (defaults: 2,000 words, minDf 1, maxDf 1). */
   vocabularySize?: number;
   minDf?: number;
@@ -247,6 +257,11 @@ export class TrainedTopicModel extends TopicModelView {
     return labels.map((l) => l.label);
   }
 
+  /** @internal θ of the training documents, for a model trained in this process. */
+  trainingThetaOrUndefined(): TrainingTheta | undefined {
+    return this.trainingTheta;
+  }
+
   /** @internal What `save` writes (and `update` continues from). */
   saved(): SavedModel {
     return { model: this.model, vocabulary: this.vocabulary, encoder: this.encoder, training: this.training, ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}), ...(this.lineage ? { lineage: this.lineage } : {}) };
@@ -319,8 +334,8 @@ export class TopicKD {
         ? await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress)
         : { embeddings: noEmbeddings(dataset.bow.rows), encoderId: NO_ENCODER.id, encoderType: NO_ENCODER.type };
       const seed = options.seed ?? 0;
-      const { model, result } = await fitOn(this.rt, dataset, emb.embeddings, { kind, topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
-      return new TrainedTopicModel(this, model, dataset.vocabulary, encoderReferenceOf(emb), dataset.preprocessing, this.record(dataset, result, seed), trainingThetaOf(model, dataset, emb.embeddings));
+      const { model, result, seeded } = await fitOn(this.rt, dataset, emb.embeddings, { kind, topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
+      return new TrainedTopicModel(this, model, dataset.vocabulary, encoderReferenceOf(emb), dataset.preprocessing, this.record(dataset, result, seed, seeded), trainingThetaOf(model, dataset, emb.embeddings));
     });
   }
 
@@ -345,7 +360,7 @@ export class TopicKD {
       const seed = options.seed ?? 0;
       const topics = options.topics ?? teacher.numTopics;
       const { alpha, temperature, recipe, kdEpochs } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics, epochs: options.epochs ?? 100 });
-      const { model: student, result, losses } = await distillOn(
+      const { model: student, result, losses, seeded } = await distillOn(
         this.rt,
         dataset,
         { embeddings: studentEmb.embeddings, teacherEmbeddings: teacherEmbs },
@@ -359,7 +374,7 @@ export class TopicKD {
         { signal: this.config.signal },
       );
       const records: TeacherRecord[] = all.map((t) => ({ ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params }));
-      const training = distillRecord(this.record(dataset, result, seed), { alpha, temperature, recipe, kdEpochs }, losses, records, records[all.indexOf(teacher)]);
+      const training = distillRecord(this.record(dataset, result, seed, seeded), { alpha, temperature, recipe, kdEpochs }, losses, records, records[all.indexOf(teacher)]);
       return new TrainedTopicModel(this, student, dataset.vocabulary, encoderReferenceOf(studentEmb), dataset.preprocessing, training, trainingThetaOf(student, dataset, studentEmb.embeddings));
     });
   }
@@ -381,6 +396,28 @@ export class TopicKD {
       const up = await updateModel(this.rt, cfg, saved, manifest.digest!, this.corpusOf(texts), this.progress());
       const training = { ...this.record(up.dataset, up.result, cfg.seed ?? 0), ...(model.folder ? { updatedFrom: model.folder } : {}) };
       return new TrainedTopicModel(this, up.model, saved.vocabulary, saved.encoder, saved.preprocessing, training, trainingThetaOf(up.model, up.dataset, up.embeddings), undefined, up.lineage);
+    });
+  }
+
+  /**
+   * Merges the closest of `model`'s topics (Jensen–Shannon distance of their word distributions)
+   * until `topics` remain, as `topickd reduce`: a new model whose θ is the merged one, for new
+   * documents too; `training.reduced` names the parent (its digest) and each merged topic's
+   * members. Topics are weighted by their share of the training documents when θ of them is known
+   * (a model trained here, or a folder with theta.npy). `model` stays as it was.
+   */
+  async reduce(model: TrainedTopicModel, options: { topics: number }): Promise<TrainedTopicModel> {
+    return instanceGate.run(this.rt, async () => {
+      if (!options || !Number.isInteger(options.topics)) throw new ConfigError('reduce needs { topics: K }', 'topics');
+      const saved = model.saved();
+      const { manifest } = await serializeModel(saved);
+      // a copy of the parent's weights: the two models never share tensors
+      const { kind, ...shape } = saved.model.config;
+      const copy = this.rt.registry.modelFactory(kind).create(shape, 0);
+      restoreModel(copy, snapshotModel(saved.model));
+      const theta = model.trainingThetaOrUndefined() ?? (model.folder ? readTrainingTheta(this.path(model.folder), saved.model.numTopics) : undefined);
+      const reduced = reduceTopics({ model: copy }, manifest.digest!, options.topics, theta);
+      return new TrainedTopicModel(this, reduced.model, saved.vocabulary, saved.encoder, saved.preprocessing, { ...saved.training, reduced: reduced.record }, reduced.trainingTheta);
     });
   }
 
@@ -519,8 +556,8 @@ export class TopicKD {
   }
 
   /** What a saved model records of its training. */
-  private record(dataset: { source: string; bow: { rows: number } }, result: { epochs: number; finalLoss: number; seconds: number }, seed: number): Record<string, unknown> {
-    return trainingRecord(dataset, result, seed, this.rt.backend.name);
+  private record(dataset: { source: string; bow: { rows: number } }, result: { epochs: number; finalLoss: number; seconds: number }, seed: number, seeded?: SeedTopicsRecord): Record<string, unknown> {
+    return trainingRecord(dataset, result, seed, this.rt.backend.name, seeded);
   }
 
   private progress(): Progress {
@@ -538,6 +575,8 @@ export class TopicKD {
         validationFraction: o.validationFraction,
         patience: o.patience,
         hidden: o.hidden,
+        seedTopics: o.seedTopics,
+        seedStrength: o.seedStrength,
         ...(o.modelOptions && o.model ? { modelOptions: { [o.model]: o.modelOptions } } : {}),
         encoder: this.config.encoder,
         losses: this.config.losses,

@@ -1,9 +1,9 @@
 import { ConfigError, distillHyper, isNeuralTopicModel, meanDocumentLength } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
-import { RECIPE_FLAG, TRAIN_FLAGS, defineCommand } from '../command.js';
+import { RECIPE_FLAG, SEED_FLAGS, TRAIN_FLAGS, defineCommand } from '../command.js';
 import { encoderReferenceOf, checkResumeFingerprint, claimOutputDir, createRuntime, distillLosses, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, embeddingsDigest, loadDataset, modelConfigOf, runFingerprint, saveTrainingTheta, teacherEmbeddings, loadModelWith } from 'topickd/app';
-import { count, plural } from 'topickd/app';
+import { count, plural, seedListsOf } from 'topickd/app';
 
 export const distillCommand = defineCommand({
   name: 'distill',
@@ -12,6 +12,7 @@ export const distillCommand = defineCommand({
   flags: {
     teacher: { required: true, path: 'input', type: 'list', arg: 'DIR[,DIR]', description: 'the trained teacher model folder (required); several, comma-separated, teach together (their softened word distributions averaged); any model kind can teach (one without a posterior network, e.g. lda or bertopic, through the ce loss)' },
     ...TRAIN_FLAGS,
+    ...SEED_FLAGS,
     data: { ...TRAIN_FLAGS.data, required: true },
     out: { ...TRAIN_FLAGS.out, required: true },
     student: { type: 'string', arg: 'KIND', description: 'student kind: zeroshot (default) or combined' },
@@ -51,7 +52,7 @@ export const distillCommand = defineCommand({
     const config = modelConfigOf(arch, dataset, studentEmb.embeddings, cfg);
     const lossSpecs = distillLosses(rt, all.map((t) => t.model), cfg.losses).specs;
     // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
-    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: kdEpochs ?? null, losses: lossSpecs };
+    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: kdEpochs ?? null, losses: lossSpecs, ...(cfg.seedTopics !== undefined ? { seedTopics: seedListsOf(cfg), seedStrength: cfg.seedStrength ?? null } : {}) };
     const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i]) });
     const teacherId = all.length === 1 ? idOf(all[0], 0) : { teachers: all.map(idOf) };
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });
@@ -63,7 +64,7 @@ export const distillCommand = defineCommand({
     }
     const encoderRef = encoderReferenceOf(studentEmb);
     const checkpointPath = join(flags.out, CHECKPOINT_FILE);
-    const { model: student, result } = await distillOn(
+    const { model: student, result, seeded } = await distillOn(
       rt,
       dataset,
       { embeddings: studentEmb.embeddings, teacherEmbeddings: teacherEmbs },
@@ -83,7 +84,7 @@ export const distillCommand = defineCommand({
       },
     );
     const teachers: TeacherRecord[] = all.map((t, i) => ({ dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() }));
-    const training = distillRecord(trainingRecord(dataset, result, seed, rt.backend.name), { alpha, temperature, recipe, kdEpochs }, lossSpecs, teachers, teachers[all.indexOf(teacher)]);
+    const training = distillRecord(trainingRecord(dataset, result, seed, rt.backend.name, seeded), { alpha, temperature, recipe, kdEpochs }, lossSpecs, teachers, teachers[all.indexOf(teacher)]);
     const topicWords = student.topics(dataset.vocabulary, 10);
     await saveModel(flags.out, { model: student, vocabulary: dataset.vocabulary, encoder: encoderRef, preprocessing: dataset.preprocessing, training });
     saveTrainingTheta(flags.out, student, dataset, studentEmb.embeddings, cfg);
@@ -104,6 +105,7 @@ export const distillCommand = defineCommand({
       lossWeights: training.lossWeights,
       ...(training.lossOptions ? { lossOptions: training.lossOptions } : {}),
       kdEpochs: kdEpochs ?? result.epochs,
+      ...seeded,
       backend: rt.backend.name,
       encoder: studentEmb.encoderId,
       out: flags.out,

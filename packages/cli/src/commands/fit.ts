@@ -1,8 +1,8 @@
 import { ConfigError, resolveModelConfig } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
-import { count, plural } from 'topickd/app';
+import { count, plural, seedListsOf } from 'topickd/app';
 import { join } from 'node:path';
-import { defineCommand, TRAIN_FLAGS } from '../command.js';
+import { defineCommand, SEED_FLAGS, TRAIN_FLAGS } from '../command.js';
 import { encoderReferenceOf, checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta, trainingRecord } from 'topickd/app';
 
 export const fitCommand = defineCommand({
@@ -11,6 +11,7 @@ export const fitCommand = defineCommand({
   example: 'topickd fit --data m10 --model combined --topics 20 --epochs 100 --out runs/m10-combined',
   flags: {
     ...TRAIN_FLAGS,
+    ...SEED_FLAGS,
     data: { ...TRAIN_FLAGS.data, required: true },
     topics: { ...TRAIN_FLAGS.topics, required: true },
     out: { ...TRAIN_FLAGS.out, required: true },
@@ -29,7 +30,7 @@ export const fitCommand = defineCommand({
     const resumeFrom = flags.resume;
     const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
     const encoderRef = encoderReferenceOf(emb);
-    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0 };
+    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, ...(cfg.seedTopics !== undefined ? { seedTopics: seedListsOf(cfg), seedStrength: cfg.seedStrength ?? null } : {}) };
     const checkpointPath = join(flags.out, CHECKPOINT_FILE);
     const hidden = cfg.hidden;
     const modelConfig = resolveModelConfig({ kind, numTopics: flags.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout, options: cfg.modelOptions?.[kind] });
@@ -41,7 +42,7 @@ export const fitCommand = defineCommand({
       checkResumeFingerprint(resume.path, m.fingerprint, fingerprint);
       progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
     }
-    const { model, result } = await fitOn(rt, dataset, emb.embeddings, { kind, topics: flags.topics, hidden }, cfg, progress, kind, seed, {
+    const { model, result, seeded } = await fitOn(rt, dataset, emb.embeddings, { kind, topics: flags.topics, hidden }, cfg, progress, kind, seed, {
       resume: resume?.state,
       checkpointEvery: cfg.checkpointEvery,
       onCheckpoint: cfg.checkpointEvery
@@ -54,7 +55,7 @@ export const fitCommand = defineCommand({
       vocabulary: dataset.vocabulary,
       encoder: encoderRef,
       preprocessing: dataset.preprocessing,
-      training: trainingRecord(dataset, result, seed, rt.backend.name),
+      training: trainingRecord(dataset, result, seed, rt.backend.name, seeded),
     });
     saveTrainingTheta(flags.out, model, dataset, emb.embeddings, cfg);
     const out = {
@@ -66,6 +67,7 @@ export const fitCommand = defineCommand({
       seconds: result.seconds,
       docsPerSecond: result.docsPerSecond,
       topicWords,
+      ...seeded,
       documents: dataset.bow.rows,
       droppedDocuments: dataset.dropped,
       streamed: emb.streamed,

@@ -5,7 +5,46 @@ import { defineCommand } from '../command.js';
 import { encoderSpecOfModel, createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, modelLabels, noEmbeddings } from 'topickd/app';
 import { evaluateModel, modelReport, termFrequency } from 'topickd/app';
 import { renderReport, ReportDocuments, type ReportModelData } from 'topickd/app';
-import { plural } from 'topickd/app';
+import { plural, binDocuments, jsonlFieldValues, parseBins, topicsOverTimeOf, topicsOverTimeSection, topicsSearchSection, TOPICS_OVER_TIME_STYLE, TOPICS_SEARCH_STYLE, type TopicsSearchResults } from 'topickd/app';
+import { readLines, readTextChecked } from '@topickd/core/node';
+import { DataError, type Corpus } from '@topickd/core';
+import { existsSync, statSync } from 'node:fs';
+import { extname, join } from 'node:path';
+
+/** How the report groups documents for its topics-over-time sections (--time-field / --by-class), checked before any work. */
+function reportGrouping(flags: { timeField?: string; byClass?: boolean; bins?: string }, corpusPath: string): { timeField?: string; byClass: boolean; bins: ReturnType<typeof parseBins> | 'class' } | undefined {
+  const byClass = flags.byClass === true;
+  if (byClass && flags.timeField !== undefined) throw new ConfigError('give one of --time-field NAME (topics over time) and --by-class (topics per class)', 'timeField');
+  if (!byClass && flags.timeField === undefined) {
+    if (flags.bins !== undefined) throw new ConfigError('--bins applies to --time-field', 'bins');
+    return undefined;
+  }
+  if (byClass) {
+    if (flags.bins !== undefined) throw new ConfigError('--bins applies to --time-field; --by-class groups by label', 'bins');
+    return { byClass, bins: 'class' };
+  }
+  if (!/^\.(jsonl|ndjson)$/i.test(extname(corpusPath))) throw new ConfigError(`--time-field reads a .jsonl corpus (one JSON object per line with the text and the time); ${corpusPath} is not one`, 'timeField');
+  return { timeField: flags.timeField, byClass, bins: parseBins(flags.bins) };
+}
+
+function labelsOf(corpus: Corpus, name: string): string[] {
+  if (!corpus.labels) throw new DataError(`${name} has no class labels (the OCTIS label column, or "label" in JSONL); use --time-field for times`);
+  return corpus.labels;
+}
+
+/** A K search's results (`tune --topics` wrote DIR/tune.json). */
+function readTopicsSearch(dir: string): TopicsSearchResults {
+  const file = existsSync(dir) && statSync(dir).isDirectory() ? join(dir, 'tune.json') : dir;
+  if (!existsSync(file)) throw new ConfigError(`--k-search ${dir}: no tune.json there; give the folder \`topickd tune --topics\` wrote`, 'kSearch');
+  let res: TopicsSearchResults;
+  try {
+    res = JSON.parse(readTextChecked(file, 'tune.json', 64 * 2 ** 20));
+  } catch (e) {
+    throw new ConfigError(`--k-search ${file} is not valid JSON: ${(e as Error).message}`, 'kSearch');
+  }
+  if ((res as { search?: unknown }).search !== 'topics' || !Array.isArray(res.byK)) throw new ConfigError(`--k-search ${file} is not the result of a K search (tune --topics); an α/T search has no K curve`, 'kSearch');
+  return res;
+}
 
 export const reportCommand = defineCommand({
   name: 'report',
@@ -20,12 +59,21 @@ export const reportCommand = defineCommand({
     out: { required: true, path: 'output', type: 'string', arg: 'FILE.html', description: 'report file (required)' },
     labels: { type: 'boolean', description: "label each topic with a 1–3-word phrase of --corpus (as topics --labels) and show it in the report; --json adds each model's labels" },
     encoder: { type: 'string', arg: 'NAME', description: "the corpus's embeddings for models trained on precomputed ones (precomputed:FILE.npy, a row per corpus document); default: each model's own encoder" },
+    'time-field': { type: 'string', arg: 'NAME', description: "add each model's topics over time: the .jsonl corpus's field holding each document's time (as topics-over-time)" },
+    bins: { type: 'string', arg: 'N|month|year', description: 'with --time-field: equal-width time bins (default 10), or calendar months or years' },
+    'by-class': { type: 'boolean', description: "add each model's topics per class (the corpus's labels) instead of over time" },
+    'k-search': { path: 'input', type: 'string', arg: 'DIR', description: 'add the curves of a K search: the folder `tune --topics` wrote (its tune.json)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const { model: modelDirs, teacher: teacherDir, corpus: corpusArg, out } = flags;
+    const corpusPath = resolveDataPath(corpusArg, cfg.baseDir);
+    const grouping = reportGrouping(flags, corpusPath);
+    const kSearch = flags.kSearch !== undefined ? readTopicsSearch(flags.kSearch) : undefined;
     prepareOutputFile(out);
     const rt = await createRuntime(cfg, logger);
-    const corpus = loadCorpus(resolveDataPath(corpusArg, cfg.baseDir), { textField: cfg.textField });
+    const corpus = loadCorpus(corpusPath, { textField: cfg.textField });
+    const documentBins = grouping ? binDocuments(grouping.byClass ? labelsOf(corpus, corpusArg) : jsonlFieldValues(readLines(corpusPath), grouping.timeField!), grouping.bins) : undefined;
+    const sections: string[] = [];
     const documents = new ReportDocuments();
     const models: ReportModelData[] = [];
     const summary: { name: string; kind: string; params: number; npmi: number; cv: number; td: number; dir: string; labels?: string[] }[] = [];
@@ -64,6 +112,14 @@ export const reportCommand = defineCommand({
           ...(sameVocabulary && teacher ? { alignWith: teacher } : {}),
         });
         if (labels) data.topics.forEach((t, k) => (t.label = labels[k]));
+        if (documentBins) {
+          // θ's rows are the documents the model's preprocessing kept
+          const rowBins = Int32Array.from(dataset.kept, (d) => documentBins.bin[d]);
+          const over = topicsOverTimeOf(theta, dataset.bow, saved.vocabulary, rowBins, documentBins.bins, saved.model.topics(saved.vocabulary, 10), 5);
+          sections.push(topicsOverTimeSection(over, `topics-over-time-${sections.length}`, `Topics ${grouping!.byClass ? 'per class' : 'over time'} — ${name}`));
+        }
+        const reduced = (saved.training as { reduced?: { groups?: unknown } } | undefined)?.reduced;
+        if (Array.isArray(reduced?.groups) && reduced.groups.length === data.topics.length) data.topics.forEach((t, k) => (t.merged = (reduced.groups as number[][])[k]));
         models.push(data);
         if (isTeacher) teacher = { id: name, topicWord: saved.model.topicWordDistribution() };
         summary.push({ name, kind: saved.model.kind, params: saved.model.paramCount(), npmi: evaluation.npmi, cv: evaluation.cv, td: evaluation.td, dir, ...(labels ? { labels } : {}) });
@@ -71,7 +127,9 @@ export const reportCommand = defineCommand({
         saved.model.dispose();
       }
     }
-    writeFileAtomic(out, renderReport({ title: `TopicKD report — ${corpusArg}`, corpus: `${corpusArg} (${plural(corpus.documents.length, 'document')})`, documents: documents.texts, models }));
+    if (kSearch) sections.push(topicsSearchSection(kSearch));
+    const style = (documentBins ? TOPICS_OVER_TIME_STYLE : '') + (kSearch ? TOPICS_SEARCH_STYLE : '');
+    writeFileAtomic(out, renderReport({ title: `TopicKD report — ${corpusArg}`, corpus: `${corpusArg} (${plural(corpus.documents.length, 'document')})`, documents: documents.texts, models }, { sections, style }));
     if (json) print(JSON.stringify({ out, models: summary }));
     else {
       for (const m of summary) print(`${m.name.padEnd(16)} ${m.kind.padEnd(9)} ${m.params.toLocaleString('en-US').padStart(11)} parameters  NPMI ${m.npmi.toFixed(4)}  C_V ${m.cv.toFixed(4)}  TD ${m.td.toFixed(3)}`);

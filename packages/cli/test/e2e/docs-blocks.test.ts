@@ -16,7 +16,8 @@
  * corpus file a page names become a 300-title corpus (a dated 300-entry slice for the Debian
  * changelogs), training runs 1 epoch, the embedding cache is a scratch folder, and a Redis URL
  * becomes a real redis-server started here. A page may state what it assumes exists with
- * `<!-- assumes: topickd … -->` (run before its first block).
+ * `<!-- assumes: topickd … -->` (run before its first block); a block marked `<!-- file: NAME -->`
+ * is a file the page's later commands read (written as NAME in their folder; JSON must parse).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
@@ -43,6 +44,8 @@ export interface Block {
   code: string;
   named?: string;
   notRun?: string;
+  /** `<!-- file: NAME -->` above it: a file the page's commands read, written where they run. */
+  file?: string;
 }
 
 function pages(): string[] {
@@ -70,7 +73,8 @@ export function blocksOf(page: string): Block[] {
     const above = lines.slice(Math.max(0, i - 3), i).reverse().find((l) => l.trim() !== '') ?? '';
     const named = /^<!-- ([a-z-]+) -->$/.exec(above.trim())?.[1];
     const notRun = /^<!-- not-run: (.+) -->$/.exec(above.trim())?.[1];
-    blocks.push({ page, line: i + 1, lang: open[1], code: lines.slice(i + 1, end).join('\n'), named, notRun });
+    const file = /^<!-- file: ([\w.-]+) -->$/.exec(above.trim())?.[1];
+    blocks.push({ page, line: i + 1, lang: open[1], code: lines.slice(i + 1, end).join('\n'), named, notRun, ...(file ? { file } : {}) });
     i = end;
   }
   return blocks;
@@ -269,6 +273,10 @@ describe('the documentation: every code block runs', () => {
               expect(out.topics, where).toBe(5);
               if (out.theta) expect(out.theta.reduce((a: number, x: number) => a + x, 0)).toBeCloseTo(1, 4);
             }
+          } else if (b.file) {
+            // a file the page's commands read (<!-- file: NAME -->): written where they run; JSON must parse
+            if (b.lang === 'json') expect(() => JSON.parse(b.code), where).not.toThrow();
+            writeFileSync(join(work, b.file), b.code + '\n');
           } else {
             const file = join(work, `config-${b.line}.${b.lang}`);
             writeFileSync(file, b.code);

@@ -51,9 +51,9 @@ describe('topickd topics-over-time', () => {
         p.on('pageerror', (e) => errors.push(String(e)));
         await p.goto(pathToFileURL(page).href);
         expect(await p.locator('.topic-line').count()).toBe(4);
-        await p.locator('#legend li[data-topic="2"]').click();
-        expect(await p.locator('#detail-title').textContent()).toBe('Topic 2');
-        expect(await p.locator('#detail tbody tr').count()).toBe(r.bins.length);
+        await p.locator('.legend li[data-topic="2"]').click();
+        expect(await p.locator('.detail-title').textContent()).toBe('Topic 2');
+        expect(await p.locator('.detail tbody tr').count()).toBe(r.bins.length);
         expect(await p.locator('.topic-line.selected').getAttribute('data-topic')).toBe('2');
         expect(errors).toEqual([]);
         const artifacts = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
@@ -129,11 +129,16 @@ console.log(JSON.stringify(await m.labels(texts)));
     expect(JSON.parse(api.stdout.trim().split('\n').at(-1)!)).toEqual(r.labels);
   }, 300_000);
 
-  it("report --labels: the report shows topics --labels' label of every topic (table, map, detail), clicked in Chromium", async () => {
+  it("report --labels --time-field --k-search: one report with the labels (table, map, detail), each model's topics over time and the K curve, clicked in Chromium", async () => {
     const want = ok(await topickd(['topics', '--model', model, '--labels', '--data', corpus, '--json', ...common], work)).json().labels as string[];
+    const overTime = ok(await topickd(['topics-over-time', '--model', model, '--data', corpus, '--time-field', 'date', '--bins', 'year', '--json', ...common], work)).json();
+    const kSearch = join(REPO, 'results', 'm10-k-search'); // a committed `tune --topics` run (tune.json)
     const page = join(work, 'labelled-report.html');
-    const r = ok(await topickd(['report', '--model', model, '--corpus', corpus, '--labels', '--out', page, '--json', ...common], work)).json();
+    const r = ok(await topickd(['report', '--model', model, '--corpus', corpus, '--labels', '--time-field', 'date', '--bins', 'year', '--k-search', kSearch, '--out', page, '--json', ...common], work)).json();
     expect(r.models[0].labels).toEqual(want);
+    const html = readFileSync(page, 'utf8');
+    const recommended = JSON.parse(readFileSync(join(kSearch, 'tune.json'), 'utf8')).recommendedK;
+    expect(html).toContain(`<b id="recommended-k">K = ${recommended}</b>`);
     if (!existsSync(CHROMIUM)) return;
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
@@ -145,6 +150,18 @@ console.log(JSON.stringify(await m.labels(texts)));
       expect(await p.locator('td.label').allTextContents()).toEqual(want);
       await p.locator('tr[data-topic="2"]').first().click();
       expect(await p.locator('.topic-detail h3').first().textContent()).toBe(`Topic 2 — ${want[2]}`);
+      // topics over time: the same bins and shares as `topics-over-time`, a click shows a topic's words per bin
+      const tot = p.locator('section.tot');
+      expect(await tot.locator('.topic-line').count()).toBe(4);
+      await tot.locator('.legend li[data-topic="1"]').click();
+      expect(await tot.locator('.detail-title').textContent()).toBe('Topic 1');
+      const rows = await tot.locator('.detail tbody tr').allTextContents();
+      expect(rows).toHaveLength(overTime.bins.length);
+      overTime.bins.forEach((b: { label: string }, i: number) => expect(rows[i].startsWith(b.label)).toBe(true));
+      expect(await tot.locator('.detail tbody tr td.num').nth(1).textContent()).toBe(overTime.share[0][1].toFixed(4));
+      // the K curve
+      expect(await p.locator('#recommended-k').textContent()).toBe(`K = ${recommended}`);
+      expect(await p.locator('section.k-search svg').count()).toBe(3);
       expect(errors).toEqual([]);
       const artifacts = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
       mkdirSync(artifacts, { recursive: true });
@@ -152,6 +169,7 @@ console.log(JSON.stringify(await m.labels(texts)));
     } finally {
       await browser.close();
     }
+    refused(await topickd(['report', '--model', model, '--corpus', corpus, '--k-search', join(REPO, 'results', 'tune-20ng-k20'), '--out', join(work, 'r2.html'), ...common], work), 2, /is not the result of a K search/);
   }, 300_000);
 
   it('refusals: neither or both of --time-field and --by-class, --time-field on a text file, no time in the field', async () => {

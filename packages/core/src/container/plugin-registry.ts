@@ -3,6 +3,7 @@ import { Backend, type ActiveBackend } from '../contracts/backend.js';
 import { DistillationLoss } from '../contracts/distillation-loss.js';
 import { EncoderFactory, type Encoder, type EncoderOptions } from '../contracts/encoder.js';
 import { TopicModelFactory } from '../contracts/topic-model.js';
+import { MERGED_KIND, mergedModelFactory } from '../model/merged-topic-model.js';
 import { BackendUnavailableError, ConfigError, UnknownPluginError } from '../errors.js';
 import { noteActivatedBackend } from '../backends/current-backend.js';
 import { DEFAULT_LOSSES, encoderType, lossName, lossOptions, lossWeight, type EncoderSpec, type LossSpec, type PluginConfig } from './config.js';
@@ -47,8 +48,10 @@ export class PluginRegistry {
   lossNames(): string[] {
     return this.lossList.map((l) => l.name);
   }
+  /** The registered model kinds, and `merged` (topics of a model of any of them merged by `reduce`). */
   modelNames(): string[] {
-    return this.modelList.map((m) => m.name);
+    const names = this.modelList.map((m) => m.name);
+    return names.includes(MERGED_KIND) ? names : [...names, MERGED_KIND];
   }
 
   backend(name: string, key = 'backend'): Backend {
@@ -70,7 +73,7 @@ export class PluginRegistry {
   }
 
   modelFactory(name: string, key = 'model'): TopicModelFactory {
-    const m = this.modelList.find((x) => x.name === name);
+    const m = this.modelList.find((x) => x.name === name) ?? (name === MERGED_KIND ? mergedModelFactory((k) => this.modelList.find((x) => x.name === k)) : undefined);
     if (!m) throw new UnknownPluginError('model', name, this.modelNames(), key);
     return m;
   }

@@ -171,7 +171,7 @@ export interface SelfTrainedTopicModel extends TopicModel {
    * per document: `offset` (where these documents start in a larger corpus) makes a shard's
    * rows equal those of the whole corpus.
    */
-  inferTheta(inputs: Partial<ModelInputs>, options: { seed?: number; offset?: number }): Float32Matrix;
+  inferTheta(inputs: Partial<ModelInputs>, options: { seed?: number; offset?: number; samples?: number }): Float32Matrix;
 }
 
 /** Whether a model is trained by gradients (the trainer and the distiller run it). */

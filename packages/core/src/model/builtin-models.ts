@@ -1,5 +1,6 @@
 import type { TopicModelFactory } from '../contracts/topic-model.js';
 import { ContextualTopicModel, contextualWeightFloats } from './contextual-topic-model.js';
+import { MERGED_KIND, mergedModelFactory } from './merged-topic-model.js';
 
 /** Core's two model kinds; `coreModule` binds them and the model loader knows them without a container. */
 export const BUILTIN_MODEL_FACTORIES: readonly TopicModelFactory[] = Object.freeze([
@@ -24,11 +25,13 @@ export type ModelKinds = { modelFactory(kind: string): TopicModelFactory; modelN
 
 /** The factory of `kind` among `kinds`, or undefined. */
 export function findModelFactory(kinds: ModelKinds, kind: string): TopicModelFactory | undefined {
+  // a merged model (topickd reduce) wraps a model of any kind these kinds know
+  if (kind === MERGED_KIND && Array.isArray(kinds) && !(kinds as readonly TopicModelFactory[]).some((f) => f.name === kind)) return mergedModelFactory((k) => findModelFactory(kinds, k));
   if (Array.isArray(kinds)) return (kinds as readonly TopicModelFactory[]).find((f) => f.name === kind);
   const registry = kinds as Exclude<ModelKinds, readonly TopicModelFactory[]>;
   return registry.modelNames().includes(kind) ? registry.modelFactory(kind) : undefined;
 }
 
 export function modelKindNames(kinds: ModelKinds): string[] {
-  return Array.isArray(kinds) ? (kinds as readonly TopicModelFactory[]).map((f) => f.name) : (kinds as Exclude<ModelKinds, readonly TopicModelFactory[]>).modelNames();
+  return Array.isArray(kinds) ? [...(kinds as readonly TopicModelFactory[]).map((f) => f.name), MERGED_KIND] : (kinds as Exclude<ModelKinds, readonly TopicModelFactory[]>).modelNames();
 }

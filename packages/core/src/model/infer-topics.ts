@@ -51,7 +51,7 @@ export function inferTheta(model: TopicModel, inputs: InferInputs, options: Infe
       if (!bow) throw new DataError(`a "${cfg.kind}" model infers θ from the bag of words; pass the documents' bag of words`);
       if (bow.cols !== cfg.vocabSize) throw new DataError(`BoW has ${bow.cols} columns, the model's vocabulary ${cfg.vocabSize}`, 'VOCABULARY_MISMATCH');
     }
-    return model.inferTheta({ bow, embeddings }, { seed: options.seed ?? 0, offset });
+    return model.inferTheta({ bow, embeddings }, { seed: options.seed ?? 0, offset, samples });
   }
   if (!isNeuralTopicModel(model)) throw new DataError(`the "${cfg.kind}" model has no way to infer θ (its plugin implements neither a posterior network nor inferTheta)`);
   if (embeddings.cols !== cfg.embeddingDim) {

@@ -9,6 +9,7 @@ import { checkSeed, Random } from '../util/random.js';
 import { yieldToEventLoop } from '../util/event-loop.js';
 import { AdamOptimizer, type AdamState } from './adam.js';
 import { snapshotModel, restoreModel, type ModelSnapshot } from './snapshot.js';
+import { checkSeedTopics, initSeedTopics, noTopicWordParameter, seedTopicsGradient, seedTopicsLoss, topicWordParameter, type SeedTopics } from './seed-topics.js';
 
 /** One event interface for everything long: the CLI renders it, tests count it. */
 export type TrainEvent =
@@ -53,6 +54,11 @@ export interface TrainOptions {
    * API passes it). Default: portable tfjs ops, correct everywhere, without native fast paths.
    */
   kernels?: BackendKernels;
+  /**
+   * Seeded topics: the first topics steered towards their seed words (a cross-entropy of each
+   * seeded topic's word distribution against its seeds, weight `strength` per document).
+   */
+  seedTopics?: SeedTopics;
 }
 
 export interface TrainInputs {
@@ -226,11 +232,17 @@ export async function trainModel(
   const o = { ...DEFAULT_TRAIN, ...stripUndefined(options) };
   checkOptions(o);
   if (isSelfTrainedTopicModel(model)) {
+    if (options.seedTopics) throw noTopicWordParameter(model.kind);
     if (stepLoss !== vaeStepLoss) throw new ConfigError(`a "${model.kind}" model is trained by its own algorithm, not by gradients: it cannot be distilled into; choose a neural student (zeroshot, combined, prodlda, ...)`, 'model');
     return fitSelfTrained(model, inputs, options);
   }
   if (!isNeuralTopicModel(model)) throw new ConfigError(`the "${model.kind}" model is neither trained by gradients (forwardTrain/backward) nor by its own fit(); its plugin does not implement the TopicModel contract`, 'model');
   checkInputs(model, inputs);
+  if (options.seedTopics) {
+    const beta = topicWordParameter(model);
+    checkSeedTopics(options.seedTopics, model.numTopics, model.config.vocabSize);
+    if (!options.resume) initSeedTopics(beta, options.seedTopics);
+  }
   const vars = model.trainableVariables();
   const kernels = options.kernels ?? PORTABLE_KERNELS;
   const optimizer = new AdamOptimizer(vars, { learningRate: o.learningRate, beta1: o.beta1, beta2: o.beta2 }, kernels);
@@ -271,7 +283,7 @@ export async function trainModel(
       for (let b = 0; b < batches; b++) {
         if (options.signal?.aborted) throw new AbortError('training');
         const rows = order.subarray(b * o.batchSize, Math.min(order.length, (b + 1) * o.batchSize));
-        const batchLoss = trainStep(model, optimizer, inputs, rows, epoch, rng, stepLoss, o.gradients ?? 'manual', kernels);
+        const batchLoss = trainStep(model, optimizer, inputs, rows, epoch, rng, stepLoss, o.gradients ?? 'manual', kernels, options.seedTopics);
         if (!Number.isFinite(batchLoss)) throw new NonFiniteLossError(epoch + 1, b + 1, `loss ${batchLoss}`);
         epochLoss += batchLoss;
         options.onEvent?.({ type: 'batch', epoch: epoch + 1, batch: b + 1, batches, loss: batchLoss / rows.length });
@@ -367,6 +379,7 @@ export function trainStep(
   stepLoss: StepLoss,
   gradients: GradientMode = 'manual',
   kernels: BackendKernels = PORTABLE_KERNELS,
+  seedTopics?: SeedTopics,
 ): number {
   let stats: TrainForward['bnStats'] = [];
   const keepStats = (forward: TrainForward) => (stats = forward.bnStats.map((s) => ({ name: s.name, mean: tf.keep(s.mean), variance: tf.keep(s.variance) })));
@@ -401,11 +414,19 @@ export function trainStep(
       }
       grads = model.backward(cache, { mu: gMu, logvar: gLv, theta: gTheta, wordLogits: gLogits, ...(gPreBn ? { preBnWordLogits: gPreBn } : {}) }, kernels);
       priors.forEach((v, i) => (grads[v.name] = gPriors[i] ?? tf.zerosLike(v)));
+      if (seedTopics) {
+        // the seed term reads β alone: its gradient in closed form, added to the network's
+        const beta = topicWordParameter(model);
+        const seed = seedTopicsGradient(beta, seedTopics, rows.length);
+        loss += seed.value.dataSync()[0];
+        grads[beta.name] = grads[beta.name] ? tf.add(grads[beta.name], seed.grad) : seed.grad;
+      }
     } else {
       const res = tf.variableGrads(() => {
         const { forward } = model.forwardTrain(batch, rng, PORTABLE_KERNELS);
         keepStats(forward);
-        return tf.sum(stepLoss({ batch, outputs: forward, prior, rows, epoch, rng, kernels: PORTABLE_KERNELS })) as tf.Scalar;
+        const loss = tf.sum(stepLoss({ batch, outputs: forward, prior, rows, epoch, rng, kernels: PORTABLE_KERNELS })) as tf.Scalar;
+        return seedTopics ? (tf.add(loss, seedTopicsLoss(topicWordParameter(model), seedTopics, rows.length)) as tf.Scalar) : loss;
       }, model.trainableVariables());
       loss = res.value.dataSync()[0];
       grads = res.grads;

@@ -23,8 +23,12 @@ export const GRID_REFERENCES: readonly GridReference[] = [
   {"dataset":"m10","K":50,"recipe":"auto","alpha":0.4407505745331221,"temperature":4,"source":"results/m10-auto","seeds":5,"epochs":100,"meanDifference":0.018673,"interval95":[0.010029,0.025742]},
   {"dataset":"20ng","K":20,"recipe":"auto","alpha":0.8692924142422581,"temperature":4,"source":"results/20ng-auto","seeds":5,"epochs":100,"meanDifference":0.032954,"interval95":[0.022702,0.042987]},
   {"dataset":"20ng","K":50,"recipe":"auto","alpha":0.8692924142422581,"temperature":4,"source":"results/20ng-auto","seeds":5,"epochs":100,"meanDifference":0.007262,"interval95":[-0.001044,0.015567]},
+  {"dataset":"m10","K":20,"recipe":"auto","alpha":0.4407505745331221,"temperature":4,"source":"results/m10-auto-e30-shared","seeds":5,"epochs":30,"meanDifference":0.021114,"interval95":[0.011429,0.031985]},
+  {"dataset":"m10","K":50,"recipe":"auto","alpha":0.4407505745331221,"temperature":4,"source":"results/m10-auto-e30-shared","seeds":5,"epochs":30,"meanDifference":0.016717,"interval95":[0.010327,0.024725]},
   {"dataset":"m10","K":20,"recipe":"auto","alpha":0.4407505745331221,"temperature":4,"source":"results/m10-auto-e30","seeds":5,"epochs":30,"meanDifference":0.006155,"interval95":[-0.008356,0.016765]},
   {"dataset":"m10","K":50,"recipe":"auto","alpha":0.4407505745331221,"temperature":4,"source":"results/m10-auto-e30","seeds":5,"epochs":30,"meanDifference":0.000187,"interval95":[-0.014436,0.018046]},
+  {"dataset":"20ng","K":20,"recipe":"auto","alpha":0.8692924142422581,"temperature":4,"source":"results/20ng-use-e30","seeds":5,"epochs":30,"meanDifference":0.038116,"interval95":[0.026001,0.050267]},
+  {"dataset":"20ng","K":50,"recipe":"auto","alpha":0.8692924142422581,"temperature":4,"source":"results/20ng-use-e30-k50","seeds":5,"epochs":30,"meanDifference":0.022244,"interval95":[0.01706,0.026678]},
 ];
 
 /** The committed grid for a corpus (`m10`, `20ng`), K, recipe and number of epochs, if there is one. */

@@ -103,6 +103,7 @@ export const REPORT_SCRIPT = `
     var k = selected[m.id];
     var t = m.topics[k];
     box.appendChild(el('h3', null, 'Topic ' + k + (t.label ? ' — ' + t.label : '')));
+    if (t.merged) box.appendChild(el('div', { 'class': 'topic-stats merged' }, t.merged.length > 1 ? 'merged from the parent model’s topics ' + t.merged.join(' + ') : 'the parent model’s topic ' + t.merged[0] + ' (not merged)'));
     box.appendChild(el('div', { 'class': 'topic-stats' }, (100 * t.share).toFixed(1) + '% of the corpus · NPMI ' + fmt(t.npmi, 3) + ' · C_V ' + fmt(t.cv, 3)));
     var legend = el('div', { 'class': 'legend' });
     legend.appendChild(el('i', { style: 'background:#d9534f' })); legend.appendChild(document.createTextNode('p(word | topic)'));
@@ -170,6 +171,8 @@ export const REPORT_SCRIPT = `
     var head = el('tr');
     var labelled = m.topics.some(function (t) { return t.label; });
     var cols = labelled ? ['#', 'label', 'top words', 'share', 'NPMI', 'C_V'] : ['#', 'top words', 'share', 'NPMI', 'C_V'];
+    var reduced = m.topics.some(function (t) { return t.merged; });
+    if (reduced) cols.splice(1, 0, 'merged from');
     if (m.alignedWith) cols.push('closest teacher topic');
     cols.forEach(function (c) { head.appendChild(el('th', null, c)); });
     var thead = el('thead'); thead.appendChild(head); table.appendChild(thead);
@@ -177,6 +180,7 @@ export const REPORT_SCRIPT = `
     m.topics.forEach(function (t, k) {
       var tr = el('tr', { 'data-topic': k });
       tr.appendChild(el('td', null, String(k)));
+      if (reduced) tr.appendChild(el('td', { 'class': 'merged' }, t.merged ? t.merged.join(' + ') : ''));
       if (labelled) tr.appendChild(el('td', { 'class': 'label' }, t.label || ''));
       tr.appendChild(el('td', { 'class': 'words' }, t.top.join(' ')));
       tr.appendChild(el('td', { 'class': 'num' }, (100 * t.share).toFixed(1) + '%'));

@@ -1,4 +1,4 @@
-import type { Float32Matrix } from '@topickd/core';
+import { jensenShannonDistance, type Float32Matrix } from '@topickd/core';
 import { REPORT_SCRIPT, REPORT_STYLE } from './report-page.js';
 import { formatMeanStd } from '../run/format.js';
 
@@ -33,6 +33,8 @@ export interface ReportTopic {
   aligned?: { topic: number; distance: number };
   /** A short label (a phrase of the corpus: `report --labels`). */
   label?: string;
+  /** For a reduced model (`topickd reduce`): the parent's topics merged into this one. */
+  merged?: number[];
 }
 
 /** Which model a report entry is, and of which run. */
@@ -91,15 +93,9 @@ export class ReportDocuments {
   }
 }
 
-/** Jensen–Shannon distance between two distributions (natural log). */
+/** Jensen–Shannon distance between two distributions (natural log, as the intertopic map has always used). */
 export function jsDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let js = 0;
-  for (let i = 0; i < p.length; i++) {
-    const m = (p[i] + q[i]) / 2;
-    if (p[i] > 0) js += 0.5 * p[i] * Math.log(p[i] / m);
-    if (q[i] > 0) js += 0.5 * q[i] * Math.log(q[i] / m);
-  }
-  return Math.sqrt(Math.max(0, js));
+  return jensenShannonDistance(p, q, Math.E);
 }
 
 function rowsOf(m: Float32Matrix): Float32Array[] {
@@ -317,14 +313,17 @@ function summaryTable(models: ReportModelData[]): string {
   return `<table id="summary"><thead><tr><th>K</th><th>role</th><th>model</th><th>parameters</th><th>runs</th><th>NPMI</th><th>C_V</th><th>TD</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-/** One self-contained HTML file: inline style, data and script; no external resources. */
-export function renderReport(data: ReportData): string {
+/**
+ * One self-contained HTML file: inline style, data and script; no external resources.
+ * `extra` adds sections after the models (topics over time, the K search), with their style.
+ */
+export function renderReport(data: ReportData, extra: { sections: string[]; style: string } = { sections: [], style: '' }): string {
   // JSON inside <script>: escape "<" so no text can close the element
   const json = JSON.stringify(data).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(data.title)}</title>
-<style>${REPORT_STYLE}</style></head><body>
+<style>${REPORT_STYLE}${extra.style}</style></head><body>
 <h1>${esc(data.title)}</h1>
 <p class="lead">Reference corpus: ${esc(data.corpus)}. Coherence: NPMI (window 10) and C_V (window 110) of each topic's top 10 words, computed as gensim 4.2 does; topic diversity (TD) over the top 25 words. Topic share is the mean of θ over the corpus.</p>
 <h2>Summary</h2>
@@ -337,6 +336,7 @@ ${summaryTable(data.models)}
 <noscript><p>This report draws its charts with JavaScript; the summary above is all that shows without it.</p></noscript>
 <script type="application/json" id="report-data">${json}</script>
 <script>${REPORT_SCRIPT}</script>
+${extra.sections.join('\n')}
 </body></html>
 `;
 }

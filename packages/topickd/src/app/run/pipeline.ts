@@ -55,6 +55,7 @@ import lossesModule from '@topickd/losses';
 import classicModelsModule from '@topickd/models-classic';
 import type { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
+import { resolveSeedTopics, type SeedTopicsRecord } from './seed-topics.js';
 
 export const BUNDLED_DATASETS = ['m10', '20ng'] as const;
 
@@ -376,6 +377,8 @@ export function loadModelWith(rt: Runtime, dir: string): ReturnType<typeof loadM
 export interface TrainedModel {
   model: TopicModel;
   result: TrainResult;
+  /** The seed words it was steered with (config `seedTopics`), for its record. */
+  seeded?: SeedTopicsRecord;
 }
 
 export async function fitOn(
@@ -389,9 +392,15 @@ export async function fitOn(
   seed: number,
   extra: Partial<TrainOptions> = {},
 ): Promise<TrainedModel> {
+  const seeded = resolveSeedTopics(cfg, dataset.vocabulary, rt.logger);
   const model = await createModel(rt, modelConfigOf(arch, dataset, embeddings, cfg), cfg, dataset, seed);
-  const result = await trainModel(model, { bow: dataset.bow, embeddings }, { ...trainOptionsOf(rt, cfg, progress, label, seed), ...extra });
-  return { model, result };
+  try {
+    const result = await trainModel(model, { bow: dataset.bow, embeddings }, { ...trainOptionsOf(rt, cfg, progress, label, seed), ...(seeded ? { seedTopics: seeded.seeds } : {}), ...extra });
+    return { model, result, ...(seeded ? { seeded: seeded.record } : {}) };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
 }
 
 /** The configuration of a model of `arch` for this data (its kind's options from the run config). */
@@ -433,8 +442,8 @@ export function distillLosses(rt: Runtime, teachers: readonly TopicModel[], aske
 }
 
 /** What a model folder records of a training (`training` in manifest.json): the CLI's `fit` and `tkd.fit` write the same. */
-export function trainingRecord(dataset: { source: string; bow: { rows: number } }, result: Pick<TrainResult, 'epochs' | 'finalLoss' | 'seconds'>, seed: number, backend: string): Record<string, unknown> {
-  return { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, backend };
+export function trainingRecord(dataset: { source: string; bow: { rows: number } }, result: Pick<TrainResult, 'epochs' | 'finalLoss' | 'seconds'>, seed: number, backend: string, seeded?: SeedTopicsRecord): Record<string, unknown> {
+  return { data: dataset.source, documents: dataset.bow.rows, epochs: result.epochs, finalLoss: result.finalLoss, seed, seconds: result.seconds, backend, ...seeded };
 }
 
 /** A teacher as a distilled model's record names it: its folder where it has one, its kind and size. */
@@ -495,6 +504,7 @@ export async function distillOn(
   extra: Partial<DistillOptions> = {},
 ): Promise<DistilledModel> {
   const { losses, specs } = distillLosses(rt, teachers, hyper.losses);
+  const seeded = resolveSeedTopics(cfg, dataset.vocabulary, rt.logger);
   const student = await createModel(rt, modelConfigOf(arch, dataset, inputs.embeddings, cfg), cfg, dataset, seed, 'student');
   try {
     const result = await distill(teachers, student, { student: { bow: dataset.bow, embeddings: inputs.embeddings }, teacherEmbeddings: inputs.teacherEmbeddings }, losses, {
@@ -502,9 +512,10 @@ export async function distillOn(
       alpha: hyper.alpha,
       temperature: hyper.temperature,
       kdEpochs: hyper.kdEpochs,
+      ...(seeded ? { seedTopics: seeded.seeds } : {}),
       ...extra,
     });
-    return { model: student, result, losses: specs };
+    return { model: student, result, losses: specs, ...(seeded ? { seeded: seeded.record } : {}) };
   } catch (e) {
     student.dispose();
     throw e;

@@ -3,6 +3,7 @@ import { readTextChecked } from '@topickd/core/node';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describeValue as describe } from '@topickd/core/plugin';
+import { seedListsProblem } from './seed-topics.js';
 import { ConfigError, isSeed, MAX_NESTING, nestingDepth, DEFAULT_LOSSES, DISTILL_RECIPES, isDistillRecipe, type DistillRecipeName, lossName, lossWeight, MODEL_SIZE_LIMITS, validatePluginConfig, type BackendOptions, type EncoderSpec, type LossSpec, type ModelOptions } from '@topickd/core';
 
 /** A model kind and its hidden layers (the teacher's or the student's in a config file). */
@@ -47,6 +48,10 @@ export interface RunConfig {
   /** How α and T not given are chosen: `auto` (default) or `paper` (core's distillHyper). */
   recipe?: DistillRecipeName;
   kdEpochs?: number;
+  /** Seeded topics: the first topics steered towards these words — lists of words, or a JSON file holding them. */
+  seedTopics?: string | string[][];
+  /** The weight of the seed term per document (default 0.3). */
+  seedStrength?: number;
   /** Student architecture for distill/experiment. */
   student?: ModelArchitecture;
   /** Teacher architecture for experiment. */
@@ -206,6 +211,12 @@ const FIELDS: Record<keyof RunConfig, Field> = {
   temperature: { check: isPosNum, json: { type: 'number', exclusiveMinimum: 0 }, doc: "Distillation: the temperature T of the softened word distributions (default: the recipe's)." },
   recipe: { check: (v) => (isDistillRecipe(v) ? null : `one of ${DISTILL_RECIPES.join(', ')}`), json: { enum: [...DISTILL_RECIPES] }, doc: 'How α, T and the distillation phase not given are chosen: auto (default) or paper.' },
   kdEpochs: { check: isNonNegInt, json: int(0), doc: "Distillation: epochs with the teacher's losses, then the VAE loss alone (default: the recipe's)." },
+  seedTopics: {
+    check: (v) => (typeof v === 'string' ? isStr(v) : seedListsProblem(v)),
+    json: { oneOf: [str, { type: 'array', minItems: 1, items: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1, pattern: '\\S' } } }] },
+    doc: 'Seeded topics: topic k steered towards the k-th list of words, e.g. [["gene", "protein"], ["market", "stock"]], or a JSON file holding the lists.',
+  },
+  seedStrength: { check: isPosNum, json: { type: 'number', exclusiveMinimum: 0 }, doc: 'Seeded topics: the weight of the seed term per document (default 0.3).' },
   student: { check: isArch, json: archJson, doc: 'Student architecture for distill/experiment: { model, hidden }.' },
   teacher: { check: isArch, json: archJson, doc: 'Teacher architecture for experiment: { model, hidden }.' },
   out: { check: isStr, json: str, doc: 'Output folder.' },

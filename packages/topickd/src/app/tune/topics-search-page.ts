@@ -45,17 +45,28 @@ export function topicsCurve(res: TopicsSearchResults, metric: Metric): string {
   return parts.join('');
 }
 
-export function renderTopicsSearchPage(res: TopicsSearchResults): string {
+/** The K search as a section: the recommendation, a curve per metric (every seed a dot), the table by K. */
+export function topicsSearchSection(res: TopicsSearchResults, heading = `Choosing K for ${res.dataset}`): string {
   const rows = res.byK
     .map((p) => `<tr${p.K === res.recommendedK ? ' class="recommended"' : ''}><td class="num">${p.K}</td><td class="num">${f4(p.npmi)}</td><td class="num">${f4(p.cv)}</td><td class="num">${f4(p.td)}</td><td class="num">${f4(p.npmiSe)}</td><td>${p.seeds.map((s) => f4(s.npmi)).join(', ')}</td></tr>`)
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>TopicKD — choosing K for ${esc(res.dataset)}</title>
-<style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:3px 8px}td.num{text-align:right;font-variant-numeric:tabular-nums}tr.recommended{background:#fde8e8;font-weight:600}.curves{display:flex;flex-wrap:wrap;gap:12px}</style></head><body>
-<h1>Choosing K for ${esc(res.dataset)}</h1>
+  return `<section class="k-search">
+<h2>${esc(heading)}</h2>
 <p>Recommended: <b id="recommended-k">K = ${res.recommendedK}</b> — ${esc(res.rule)}. Model ${esc(res.model)}${res.hidden ? ` (hidden ${res.hidden.join('×')})` : ''}, ${res.epochs} epochs, seeds ${res.seeds.join(', ')}; ${res.runs.length} trainings in ${(res.seconds / 60).toFixed(1)} min.</p>
 <div class="curves">${(['npmi', 'cv', 'td'] as const).map((m) => topicsCurve(res, m)).join('')}</div>
-<h2>By K (means over the seeds)</h2>
+<h3>By K (means over the seeds)</h3>
 <table id="by-k"><thead><tr><th>K</th><th>NPMI</th><th>C_V</th><th>TD</th><th>s.e. of NPMI</th><th>NPMI per seed</th></tr></thead><tbody>${rows}</tbody></table>
+</section>`;
+}
+
+/** The section's style. */
+export const TOPICS_SEARCH_STYLE = '.k-search table{border-collapse:collapse;margin:8px 0 20px}.k-search td,.k-search th{border:1px solid #ccc;padding:3px 8px}.k-search td.num{text-align:right;font-variant-numeric:tabular-nums}.k-search tr.recommended{background:#fde8e8;font-weight:600}.k-search .curves{display:flex;flex-wrap:wrap;gap:12px}';
+
+export function renderTopicsSearchPage(res: TopicsSearchResults): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>TopicKD — choosing K for ${esc(res.dataset)}</title>
+<style>body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}${TOPICS_SEARCH_STYLE}</style></head><body>
+<h1>Choosing K for ${esc(res.dataset)}</h1>
+${topicsSearchSection(res, 'Curves')}
 </body></html>
 `;
 }
