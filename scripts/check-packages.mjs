@@ -122,6 +122,8 @@ for (const f of ['consumer.ts', 'require-check.cjs', 'esm-pipeline.mjs', 'browse
   writeFileSync(join(app, 'browser-app.ts'), readFileSync(join(here, 'browser-app.ts'), 'utf8').replace(/^\/\/@docs-block$/m, block ?? ''));
 }
 copyFileSync(join(root, 'packages', 'cli', 'test', 'e2e', 'fixtures', 'm10-raw-300.jsonl'), join(app, 'corpus.jsonl'));
+// 300 posts of 20 Newsgroups (text and newsgroup) for the users' features
+writeFileSync(join(app, 'newsgroups.jsonl'), readFileSync(join(root, 'datasets', '20ng', 'corpus.tsv'), 'utf8').split('\n').filter(Boolean).slice(0, 300).map((l) => { const [text, , label] = l.split('\t'); return JSON.stringify({ text, label }); }).join('\n') + '\n');
 
 // 1. TypeScript consumers: Node programs under nodenext and bundler resolution, and the browser
 // app with the settings the browser guide documents; under the workspace's TypeScript (5.9) and
@@ -167,14 +169,14 @@ for (const [compiler, tsc] of Object.entries(compilers)) {
 
 // 2. ESM pipeline; CommonJS entry points and instanceof
 {
-  const r = run(process.execPath, ['esm-pipeline.mjs', 'corpus.jsonl'], { cwd: app });
+  const r = run(process.execPath, ['esm-pipeline.mjs', 'corpus.jsonl', 'newsgroups.jsonl'], { cwd: app });
   let out = null;
   try {
     out = JSON.parse(r.stdout.trim().split('\n').pop());
   } catch {}
   check(
-    'ESM pipeline: fit → distill → evaluate → save → load → transform; labels, topics per class, update (lineage), choosing K, seeded topics, merging topics',
-    r.code === 0 && out && Math.abs(out.theta.reduce((a, b) => a + b, 0) - 1) < 1e-4 && Number.isFinite(out.npmi) && out.labels.length === 10 && out.labels.every((l) => typeof l === 'string' && l !== '') && out.classes >= 1 && /^[0-9a-f]{64}$/.test(out.lineage.parent) && out.lineage.documentsAdded > 0 && [3, 4].includes(out.recommendedK) && out.seededTopics[0].includes('soil') && out.seededTopics[1].includes('market') && out.reducedK === 4 && Math.abs(out.reducedTheta.reduce((a, b) => a + b, 0) - 1) < 1e-4,
+    'ESM pipeline: fit → distill → evaluate → save → load → transform; on 20 Newsgroups: labels, topics per class, update (lineage), choosing K, seeded topics, merging topics',
+    r.code === 0 && out && Math.abs(out.theta.reduce((a, b) => a + b, 0) - 1) < 1e-4 && Number.isFinite(out.npmi) && out.labels.length === 10 && out.labels.every((l) => typeof l === 'string' && l !== '') && out.classes === 20 && /^[0-9a-f]{64}$/.test(out.lineage.parent) && out.lineage.documentsAdded > 0 && [3, 4].includes(out.recommendedK) && out.seededTopics[0].includes('god') && out.seededTopics[1].includes('game') && out.reducedK === 4 && Math.abs(out.reducedTheta.reduce((a, b) => a + b, 0) - 1) < 1e-4,
     r.stdout.slice(-2000) + r.stderr.slice(-3000),
   );
   const c = run(process.execPath, ['require-check.cjs'], { cwd: app });

@@ -33,5 +33,5 @@ export { tune, TUNE_TRIAL, type TuneRequest, type TuneResults, type TuneTask } f
 export { halvingRungs, haltonCandidates, successiveHalving, type Candidate, type SearchSpace, type TuneTrial, type Rung } from './app/tune/tune-search.js';
 export { renderTunePage } from './app/tune/tune-page.js';
 export { searchTopics, parseTopicsRange, summarizeTopicsRuns, TOPICS_RULE, MIN_TOPIC_DIVERSITY, type TopicsSearchRequest, type TopicsSearchResults, type TopicsSearchPoint, type TopicsSearchRun } from './app/tune/topics-search.js';
-export { renderTopicsSearchPage, topicsSearchSection, TOPICS_SEARCH_STYLE } from './app/tune/topics-search-page.js';
+export { renderTopicsSearchPage, topicsSearchSection, topicsCurve, TOPICS_SEARCH_STYLE } from './app/tune/topics-search-page.js';
 export { distillStaticEncoder, type DistillEncoderOptions, type DistilledEncoder } from './app/encoder/distill-encoder.js';

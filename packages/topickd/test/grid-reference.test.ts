@@ -17,6 +17,11 @@ describe('grid references', () => {
     expect(r.status, r.stderr).toBe(0);
   });
 
+  it('the K curves the README shows (docs/images/k-curve-*.svg) are what scripts/k-curves.mjs draws of results/*-k-search', async () => {
+    const r = await runNode('scripts/k-curves.mjs', ['--check'], { cwd: REPO });
+    expect(r.status, r.stderr).toBe(0);
+  });
+
   it("each entry is its grid's distilled − student comparison", () => {
     expect(GRID_REFERENCES.length).toBeGreaterThan(0);
     for (const g of GRID_REFERENCES) {

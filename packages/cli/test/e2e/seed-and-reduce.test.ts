@@ -7,7 +7,8 @@
  * manifest records them; `tkd.fit(texts, { seedTopics })` writes the CLI's weights; bad seeds
  * are refused. `reduce` merges the closest topics: θ of new documents is the parent's summed by
  * group, a reduced model reduces again, the report shows the groups (clicked in Chromium), and
- * `tkd.reduce` writes the CLI's model.
+ * `tkd.reduce` writes the CLI's model. And the other users' features on the same posts: labels, topics
+ * per class (the newsgroups), updating, choosing K.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -193,4 +194,26 @@ console.log(JSON.stringify({ K: r.numTopics, kind: r.kind, top: r.topics(10) }))
     expect(readdirSync(work)).not.toContain('y1');
     expect(readdirSync(work)).not.toContain('y2');
   }, 120_000);
+});
+
+describe("the other users' features on 20 Newsgroups (spawned): labels, topics per class, updating, choosing K", () => {
+  const model = () => join(work, 'plain0'); // CombinedTM, K 10, trained above on 1,500 posts
+
+  it('topics --labels, topics-over-time --by-class (the newsgroups), update with the next 500 posts, tune --topics', async () => {
+    const labels = ok(await topickd(['topics', '--model', model(), '--labels', '--data', corpus, '--json', '--cache-dir', join(work, 'cache')], work)).json().labels as string[];
+    expect(labels).toHaveLength(10);
+    expect(new Set(labels).size).toBe(10);
+    const perClass = ok(await topickd(['topics-over-time', '--model', model(), '--data', corpus, '--by-class', '--json', '--cache-dir', join(work, 'cache')], work)).json();
+    expect(perClass.bins.length).toBe(20); // the 20 newsgroups
+    for (const row of perClass.share) expect(row.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
+    const lines = readFileSync(join(REPO, 'datasets', '20ng', 'corpus.tsv'), 'utf8').split('\n').filter(Boolean);
+    const next = join(work, '20ng-next-500.tsv');
+    writeFileSync(next, lines.slice(1500, 2000).join('\n') + '\n');
+    const up = ok(await topickd(['update', '--model', model(), '--data', next, '--epochs', '5', '--out', join(work, 'updated'), '--json', '--cache-dir', join(work, 'cache')], work)).json();
+    expect(up.lineage.parent).toBe(manifest(model()).digest);
+    expect(up.documentsAdded).toBeGreaterThan(450);
+    const k = ok(await topickd(['tune', '--data', corpus, '--topics', '5,10', '--model', 'prodlda', '--seeds', '0,1', '--epochs', '10', '--out', join(work, 'k-search'), '--json', '--cache-dir', join(work, 'cache')], work)).json();
+    expect(k.byK.map((p: { K: number }) => p.K)).toEqual([5, 10]);
+    expect([5, 10]).toContain(k.recommendedK);
+  }, 300_000);
 });
