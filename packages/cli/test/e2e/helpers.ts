@@ -6,10 +6,10 @@
 import { expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { runNode, type ProcessResult } from '../../../../test-support/child-process.js';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 export const BIN = join(REPO, 'packages', 'cli', 'bin', 'topickd.mjs');
@@ -105,4 +105,31 @@ export function oneEpoch(args: string[]): string[] {
   if (!TRAINING.has(args[0])) return args;
   const e = args.indexOf('--epochs');
   return [...(e >= 0 ? [...args.slice(0, e), ...args.slice(e + 2)] : args), '--epochs', '1'];
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Opens a local HTML file in headless Chromium, runs `check` on the page, expects no page error,
+ * and keeps a full-page screenshot as test-artifacts/SCREENSHOT. Returns false (and runs nothing)
+ * where Chromium is not installed.
+ */
+export async function inChromium(file: string, screenshot: string, check: (page: import('playwright-core').Page) => Promise<void>, viewport = { width: 1200, height: 1000 }): Promise<boolean> {
+  if (!existsSync(CHROMIUM)) return false;
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    const page = await browser.newPage({ viewport });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(pathToFileURL(file).href);
+    await check(page);
+    expect(errors).toEqual([]);
+    const artifacts = join(REPO, 'test-artifacts');
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, screenshot), fullPage: true });
+  } finally {
+    await browser.close();
+  }
+  return true;
 }

@@ -11,13 +11,11 @@
  * per class (the newsgroups), updating, choosing K.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ok, REPO, refused, scratchDir, topickd, nodeProgram } from './helpers.js';
+import { inChromium, ok, REPO, refused, scratchDir, topickd, nodeProgram } from './helpers.js';
 
 const work = scratchDir('seed-and-reduce');
-const CHROMIUM = '/usr/bin/chromium';
 const corpus = join(work, '20ng-1500.tsv');
 const bigger = join(work, '20ng-5000.tsv');
 const seedsFile = join(work, 'seeds.json');
@@ -167,25 +165,12 @@ console.log(JSON.stringify({ K: r.numTopics, kind: r.kind, top: r.topics(10) }))
     const page = join(work, 'reduced-report.html');
     ok(await topickd(['report', '--model', `${parent()},${join(work, 'reduced5')}`, '--corpus', corpus, '--out', page, '--quiet', '--cache-dir', join(work, 'cache')], work));
     const groups = manifest(join(work, 'reduced5')).training.reduced.groups as number[][];
-    if (!existsSync(CHROMIUM)) return;
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-    try {
-      const p = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
-      const errors: string[] = [];
-      p.on('pageerror', (e) => errors.push(String(e)));
-      await p.goto(pathToFileURL(page).href);
+    await inChromium(page, 'report-merged.png', async (p) => {
       expect(await p.locator('td.merged').allTextContents()).toEqual(groups.map((g) => g.join(' + ')));
       const k = groups.findIndex((g) => g.length > 1);
       await p.locator(`tr[data-topic="${k}"]`).last().click();
       expect(await p.locator('.topic-detail .merged').last().textContent()).toBe(`merged from the parent model’s topics ${groups[k].join(' + ')}`);
-      expect(errors).toEqual([]);
-      const artifacts = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
-      mkdirSync(artifacts, { recursive: true });
-      await p.screenshot({ path: join(artifacts, 'report-merged.png'), fullPage: true });
-    } finally {
-      await browser.close();
-    }
+    });
   }, 300_000);
 
   it('refusals: K not below the model\'s, K = 1; nothing written', async () => {

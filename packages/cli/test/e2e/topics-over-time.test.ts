@@ -7,8 +7,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ok, REPO, refused, scratchDir, topickd, nodeProgram } from './helpers.js';
+import { inChromium, ok, REPO, refused, scratchDir, topickd, nodeProgram } from './helpers.js';
 
 const work = scratchDir('over-time');
 const corpus = join(work, 'changelogs.jsonl');
@@ -16,7 +15,6 @@ const model = join(work, 'model');
 const common = ['--cache-dir', join(work, 'cache')];
 const lines = readFileSync(join(REPO, 'datasets', 'debian-changelogs', 'changelogs.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 300);
 const records = lines.map((l) => JSON.parse(l) as { text: string; date: string; label: string });
-const CHROMIUM = '/usr/bin/chromium';
 
 beforeAll(async () => {
   writeFileSync(corpus, lines.join('\n') + '\n');
@@ -42,28 +40,19 @@ describe('topickd topics-over-time', () => {
     });
     expect(r.topics).toHaveLength(4);
 
-    if (existsSync(CHROMIUM)) {
-      const { chromium } = await import('playwright-core');
-      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-      try {
-        const p = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-        const errors: string[] = [];
-        p.on('pageerror', (e) => errors.push(String(e)));
-        await p.goto(pathToFileURL(page).href);
+    const shown = await inChromium(
+      page,
+      'topics-over-time.png',
+      async (p) => {
         expect(await p.locator('.topic-line').count()).toBe(4);
         await p.locator('.legend li[data-topic="2"]').click();
         expect(await p.locator('.detail-title').textContent()).toBe('Topic 2');
         expect(await p.locator('.detail tbody tr').count()).toBe(r.bins.length);
         expect(await p.locator('.topic-line.selected').getAttribute('data-topic')).toBe('2');
-        expect(errors).toEqual([]);
-        const artifacts = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
-        mkdirSync(artifacts, { recursive: true });
-        await p.screenshot({ path: join(artifacts, 'topics-over-time.png'), fullPage: true });
-        expect(statSync(join(artifacts, 'topics-over-time.png')).size).toBeGreaterThan(10_000);
-      } finally {
-        await browser.close();
-      }
-    }
+      },
+      { width: 1000, height: 900 },
+    );
+    if (shown) expect(statSync(join(REPO, 'test-artifacts', 'topics-over-time.png')).size).toBeGreaterThan(10_000);
   }, 300_000);
 
   it('equal-width bins, per class, and the API (model.topicsOverTime) gives the CLI\'s shares', async () => {
@@ -139,14 +128,7 @@ console.log(JSON.stringify(await m.labels(texts)));
     const html = readFileSync(page, 'utf8');
     const recommended = JSON.parse(readFileSync(join(kSearch, 'tune.json'), 'utf8')).recommendedK;
     expect(html).toContain(`<b id="recommended-k">K = ${recommended}</b>`);
-    if (!existsSync(CHROMIUM)) return;
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
-    try {
-      const p = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
-      const errors: string[] = [];
-      p.on('pageerror', (e) => errors.push(String(e)));
-      await p.goto(pathToFileURL(page).href);
+    await inChromium(page, 'report-labels.png', async (p) => {
       expect(await p.locator('td.label').allTextContents()).toEqual(want);
       await p.locator('tr[data-topic="2"]').first().click();
       expect(await p.locator('.topic-detail h3').first().textContent()).toBe(`Topic 2 — ${want[2]}`);
@@ -162,13 +144,7 @@ console.log(JSON.stringify(await m.labels(texts)));
       // the K curve
       expect(await p.locator('#recommended-k').textContent()).toBe(`K = ${recommended}`);
       expect(await p.locator('section.k-search svg').count()).toBe(3);
-      expect(errors).toEqual([]);
-      const artifacts = fileURLToPath(new URL('../../../../test-artifacts/', import.meta.url));
-      mkdirSync(artifacts, { recursive: true });
-      await p.screenshot({ path: join(artifacts, 'report-labels.png'), fullPage: true });
-    } finally {
-      await browser.close();
-    }
+    });
     refused(await topickd(['report', '--model', model, '--corpus', corpus, '--k-search', join(REPO, 'results', 'tune-20ng-k20'), '--out', join(work, 'r2.html'), ...common], work), 2, /is not the result of a K search/);
   }, 300_000);
 
