@@ -173,11 +173,13 @@ console.log(JSON.stringify({ K: r.numTopics, kind: r.kind, top: r.topics(10) }))
     });
   }, 300_000);
 
-  it('refusals: K not below the model\'s, K = 1; nothing written', async () => {
+  it('refusals: K not below the model\'s, K = 1, updating a merged model; nothing written', async () => {
     refused(await topickd(['reduce', '--model', parent(), '--topics', '10', '--out', join(work, 'y1')], work), 2, /a reduced model has from 2 to 9 topics \(this model has 10\)/);
     refused(await topickd(['reduce', '--model', parent(), '--topics', '1', '--out', join(work, 'y2')], work), 2, /--topics must be at least 2/);
+    refused(await topickd(['update', '--model', join(work, 'reduced5'), '--data', corpus, '--out', join(work, 'y3')], work), 2, /a merged model \(topickd reduce\) is not trained itself: update the model it was reduced from/);
     expect(readdirSync(work)).not.toContain('y1');
     expect(readdirSync(work)).not.toContain('y2');
+    expect(readdirSync(work)).not.toContain('y3');
   }, 120_000);
 });
 

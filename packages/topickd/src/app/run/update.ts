@@ -4,7 +4,7 @@
  * model's own vocabulary — words it does not know are counted, not learned — and the result
  * records its lineage (the parent's manifest digest, the documents added).
  */
-import { ConfigError, DataError, documentTokens, isSelfTrainedTopicModel, preprocessOptionsOf, stopwordSet, trainModel, type Corpus, type ModelLineage, type SavedModel, type TopicModel, type TrainResult } from '@topickd/core';
+import { ConfigError, DataError, MergedTopicModel, documentTokens, isSelfTrainedTopicModel, preprocessOptionsOf, stopwordSet, trainModel, type Corpus, type ModelLineage, type SavedModel, type TopicModel, type TrainResult } from '@topickd/core';
 import { restoreModel, snapshotModel } from '@topickd/core/plugin';
 import { datasetForModel, embedDataset, encoderSpecOfModel, noEmbeddings, preprocessingOf, trainOptionsOf, type Runtime } from './pipeline.js';
 import type { Progress } from './progress.js';
@@ -41,6 +41,7 @@ export interface UpdateResult {
  */
 export async function updateModel(rt: Runtime, cfg: RunConfig, saved: SavedModel, parentDigest: string, corpus: Corpus, progress: Progress): Promise<UpdateResult> {
   if (isSelfTrainedTopicModel(saved.model)) {
+    if (saved.model instanceof MergedTopicModel) throw new ConfigError('a merged model (topickd reduce) is not trained itself: update the model it was reduced from, then reduce the update again', 'model');
     throw new ConfigError(`a "${saved.model.kind}" model trains itself in one pass and cannot go on from its weights; train it again on the old and new documents together (topickd fit)`, 'model');
   }
   const share = unknownTokenShare(corpus, saved);
