@@ -4,7 +4,6 @@ import { parseTopicsRange, searchTopics, type TopicsSearchResults } from './app/
 import { binDocuments, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
 import { updateModel } from './app/run/update.js';
 import { readTrainingTheta, reduceTopics } from './app/run/reduce.js';
-import { restoreModel, snapshotModel } from '@topickd/core/plugin';
 import { topicLabels } from './app/report/topic-labels.js';
 import {
   ALL_METRICS,
@@ -42,7 +41,7 @@ import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
-import { embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/run/pipeline.js';
+import { copyModel, embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/run/pipeline.js';
 import { runExperiment } from './app/experiment/experiment.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/run/progress.js';
@@ -412,11 +411,15 @@ export class TopicKD {
       const saved = model.saved();
       const { manifest } = await serializeModel(saved);
       // a copy of the parent's weights: the two models never share tensors
-      const { kind, ...shape } = saved.model.config;
-      const copy = this.rt.registry.modelFactory(kind).create(shape, 0);
-      restoreModel(copy, snapshotModel(saved.model));
-      const theta = model.trainingThetaOrUndefined() ?? (model.folder ? readTrainingTheta(this.path(model.folder), saved.model.numTopics) : undefined);
-      const reduced = reduceTopics({ model: copy }, manifest.digest!, options.topics, theta);
+      const copy = copyModel(this.rt, saved.model);
+      let reduced;
+      try {
+        const theta = model.trainingThetaOrUndefined() ?? (model.folder ? readTrainingTheta(this.path(model.folder), saved.model.numTopics) : undefined);
+        reduced = reduceTopics({ model: copy }, manifest.digest!, options.topics, theta);
+      } catch (e) {
+        copy.dispose();
+        throw e;
+      }
       return new TrainedTopicModel(this, reduced.model, saved.vocabulary, saved.encoder, saved.preprocessing, { ...saved.training, reduced: reduced.record }, reduced.trainingTheta);
     });
   }

@@ -17,7 +17,7 @@ export { embeddingPool, embeddingThreads } from './app/workers/embed-pool.js';
 export { inferThetaParallel } from './app/workers/infer-pool.js';
 export { thetaOfCorpus } from './app/run/corpus-theta.js';
 export { updateModel, unknownTokenShare, type UpdateResult } from './app/run/update.js';
-export { binDocuments, jsonlFieldValues, parseBins, parseTime, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
+export { binDocuments, documentGrouping, groupingValues, jsonlFieldValues, parseBins, parseTime, topicsOverTimeOf, type DocumentGrouping, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
 export { renderTopicsOverTimePage, topicsOverTimeSection, TOPICS_OVER_TIME_STYLE } from './app/report/topics-over-time-page.js';
 export { candidatePhrases, topicLabels, type LabelInputs, type TopicLabel } from './app/report/topic-labels.js';
 export { labelsOfData, modelLabels, requireLabelData } from './app/report/model-labels.js';

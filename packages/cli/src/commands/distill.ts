@@ -3,7 +3,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@top
 import { join } from 'node:path';
 import { RECIPE_FLAG, SEED_FLAGS, TRAIN_FLAGS, defineCommand } from '../command.js';
 import { encoderReferenceOf, checkResumeFingerprint, claimOutputDir, createRuntime, distillLosses, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, embeddingsDigest, loadDataset, modelConfigOf, runFingerprint, saveTrainingTheta, teacherEmbeddings, loadModelWith } from 'topickd/app';
-import { count, plural, seedListsOf } from 'topickd/app';
+import { count, plural, seedFingerprint } from 'topickd/app';
 
 export const distillCommand = defineCommand({
   name: 'distill',
@@ -52,7 +52,7 @@ export const distillCommand = defineCommand({
     const config = modelConfigOf(arch, dataset, studentEmb.embeddings, cfg);
     const lossSpecs = distillLosses(rt, all.map((t) => t.model), cfg.losses).specs;
     // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
-    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: kdEpochs ?? null, losses: lossSpecs, ...(cfg.seedTopics !== undefined ? { seedTopics: seedListsOf(cfg), seedStrength: cfg.seedStrength ?? null } : {}) };
+    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: kdEpochs ?? null, losses: lossSpecs, ...seedFingerprint(cfg) };
     const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i]) });
     const teacherId = all.length === 1 ? idOf(all[0], 0) : { teachers: all.map(idOf) };
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });

@@ -5,32 +5,10 @@ import { defineCommand } from '../command.js';
 import { encoderSpecOfModel, createRuntime, datasetForModel, embedDataset, resolveDataPath, loadModelWith, modelLabels, noEmbeddings } from 'topickd/app';
 import { evaluateModel, modelReport, termFrequency } from 'topickd/app';
 import { renderReport, ReportDocuments, type ReportModelData } from 'topickd/app';
-import { plural, binDocuments, jsonlFieldValues, parseBins, topicsOverTimeOf, topicsOverTimeSection, topicsSearchSection, TOPICS_OVER_TIME_STYLE, TOPICS_SEARCH_STYLE, type TopicsSearchResults } from 'topickd/app';
-import { readLines, readTextChecked } from '@topickd/core/node';
-import { DataError, type Corpus } from '@topickd/core';
+import { plural, binDocuments, documentGrouping, groupingValues, topicsOverTimeOf, topicsOverTimeSection, topicsSearchSection, TOPICS_OVER_TIME_STYLE, TOPICS_SEARCH_STYLE, type TopicsSearchResults } from 'topickd/app';
+import { readTextChecked } from '@topickd/core/node';
 import { existsSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
-
-/** How the report groups documents for its topics-over-time sections (--time-field / --by-class), checked before any work. */
-function reportGrouping(flags: { timeField?: string; byClass?: boolean; bins?: string }, corpusPath: string): { timeField?: string; byClass: boolean; bins: ReturnType<typeof parseBins> | 'class' } | undefined {
-  const byClass = flags.byClass === true;
-  if (byClass && flags.timeField !== undefined) throw new ConfigError('give one of --time-field NAME (topics over time) and --by-class (topics per class)', 'timeField');
-  if (!byClass && flags.timeField === undefined) {
-    if (flags.bins !== undefined) throw new ConfigError('--bins applies to --time-field', 'bins');
-    return undefined;
-  }
-  if (byClass) {
-    if (flags.bins !== undefined) throw new ConfigError('--bins applies to --time-field; --by-class groups by label', 'bins');
-    return { byClass, bins: 'class' };
-  }
-  if (!/^\.(jsonl|ndjson)$/i.test(extname(corpusPath))) throw new ConfigError(`--time-field reads a .jsonl corpus (one JSON object per line with the text and the time); ${corpusPath} is not one`, 'timeField');
-  return { timeField: flags.timeField, byClass, bins: parseBins(flags.bins) };
-}
-
-function labelsOf(corpus: Corpus, name: string): string[] {
-  if (!corpus.labels) throw new DataError(`${name} has no class labels (the OCTIS label column, or "label" in JSONL); use --time-field for times`);
-  return corpus.labels;
-}
+import { join } from 'node:path';
 
 /** A K search's results (`tune --topics` wrote DIR/tune.json). */
 function readTopicsSearch(dir: string): TopicsSearchResults {
@@ -67,12 +45,12 @@ export const reportCommand = defineCommand({
   async run({ cfg, flags, print, json, progress, logger }) {
     const { model: modelDirs, teacher: teacherDir, corpus: corpusArg, out } = flags;
     const corpusPath = resolveDataPath(corpusArg, cfg.baseDir);
-    const grouping = reportGrouping(flags, corpusPath);
+    const grouping = documentGrouping(flags, corpusArg, corpusPath, false);
     const kSearch = flags.kSearch !== undefined ? readTopicsSearch(flags.kSearch) : undefined;
     prepareOutputFile(out);
     const rt = await createRuntime(cfg, logger);
     const corpus = loadCorpus(corpusPath, { textField: cfg.textField });
-    const documentBins = grouping ? binDocuments(grouping.byClass ? labelsOf(corpus, corpusArg) : jsonlFieldValues(readLines(corpusPath), grouping.timeField!), grouping.bins) : undefined;
+    const documentBins = grouping ? binDocuments(groupingValues(grouping, corpus, corpusArg, corpusPath), grouping.bins) : undefined;
     const sections: string[] = [];
     const documents = new ReportDocuments();
     const models: ReportModelData[] = [];

@@ -1,8 +1,8 @@
-import { ConfigError, DataError } from '@topickd/core';
-import { loadCorpus, readLines, writeFileAtomic } from '@topickd/core/node';
-import { extname, resolve } from 'node:path';
+import { ConfigError } from '@topickd/core';
+import { loadCorpus, writeFileAtomic } from '@topickd/core/node';
+import { resolve } from 'node:path';
 import { defineCommand } from '../command.js';
-import { binDocuments, createRuntime, jsonlFieldValues, loadModelWith, parseBins, renderTopicsOverTimePage, resolveDataPath, thetaOfCorpus, topicsOverTimeOf, INFER_BATCH } from 'topickd/app';
+import { binDocuments, createRuntime, documentGrouping, groupingValues, loadModelWith, renderTopicsOverTimePage, resolveDataPath, thetaOfCorpus, topicsOverTimeOf, INFER_BATCH } from 'topickd/app';
 
 export const topicsOverTimeCommand = defineCommand({
   name: 'topics-over-time',
@@ -22,32 +22,21 @@ export const topicsOverTimeCommand = defineCommand({
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const { model: dir, data } = flags;
-    const timeField = flags.timeField;
-    const byClass = flags.byClass === true;
-    if (byClass === (timeField !== undefined)) throw new ConfigError('give one of --time-field NAME (topics over time) and --by-class (topics per class)', 'timeField');
-    if (byClass && flags.bins !== undefined) throw new ConfigError('--bins applies to --time-field; --by-class groups by label', 'bins');
-    const bins = byClass ? 'class' : parseBins(flags.bins);
+    const path = resolveDataPath(data, cfg.baseDir);
+    const grouping = documentGrouping(flags, data, path, true)!;
+    const byClass = grouping.byClass;
     const top = flags.top ?? 5;
     if (!Number.isInteger(top) || top < 1 || top > 100) throw new ConfigError(`--top must be an integer from 1 to 100, got ${top}`, 'top');
     const out = cfg.out ? resolve(cfg.baseDir ?? process.cwd(), cfg.out) : undefined;
-    const path = resolveDataPath(data, cfg.baseDir);
     const corpus = loadCorpus(path, { textField: cfg.textField });
-    let values: unknown[];
-    if (byClass) {
-      if (!corpus.labels) throw new DataError(`${data} has no class labels (the OCTIS label column, or "label" in JSONL); use --time-field for times`);
-      values = corpus.labels;
-    } else {
-      if (!/^\.(jsonl|ndjson)$/i.test(extname(path))) throw new ConfigError(`--time-field reads a .jsonl corpus (one JSON object per line with the text and the time); ${data} is not one`, 'timeField');
-      values = jsonlFieldValues(readLines(path), timeField!);
-    }
-    const { bin, bins: binList } = binDocuments(values, bins);
+    const { bin, bins: binList } = binDocuments(groupingValues(grouping, corpus, data, path), grouping.bins);
     const rt = await createRuntime(cfg, logger);
     const saved = await loadModelWith(rt, dir);
     try {
       const { theta, bow } = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { samples: cfg.samples, seed: cfg.seed, shardSize: 2 * INFER_BATCH });
       const res = topicsOverTimeOf(theta, bow, saved.vocabulary, bin, binList, saved.model.topics(saved.vocabulary, 10), top);
       if (out) writeFileAtomic(out, renderTopicsOverTimePage(res, `Topics ${byClass ? 'per class' : 'over time'} — ${saved.model.kind}, K=${res.topics.length}, ${data}`));
-      if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, documents: corpus.documents.length, groupedBy: byClass ? 'class' : timeField, ...res }));
+      if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, documents: corpus.documents.length, groupedBy: byClass ? 'class' : grouping.timeField, ...res }));
       else {
         for (let b = 0; b < res.bins.length; b++) {
           const row = res.share[b];

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { DataError, ModelFileError } from '../errors.js';
 import { loadModelFrom, MANIFEST_FILE, serializeModel, type LoadModelOptions, type ModelStore, type SavedModel } from '../io/model-format.js';
 import { ensureDir, removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
-import { maxInputBytes, readFileChecked } from './read-file.js';
-import { encodeNpy } from '../io/npy.js';
+import { maxInputBytes, readFileChecked, readTextChecked } from './read-file.js';
+import { decodeNpy, encodeNpy } from '../io/npy.js';
 import type { Float32Matrix } from '../util/matrix.js';
 
 /** The largest manifest.json read (a million-word vocabulary fits in a fraction of it). */
@@ -24,6 +24,24 @@ export function saveTheta(dir: string, theta: Float32Matrix, kept: ArrayLike<num
   writeFileAtomic(join(dir, THETA_FILE), encodeNpy(theta));
   const index = { rows: theta.rows, topics: theta.cols, corpusDocuments: info.corpusDocuments, samples: info.samples, seed: info.seed, documents: Array.from(kept) };
   writeFileAtomic(join(dir, THETA_INDEX_FILE), JSON.stringify(index) + '\n');
+}
+
+/** θ of the training documents as `saveTheta` wrote it beside a model, or undefined where there is none. */
+export function loadTheta(dir: string): { theta: Float32Matrix; documents: number[]; corpusDocuments: number; samples: number } | undefined {
+  const npy = join(dir, THETA_FILE);
+  const indexFile = join(dir, THETA_INDEX_FILE);
+  if (!existsSync(npy) || !existsSync(indexFile)) return undefined;
+  const theta = decodeNpy(new Uint8Array(readFileChecked(npy, 'θ of the training documents')), npy);
+  let index: { documents?: unknown; corpusDocuments?: unknown; samples?: unknown };
+  try {
+    index = JSON.parse(readTextChecked(indexFile, 'θ index', 64 * 2 ** 20));
+  } catch (e) {
+    throw new DataError(`${indexFile} is not valid JSON (${(e as Error).message}); write θ again (topickd infer) or remove theta.npy and ${THETA_INDEX_FILE}`);
+  }
+  if (!Array.isArray(index.documents) || index.documents.length !== theta.rows || !index.documents.every((d) => Number.isInteger(d))) {
+    throw new DataError(`${indexFile} does not list one document per row of ${THETA_FILE} (${theta.rows} rows); the files do not belong together`);
+  }
+  return { theta, documents: index.documents as number[], corpusDocuments: typeof index.corpusDocuments === 'number' ? index.corpusDocuments : theta.rows, samples: typeof index.samples === 'number' ? index.samples : 20 };
 }
 
 /** A model directory on disk. */

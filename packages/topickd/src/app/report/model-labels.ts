@@ -20,16 +20,20 @@ export async function modelLabels(
   docs: { texts: readonly string[]; theta: Float32Matrix; pretokenized: boolean },
 ): Promise<string[]> {
   const encoder = spec && saved.encoder.dim > 0 && encoderType(spec) !== 'precomputed' ? rt.registry.createEncoder(spec) : null;
-  const labels = await topicLabels({
-    texts: docs.texts,
-    theta: docs.theta,
-    topicWord: saved.model.topicWordDistribution(),
-    vocabulary: saved.vocabulary,
-    preprocessing: saved.preprocessing ?? preprocessingRecord({ pretokenized: docs.pretokenized }),
-    pretokenized: docs.pretokenized,
-    embed: encoder ? (t) => encoder.embed(t) : null,
-  });
-  return labels.map((l) => l.label);
+  try {
+    const labels = await topicLabels({
+      texts: docs.texts,
+      theta: docs.theta,
+      topicWord: saved.model.topicWordDistribution(),
+      vocabulary: saved.vocabulary,
+      preprocessing: saved.preprocessing ?? preprocessingRecord({ pretokenized: docs.pretokenized }),
+      pretokenized: docs.pretokenized,
+      embed: encoder ? (t) => encoder.embed(t) : null,
+    });
+    return labels.map((l) => l.label);
+  } finally {
+    encoder?.dispose?.(); // the encoder's weights (USE: 28 MB of tensors) go with it
+  }
 }
 
 /** The corpus `--labels` takes its phrases from (`--data`, config `data`); a usage error without one. */

@@ -4,7 +4,9 @@
  * topics_over_time) over the bin's documents whose most probable topic it is.
  * `topickd topics-over-time` and `tkd.topicsOverTime` call it.
  */
-import { ConfigError, DataError, type CsrMatrix, type Float32Matrix } from '@topickd/core';
+import { extname } from 'node:path';
+import { readLines } from '@topickd/core/node';
+import { ConfigError, DataError, type Corpus, type CsrMatrix, type Float32Matrix } from '@topickd/core';
 
 /** How documents are grouped: N equal-width time bins, calendar months or years, or their class label. */
 export type TimeBins = number | 'month' | 'year' | 'class';
@@ -180,4 +182,38 @@ export function jsonlFieldValues(lines: readonly string[], field: string): unkno
     out.push(obj && typeof obj === 'object' ? obj[field] : undefined);
   }
   return out;
+}
+
+/** How documents are grouped for topics over time or per class: `--time-field NAME [--bins]` or `--by-class`. */
+export interface DocumentGrouping {
+  timeField?: string;
+  byClass: boolean;
+  bins: TimeBins;
+}
+
+/**
+ * The grouping `--time-field` / `--by-class` / `--bins` ask for, checked before any work
+ * (`topics-over-time` requires one of the two; `report` adds its section only when one is given).
+ * `data` is the corpus as given, `path` where it is.
+ */
+export function documentGrouping(flags: { timeField?: string; byClass?: boolean; bins?: string }, data: string, path: string, required: boolean): DocumentGrouping | undefined {
+  const byClass = flags.byClass === true;
+  if (byClass === (flags.timeField !== undefined)) {
+    if (required || byClass) throw new ConfigError('give one of --time-field NAME (topics over time) and --by-class (topics per class)', 'timeField');
+    if (flags.bins !== undefined) throw new ConfigError('--bins applies to --time-field', 'bins');
+    return undefined;
+  }
+  if (byClass) {
+    if (flags.bins !== undefined) throw new ConfigError('--bins applies to --time-field; --by-class groups by label', 'bins');
+    return { byClass, bins: 'class' };
+  }
+  if (!/^\.(jsonl|ndjson)$/i.test(extname(path))) throw new ConfigError(`--time-field reads a .jsonl corpus (one JSON object per line with the text and the time); ${data} is not one`, 'timeField');
+  return { timeField: flags.timeField, byClass, bins: parseBins(flags.bins) };
+}
+
+/** Each document's time (the JSONL field) or class (the corpus's labels) under a grouping, in corpus order. */
+export function groupingValues(g: DocumentGrouping, corpus: Corpus, data: string, path: string): unknown[] {
+  if (!g.byClass) return jsonlFieldValues(readLines(path), g.timeField!);
+  if (!corpus.labels) throw new DataError(`${data} has no class labels (the OCTIS label column, or "label" in JSONL); use --time-field for times`);
+  return corpus.labels;
 }

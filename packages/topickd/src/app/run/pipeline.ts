@@ -46,7 +46,7 @@ import {
   type WeightedLoss,
 } from '@topickd/core';
 import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type EncoderReference, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
-import { canonicalJson } from '@topickd/core/plugin';
+import { canonicalJson, restoreModel, snapshotModel } from '@topickd/core/plugin';
 import { loadCorpus, loadModel, lockOutputDir, maxInputBytes, openEmbeddingRows, prepareOutputDir, preprocessFile, refuseOutputOverInput, saveTheta } from '@topickd/core/node';
 import wasmModule from '@topickd/backend-wasm';
 import nodeBackendModule from '@topickd/backend-node';
@@ -367,6 +367,19 @@ export function trainOptionsOf(rt: Runtime, cfg: RunConfig, progress: Progress, 
     onEvent: progress.training(label),
     kernels: rt.backend.kernels,
   };
+}
+
+/** A copy of a model with its own tensors (the same kind, weights and batch-norm statistics): the original stays as it was. */
+export function copyModel(rt: Runtime, model: TopicModel, seed = 0): TopicModel {
+  const { kind, ...shape } = model.config;
+  const copy = rt.registry.modelFactory(kind).create(shape, seed);
+  try {
+    restoreModel(copy, snapshotModel(model));
+  } catch (e) {
+    copy.dispose();
+    throw e;
+  }
+  return copy;
 }
 
 /** Loads a model folder with the runtime's model kinds (core's and the plugins'). */

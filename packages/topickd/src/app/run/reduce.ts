@@ -1,7 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { MERGED_KIND, MergedTopicModel, ConfigError, decodeNpy, mergeClosestTopics, mergedOptions, mergeThetaColumns, resolveModelConfig, type Float32Matrix, type SavedModel, type TopicModel } from '@topickd/core';
-import { readFileChecked, THETA_FILE, THETA_INDEX_FILE } from '@topickd/core/node';
+import { MERGED_KIND, MergedTopicModel, ConfigError, mergeClosestTopics, mergedOptions, mergeThetaColumns, resolveModelConfig, type Float32Matrix, type SavedModel, type TopicModel } from '@topickd/core';
+import { loadTheta } from '@topickd/core/node';
 import type { TrainingTheta } from './pipeline.js';
 
 /** What a reduced model records (`training.reduced`): its parent, the parent's topics in each merged topic, the distance of every merge. */
@@ -59,13 +57,9 @@ function topicShares(theta: Float32Matrix): number[] {
   return share.map((s) => Math.max(s / Math.max(1, theta.rows), 1e-12));
 }
 
-/** θ of the training documents saved beside a model folder (theta.npy + theta.json), or undefined. */
+/** θ of the training documents saved beside a model folder (theta.npy + theta.json) when it is this model's (K columns), or undefined. */
 export function readTrainingTheta(dir: string, K: number): TrainingTheta | undefined {
-  const npy = join(dir, THETA_FILE);
-  const index = join(dir, THETA_INDEX_FILE);
-  if (!existsSync(npy) || !existsSync(index)) return undefined;
-  const theta = decodeNpy(new Uint8Array(readFileChecked(npy, 'θ of the training documents')), npy);
-  const info = JSON.parse(readFileSync(index, 'utf8')) as { documents?: number[]; corpusDocuments?: number; samples?: number };
-  if (theta.cols !== K || !Array.isArray(info.documents) || info.documents.length !== theta.rows) return undefined; // not this model's: weigh equally
-  return { theta, kept: info.documents, corpusDocuments: info.corpusDocuments ?? theta.rows, samples: info.samples ?? 20 };
+  const saved = loadTheta(dir);
+  if (!saved || saved.theta.cols !== K) return undefined; // not this model's: weigh equally
+  return { theta: saved.theta, kept: saved.documents, corpusDocuments: saved.corpusDocuments, samples: saved.samples };
 }

@@ -27,6 +27,11 @@ export function seedListsOf(cfg: Pick<RunConfig, 'seedTopics' | 'baseDir'>): str
   return raw as string[][];
 }
 
+/** What a run's resume fingerprint records of its seeds (`fit` and `distill`): nothing without them. */
+export function seedFingerprint(cfg: Pick<RunConfig, 'seedTopics' | 'seedStrength' | 'baseDir'>): { seedTopics?: string[][]; seedStrength?: number | null } {
+  return cfg.seedTopics !== undefined ? { seedTopics: seedListsOf(cfg), seedStrength: cfg.seedStrength ?? null } : {};
+}
+
 /** Why a value is not a list of seed-word lists (null when it is one). */
 export function seedListsProblem(v: unknown): string | null {
   const shape = 'a list of word lists, e.g. [["gene", "protein"], ["market", "stock"]]';

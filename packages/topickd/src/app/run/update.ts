@@ -5,8 +5,7 @@
  * records its lineage (the parent's manifest digest, the documents added).
  */
 import { ConfigError, DataError, MergedTopicModel, documentTokens, isSelfTrainedTopicModel, preprocessOptionsOf, stopwordSet, trainModel, type Corpus, type ModelLineage, type SavedModel, type TopicModel, type TrainResult } from '@topickd/core';
-import { restoreModel, snapshotModel } from '@topickd/core/plugin';
-import { datasetForModel, embedDataset, encoderSpecOfModel, noEmbeddings, preprocessingOf, trainOptionsOf, type Runtime } from './pipeline.js';
+import { copyModel, datasetForModel, embedDataset, encoderSpecOfModel, noEmbeddings, preprocessingOf, trainOptionsOf, type Runtime } from './pipeline.js';
 import type { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
 import type { Dataset, EmbeddingRows } from '@topickd/core';
@@ -59,10 +58,8 @@ export async function updateModel(rt: Runtime, cfg: RunConfig, saved: SavedModel
   const epochs = cfg.epochs ?? 20;
   const seed = cfg.seed ?? 0;
   // a copy: the parent stays as it was
-  const { kind, ...shape } = saved.model.config;
-  const model = rt.registry.modelFactory(kind).create(shape, seed);
+  const model = copyModel(rt, saved.model, seed);
   try {
-    restoreModel(model, snapshotModel(saved.model));
     const result = await trainModel(model, { bow: dataset.bow, embeddings }, trainOptionsOf(rt, { ...cfg, epochs }, progress, `update of ${saved.model.kind}`, seed));
     const ancestors = saved.lineage ? [saved.lineage.parent, ...(saved.lineage.ancestors ?? [])] : [];
     const lineage: ModelLineage = { parent: parentDigest, documentsAdded: dataset.bow.rows, unknownTokenShare: share, epochs: result.epochs, ...(ancestors.length ? { ancestors } : {}) };
