@@ -15,7 +15,7 @@ export * from './app/run/progress.js';
 export * from './app/run/format.js';
 export { embeddingPool, embeddingThreads } from './app/workers/embed-pool.js';
 export { inferThetaParallel } from './app/workers/infer-pool.js';
-export { thetaOfCorpus } from './app/run/corpus-theta.js';
+export { thetaOfCorpus, thetaOfChunks, type ThetaChunk } from './app/run/corpus-theta.js';
 export { updateModel, unknownTokenShare, type UpdateResult } from './app/run/update.js';
 export { binDocuments, documentGrouping, groupingValues, jsonlFieldValues, parseBins, parseTime, topicsOverTimeOf, type DocumentGrouping, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
 export { renderTopicsOverTimePage, topicsOverTimeSection, TOPICS_OVER_TIME_STYLE } from './app/report/topics-over-time-page.js';

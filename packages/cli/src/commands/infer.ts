@@ -1,8 +1,8 @@
 import { ConfigError } from '@topickd/core';
-import { loadCorpus } from '@topickd/core/node';
+import { canStreamCorpus, collectGarbage, corpusChunks, countCorpusDocuments, loadCorpus } from '@topickd/core/node';
 import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, defineCommand } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { createRuntime, inferenceEncoderSpec, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfCorpus } from 'topickd/app';
+import { createRuntime, inferenceEncoderSpec, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfChunks } from 'topickd/app';
 
 export const inferCommand = defineCommand({
   name: 'infer',
@@ -26,16 +26,24 @@ export const inferCommand = defineCommand({
     const rt = await createRuntime(cfg, logger);
     const saved = await loadModelWith(rt, dir);
     try {
-      const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
-      const texts = corpus.encoderTexts ?? corpus.documents;
+      const path = resolveDataPath(input);
       const shardSize = flags.shardSize ?? 2 * INFER_BATCH;
       const samples = cfg.samples ?? 20;
       const seed = cfg.seed ?? 0;
       const queue = await queueOf(flags.queue);
-      let theta;
+      const extra = (threads: number | undefined) => (threads !== undefined ? { threads } : {});
+      const printJson = (theta: Float32Array, rows: number, K: number, threads: number | undefined) => {
+        const out: number[][] = [];
+        for (let i = 0; i < rows; i++) out.push(Array.from(theta.subarray(i * K, (i + 1) * K)));
+        print(JSON.stringify({ model: saved.model.kind, topics: K, documents: rows, theta: out, topicWords: saved.model.topics(saved.vocabulary, 10), ...extra(threads) }));
+      };
+      const printRows = (theta: Float32Array, rows: number, K: number) => {
+        for (let i = 0; i < rows; i++) print(Array.from(theta.subarray(i * K, (i + 1) * K), (v) => v.toFixed(4)).join('\t'));
+      };
       if (queue) {
+        const corpus = loadCorpus(path, { textField: cfg.textField });
         const onProgress = progress.embedding('inferring (queue)');
-        theta = await inferOnQueue(queue.url, dir, { documents: corpus.documents, encoderTexts: texts, pretokenized: corpus.pretokenized }, inferenceEncoderSpec(cfg, saved), {
+        const theta = await inferOnQueue(queue.url, dir, { documents: corpus.documents, encoderTexts: corpus.encoderTexts ?? corpus.documents, pretokenized: corpus.pretokenized }, inferenceEncoderSpec(cfg, saved), {
           shardSize,
           workDir: dirname(resolve(input)),
           cacheDir: cfg.cacheDir ?? '.topickd-cache',
@@ -45,17 +53,37 @@ export const inferCommand = defineCommand({
           log: (l) => progress.log(l),
           onProgress: (done, total) => onProgress({ done, total }),
         });
-      } else {
-        if (shardSize % INFER_BATCH !== 0) throw new ConfigError(`--shard-size for infer must be a multiple of ${INFER_BATCH}, got ${shardSize}`, 'shardSize');
-        theta = (await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { samples, seed, shardSize })).theta;
+        if (json) printJson(theta.data, theta.rows, theta.cols, 'threads' in theta ? (theta.threads as number) : undefined);
+        else printRows(theta.data, theta.rows, theta.cols);
+        return;
       }
-      const K = theta.cols;
-      const rows: number[][] = [];
-      for (let i = 0; i < theta.rows; i++) rows.push(Array.from(theta.data.subarray(i * K, (i + 1) * K)));
+      if (shardSize % INFER_BATCH !== 0) throw new ConfigError(`--shard-size for infer must be a multiple of ${INFER_BATCH}, got ${shardSize}`, 'shardSize');
+      // a .txt or .jsonl file is read and inferred one block of --shard-size documents at a time
+      // (θ rows equal to one pass over the whole input; memory holds one block), after a first
+      // pass that counts its documents and refuses bad input before anything is printed; an
+      // OCTIS folder is loaded whole
+      const streamed = canStreamCorpus(path);
+      const total = streamed ? await countCorpusDocuments(path, { textField: cfg.textField }) : undefined;
+      const chunks = streamed ? corpusChunks(path, { size: shardSize, textField: cfg.textField }) : [loadCorpus(path, { textField: cfg.textField })];
+      const parts: Float32Array[] = [];
+      let rows = 0;
+      let threads: number | undefined;
+      let K = 0;
+      for await (const { theta } of thetaOfChunks(rt, cfg, saved, dir, chunks, progress, { samples, seed, shardSize, total, betweenChunks: streamed ? collectGarbage : undefined })) {
+        rows += theta.rows;
+        K = theta.cols;
+        threads = Math.max(threads ?? 0, theta.threads ?? 1);
+        if (json) parts.push(theta.data);
+        else printRows(theta.data, theta.rows, K);
+      }
       if (json) {
-        print(JSON.stringify({ model: saved.model.kind, topics: K, documents: theta.rows, theta: rows, topicWords: saved.model.topics(saved.vocabulary, 10), ...('threads' in theta ? { threads: theta.threads } : {}) }));
-      } else {
-        for (const r of rows) print(r.map((v) => v.toFixed(4)).join('\t'));
+        const all = new Float32Array(rows * K);
+        let at = 0;
+        for (const p of parts) {
+          all.set(p, at);
+          at += p.length;
+        }
+        printJson(all, rows, K, threads);
       }
     } finally {
       saved.model.dispose();

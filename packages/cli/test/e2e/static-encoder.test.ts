@@ -5,7 +5,7 @@
  * rows (checked against the files, read independently); a damaged table is refused.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ok, RAW_CORPUS, REPO, refused, scratchDir, topickd, nodeProgram } from './helpers.js';
 
@@ -76,6 +76,23 @@ console.log(JSON.stringify({ rows: m.rows, cols: m.cols, worst, norms: texts.map
     mkdirSync(elsewhere);
     const theta = ok(await topickd(['infer', '--model', model, '--input', docs, '--json', ...common], elsewhere)).json();
     expect(theta.documents).toBe(2);
+    // a .txt or .jsonl input is read and inferred block by block (--shard-size documents at a
+    // time): 1,100 documents in 3 blocks of 512, in 1 block, and as JSONL give the same θ; a
+    // static table is faster than the embedding cache, so none is written for it
+    const titles = readFileSync(RAW_CORPUS, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l).text as string);
+    const many = Array.from({ length: 1100 }, (_, i) => `${titles[i % titles.length]} ${i}`);
+    writeFileSync(join(work, 'many.txt'), many.join('\n') + '\n');
+    writeFileSync(join(work, 'many.jsonl'), many.map((text) => JSON.stringify({ text })).join('\n') + '\n');
+    const cacheDir = join(work, 'infer-cache');
+    const inferred = async (input: string, shard: string) => ok(await topickd(['infer', '--model', model, '--input', input, '--shard-size', shard, '--json', '--cache-dir', cacheDir, '--quiet'], work)).json();
+    const blocks = await inferred('many.txt', '512');
+    expect(blocks.documents).toBe(1100);
+    expect((await inferred('many.txt', '1536')).theta).toEqual(blocks.theta);
+    expect((await inferred('many.jsonl', '512')).theta).toEqual(blocks.theta);
+    expect(existsSync(cacheDir) ? readdirSync(cacheDir).filter((f) => f.startsWith('static')) : []).toEqual([]);
+    const text = ok(await topickd(['infer', '--model', model, '--input', 'many.txt', '--cache-dir', cacheDir, '--quiet'], work)).stdout.trim().split('\n');
+    expect(text).toHaveLength(1100);
+    expect(text[1099].split('\t').map(Number)).toEqual(blocks.theta[1099].map((v: number) => Number(v.toFixed(4))));
     // one flipped byte in the table: refused by its checksum, naming what to do
     const damaged = join(work, 'static-damaged');
     ok(await topickd(['distill-encoder', '--data', RAW_CORPUS, '--dim', '64', '--refine-epochs', '0', '--out', damaged, ...common], work));

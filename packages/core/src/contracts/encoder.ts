@@ -37,6 +37,12 @@ export interface Encoder {
    */
   readonly workerThreads?: boolean;
   /**
+   * Whether the on-disk embedding cache helps (default true). False for an encoder that embeds
+   * faster than the cache reads and writes its rows (a static table: thousands of documents a
+   * second); its embeddings are computed every time and no cache file is kept.
+   */
+  readonly cacheable?: boolean;
+  /**
    * Changes when the encoder's code computes other bits from the same weights (the use encoder's
    * one-length batches: `same-length-batches`). The embedding cache is keyed by it too, so rows an
    * older revision computed are never mixed with this one's (results never depend on the cache's history).

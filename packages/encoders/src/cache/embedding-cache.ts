@@ -264,7 +264,7 @@ export interface CachedEmbedOptions extends EmbedOptions {
   };
 }
 
-/** Embeds through a cache in `cacheDir` (no cache when `cacheDir` is undefined). */
+/** Embeds through a cache in `cacheDir` (no cache when `cacheDir` is undefined, or for an encoder that is not `cacheable`). */
 export async function embedWithCache(
   encoder: Encoder,
   texts: readonly string[],
@@ -272,7 +272,8 @@ export async function embedWithCache(
   options: CachedEmbedOptions & { logger?: Pick<Logger, 'warn'> } = {},
 ): Promise<Float32Matrix & { computed: number }> {
   await encoder.load();
-  if (!cacheDir || encoder.id.startsWith('precomputed:')) {
+  // an encoder faster than its cache (static) and precomputed rows skip it
+  if (!cacheDir || encoder.id.startsWith('precomputed:') || encoder.cacheable === false) {
     const m = await encoder.embed(texts, options);
     return { ...m, computed: encoder.id.startsWith('precomputed:') ? 0 : texts.length };
   }

@@ -49,7 +49,9 @@ export class StaticEncoder implements Encoder {
   readonly type = 'static';
   /** A table lookup: faster in this thread than through worker threads' messages. */
   readonly workerThreads = false;
-  private table: Float32Array | undefined;
+  readonly cacheable = false;
+  /** The int8 vectors, one row per piece, and each row's scale: kept as stored (a float32 copy would be 4× the memory). */
+  private table: { ints: Int8Array; scales: Float32Array } | undefined;
   private tokenizer: UseTokenizer | undefined;
   private manifest: StaticEncoderManifest | undefined;
   private loading: Promise<void> | undefined;
@@ -111,10 +113,7 @@ export class StaticEncoder implements Encoder {
     const digest = await staticTableDigest(q, scalesBytes);
     if (digest !== manifest.sha256) throw new DataError(`${src.location}: the static encoder's table does not match its checksum (damaged or edited); write it again with topickd distill-encoder`, 'MODEL_FILE');
     const scales = new Float32Array(scalesBytes.buffer.slice(scalesBytes.byteOffset, scalesBytes.byteOffset + scalesBytes.byteLength));
-    const ints = new Int8Array(q.buffer, q.byteOffset, q.byteLength);
-    const table = new Float32Array(tokens * dim);
-    for (let t = 0; t < tokens; t++) for (let j = 0; j < dim; j++) table[t * dim + j] = scales[t] * ints[t * dim + j];
-    this.table = table;
+    this.table = { ints: new Int8Array(q.buffer, q.byteOffset, q.byteLength), scales };
     this.tokenizer = new UseTokenizer(vocab);
     this.manifest = manifest;
     this.idValue = `static@${digest.slice(0, 16)}`;
@@ -123,7 +122,7 @@ export class StaticEncoder implements Encoder {
   async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Matrix> {
     await this.load();
     const dim = this.dim;
-    const table = this.table!;
+    const { ints, scales } = this.table!;
     const out = new Float32Array(texts.length * dim);
     for (let i = 0; i < texts.length; i++) {
       // the same prefix of a long text as the use encoder reads (128 pieces)
@@ -132,8 +131,10 @@ export class StaticEncoder implements Encoder {
       if (!ids.length) ids = this.space ??= this.tokenizer!.encode(' ');
       const row = out.subarray(i * dim, (i + 1) * dim);
       for (const id of ids) {
-        const v = table.subarray(id * dim, (id + 1) * dim);
-        for (let j = 0; j < dim; j++) row[j] += v[j];
+        // the piece's float32 vector, as a float32 table would hold it, added
+        const scale = scales[id];
+        const base = id * dim;
+        for (let j = 0; j < dim; j++) row[j] += Math.fround(scale * ints[base + j]);
       }
       let norm = 0;
       for (let j = 0; j < dim; j++) norm += row[j] * row[j];

@@ -43,8 +43,9 @@ export async function inferThetaParallel(
   model: TopicModel,
   modelDir: string,
   inputs: { bow: CsrMatrix | null; embeddings: Float32Matrix },
-  options: { samples: number; seed: number; threads?: number },
+  options: { samples: number; seed: number; threads?: number; offset?: number },
 ): Promise<Float32Matrix & { threads: number }> {
+  const base = options.offset ?? 0; // index of the first document in the whole input (a multiple of 512)
   // only when asked for: on the 2-core machine of BENCHMARKS.md ("Embedding in worker threads")
   // two threads inferred 65,536 and 262,144 documents slower than one (0.66–0.80× and
   // 0.75–0.79×): two inference threads at once ran ~1.4× slower each, and each thread pays its
@@ -53,7 +54,7 @@ export async function inferThetaParallel(
   const shards = inferShards(inputs.embeddings.rows, threads);
   const filename = builtWorkerFile('infer-worker');
   if (shards.length < 2 || !filename || backend.workerThreads === false) {
-    return { ...inferTheta(model, { bow: inputs.bow ?? undefined, embeddings: inputs.embeddings }, { samples: options.samples, seed: options.seed }), threads: 1 };
+    return { ...inferTheta(model, { bow: inputs.bow ?? undefined, embeddings: inputs.embeddings }, { samples: options.samples, seed: options.seed, offset: base }), threads: 1 };
   }
   const pool = new Piscina({ filename, minThreads: 0, maxThreads: shards.length, idleTimeout: 500 });
   const config = { backend: backend.name, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
@@ -73,7 +74,7 @@ export async function inferThetaParallel(
           embeddings: { rows: e - s, cols: E, data: shared.subarray(s * E, e * E) },
           samples: options.samples,
           seed: options.seed,
-          offset: s,
+          offset: base + s,
         };
         return pool.run(task) as Promise<Float32Matrix>;
       }),
