@@ -36,6 +36,7 @@ import {
   toRowArrays,
   type CsrMatrix,
   type Float32Matrix,
+  DEFAULT_TRAIN,
 } from '@topickd/core';
 import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
@@ -358,7 +359,7 @@ export class TopicKD {
       const kind = options.model ?? 'zeroshot';
       const seed = options.seed ?? 0;
       const topics = options.topics ?? teacher.numTopics;
-      const { alpha, temperature, recipe, kdEpochs } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics, epochs: options.epochs ?? 100 });
+      const { alpha, temperature, recipe, kdEpochs } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics, epochs: options.epochs ?? DEFAULT_TRAIN.epochs });
       const { model: student, result, losses, seeded } = await distillOn(
         this.rt,
         dataset,

@@ -1,4 +1,4 @@
-import { ConfigError, distillHyper, isNeuralTopicModel, meanDocumentLength } from '@topickd/core';
+import { ConfigError, distillHyper, isNeuralTopicModel, meanDocumentLength, DEFAULT_TRAIN } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { RECIPE_FLAG, SEED_FLAGS, TRAIN_FLAGS, defineCommand } from '../command.js';
@@ -35,7 +35,7 @@ export const distillCommand = defineCommand({
     const topics = cfg.topics ?? teacher.model.numTopics;
     const studentKind = flags.student ?? cfg.student?.model ?? 'zeroshot';
     rt.registry.modelFactory(studentKind, 'student'); // before any work: an unknown kind lists the registered ones
-    const { alpha, temperature, recipe, kdEpochs } = distillHyper(cfg, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: cfg.data, topics, epochs: cfg.epochs ?? 100 });
+    const { alpha, temperature, recipe, kdEpochs } = distillHyper(cfg, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: cfg.data, topics, epochs: cfg.epochs ?? DEFAULT_TRAIN.epochs });
     for (const [i, t] of all.entries()) {
       if (dataset.vocabulary.length !== t.vocabulary.length || dataset.vocabulary.some((w, j) => w !== t.vocabulary[j])) {
         throw new ConfigError(
@@ -52,7 +52,7 @@ export const distillCommand = defineCommand({
     const config = modelConfigOf(arch, dataset, studentEmb.embeddings, cfg);
     const lossSpecs = distillLosses(rt, all.map((t) => t.model), cfg.losses).specs;
     // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
-    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, alpha, temperature, kdEpochs: kdEpochs ?? null, losses: lossSpecs, ...seedFingerprint(cfg) };
+    const options = { seed, batchSize: cfg.batchSize ?? DEFAULT_TRAIN.batchSize, learningRate: cfg.learningRate ?? DEFAULT_TRAIN.learningRate, validationFraction: cfg.validationFraction ?? DEFAULT_TRAIN.validationFraction, alpha, temperature, kdEpochs: kdEpochs ?? null, losses: lossSpecs, ...seedFingerprint(cfg) };
     const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i]) });
     const teacherId = all.length === 1 ? idOf(all[0], 0) : { teachers: all.map(idOf) };
     const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });

@@ -1,4 +1,4 @@
-import { ConfigError, resolveModelConfig } from '@topickd/core';
+import { ConfigError, resolveModelConfig, DEFAULT_TRAIN } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { count, plural, seedFingerprint } from 'topickd/app';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ export const fitCommand = defineCommand({
     const resumeFrom = flags.resume;
     const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
     const encoderRef = encoderReferenceOf(emb);
-    const options = { seed, batchSize: cfg.batchSize ?? 64, learningRate: cfg.learningRate ?? 2e-3, validationFraction: cfg.validationFraction ?? 0, ...seedFingerprint(cfg) };
+    const options = { seed, batchSize: cfg.batchSize ?? DEFAULT_TRAIN.batchSize, learningRate: cfg.learningRate ?? DEFAULT_TRAIN.learningRate, validationFraction: cfg.validationFraction ?? DEFAULT_TRAIN.validationFraction, ...seedFingerprint(cfg) };
     const checkpointPath = join(flags.out, CHECKPOINT_FILE);
     const hidden = cfg.hidden;
     const modelConfig = resolveModelConfig({ kind, numTopics: flags.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout, options: cfg.modelOptions?.[kind] });

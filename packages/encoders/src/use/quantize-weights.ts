@@ -40,7 +40,13 @@ function storedBytes(spec: Entry, data: Uint8Array, offset: number): number {
  * tfjs stores them; the result is stored the same way (model.json's weightsManifest entries and
  * one weights file).
  */
-export function quantizeWeights(specs: readonly Entry[], data: Uint8Array, quantization: WeightQuantization): { specs: Entry[]; data: Uint8Array } {
+export function quantizeWeights(
+  specs: readonly Entry[],
+  data: Uint8Array,
+  quantization: WeightQuantization,
+  /** Which weights (by name) to quantize, of those that qualify (default: all; `bench/quantize-sensitivity.mjs` quantizes one at a time). */
+  select: (name: string) => boolean = () => true,
+): { specs: Entry[]; data: Uint8Array } {
   const out: Entry[] = [];
   const parts: Uint8Array[] = [];
   let offset = 0;
@@ -48,7 +54,7 @@ export function quantizeWeights(specs: readonly Entry[], data: Uint8Array, quant
     if (spec.quantization || spec.topickdQuantization) throw new Error(`weight ${spec.name} is already quantized`);
     const size = spec.shape.reduce((a, b) => a * b, 1);
     const bytes = storedBytes(spec, data, offset);
-    if (spec.dtype !== 'float32' || size < MIN_QUANTIZED_SIZE) {
+    if (spec.dtype !== 'float32' || size < MIN_QUANTIZED_SIZE || !select(spec.name)) {
       parts.push(data.subarray(offset, offset + bytes));
       out.push({ ...spec });
       offset += bytes;

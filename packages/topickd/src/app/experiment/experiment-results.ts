@@ -3,7 +3,7 @@
  * options of a grid, the paper's α and T, a model's evaluation and report view, and the
  * results table. Shared by the local runner (experiment.ts), its steps and `tune`.
  */
-import { ReferenceCorpus, coherence, distillHyper, meanDocumentLength, topicDiversity, type DistillHyper, type DistillRecipeName, type TopicModel, type Dataset, type Float32Matrix, type LossSpec } from '@topickd/core';
+import { ReferenceCorpus, coherence, distillHyper, meanDocumentLength, topicDiversity, type DistillHyper, type DistillRecipeName, type TopicModel, type Dataset, type Float32Matrix, type LossSpec, DEFAULT_TRAIN } from '@topickd/core';
 import { reportModelData, type Evaluation, type ReportDocuments, type ReportModelData } from '../report/report.js';
 import { formatMeanStd } from '../run/format.js';
 import { comparisonsOf, comparisonsTable, machineRecord, type Comparison, type MachineRecord } from './comparisons.js';
@@ -90,7 +90,7 @@ export interface ExperimentOptions {
  */
 export function hyperFor(given: { alpha?: number; temperature?: number; recipe?: DistillRecipeName; kdEpochs?: number; epochs?: number }, dataset: Pick<Dataset, 'bow'>, datasetName: string): (K: number) => DistillHyper {
   const n = meanDocumentLength(dataset.bow);
-  return (K) => distillHyper(given, { meanDocumentLength: n, dataset: datasetName, topics: K, epochs: given.epochs ?? 100 });
+  return (K) => distillHyper(given, { meanDocumentLength: n, dataset: datasetName, topics: K, epochs: given.epochs ?? DEFAULT_TRAIN.epochs });
 }
 
 export function evaluateModel(model: TopicModel, vocabulary: string[], ref: ReferenceCorpus): Evaluation {

@@ -17,6 +17,7 @@ import {
   type Dataset,
   type Float32Matrix,
   type LossSpec,
+  DEFAULT_TRAIN,
 } from '@topickd/core';
 import { saveModel, saveTheta, writeFileAtomic } from '@topickd/core/node';
 import type { Progress } from '../run/progress.js';
@@ -228,7 +229,7 @@ export function experimentHeader(s: ExperimentSetup, backend: string): Experimen
     backend,
     encoder: s.studentEmb.encoderId,
     teacherEncoder: s.teacherEmb.encoderId,
-    epochs: s.cfg.epochs ?? 100,
+    epochs: s.cfg.epochs ?? DEFAULT_TRAIN.epochs,
     teacherTraining:
       opt.teacherPer === 'seed'
         ? 'teacher trained once per K and seed; student alone and distilled student use the same seed'

@@ -44,6 +44,7 @@ import {
   type LossSpec,
   type TopicModelConfig,
   type WeightedLoss,
+  DEFAULT_TRAIN,
 } from '@topickd/core';
 import { CsrBuilder, documentTokens, preprocessOptionsOf, preprocessingRecord, stopwordSet, type Corpus, type CsrMatrix, type EncoderReference, type PreprocessOptions, type PreprocessingRecord, type SavedModel } from '@topickd/core';
 import { canonicalJson, restoreModel, snapshotModel } from '@topickd/core/plugin';
@@ -358,7 +359,7 @@ export async function embedDataset(
 /** Training options from the run config, with the runtime's kernel set. */
 export function trainOptionsOf(rt: Runtime, cfg: RunConfig, progress: Progress, label: string, seed: number): TrainOptions {
   return {
-    epochs: cfg.epochs ?? 100,
+    epochs: cfg.epochs ?? DEFAULT_TRAIN.epochs,
     batchSize: cfg.batchSize,
     learningRate: cfg.learningRate,
     seed,

@@ -5,7 +5,7 @@
  * (`byK`, `recommendedK`) and report.html (each metric against K with the seeds' spread).
  */
 import { join } from 'node:path';
-import { checkSeed, ConfigError, MODEL_SIZE_LIMITS, ReferenceCorpus } from '@topickd/core';
+import { checkSeed, ConfigError, MODEL_SIZE_LIMITS, ReferenceCorpus, DEFAULT_TRAIN } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import type { Progress } from '../run/progress.js';
 import type { RunConfig } from '../run/run-config.js';
@@ -123,7 +123,7 @@ export async function searchTopics(rt: Runtime, cfg: RunConfig, request: TopicsS
   const seeds = request.seeds ?? [0, 1];
   if (!seeds.length) throw new ConfigError('give at least one seed', 'seeds');
   seeds.forEach((s) => checkSeed(s, 'seeds'));
-  const epochs = cfg.epochs ?? 100;
+  const epochs = cfg.epochs ?? DEFAULT_TRAIN.epochs;
   const dataset = loadDataset(cfg, request.data, rt.logger);
   const embeddings = kindNeedsEmbeddings(rt, request.model) ? (await embedDataset(rt, dataset, cfg.encoder, cfg, progress)).embeddings : noEmbeddings(dataset.bow.rows);
   const ref = new ReferenceCorpus(dataset.tokens);

@@ -6,7 +6,7 @@
  * tune.json and a page with the trials' plot (report.html).
  */
 import { join, resolve } from 'node:path';
-import { checkRecipe, checkSeed, ConfigError, distillHyper, ReferenceCorpus, type Dataset, type Float32Matrix, type LossSpec, type TopicModel } from '@topickd/core';
+import { checkRecipe, checkSeed, ConfigError, distillHyper, ReferenceCorpus, type Dataset, type Float32Matrix, type LossSpec, type TopicModel, DEFAULT_TRAIN } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { Piscina } from 'piscina';
 import { queueModule } from '../queue/queue-module.js';
@@ -178,7 +178,7 @@ export async function tune(rt: Runtime, cfg: RunConfig, request: TuneRequest, pr
   const t0 = performance.now();
   const seeds = request.seeds ?? [0, 1];
   checkSeed(seeds, 'seeds');
-  const epochs = request.epochs ?? cfg.epochs ?? 100;
+  const epochs = request.epochs ?? cfg.epochs ?? DEFAULT_TRAIN.epochs;
   const trials = request.trials ?? 9;
   const eta = request.eta ?? 3;
   const searchSeed = request.searchSeed ?? 0;
