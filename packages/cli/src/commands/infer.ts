@@ -19,7 +19,7 @@ export const inferCommand = defineCommand({
     seed: { type: 'integer', arg: 'S', description: 'sampling seed (default 0)' },
     queue: { type: 'string', arg: 'URL', description: 'redis://HOST:PORT: infer as jobs run by `topickd worker` processes (same θ); the model, input and --cache-dir must be in a folder every worker shares' },
     'queue-timeout': QUEUE_TIMEOUT_FLAG,
-    'shard-size': { type: 'integer', arg: 'N', description: 'documents per block, a multiple of 512: one job each with --queue, embedded together without (default 1024)' },
+    'shard-size': { type: 'integer', arg: 'N', description: 'documents per block, a multiple of 512: one job each with --queue; without, a .txt or .jsonl input is read, embedded and inferred one block at a time (default 1024)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const { model: dir, input } = flags;

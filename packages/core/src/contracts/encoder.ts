@@ -24,7 +24,11 @@ export interface Encoder {
    * encoders it creates when the plugin did not.
    */
   type?: string;
-  /** Embedding size. Known after `load()`. */
+  /**
+   * Embedding size. Known after `load()`; an encoder that knows it before (non-zero) must also
+   * have its final `id` before, since callers may key caches by both without loading it (the
+   * embedding cache, when worker threads do the embedding).
+   */
   readonly dim: number;
   /** Loads weights/tokenizer; idempotent. `embed` calls it when needed. */
   load(): Promise<void>;

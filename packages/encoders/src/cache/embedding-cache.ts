@@ -271,7 +271,11 @@ export async function embedWithCache(
   cacheDir: string | undefined,
   options: CachedEmbedOptions & { logger?: Pick<Logger, 'warn'> } = {},
 ): Promise<Float32Matrix & { computed: number }> {
-  await encoder.load();
+  // worker threads embed what the cache lacks: this thread need not load the encoder's weights
+  // (USE: ~190 MiB of a demo's peak) when it already knows what the cache is keyed by — an encoder
+  // that knows its `dim` before load() has its final `id` (the Encoder contract); one embedded
+  // here loads itself in `embed`
+  if (!(options.parallel && encoder.dim > 0)) await encoder.load();
   // an encoder faster than its cache (static) and precomputed rows skip it
   if (!cacheDir || encoder.id.startsWith('precomputed:') || encoder.cacheable === false) {
     const m = await encoder.embed(texts, options);

@@ -35,6 +35,9 @@ export function askedThreads(cfg: Pick<RunConfig, 'threads'>): number | undefine
  * `parallel` option of the embedding cache. Undefined for one thread, or where the worker
  * file is not built. Close the returned pool when done.
  */
+/** Young generation (MB) of an embedding worker thread (V8's default grows to 16–32 per thread). */
+const EMBED_WORKER_YOUNG_MB = 4;
+
 export function embeddingPool(
   backend: Pick<BackendInfo, 'name' | 'workerThreads'>,
   cfg: RunConfig,
@@ -48,7 +51,8 @@ export function embeddingPool(
   // worker's lock renewals), and every chunk goes to it.
   // an encoder that says threads do not help it (a static table) embeds here.
   if ((threads < 2 && !options.offMainThread) || !filename || backend.workerThreads === false || (options.encoder?.workerThreads === false && !options.offMainThread)) return undefined;
-  const pool = new Piscina({ filename, minThreads: 0, maxThreads: threads, idleTimeout: 500 });
+  // a small young generation per worker: each embeds 512 texts at a time, and a grown one is memory held per thread
+  const pool = new Piscina({ filename, minThreads: 0, maxThreads: threads, idleTimeout: 500, resourceLimits: { maxYoungGenerationSizeMb: EMBED_WORKER_YOUNG_MB } });
   // the workers activate the backend this thread runs (a fallback's, where the named one failed)
   const config = { backend: backend.name, fallback: cfg.fallback, plugins: cfg.plugins, backendOptions: cfg.backendOptions, baseDir: cfg.baseDir };
   return {
