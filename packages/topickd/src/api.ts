@@ -10,8 +10,6 @@ import {
   ConfigError,
   ReferenceCorpus,
   corpusToDataset,
-  distillHyper,
-  meanDocumentLength,
   type DistillRecipeName,
   evaluateTopics,
   type ActiveBackend,
@@ -36,13 +34,13 @@ import {
   toRowArrays,
   type CsrMatrix,
   type Float32Matrix,
-  DEFAULT_TRAIN,
 } from '@topickd/core';
 import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
-import { copyModel, embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, teacherEmbeddings, type Runtime } from './app/run/pipeline.js';
+import { runDistillation } from './app/run/distillation-run.js';
+import { copyModel, embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, trainingRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, type Runtime } from './app/run/pipeline.js';
 import { runExperiment } from './app/experiment/experiment.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/run/progress.js';
@@ -352,30 +350,19 @@ export class TopicKD {
       const teacher = all.find((t) => isNeuralTopicModel(t.model)) ?? all[0];
       const cfg = this.runConfig(options);
       const dataset = datasetForModel(this.corpusOf(texts), teacher); // the teacher's vocabulary and preprocessing
-      const progress = this.progress();
-      const embedCfg = this.embedConfig(cfg);
-      const studentEmb = await embedDataset(this.rt, dataset, this.config.encoder, embedCfg, progress, 'student embeddings');
-      const teacherEmbs = await teacherEmbeddings(this.rt, dataset, all, studentEmb, embedCfg, progress);
-      const kind = options.model ?? 'zeroshot';
-      const seed = options.seed ?? 0;
-      const topics = options.topics ?? teacher.numTopics;
-      const { alpha, temperature, recipe, kdEpochs } = distillHyper(options, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: typeof texts === 'string' ? texts : undefined, topics, epochs: options.epochs ?? DEFAULT_TRAIN.epochs });
-      const { model: student, result, losses, seeded } = await distillOn(
-        this.rt,
+      const run = await runDistillation(this.rt, cfg, this.progress(), {
+        teachers: all.map((t) => ({ model: t.model, encoder: t.encoder, record: { ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params } })),
         dataset,
-        { embeddings: studentEmb.embeddings, teacherEmbeddings: teacherEmbs },
-        all.map((t) => t.model),
-        { kind, topics, hidden: options.hidden },
-        cfg,
-        progress,
-        `student (${kind})`,
-        seed,
-        { alpha, temperature, kdEpochs, losses: options.losses ?? this.config.losses },
-        { signal: this.config.signal },
-      );
-      const records: TeacherRecord[] = all.map((t) => ({ ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params }));
-      const training = distillRecord(this.record(dataset, result, seed, seeded), { alpha, temperature, recipe, kdEpochs }, losses, records, records[all.indexOf(teacher)]);
-      return new TrainedTopicModel(this, student, dataset.vocabulary, encoderReferenceOf(studentEmb), dataset.preprocessing, training, trainingThetaOf(student, dataset, studentEmb.embeddings));
+        datasetName: typeof texts === 'string' ? texts : undefined,
+        student: { kind: options.model ?? 'zeroshot', topics: options.topics, hidden: options.hidden },
+        seed: options.seed ?? 0,
+        hyper: options,
+        encoder: this.config.encoder,
+        losses: options.losses ?? this.config.losses,
+        embedConfig: this.embedConfig(cfg),
+        training: () => ({ signal: this.config.signal }),
+      });
+      return new TrainedTopicModel(this, run.model, dataset.vocabulary, run.encoder, dataset.preprocessing, run.training, trainingThetaOf(run.model, dataset, run.embeddings));
     });
   }
 

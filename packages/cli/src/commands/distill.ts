@@ -1,8 +1,8 @@
-import { ConfigError, distillHyper, isNeuralTopicModel, meanDocumentLength, DEFAULT_TRAIN } from '@topickd/core';
+import { ConfigError, DEFAULT_TRAIN } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { RECIPE_FLAG, SEED_FLAGS, TRAIN_FLAGS, defineCommand } from '../command.js';
-import { encoderReferenceOf, checkResumeFingerprint, claimOutputDir, createRuntime, distillLosses, distillOn, distillRecord, trainingRecord, type TeacherRecord, embedDataset, embeddingsDigest, loadDataset, modelConfigOf, runFingerprint, saveTrainingTheta, teacherEmbeddings, loadModelWith } from 'topickd/app';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, embeddingsDigest, loadDataset, runDistillation, runFingerprint, saveTrainingTheta, loadModelWith, type DistillationTeacher } from 'topickd/app';
 import { count, plural, seedFingerprint } from 'topickd/app';
 
 export const distillCommand = defineCommand({
@@ -29,13 +29,7 @@ export const distillCommand = defineCommand({
     const rt = await createRuntime(cfg, logger);
     const all: Awaited<ReturnType<typeof loadModelWith>>[] = [];
     for (const dir of teacherDirs) all.push(await loadModelWith(rt, dir));
-    // any topic model can teach; the first neural one (if any) gives the posterior and K
-    const teacher = all.find((t) => isNeuralTopicModel(t.model)) ?? all[0];
     const dataset = loadDataset(cfg);
-    const topics = cfg.topics ?? teacher.model.numTopics;
-    const studentKind = flags.student ?? cfg.student?.model ?? 'zeroshot';
-    rt.registry.modelFactory(studentKind, 'student'); // before any work: an unknown kind lists the registered ones
-    const { alpha, temperature, recipe, kdEpochs } = distillHyper(cfg, { meanDocumentLength: meanDocumentLength(dataset.bow), dataset: cfg.data, topics, epochs: cfg.epochs ?? DEFAULT_TRAIN.epochs });
     for (const [i, t] of all.entries()) {
       if (dataset.vocabulary.length !== t.vocabulary.length || dataset.vocabulary.some((w, j) => w !== t.vocabulary[j])) {
         throw new ConfigError(
@@ -44,50 +38,43 @@ export const distillCommand = defineCommand({
         );
       }
     }
-    const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
-    // a teacher may use another encoder (and embedding size) than the student: embedded again only then
-    const teacherEmbs = await teacherEmbeddings(rt, dataset, all, studentEmb, cfg, progress, flags.teacherEncoder);
+    const studentKind = flags.student ?? cfg.student?.model ?? 'zeroshot';
     const seed = cfg.seed ?? 0;
-    const arch = { kind: studentKind, topics, hidden: cfg.hidden ?? cfg.student?.hidden };
-    const config = modelConfigOf(arch, dataset, studentEmb.embeddings, cfg);
-    const lossSpecs = distillLosses(rt, all.map((t) => t.model), cfg.losses).specs;
-    // checkpoints and --resume, as for fit: the fingerprint also covers the teacher, α, T and the losses
-    const options = { seed, batchSize: cfg.batchSize ?? DEFAULT_TRAIN.batchSize, learningRate: cfg.learningRate ?? DEFAULT_TRAIN.learningRate, validationFraction: cfg.validationFraction ?? DEFAULT_TRAIN.validationFraction, alpha, temperature, kdEpochs: kdEpochs ?? null, losses: lossSpecs, ...seedFingerprint(cfg) };
-    const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(teacherEmbs[i]) });
-    const teacherId = all.length === 1 ? idOf(all[0], 0) : { teachers: all.map(idOf) };
-    const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: studentEmb.embeddings, config, options, teacher: teacherId });
-    const resumeFrom = flags.resume;
-    const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
-    if (resume) {
-      checkResumeFingerprint(resume.path, resume.meta.fingerprint, fingerprint);
-      progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
-    }
-    const encoderRef = encoderReferenceOf(studentEmb);
+    const resume = flags.resume ? await loadCheckpoint(flags.resume) : undefined;
     const checkpointPath = join(flags.out, CHECKPOINT_FILE);
-    const { model: student, result, seeded } = await distillOn(
-      rt,
+    const teachers: DistillationTeacher[] = all.map((t, i) => ({ model: t.model, encoder: t.encoder, record: { dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() } }));
+    const run = await runDistillation(rt, cfg, progress, {
+      teachers,
       dataset,
-      { embeddings: studentEmb.embeddings, teacherEmbeddings: teacherEmbs },
-      all.map((t) => t.model),
-      arch,
-      cfg,
-      progress,
-      `student (${studentKind})`,
+      datasetName: cfg.data,
+      student: { kind: studentKind, topics: cfg.topics, hidden: cfg.hidden ?? cfg.student?.hidden },
       seed,
-      { alpha, temperature, kdEpochs, losses: cfg.losses },
-      {
-        resume: resume?.state,
-        checkpointEvery: cfg.checkpointEvery,
-        onCheckpoint: cfg.checkpointEvery
-          ? (state) => saveCheckpoint(checkpointPath, { config, vocabulary: dataset.vocabulary, encoder: encoderRef, options, fingerprint }, state)
-          : undefined,
+      hyper: cfg,
+      encoder: cfg.encoder,
+      teacherEncoder: flags.teacherEncoder,
+      losses: cfg.losses,
+      // checkpoints and --resume, as for fit: the fingerprint also covers the teachers, α, T and the losses
+      training: (plan) => {
+        const options = { seed, batchSize: cfg.batchSize ?? DEFAULT_TRAIN.batchSize, learningRate: cfg.learningRate ?? DEFAULT_TRAIN.learningRate, validationFraction: cfg.validationFraction ?? DEFAULT_TRAIN.validationFraction, alpha: plan.alpha, temperature: plan.temperature, kdEpochs: plan.kdEpochs ?? null, losses: plan.losses, ...seedFingerprint(cfg) };
+        const idOf = (t: (typeof all)[number], i: number) => ({ digest: t.manifest.digest ?? t.manifest.weights.sha256, embeddings: embeddingsDigest(plan.teacherEmbeddings[i]) });
+        const teacherId = all.length === 1 ? idOf(all[0], 0) : { teachers: all.map(idOf) };
+        const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: plan.studentEmbeddings, config: plan.config, options, teacher: teacherId });
+        if (resume) {
+          checkResumeFingerprint(resume.path, resume.meta.fingerprint, fingerprint);
+          progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
+        }
+        return {
+          resume: resume?.state,
+          checkpointEvery: cfg.checkpointEvery,
+          onCheckpoint: cfg.checkpointEvery ? (state) => saveCheckpoint(checkpointPath, { config: plan.config, vocabulary: dataset.vocabulary, encoder: plan.encoder, options, fingerprint }, state) : undefined,
+        };
       },
-    );
-    const teachers: TeacherRecord[] = all.map((t, i) => ({ dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() }));
-    const training = distillRecord(trainingRecord(dataset, result, seed, rt.backend.name, seeded), { alpha, temperature, recipe, kdEpochs }, lossSpecs, teachers, teachers[all.indexOf(teacher)]);
+    });
+    const { model: student, result, training, alpha, temperature, recipe, kdEpochs, topics } = run;
     const topicWords = student.topics(dataset.vocabulary, 10);
-    await saveModel(flags.out, { model: student, vocabulary: dataset.vocabulary, encoder: encoderRef, preprocessing: dataset.preprocessing, training });
-    saveTrainingTheta(flags.out, student, dataset, studentEmb.embeddings, cfg);
+    await saveModel(flags.out, { model: student, vocabulary: dataset.vocabulary, encoder: run.encoder, preprocessing: dataset.preprocessing, training });
+    saveTrainingTheta(flags.out, student, dataset, run.embeddings, cfg);
+    const studentEncoderId = run.encoder.id;
     const out = {
       model: studentKind,
       topics,
@@ -97,17 +84,17 @@ export const distillCommand = defineCommand({
       seconds: result.seconds,
       docsPerSecond: result.docsPerSecond,
       topicWords,
-      teacherParams: teacher.model.paramCount(),
-      teachers,
+      teacherParams: run.teacher.record.params,
+      teachers: teachers.map((t) => t.record),
       alpha,
       temperature,
       recipe,
       lossWeights: training.lossWeights,
       ...(training.lossOptions ? { lossOptions: training.lossOptions } : {}),
       kdEpochs: kdEpochs ?? result.epochs,
-      ...seeded,
+      ...run.seeded,
       backend: rt.backend.name,
-      encoder: studentEmb.encoderId,
+      encoder: studentEncoderId,
       out: flags.out,
     };
     if (json) print(JSON.stringify(out));

@@ -1,8 +1,8 @@
 import { ConfigError } from '@topickd/core';
-import { canStreamCorpus, collectGarbage, corpusChunks, countCorpusDocuments, loadCorpus } from '@topickd/core/node';
+import { loadCorpus } from '@topickd/core/node';
 import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, defineCommand } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { createRuntime, inferenceEncoderSpec, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfChunks } from 'topickd/app';
+import { canStreamCorpus, collectGarbage, corpusChunks, countCorpusDocuments, createRuntime, inferenceEncoderSpec, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfChunks } from 'topickd/app';
 
 export const inferCommand = defineCommand({
   name: 'infer',

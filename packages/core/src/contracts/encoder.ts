@@ -24,11 +24,7 @@ export interface Encoder {
    * encoders it creates when the plugin did not.
    */
   type?: string;
-  /**
-   * Embedding size. Known after `load()`; an encoder that knows it before (non-zero) must also
-   * have its final `id` before, since callers may key caches by both without loading it (the
-   * embedding cache, when worker threads do the embedding).
-   */
+  /** Embedding size, known after `load()`. Known before (non-zero): `id` is final then too (caches are keyed by both without loading). */
   readonly dim: number;
   /** Loads weights/tokenizer; idempotent. `embed` calls it when needed. */
   load(): Promise<void>;
@@ -40,11 +36,7 @@ export interface Encoder {
    * is a table lookup (static): a worker would cost more memory and messages than it saves.
    */
   readonly workerThreads?: boolean;
-  /**
-   * Whether the on-disk embedding cache helps (default true). False for an encoder that embeds
-   * faster than the cache reads and writes its rows (a static table: thousands of documents a
-   * second); its embeddings are computed every time and no cache file is kept.
-   */
+  /** False: faster than the on-disk embedding cache (a static table), so it is not cached. */
   readonly cacheable?: boolean;
   /**
    * Changes when the encoder's code computes other bits from the same weights (the use encoder's

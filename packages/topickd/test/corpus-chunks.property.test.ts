@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataError } from '@topickd/core';
-import { corpusChunks, countCorpusDocuments, loadCorpus } from '@topickd/core/node';
+import { loadCorpus } from '@topickd/core/node';
+import { corpusChunks, countCorpusDocuments } from 'topickd/app';
 
 // `infer` reads .txt and .jsonl inputs block by block: what the blocks hold, joined, must be
 // exactly what loadCorpus reads at once (the θ rows depend on it), and the count pass must agree.
