@@ -14,7 +14,7 @@
 //                                10,000) 20NG posts with it, and of `topickd info`; needs /usr/bin/time
 //
 // Each writes its table between markers in BENCHMARKS.md and prints it.
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import os from 'node:os';
@@ -24,6 +24,7 @@ import { tf, ContextualTopicModel, resolveModelConfig, Random, trainModel, corpu
 import { loadOctis, preprocessFile, openEmbeddingRows } from '@topickd/core/node';
 import { WasmBackend } from '@topickd/backend-wasm';
 import { writeBenchmarksSection } from './benchmarks-md.mjs';
+import { dirBytes } from './dir-bytes.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const what = process.argv[2] ?? '20ng';
@@ -32,7 +33,8 @@ const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const cpus = os.cpus();
 const machine = `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 
-const { kernels } = await new WasmBackend().activate();
+// the in-process modes train here; `deploy` runs only CLI processes
+const kernels = what === 'deploy' ? undefined : (await new WasmBackend().activate()).kernels;
 
 const bin = join(root, 'packages/cli/dist/bin.js');
 /** A CLI command as a new process, as a user runs it: peak RSS (MiB, /usr/bin/time) and seconds. */
@@ -42,7 +44,6 @@ const timed = (args) => {
   const [kb, seconds] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
   return { mb: Math.round(kb / 1024), seconds, lines: r.stdout.trim().split('\n').length };
 };
-const sizeOf = (dir) => readdirSync(dir).reduce((n, f) => n + (statSync(join(dir, f)).isDirectory() ? sizeOf(join(dir, f)) : statSync(join(dir, f)).size), 0);
 
 if (what === 'deploy') {
   // The whole pipeline as a user deploys it: `topickd demo`'s peak RSS; the bundles `export` writes
@@ -57,13 +58,13 @@ if (what === 'deploy') {
   const bundles = {};
   for (const q of ['none', 'int8', 'float16']) {
     timed(['export', '--model', student, '--out', join(work, `bundle-${q}`), '--quiet', ...(q === 'none' ? [] : ['--quantize', q])]);
-    bundles[q] = sizeOf(join(work, `bundle-${q}`));
+    bundles[q] = dirBytes(join(work, `bundle-${q}`));
   }
   const table = timed(['distill-encoder', '--data', 'm10', '--out', join(work, 'static'), '--cache-dir', cache, '--quiet']);
   const staticStudent = join(work, 'student-static');
   const distilled = timed(['distill', '--teacher', teacher, '--data', 'm10', '--epochs', '30', '--encoder', `static:${join(work, 'static')}`, '--teacher-encoder', 'use', '--cache-dir', cache, '--out', staticStudent, '--quiet']);
   timed(['export', '--model', staticStudent, '--out', join(work, 'bundle-static'), '--quiet']);
-  bundles.static = sizeOf(join(work, 'bundle-static'));
+  bundles.static = dirBytes(join(work, 'bundle-static'));
   const input = join(work, `posts-${N}.txt`);
   writeFileSync(input, readFileSync(join(root, 'datasets/20ng/unpreprocessed.txt'), 'utf8').split('\n').slice(0, N).join('\n') + '\n');
   const info = [0, 1, 2].map(() => timed(['info']));

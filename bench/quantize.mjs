@@ -4,10 +4,11 @@
 // speed. Usage: node bench/quantize.mjs [MODEL_DIR] (default runs/demo/K20-seed0/distilled,
 // which `pnpm demo` writes). Prints one JSON object.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dirBytes } from './dir-bytes.mjs';
 import { inferTheta } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
 import { UseEncoder } from '@topickd/encoders';
@@ -16,7 +17,6 @@ import { bowForModel, createRuntime, loadModelWith } from 'topickd/app';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const modelDir = process.argv[2] ?? join(root, 'runs/demo/K20-seed0/distilled');
 const bin = join(root, 'packages/cli/bin/topickd.mjs');
-const sizeOf = (dir) => readdirSync(dir).reduce((s, f) => s + (statSync(join(dir, f)).isDirectory() ? sizeOf(join(dir, f)) : statSync(join(dir, f)).size), 0);
 
 const work = mkdtempSync(join(tmpdir(), 'topickd-quantize-'));
 const bundles = {};
@@ -24,7 +24,7 @@ for (const q of ['none', 'int8', 'float16']) {
   const out = join(work, q);
   const r = spawnSync(process.execPath, [bin, 'export', '--model', modelDir, '--out', out, '--quiet', ...(q === 'none' ? [] : ['--quantize', q])], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
-  bundles[q] = sizeOf(out);
+  bundles[q] = dirBytes(out);
 }
 const rt = await createRuntime({ backend: 'wasm' }, { warn() {} });
 const saved = await loadModelWith(rt, modelDir);

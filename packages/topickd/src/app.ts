@@ -24,6 +24,7 @@ export { renderTopicsOverTimePage, topicsOverTimeSection, TOPICS_OVER_TIME_STYLE
 export { candidatePhrases, topicLabels, type LabelInputs, type TopicLabel } from './app/report/topic-labels.js';
 export { labelsOfData, modelLabels, requireLabelData } from './app/report/model-labels.js';
 export { inferShards } from './shared/infer-shards.js';
+export { concatRows } from './shared/concat-rows.js';
 export * from './app/experiment/comparisons.js';
 export * from './model-view.js';
 export { TopicKDError, isTopicKDError, ConfigError, DataError, ModelFileError } from '@topickd/core';

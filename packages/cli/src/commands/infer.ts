@@ -1,8 +1,8 @@
-import { ConfigError } from '@topickd/core';
+import { ConfigError, type Float32Matrix } from '@topickd/core';
 import { loadCorpus } from '@topickd/core/node';
 import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, defineCommand } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { canStreamCorpus, collectGarbage, corpusChunks, countCorpusDocuments, createRuntime, inferenceEncoderSpec, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfChunks } from 'topickd/app';
+import { canStreamCorpus, collectGarbage, concatRows, corpusChunks, countCorpusDocuments, createRuntime, inferenceEncoderSpec, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfChunks } from 'topickd/app';
 
 export const inferCommand = defineCommand({
   name: 'infer',
@@ -65,25 +65,16 @@ export const inferCommand = defineCommand({
       const streamed = canStreamCorpus(path);
       const total = streamed ? await countCorpusDocuments(path, { textField: cfg.textField }) : undefined;
       const chunks = streamed ? corpusChunks(path, { size: shardSize, textField: cfg.textField }) : [loadCorpus(path, { textField: cfg.textField })];
-      const parts: Float32Array[] = [];
-      let rows = 0;
+      const parts: Float32Matrix[] = [];
       let threads: number | undefined;
-      let K = 0;
       for await (const { theta } of thetaOfChunks(rt, cfg, saved, dir, chunks, progress, { samples, seed, shardSize, total, betweenChunks: streamed ? collectGarbage : undefined })) {
-        rows += theta.rows;
-        K = theta.cols;
         threads = Math.max(threads ?? 0, theta.threads ?? 1);
-        if (json) parts.push(theta.data);
-        else printRows(theta.data, theta.rows, K);
+        if (json) parts.push(theta);
+        else printRows(theta.data, theta.rows, theta.cols);
       }
       if (json) {
-        const all = new Float32Array(rows * K);
-        let at = 0;
-        for (const p of parts) {
-          all.set(p, at);
-          at += p.length;
-        }
-        printJson(all, rows, K, threads);
+        const all = concatRows(parts);
+        printJson(all.data, all.rows, all.cols, threads);
       }
     } finally {
       saved.model.dispose();

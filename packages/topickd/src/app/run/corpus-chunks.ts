@@ -9,6 +9,16 @@ import { parseJsonlLine } from '@topickd/core/node';
 // Reading a corpus file block by block, for `topickd infer` (which streams its input): each block
 // is the Corpus loadCorpus would give for those lines; nothing holds the whole file.
 
+/** The refusal of a file that is not UTF-8 (as loadCorpus's). */
+function notUtf8(path: string): DataError {
+  return new DataError(`${path} is not valid UTF-8; convert it to UTF-8, e.g. iconv -f latin1 -t utf-8`);
+}
+
+/** The refusal of a file without a document (as loadCorpus's). */
+function noDocuments(path: string, jsonl: boolean): DataError {
+  return new DataError(jsonl ? `${path} has no documents` : `${path} has no documents; put one document per line`, 'EMPTY_CORPUS');
+}
+
 /**
  * Lines of a UTF-8 file as a stream: CRLF and LF both accepted, a BOM stripped, a final empty
  * line ignored (the lines `readLines` returns), invalid UTF-8 refused naming the file — without
@@ -22,7 +32,7 @@ export async function* linesOf(path: string): AsyncGenerator<string> {
     try {
       return bytes ? decoder.decode(bytes, { stream }) : decoder.decode();
     } catch {
-      throw new DataError(`${path} is not valid UTF-8; convert it to UTF-8, e.g. iconv -f latin1 -t utf-8`);
+      throw notUtf8(path);
     }
   };
   for await (const chunk of createReadStream(path)) {
@@ -99,7 +109,7 @@ export async function* corpusChunks(path: string, options: CorpusChunkOptions): 
       ({ documents, labels } = rest);
     }
   }
-  if (!any) throw new DataError(jsonl ? `${path} has no documents` : `${path} has no documents; put one document per line`, 'EMPTY_CORPUS');
+  if (!any) throw noDocuments(path, jsonl);
   if (documents.length > 0) yield chunk();
 }
 
@@ -126,7 +136,7 @@ export async function countCorpusDocuments(path: string, options: Omit<CorpusChu
     n++;
     if (!blank) any = true;
   }
-  if (!any) throw new DataError(jsonl ? `${path} has no documents` : `${path} has no documents; put one document per line`, 'EMPTY_CORPUS');
+  if (!any) throw noDocuments(path, jsonl);
   return n;
 }
 
@@ -156,7 +166,7 @@ function countTextLines(path: string): number {
       const upto = got === 0 ? end : last + 1;
       if (upto > 0) {
         const part = buf.subarray(0, upto);
-        if (!isUtf8(part)) throw new DataError(`${path} is not valid UTF-8; convert it to UTF-8, e.g. iconv -f latin1 -t utf-8`);
+        if (!isUtf8(part)) throw notUtf8(path);
         for (let i = part.indexOf(10); i >= 0; i = part.indexOf(10, i + 1)) lines++;
         const bom = first && part.length >= 3 && part[0] === 0xef && part[1] === 0xbb && part[2] === 0xbf ? 3 : 0;
         first = false;
@@ -168,7 +178,7 @@ function countTextLines(path: string): number {
       held = end - upto;
     }
     if (pending) lines++;
-    if (!any) throw new DataError(`${path} has no documents; put one document per line`, 'EMPTY_CORPUS');
+    if (!any) throw noDocuments(path, false);
     return lines;
   } finally {
     closeSync(fd);

@@ -30,14 +30,14 @@ export function askedThreads(cfg: Pick<RunConfig, 'threads'>): number | undefine
   return env;
 }
 
+/** Young generation (MB) of an embedding worker thread (V8's default grows to 16–32 per thread). */
+const EMBED_WORKER_YOUNG_MB = 4;
+
 /**
  * Embedding in worker threads (piscina), each with its own backend and encoder: the
  * `parallel` option of the embedding cache. Undefined for one thread, or where the worker
  * file is not built. Close the returned pool when done.
  */
-/** Young generation (MB) of an embedding worker thread (V8's default grows to 16–32 per thread). */
-const EMBED_WORKER_YOUNG_MB = 4;
-
 export function embeddingPool(
   backend: Pick<BackendInfo, 'name' | 'workerThreads'>,
   cfg: RunConfig,
