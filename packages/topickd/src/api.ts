@@ -15,7 +15,6 @@ import {
   type ActiveBackend,
   type TopicModel,
   type ModelOptions,
-  isNeuralTopicModel,
   encoderType,
   type Corpus,
   type EncoderReference,
@@ -39,7 +38,7 @@ import { loadCorpus, saveModel } from '@topickd/core/node';
 import { TopicModelView } from './model-view.js';
 import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
-import { runDistillation } from './app/run/distillation-run.js';
+import { runDistillation, vocabularyTeacher } from './app/run/distillation-run.js';
 import { copyModel, embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, trainingRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, type Runtime } from './app/run/pipeline.js';
 import { runExperiment } from './app/experiment/experiment.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment/experiment-results.js';
@@ -346,12 +345,10 @@ export class TopicKD {
   async distill(teachers: TrainedTopicModel | TrainedTopicModel[], texts: Texts, options: DistillOptions = {}): Promise<TrainedTopicModel> {
     return instanceGate.run(this.rt, async () => {
       const all = Array.isArray(teachers) ? teachers : [teachers];
-      if (all.length === 0) throw new ConfigError('distill needs a teacher', 'teacher');
-      const teacher = all.find((t) => isNeuralTopicModel(t.model)) ?? all[0];
       const cfg = this.runConfig(options);
-      const dataset = datasetForModel(this.corpusOf(texts), teacher); // the teacher's vocabulary and preprocessing
+      const dataset = datasetForModel(this.corpusOf(texts), vocabularyTeacher(all)); // the teacher's vocabulary and preprocessing
       const run = await runDistillation(this.rt, cfg, this.progress(), {
-        teachers: all.map((t) => ({ model: t.model, encoder: t.encoder, record: { ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params } })),
+        teachers: all.map((t) => ({ model: t.model, encoder: t.encoder, vocabulary: t.vocabulary, record: { ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params } })),
         dataset,
         datasetName: typeof texts === 'string' ? texts : undefined,
         student: { kind: options.model ?? 'zeroshot', topics: options.topics, hidden: options.hidden },

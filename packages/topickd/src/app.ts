@@ -5,7 +5,7 @@
 export * from './api.js';
 export * from './app/run/pipeline.js';
 export { canStreamCorpus, collectGarbage, corpusChunks, countCorpusDocuments, linesOf, type CorpusChunkOptions } from './app/run/corpus-chunks.js';
-export { runDistillation, type DistillationTeacher, type DistillationPlan, type DistillationRequest, type DistillationOutcome } from './app/run/distillation-run.js';
+export { runDistillation, vocabularyTeacher, type DistillationTeacher, type DistillationPlan, type DistillationRequest, type DistillationOutcome } from './app/run/distillation-run.js';
 export * from './app/experiment/experiment.js';
 export * from './app/experiment/experiment-results.js';
 export { gridReference, GRID_REFERENCES, type GridReference } from './app/experiment/grid-reference.js';

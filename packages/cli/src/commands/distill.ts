@@ -1,8 +1,8 @@
-import { ConfigError, DEFAULT_TRAIN } from '@topickd/core';
+import { DEFAULT_TRAIN } from '@topickd/core';
 import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
 import { join } from 'node:path';
 import { RECIPE_FLAG, SEED_FLAGS, TRAIN_FLAGS, defineCommand } from '../command.js';
-import { checkResumeFingerprint, claimOutputDir, createRuntime, embeddingsDigest, loadDataset, runDistillation, runFingerprint, saveTrainingTheta, loadModelWith, type DistillationTeacher } from 'topickd/app';
+import { checkResumeFingerprint, claimOutputDir, createRuntime, embeddingsDigest, loadDatasetForModel, runDistillation, vocabularyTeacher, runFingerprint, saveTrainingTheta, loadModelWith, type DistillationTeacher } from 'topickd/app';
 import { count, plural, seedFingerprint } from 'topickd/app';
 
 export const distillCommand = defineCommand({
@@ -29,20 +29,13 @@ export const distillCommand = defineCommand({
     const rt = await createRuntime(cfg, logger);
     const all: Awaited<ReturnType<typeof loadModelWith>>[] = [];
     for (const dir of teacherDirs) all.push(await loadModelWith(rt, dir));
-    const dataset = loadDataset(cfg);
-    for (const [i, t] of all.entries()) {
-      if (dataset.vocabulary.length !== t.vocabulary.length || dataset.vocabulary.some((w, j) => w !== t.vocabulary[j])) {
-        throw new ConfigError(
-          `the teacher ${teacherDirs[i]}'s vocabulary (${t.vocabulary.length} words) differs from the data's (${dataset.vocabulary.length}); distill on the corpus the teacher was trained on`,
-          'data',
-        );
-      }
-    }
+    // the documents over the teacher's vocabulary, tokenized as its corpus was (as tkd.distill does)
+    const dataset = loadDatasetForModel(cfg, vocabularyTeacher(all));
     const studentKind = flags.student ?? cfg.student?.model ?? 'zeroshot';
     const seed = cfg.seed ?? 0;
     const resume = flags.resume ? await loadCheckpoint(flags.resume) : undefined;
     const checkpointPath = join(flags.out, CHECKPOINT_FILE);
-    const teachers: DistillationTeacher[] = all.map((t, i) => ({ model: t.model, encoder: t.encoder, record: { dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() } }));
+    const teachers: DistillationTeacher[] = all.map((t, i) => ({ model: t.model, encoder: t.encoder, vocabulary: t.vocabulary, record: { dir: teacherDirs[i], kind: t.model.kind, params: t.model.paramCount() } }));
     const run = await runDistillation(rt, cfg, progress, {
       teachers,
       dataset,

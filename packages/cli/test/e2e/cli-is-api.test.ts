@@ -17,12 +17,14 @@ const program = join(generated, 'cli-is-api.mjs');
 
 const API = `
 import { createTopicKD } from 'topickd';
-const [corpus, cache] = process.argv.slice(2);
+const [corpus, cache, other] = process.argv.slice(2);
 const tkd = await createTopicKD({ backend: 'wasm', cacheDir: cache });
 const teacher = await tkd.fit(corpus, { model: 'combined', topics: 5, epochs: 2, seed: 0, hidden: [20] });
 await teacher.save('teacher');
 const student = await tkd.distill(teacher, corpus, { model: 'zeroshot', hidden: [10], epochs: 2, seed: 0 });
 await student.save('student');
+// a corpus other than the teacher's: read over the teacher's vocabulary by both
+await (await tkd.distill(teacher, other, { model: 'zeroshot', hidden: [10], epochs: 2, seed: 0 })).save('student-other');
 await tkd.experiment({ dataset: corpus, topics: [5], seeds: [0], epochs: 2, out: 'grid', teacher: { hidden: [20] }, student: { hidden: [10] } });
 `;
 
@@ -49,21 +51,27 @@ describe('the CLI is the API', () => {
     mkdirSync(viaCli);
     mkdirSync(generated, { recursive: true });
     writeFileSync(program, API);
-    const r = await nodeProgram(program, viaApi, [RAW_CORPUS, cache]);
+    // half of the corpus, and a document with none of its words (left out, with a warning)
+    const other = join(work, 'other.jsonl');
+    const lines = readFileSync(RAW_CORPUS, 'utf8').trim().split('\n');
+    writeFileSync(other, [...lines.slice(100, 250), JSON.stringify({ text: 'qqqq zzzz wwww' })].join('\n') + '\n');
+    const r = await nodeProgram(program, viaApi, [RAW_CORPUS, cache, other]);
     expect(r.status, r.stderr).toBe(0);
     const common = ['--backend', 'wasm', '--cache-dir', cache, '--quiet'];
     ok(await topickd(['fit', ...common, '--data', RAW_CORPUS, '--model', 'combined', '--topics', '5', '--epochs', '2', '--seed', '0', '--hidden', '20', '--out', 'teacher'], viaCli));
     ok(await topickd(['distill', ...common, '--teacher', 'teacher', '--data', RAW_CORPUS, '--student', 'zeroshot', '--hidden', '10', '--epochs', '2', '--seed', '0', '--out', 'student'], viaCli));
+    const d2 = ok(await topickd(['distill', ...common, '--teacher', 'teacher', '--data', other, '--student', 'zeroshot', '--hidden', '10', '--epochs', '2', '--seed', '0', '--out', 'student-other'], viaCli));
+    expect(d2.stderr).toMatch(/1 of 151 documents have no word of the model's vocabulary/);
     ok(await topickd(['experiment', ...common, '--dataset', RAW_CORPUS, '--topics', '5', '--seeds', '0', '--epochs', '2', '--teacher-hidden', '20', '--student-hidden', '10', '--out', 'grid'], viaCli));
 
-    const models = ['teacher', 'student', 'grid/K5-seed0/teacher', 'grid/K5-seed0/student', 'grid/K5-seed0/distilled'];
+    const models = ['teacher', 'student', 'student-other', 'grid/K5-seed0/teacher', 'grid/K5-seed0/student', 'grid/K5-seed0/distilled'];
     for (const m of models) {
       expect(weights(join(viaCli, m)).equals(weights(join(viaApi, m))), `${m}: weights`).toBe(true);
       const manifest = (root: string) => comparable(JSON.parse(readFileSync(join(root, m, 'manifest.json'), 'utf8')), root);
       expect(manifest(viaCli), `${m}: manifest`).toEqual(manifest(viaApi));
     }
     // θ of the training documents: the CLI writes it with the model, and so does the API's save()
-    for (const m of ['teacher', 'student']) {
+    for (const m of ['teacher', 'student', 'student-other']) {
       for (const f of ['theta.npy', 'theta.json']) expect(readFileSync(join(viaCli, m, f)).equals(readFileSync(join(viaApi, m, f))), `${m}/${f}`).toBe(true);
     }
     const results = (root: string) => comparable(JSON.parse(readFileSync(join(root, 'grid', 'results.json'), 'utf8')), root);

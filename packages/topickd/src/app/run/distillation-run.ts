@@ -7,6 +7,8 @@ import type { RunConfig } from './run-config.js';
 export interface DistillationTeacher {
   model: TopicModel;
   encoder: { id: string; dim: number; type?: string };
+  /** The words of its topics: every teacher of one run has the same (the student's). */
+  vocabulary: readonly string[];
   record: TeacherRecord;
 }
 
@@ -61,14 +63,29 @@ export interface DistillationOutcome extends DistilledModel {
   teacher: DistillationTeacher;
 }
 
+const sameWords = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((w, i) => w === b[i]);
+
+/** The teacher whose vocabulary and preprocessing the training documents take (and whose posterior the student learns): the first neural one, else the first. */
+export function vocabularyTeacher<T extends Pick<DistillationTeacher, 'model'>>(teachers: readonly T[]): T {
+  if (teachers.length === 0) throw new ConfigError('distill needs a teacher', 'teacher');
+  return teachers.find((t) => isNeuralTopicModel(t.model)) ?? teachers[0];
+}
+
 /**
  * Distillation from loaded teachers to a new student: α/T from the recipe, the student's and the
  * teachers' embeddings, the losses the teachers serve, training, and the record a model folder
  * keeps. What the CLI's `distill` and `tkd.distill` both run; each forms the dataset and saves.
  */
 export async function runDistillation(rt: Runtime, cfg: RunConfig, progress: Progress, req: DistillationRequest): Promise<DistillationOutcome> {
-  if (req.teachers.length === 0) throw new ConfigError('distill needs a teacher', 'teacher');
-  const teacher = req.teachers.find((t) => isNeuralTopicModel(t.model)) ?? req.teachers[0];
+  const teacher = vocabularyTeacher(req.teachers);
+  for (const t of req.teachers) {
+    if (!sameWords(t.vocabulary, req.dataset.vocabulary)) {
+      throw new ConfigError(
+        `the teacher ${t.record.dir ?? `(${t.record.kind})`} has another vocabulary (${t.vocabulary.length} words) than the training documents (${req.dataset.vocabulary.length}); teachers that teach together must share one vocabulary — train them on the same corpus`,
+        'teacher',
+      );
+    }
+  }
   const topics = req.student.topics ?? teacher.model.numTopics;
   rt.registry.modelFactory(req.student.kind, 'student'); // before any work: an unknown kind lists the registered ones
   const { alpha, temperature, recipe, kdEpochs } = distillHyper(req.hyper, { meanDocumentLength: meanDocumentLength(req.dataset.bow), dataset: req.datasetName, topics, epochs: cfg.epochs ?? DEFAULT_TRAIN.epochs });

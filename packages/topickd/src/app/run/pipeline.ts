@@ -254,6 +254,31 @@ export function loadDataset(cfg: RunConfig, data = cfg.data, logger: Logger = { 
   return dataset;
 }
 
+/**
+ * `--data` read as a saved model's training corpus was: its tokenization and its vocabulary
+ * (words it does not know are left out; the preprocessing settings of `cfg` do not apply).
+ * What `distill`, `tune` and `tkd.distill` train on: a teacher's vocabulary is the student's.
+ */
+export function loadDatasetForModel(cfg: RunConfig, saved: Pick<SavedModel, 'preprocessing' | 'vocabulary'>, data = cfg.data, logger: Logger = { warn: (m) => process.stderr.write(`topickd: warning: ${m}\n`) }): Dataset {
+  if (!data) throw new ConfigError('no data: give --data (an OCTIS folder, .tsv, .jsonl, .txt, or m10 / 20ng)', 'data');
+  const corpus = loadCorpus(resolveDataPath(data, cfg.baseDir), { textField: cfg.textField });
+  let dataset: Dataset;
+  try {
+    dataset = datasetForModel(corpus, saved);
+  } catch (e) {
+    if (e instanceof DataError && e.code === 'EMPTY_CORPUS') {
+      throw new DataError(`none of the ${corpus.documents.length} documents of ${data} has a word of the model's vocabulary (${saved.vocabulary.length} words); give the corpus the model was trained on, or one in its language`, 'EMPTY_CORPUS');
+    }
+    throw e;
+  }
+  for (const w of dataset.warnings) logger.warn(`${data}: ${w}`);
+  if (dataset.dropped > 0) {
+    const all = dataset.dropped + dataset.bow.rows;
+    logger.warn(`${data}: ${dataset.dropped} of ${all} documents have no word of the model's vocabulary (${saved.vocabulary.length} words) and are left out${dataset.dropped * 2 > all ? '; is this the corpus (or the language) the model was trained on?' : ''}`);
+  }
+  return dataset;
+}
+
 export function encoderSpecOf(spec: EncoderSpec | undefined, baseDir?: string, quantize?: 'int8' | 'float16'): EncoderSpec {
   const s = spec ?? 'use';
   if (quantize) {

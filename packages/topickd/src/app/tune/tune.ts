@@ -10,7 +10,7 @@ import { checkRecipe, checkSeed, ConfigError, distillHyper, ReferenceCorpus, typ
 import { writeFileAtomic } from '@topickd/core/node';
 import { Piscina } from 'piscina';
 import { queueModule } from '../queue/queue-module.js';
-import { encoderSpecOfModel, distillOn, embedDataset, fitOn, loadDataset, loadModelWith, type Runtime } from '../run/pipeline.js';
+import { encoderSpecOfModel, distillOn, embedDataset, fitOn, loadDatasetForModel, loadModelWith, type Runtime } from '../run/pipeline.js';
 import { Progress } from '../run/progress.js';
 import type { RunConfig } from '../run/run-config.js';
 import { evaluateModel, hyperFor } from '../experiment/experiment-results.js';
@@ -50,11 +50,7 @@ export interface TuneContext {
 export async function tuneContext(rt: Runtime, cfg: RunConfig, data: string, teacherDir: string, progress: Progress): Promise<TuneContext> {
   const saved = await loadModelWith(rt, teacherDir);
   const teacher = saved.model; // any kind can teach (one without a posterior network through the ce loss)
-  const dataset = loadDataset(cfg, data);
-  if (dataset.vocabulary.length !== saved.vocabulary.length || dataset.vocabulary.some((w, i) => w !== saved.vocabulary[i])) {
-    teacher.dispose();
-    throw new ConfigError(`the teacher's vocabulary (${saved.vocabulary.length} words) differs from the data's (${dataset.vocabulary.length}); tune on the corpus the teacher was trained on`, 'data');
-  }
+  const dataset = loadDatasetForModel(cfg, saved, data); // the teacher's vocabulary and tokenization, as distill
   const studentEmb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress, 'student embeddings');
   let teacherEmbeddings = studentEmb.embeddings;
   if (saved.encoder.id !== studentEmb.encoderId) {
