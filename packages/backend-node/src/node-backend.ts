@@ -148,7 +148,11 @@ export class NodeBackend implements Backend {
     // numerics name the thread count: the engine cuts a product into one part per block of
     // columns (or rows) when it has threads, and OpenBLAS picks its kernel by a part's size,
     // so the last bits differ between thread counts (2.4e-7 on the sentence encoder)
-    return { name: this.name, tfjsBackend: tf.getBackend(), simd: wasm.simd, threads, canTrain: true, workerThreads: false, numerics: `openblas${threads > 1 ? `-t${threads}` : ''}+${wasm.numerics ?? wasm.tfjsBackend}`, stableBatch: { rows: Math.max(4, wasm.stableBatch?.rows ?? 4), tokens: Math.max(256, wasm.stableBatch?.tokens ?? 256) }, detail: `OpenBLAS engine (${config}; ${threads} thread${threads === 1 ? '' : 's'})`, kernels };
+    // and the kernel family (OPENBLAS_CORETYPE, pinned when the addon loads): each rounds its sums its own way
+    const core = process.env.OPENBLAS_CORETYPE?.toLowerCase();
+    const numerics = `openblas${core ? `-${core}` : ''}${threads > 1 ? `-t${threads}` : ''}+${wasm.numerics ?? wasm.tfjsBackend}`;
+    const stableBatch = { rows: Math.max(4, wasm.stableBatch?.rows ?? 4), tokens: Math.max(256, wasm.stableBatch?.tokens ?? 256) };
+    return { name: this.name, tfjsBackend: tf.getBackend(), simd: wasm.simd, threads, canTrain: true, workerThreads: false, numerics, stableBatch, detail: `OpenBLAS engine (${config}${core ? `, ${core} kernels` : ''}; ${threads} thread${threads === 1 ? '' : 's'})`, kernels };
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runBackendConformance, maxAbsDiff, adamReference } from '@topickd/core/testing';
 import { createContainer, registryOf, BackendUnavailableError, tf, inferTheta, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, ContainerModule, Backend, type BackendKernels } from '@topickd/core/plugin';
@@ -285,5 +285,35 @@ describe.skipIf(!addon)('the OpenBLAS engine', () => {
       if (['mu.bias', 'logvar.bias', 'prior.mean'].includes(name)) continue;
       expect(maxAbsDiff(p, w.weights.get(name)!), name).toBeLessThan(1e-4);
     }
+  });
+});
+
+describe('OpenBLAS kernels pinned', () => {
+  // the machine image here sets OPENBLAS_CORETYPE=Haswell, whose SGEMM sums rows 6–11 of each tile
+  // of 12 differently (bench/openblas-kernels.mjs): a row's bytes depended on its place in a batch
+  const x64avx = process.platform === 'linux' && process.arch === 'x64' && existsSync('/proc/cpuinfo') && /^flags\s*:.*\bavx\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  it.skipIf(engine !== 'openblas' || !x64avx)('the Sandybridge family on x86-64 with AVX: a row of a product has the same bytes at any place and any batch size; the numerics name it', async () => {
+    const active = await new NodeBackend(undefined, { engines: ['openblas'] }).activate();
+    expect(process.env.OPENBLAS_CORETYPE).toBe('Sandybridge');
+    expect(active.numerics).toMatch(/^openblas-sandybridge\+/);
+    const rnd = new Random(3);
+    const K = 512;
+    const rows = Array.from({ length: 31 }, () => rnd.uniformArray(K, -1, 1));
+    const w = tf.tensor2d(rnd.uniformArray(K * 256, -1, 1), [K, 256]);
+    const productRow = (order: number[], at: number) => {
+      const a = tf.tensor2d(order.map((r) => Array.from(rows[r])), [order.length, K]);
+      const c = tf.matMul(a, w);
+      const row = c.dataSync().slice(at * 256, (at + 1) * 256);
+      a.dispose();
+      c.dispose();
+      return row;
+    };
+    const alone = productRow([0], 0);
+    for (const [size, at] of [[12, 7], [12, 11], [24, 18], [29, 9], [5, 4], [30, 0]]) {
+      const order = Array.from({ length: size }, (_, i) => i + 1);
+      order[at] = 0;
+      expect(Array.from(productRow(order, at)), `row 0 at place ${at} of ${size}`).toEqual(Array.from(alone));
+    }
+    w.dispose();
   });
 });

@@ -43,7 +43,7 @@ import { copyModel, embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, 
 import { runExperiment } from './app/experiment/experiment.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/run/progress.js';
-import { validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run/run-config.js';
+import { environmentConfig, validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run/run-config.js';
 import type { SeedTopicsRecord } from './app/run/seed-topics.js';
 
 /** Documents: strings, `{ text }` records, a loaded corpus, or a path (a file, an OCTIS folder, `m10`, `20ng`). */
@@ -54,7 +54,7 @@ export type Texts = readonly string[] | readonly { text: string }[] | Corpus | s
  * `encoder`, `losses`, `plugins`, `backendOptions`; see PluginConfig) and where things go.
  */
 export interface TopicKDConfig extends PluginConfig {
-  /** Threads for embedding, training and θ (default TOPICKD_THREADS; see the next two). */
+  /** Threads for embedding, training and θ (default: the environment's TOPICKD_THREADS; see the next two). */
   threads?: number;
   /** Worker threads for embedding (default: `threads`, else all cores). */
   embeddingThreads?: number;
@@ -294,13 +294,16 @@ export class TopicKD {
     if (config === null || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError('createTopicKD takes an object of settings', 'config');
     const unknown = Object.keys(config).filter((k) => !(API_CONFIG_KEYS as readonly string[]).includes(k));
     if (unknown.length) throw new ConfigError(`createTopicKD: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; the settings are ${API_CONFIG_KEYS.join(', ')}`, unknown[0]);
-    const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize } = config;
-    const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize }), 'createTopicKD');
+    // resolved in the CLI's order: defaults < the environment (TOPICKD_THREADS, …) < these settings
+    const env = environmentConfig();
+    const settings: TopicKDConfig = { ...(env.threads !== undefined ? { threads: env.threads } : {}), ...stripUndefined({ ...config }) };
+    const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize } = settings;
+    const runConfig = validateRunConfig(stripUndefined({ ...env, backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize }), 'createTopicKD');
     // activation changes the process's backend: in its turn, as every other instance's operation
     return instanceGate.run(undefined, async () => {
       const rt = await createRuntime(runConfig, config.logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
       instanceGate.adopt(rt);
-      return new TopicKD(rt, config);
+      return new TopicKD(rt, settings);
     });
   }
 

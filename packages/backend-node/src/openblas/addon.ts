@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,6 +48,37 @@ export function addonPath(): string {
 
 let cached: AddonLoad | undefined;
 
+/** The OpenBLAS kernel family TopicKD asks for on x86-64 machines with AVX. */
+export const PINNED_OPENBLAS_CORE = 'Sandybridge';
+
+/**
+ * Pins OpenBLAS's kernels (OPENBLAS_CORETYPE, read when it loads) to the Sandybridge family on
+ * an x86-64 Linux machine with AVX — over a family the environment names, since TopicKD's
+ * promise that results never depend on batching or on what a cache held rests on it. Why
+ * (measured, Debian's OpenBLAS 0.3.21; `node bench/openblas-kernels.mjs`): the Haswell/Zen
+ * SGEMM sums a row differently by its place in a tile of 12 (places 6–11), so an embedding
+ * depended on its batch-mates — on this machine image, whose environment sets
+ * OPENBLAS_CORETYPE=Haswell, embeddings read from a cache differed from a cold run's; and
+ * without a pin the family is whatever the CPU reports (Cooperlake here), so bytes differ
+ * between machines. Sandybridge's SGEMM sums every row alike at any place and any product size,
+ * runs on every x86-64 CPU with AVX, and was as fast as Haswell's here (SkylakeX's, where
+ * AVX-512 exists, ~35% faster on products but with other bytes). Returns the family pinned,
+ * if any.
+ */
+export function pinOpenBlasCore(): string | undefined {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
+  let flags: Set<string>;
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    flags = new Set((line ?? '').split(':')[1]?.trim().split(/\s+/) ?? []);
+  } catch {
+    return undefined;
+  }
+  if (!flags.has('avx')) return undefined;
+  process.env.OPENBLAS_CORETYPE = PINNED_OPENBLAS_CORE;
+  return PINNED_OPENBLAS_CORE;
+}
+
 /**
  * Loads the OpenBLAS engine's addon. OpenBLAS reads OPENBLAS_NUM_THREADS when it loads;
  * it is set to 1 unless the user chose otherwise: OpenBLAS's threads busy-wait, which on a
@@ -64,6 +95,7 @@ export function loadOpenBlasAddon(): AddonLoad {
     return cached;
   }
   process.env.OPENBLAS_NUM_THREADS ??= '1';
+  pinOpenBlasCore();
   try {
     const addon = createRequire(import.meta.url)(path) as OpenBlasAddon;
     cached = { addon, path };

@@ -179,7 +179,7 @@ describe('nothing silently wrapped or ignored', () => {
   });
 
   it('an invalid TOPICKD_THREADS, options for an unknown backend, a plugin loss named like a built-in one', async () => {
-    refused(await topickd(['embed', '--input', corpus, '--out', join(work, 'e.npy'), '--quiet'], work, { env: { TOPICKD_THREADS: 'lots' } }), 2, /TOPICKD_THREADS must be an integer from 1 to 256, got "lots"/);
+    refused(await topickd(['embed', '--input', corpus, '--out', join(work, 'e.npy'), '--quiet'], work, { env: { TOPICKD_THREADS: 'lots' } }), 2, /the environment variable TOPICKD_THREADS must be a positive integer, got "lots"; fix or unset it/);
     const cfg = join(work, 'bo.json');
     writeFileSync(cfg, JSON.stringify({ backendOptions: { wsam: { threads: 2 } } }));
     refused(await topickd(['fit', '--config', cfg, '--data', corpus, '--topics', '4', '--epochs', '1', '--out', join(work, 'bo'), ...precomputed()], work), 2, /unknown backend "wsam" \(config key "backendOptions\.wsam"\)/);

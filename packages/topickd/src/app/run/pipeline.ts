@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { exports as resolveExports } from 'resolve.exports';
-import { askedThreads, embeddingPool } from '../workers/embed-pool.js';
+import { embeddingPool } from '../workers/embed-pool.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import {
@@ -107,17 +107,14 @@ export function resolveDataPath(data: string, baseDir = process.cwd()): string {
   return isAbsolute(data) ? data : resolve(baseDir, data);
 }
 
-/** How long a plugin's import may take (TOPICKD_PLUGIN_TIMEOUT_S, default 60 s). */
-function pluginTimeoutSeconds(): number {
-  const v = Number(process.env.TOPICKD_PLUGIN_TIMEOUT_S);
-  return Number.isFinite(v) && v > 0 ? v : 60;
-}
+/** How long a plugin's import may take (config `pluginTimeout`, TOPICKD_PLUGIN_TIMEOUT_S; default 60 s). */
+const DEFAULT_PLUGIN_TIMEOUT_S = 60;
 
 function withTimeout<T>(p: Promise<T>, seconds: number, spec: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new TopicKDError('PLUGIN_FAILED', `plugin "${spec}" did not finish loading in ${seconds} s (its module never settles); fix or remove it (TOPICKD_PLUGIN_TIMEOUT_S changes the limit)`)),
+      () => reject(new TopicKDError('PLUGIN_FAILED', `plugin "${spec}" did not finish loading in ${seconds} s (its module never settles); fix or remove it (config pluginTimeout or TOPICKD_PLUGIN_TIMEOUT_S changes the limit)`)),
       seconds * 1000,
     );
   });
@@ -125,7 +122,7 @@ function withTimeout<T>(p: Promise<T>, seconds: number, spec: string): Promise<T
 }
 
 /** Imports third-party plugin modules named in the config; each exports a ContainerModule as default. */
-export async function loadPluginModules(specs: readonly string[], baseDir: string): Promise<ContainerModule[]> {
+export async function loadPluginModules(specs: readonly string[], baseDir: string, timeoutSeconds = DEFAULT_PLUGIN_TIMEOUT_S): Promise<ContainerModule[]> {
   const modules: ContainerModule[] = [];
   for (const spec of specs) {
     let url: string;
@@ -142,7 +139,7 @@ export async function loadPluginModules(specs: readonly string[], baseDir: strin
     }
     let mod: Record<string, unknown>;
     try {
-      mod = (await withTimeout(import(url), pluginTimeoutSeconds(), spec)) as Record<string, unknown>;
+      mod = (await withTimeout(import(url), timeoutSeconds, spec)) as Record<string, unknown>;
     } catch (e) {
       if (isTopicKDError(e)) throw e;
       throw new TopicKDError('PLUGIN_FAILED', `plugin "${spec}" failed to load: ${(e as Error).message}`, { cause: e });
@@ -205,7 +202,7 @@ export interface Runtime {
  * training runs on one thread.
  */
 export function withTrainingThreads(cfg: RunConfig): RunConfig['backendOptions'] {
-  const asked = cfg.trainingThreads ?? askedThreads(cfg);
+  const asked = cfg.trainingThreads ?? cfg.threads;
   if (asked === undefined) return cfg.backendOptions;
   const out = { ...cfg.backendOptions };
   for (const name of ['node', 'wasm'] as const) {
@@ -217,7 +214,7 @@ export function withTrainingThreads(cfg: RunConfig): RunConfig['backendOptions']
 
 /** The DI container with every bundled plugin and the config's third-party ones, backend activated. */
 export async function createRuntime(cfg: RunConfig, logger: Logger, options: { activate?: boolean } = {}): Promise<Runtime> {
-  const extra = await loadPluginModules(cfg.plugins ?? [], cfg.baseDir ?? process.cwd());
+  const extra = await loadPluginModules(cfg.plugins ?? [], cfg.baseDir ?? process.cwd(), cfg.pluginTimeout);
   const container = await createContainer(
     { backend: cfg.backend ?? 'wasm', fallback: cfg.fallback, encoder: cfg.encoder, losses: cfg.losses, plugins: cfg.plugins, backendOptions: withTrainingThreads(cfg) },
     { modules: [wasmModule, nodeBackendModule, encodersModule, lossesModule, classicModelsModule, ...extra], logger },
@@ -703,10 +700,9 @@ export function checkResumeFingerprint(path: string, saved: Record<string, strin
   }
 }
 
-/** Corpus files above this size (MiB; TOPICKD_STREAM_MB, default the smaller of 64 and the read limit) are streamed from disk by `fit`. */
-export function streamThresholdBytes(): number {
-  const env = Number(process.env.TOPICKD_STREAM_MB);
-  return Number.isFinite(env) && env > 0 ? env * 2 ** 20 : Math.min(64 * 2 ** 20, maxInputBytes());
+/** Corpus files above this size (config `streamMb`, TOPICKD_STREAM_MB; default the smaller of 64 MiB and the read limit) are streamed from disk by `fit`. */
+export function streamThresholdBytes(cfg: Pick<RunConfig, 'streamMb'> = {}): number {
+  return cfg.streamMb !== undefined ? cfg.streamMb * 2 ** 20 : Math.min(64 * 2 ** 20, maxInputBytes());
 }
 
 /** What `fit` trains on: in memory, or (a large corpus) streamed from disk. */
@@ -730,12 +726,12 @@ export async function loadTrainingData(rt: Runtime, cfg: RunConfig, progress: Pr
   const path = resolveDataPath(cfg.data, cfg.baseDir);
   const ext = path.toLowerCase().match(/\.(txt|jsonl|ndjson)$/)?.[1];
   const size = ext && existsSync(path) && statSync(path).isFile() ? statSync(path).size : 0;
-  if (needs.embeddings === false && (!ext || size <= streamThresholdBytes())) {
+  if (needs.embeddings === false && (!ext || size <= streamThresholdBytes(cfg))) {
     // a model that reads the bag of words alone (LDA): no encoder runs
     const dataset = loadDataset(cfg, cfg.data, rt.logger);
     return { dataset, embeddings: noEmbeddings(dataset.bow.rows), encoderId: NO_ENCODER.id, encoderType: NO_ENCODER.type, streamed: false };
   }
-  if (!ext || size <= streamThresholdBytes()) {
+  if (!ext || size <= streamThresholdBytes(cfg)) {
     const dataset = loadDataset(cfg, cfg.data, rt.logger);
     const emb = await embedDataset(rt, dataset, cfg.encoder, cfg, progress);
     return { dataset, embeddings: emb.embeddings, encoderId: emb.encoderId, encoderType: emb.encoderType, ...(emb.encoderOptions ? { encoderOptions: emb.encoderOptions } : {}), streamed: false };
@@ -745,7 +741,7 @@ export async function loadTrainingData(rt: Runtime, cfg: RunConfig, progress: Pr
   if (!file || !file.endsWith('.npy')) {
     throw new ConfigError(
       `${cfg.data} is ${(size / 2 ** 20).toFixed(0)} MiB: fit streams a corpus this large from disk, which needs its embeddings precomputed — ` +
-        'give --encoder precomputed:FILE.npy (float32, one row per line of the corpus); TOPICKD_STREAM_MB sets the size from which corpora are streamed',
+        'give --encoder precomputed:FILE.npy (float32, one row per line of the corpus); TOPICKD_STREAM_MB (config streamMb) sets the size from which corpora are streamed',
       'encoder',
     );
   }

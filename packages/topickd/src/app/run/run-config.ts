@@ -78,6 +78,10 @@ export interface RunConfig {
   maxDf?: number;
   /** Seconds a queued run (or a worker) rides out a Redis outage before it gives up (default 300; 0: for ever). */
   queueTimeout?: number;
+  /** `fit`: corpus files larger than this (MiB) are streamed from disk (default: the smaller of 64 and the read limit, TOPICKD_MAX_INPUT_MB). */
+  streamMb?: number;
+  /** Seconds a plugin's module may take to load (default 60). */
+  pluginTimeout?: number;
   /** Directory the config file was read from (relative paths in it resolve against it). */
   baseDir?: string;
 }
@@ -239,6 +243,8 @@ const FIELDS: Record<keyof RunConfig, Field> = {
     json: { type: 'number', minimum: 0 },
     doc: 'Seconds a queued run (or a worker) rides out a Redis outage before it gives up (default 300; 0: for ever).',
   },
+  streamMb: { check: isPosNum, json: { type: 'number', exclusiveMinimum: 0 }, doc: '`fit`: corpus files larger than this many MiB are streamed from disk (default: the smaller of 64 and the read limit).' },
+  pluginTimeout: { check: isPosNum, json: { type: 'number', exclusiveMinimum: 0 }, doc: "Seconds a plugin's module may take to load (default 60)." },
   baseDir: { check: isStr, json: str, doc: 'Set by the loader: the folder relative paths resolve against.' },
 };
 const SCHEMA = Object.fromEntries(Object.entries(FIELDS).map(([k, f]) => [k, f.check])) as Record<keyof RunConfig, Check | 'plugin'>;
@@ -308,9 +314,38 @@ export function loadConfigFile(path: string): RunConfig {
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** Config file values, overridden by flags that were given. Each flag is checked as its config key is, and named as the flag. */
-export function mergeConfig(file: RunConfig, flags: Partial<RunConfig>): RunConfig {
-  const out: RunConfig = { ...file };
+/**
+ * The environment variables that set a config key — the only place TopicKD reads its own
+ * variables (TOPICKD_MAX_INPUT_MB, the read limit of files, is core's: it guards every
+ * read, including a program's that uses core alone).
+ */
+export const ENVIRONMENT_KEYS = {
+  TOPICKD_THREADS: 'threads',
+  TOPICKD_STREAM_MB: 'streamMb',
+  TOPICKD_PLUGIN_TIMEOUT_S: 'pluginTimeout',
+} as const satisfies Record<string, keyof RunConfig>;
+
+/** The config keys the environment sets (ENVIRONMENT_KEYS), each checked as its key is; an empty variable counts as unset. */
+export function environmentConfig(env: Record<string, string | undefined> = process.env): RunConfig {
+  const out: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENVIRONMENT_KEYS)) {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const v = Number(raw);
+    const problem = (SCHEMA[key] as Check)(v);
+    if (problem) throw new ConfigError(`the environment variable ${name} must be ${problem}, got ${JSON.stringify(raw)}; fix or unset it`, name);
+    out[key] = v;
+  }
+  return out as RunConfig;
+}
+
+/**
+ * A run's configuration, resolved in one order: defaults (where each setting is used) < the
+ * config file < the environment (environmentConfig) < flags that were given. Each flag is
+ * checked as its config key is, and named as the flag.
+ */
+export function mergeConfig(file: RunConfig, flags: Partial<RunConfig>, env: RunConfig = environmentConfig()): RunConfig {
+  const out: RunConfig = { ...file, ...env };
   for (const [k, v] of Object.entries(flags)) {
     if (v === undefined) continue;
     const check = Object.prototype.hasOwnProperty.call(SCHEMA, k) ? SCHEMA[k as keyof RunConfig] : undefined;

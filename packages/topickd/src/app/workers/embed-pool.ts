@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { ConfigError, type BackendInfo, type Encoder, type EncoderSpec, type Float32Matrix } from '@topickd/core';
+import { type BackendInfo, type Encoder, type EncoderSpec, type Float32Matrix } from '@topickd/core';
 import type { CachedEmbedOptions } from '@topickd/encoders';
 import type { RunConfig } from '../run/run-config.js';
 import { builtWorkerFile } from './worker-file.js';
@@ -13,21 +13,9 @@ export interface EmbedTask {
   batchSize?: number;
 }
 
-/** Threads for embedding: config `threads`, else TOPICKD_THREADS, else the machine's cores. */
+/** Threads for embedding: config `embeddingThreads`, else `threads` (flag, environment or file: mergeConfig), else the machine's cores. */
 export function embeddingThreads(cfg: Pick<RunConfig, 'threads' | 'embeddingThreads'>): number {
-  return cfg.embeddingThreads ?? askedThreads(cfg) ?? availableParallelism();
-}
-
-/** Threads the user asked for (config `threads`, else TOPICKD_THREADS), or undefined. */
-export function askedThreads(cfg: Pick<RunConfig, 'threads'>): number | undefined {
-  if (cfg.threads) return cfg.threads;
-  const raw = process.env.TOPICKD_THREADS;
-  if (raw === undefined || raw.trim() === '') return undefined;
-  const env = Number(raw);
-  if (!Number.isInteger(env) || env < 1 || env > 256) {
-    throw new ConfigError(`the environment variable TOPICKD_THREADS must be an integer from 1 to 256, got ${JSON.stringify(raw)}; fix or unset it`, 'TOPICKD_THREADS');
-  }
-  return env;
+  return cfg.embeddingThreads ?? cfg.threads ?? availableParallelism();
 }
 
 /** Young generation (MB) of an embedding worker thread (V8's default grows to 16–32 per thread). */

@@ -7,7 +7,6 @@
  */
 import { Piscina } from 'piscina';
 import { CsrMatrix, inferTheta, type BackendInfo, type Float32Matrix, type TopicModel } from '@topickd/core';
-import { askedThreads } from './embed-pool.js';
 import type { RunConfig } from '../run/run-config.js';
 import { builtWorkerFile } from './worker-file.js';
 import { inferShards } from '../../shared/infer-shards.js';
@@ -50,7 +49,7 @@ export async function inferThetaParallel(
   // two threads inferred 65,536 and 262,144 documents slower than one (0.66–0.80× and
   // 0.75–0.79×): two inference threads at once ran ~1.4× slower each, and each thread pays its
   // start (backend, model)
-  const threads = options.threads ?? askedThreads(cfg) ?? 1;
+  const threads = options.threads ?? cfg.threads ?? 1;
   const shards = inferShards(inputs.embeddings.rows, threads);
   const filename = builtWorkerFile('infer-worker');
   if (shards.length < 2 || !filename || backend.workerThreads === false) {
