@@ -1,4 +1,4 @@
-import { runConfigJsonSchema } from 'topickd/app';
+import { ENVIRONMENT_KEYS, runConfigJsonSchema } from 'topickd/app';
 import { GLOBAL_FLAGS, usageLine, type FlagSpec } from './args.js';
 import { COMMANDS } from './main.js';
 
@@ -31,7 +31,9 @@ export function cliReference(): string {
 export function configReference(): string {
   const schema = runConfigJsonSchema() as { properties: Record<string, { description?: string; type?: string | string[]; enum?: unknown[] }> };
   const out = ['# Config file reference', '', '<!-- Generated from the config schema (packages/topickd/src/app/run/run-config.ts) by `node scripts/write-references.mjs`; do not edit. -->', ''];
-  out.push('Keys of `topickd.config.yaml` / `.json` and of `createTopicKD({ ... })`; the JSON Schema is `topickd/topickd.config.schema.json`. A flag of the same name in kebab-case overrides a key.', '');
+  out.push('Keys of `topickd.config.yaml` / `.json` and of `createTopicKD({ ... })`; the JSON Schema is `topickd/topickd.config.schema.json`.', '');
+  const env = Object.entries(ENVIRONMENT_KEYS).map(([name, key]) => `\`${name}\` sets \`${key}\``).join(', ');
+  out.push(`A setting is resolved in one order: the default < the config file < the environment (${env}) < a flag of the same name in kebab-case (in code: the settings given to \`createTopicKD\`). Each value is checked by the same schema wherever it comes from.`, '');
   out.push('| key | type | description |', '| --- | --- | --- |');
   for (const [k, p] of Object.entries(schema.properties)) {
     const type = p.enum ? p.enum.map((v) => JSON.stringify(v)).join(' \\| ') : Array.isArray(p.type) ? p.type.join(' \\| ') : (p.type ?? 'object');
