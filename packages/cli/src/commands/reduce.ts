@@ -1,6 +1,6 @@
-import { saveModel } from '@topickd/core/node';
 import { defineCommand } from '../command.js';
-import { claimOutputDir, createRuntime, loadModelWith, readTrainingTheta, reduceTopics, writeTrainingTheta } from 'topickd/app';
+import { topicKDOf } from '../api-of.js';
+import { claimOutputDir } from 'topickd/app';
 
 export const reduceCommand = defineCommand({
   name: 'reduce',
@@ -15,28 +15,27 @@ export const reduceCommand = defineCommand({
   async run({ cfg, flags, print, json, logger }) {
     const { model: dir, topics: K2, out } = flags;
     claimOutputDir(out, { model: dir }, cfg.baseDir);
-    const rt = await createRuntime(cfg, logger);
-    const saved = await loadModelWith(rt, dir);
+    // an adapter over the API: tkd.load, tkd.reduce, save — as a program would write it
+    const tkd = await topicKDOf(cfg, logger);
+    const model = await tkd.load(dir);
     try {
-      const reduced = reduceTopics(saved, saved.manifest.digest!, K2, readTrainingTheta(dir, saved.model.numTopics));
-      await saveModel(out, {
-        model: reduced.model,
-        vocabulary: saved.vocabulary,
-        encoder: saved.encoder,
-        ...(saved.preprocessing ? { preprocessing: saved.preprocessing } : {}),
-        training: { ...saved.training, reduced: reduced.record },
-      });
-      if (reduced.trainingTheta) writeTrainingTheta(out, reduced.trainingTheta);
-      const topicWords = reduced.model.topics(saved.vocabulary, 10);
-      const result = { model: reduced.model.kind, base: reduced.model.base.kind, from: reduced.record.from, topics: K2, groups: reduced.record.groups, distances: reduced.record.distances, weights: reduced.record.weights, topicWords, out };
-      if (json) print(JSON.stringify(result));
-      else {
-        print(`${reduced.record.from} topics of ${dir} merged into ${K2} (closest first, Jensen–Shannon distance ${reduced.record.distances[0].toFixed(3)} … ${reduced.record.distances.at(-1)!.toFixed(3)}; topics weighted by ${reduced.record.weights === 'training θ' ? 'their share of the training documents' : 'equal weights (no theta.npy beside the model)'})`);
-        topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)} (from ${reduced.record.groups[k].join(' + ')}): ${t.join(' ')}`));
-        print(`saved to ${out}`);
+      const reduced = await tkd.reduce(model, { topics: K2 });
+      try {
+        await reduced.save(out);
+        const record = reduced.training.reduced as { from: number; groups: number[][]; distances: number[]; weights: string };
+        const topicWords = reduced.topics(10);
+        const result = { model: reduced.kind, base: (reduced.model as { base?: { kind: string } }).base?.kind ?? model.kind, from: record.from, topics: K2, groups: record.groups, distances: record.distances, weights: record.weights, topicWords, out };
+        if (json) print(JSON.stringify(result));
+        else {
+          print(`${record.from} topics of ${dir} merged into ${K2} (closest first, Jensen–Shannon distance ${record.distances[0].toFixed(3)} … ${record.distances.at(-1)!.toFixed(3)}; topics weighted by ${record.weights === 'training θ' ? 'their share of the training documents' : 'equal weights (no theta.npy beside the model)'})`);
+          topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)} (from ${record.groups[k].join(' + ')}): ${t.join(' ')}`));
+          print(`saved to ${out}`);
+        }
+      } finally {
+        reduced.dispose();
       }
     } finally {
-      saved.model.dispose();
+      model.dispose();
     }
   },
 });
