@@ -6,6 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { writeBenchmarksSection } from './benchmarks-md.mjs';
 
 const ADDON = fileURLToPath(new URL('../packages/backend-node/build/Release/topickd_openblas.node', import.meta.url));
 
@@ -46,17 +48,28 @@ if (process.argv[2] === '--child') {
 }
 
 const families = process.argv.slice(2).length ? process.argv.slice(2) : ['Sandybridge', 'Haswell', 'Zen', 'SkylakeX', 'Cooperlake', 'Nehalem'];
-console.log('| OpenBLAS family | places in a 24-row batch where a row sums differently | batch sizes (1–80) where it does | 1024×512×512 product, ms |');
-console.log('| --- | --- | --- | ---: |');
+const lines = [
+  '## OpenBLAS kernel families (`node bench/openblas-kernels.mjs`)',
+  '',
+  `Each family in its own process (OPENBLAS_CORETYPE), on the raw addon, one thread; ${cpus()[0]?.model.trim() ?? '?'}, ${cpus().length} cores, Node ${process.version}.`,
+  'A row of A·B (K = N = 512) compared with the same row of a 64-row product: where the family sums it differently by its place in a',
+  '24-row batch, and by the batch size at place 0. The node backend pins Sandybridge on x86-64 with AVX',
+  '(packages/backend-node/src/openblas/addon.ts, pinOpenBlasCore): the embedding cache and `--shard-size` rest on',
+  "a row's bytes not depending on its batch-mates, which Haswell/Zen break (this machine image sets OPENBLAS_CORETYPE=Haswell).",
+  '',
+  '| OpenBLAS family | places in a 24-row batch where a row sums differently | batch sizes (1–80) where it does | 1024×512×512 product, ms |',
+  '| --- | --- | --- | ---: |',
+];
 for (const f of families) {
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child'], { env: { ...process.env, OPENBLAS_CORETYPE: f, OPENBLAS_VERBOSE: '2' }, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').pop();
   const core = /Core: (\S+)/.exec(r.stdout + r.stderr)?.[1] ?? '?';
   if (r.status !== 0 || !line?.startsWith('{')) {
-    console.log(`| ${f} | failed (${(r.stderr || r.stdout).trim().split('\n').pop()}) | | |`);
+    lines.push(`| ${f} | failed (${(r.stderr || r.stdout).trim().split('\n').pop()}) | | |`);
     continue;
   }
   const { places, sizes, ms } = JSON.parse(line);
   const list = (xs) => (xs.length ? xs.join(', ') : 'none');
-  console.log(`| ${f}${core !== f ? ` (ran ${core})` : ''} | ${list(places)} | ${list(sizes)} | ${ms.toFixed(2)} |`);
+  lines.push(`| ${f}${core !== f ? ` (ran ${core})` : ''} | ${list(places)} | ${list(sizes)} | ${ms.toFixed(2)} |`);
 }
+writeBenchmarksSection('openblas-kernels', lines.join('\n'));

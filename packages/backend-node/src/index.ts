@@ -3,7 +3,7 @@ import { validateWasmBackendOptions } from '@topickd/backend-wasm';
 import { NodeBackend, validateNodeBackendOptions } from './node-backend.js';
 
 export { NodeBackend, validateNodeBackendOptions, TFJS_NODE_PACKAGE, TFJS_NODE_INSTALL_HINT, type NodeEngine, type NodeBackendOptions } from './node-backend.js';
-export { loadOpenBlasAddon, addonPath, type OpenBlasAddon, type AddonLoad } from './openblas/addon.js';
+export { loadOpenBlasAddon, addonPath, pinnedOpenBlasCore, type OpenBlasAddon, type AddonLoad } from './openblas/addon.js';
 export { registerOpenBlasEngine, openBlasStats, OPENBLAS_TFJS_BACKEND, PINNED_TFJS_WASM_VERSION } from './openblas/engine.js';
 
 /**

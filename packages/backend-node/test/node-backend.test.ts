@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runBackendConformance, maxAbsDiff, adamReference } from '@topickd/core/testing';
 import { createContainer, registryOf, BackendUnavailableError, tf, inferTheta, ContextualTopicModel, resolveModelConfig, Random, AdamOptimizer, CsrBuilder, trainStep, vaeStepLoss, ContainerModule, Backend, type BackendKernels } from '@topickd/core/plugin';
-import { NodeBackend, loadOpenBlasAddon, openBlasStats, addonPath } from '@topickd/backend-node';
+import { NodeBackend, loadOpenBlasAddon, openBlasStats, addonPath, pinnedOpenBlasCore } from '@topickd/backend-node';
 import wasmModule, { WasmBackend } from '@topickd/backend-wasm';
 import { runNode } from '../../../test-support/child-process.js';
 
@@ -291,11 +291,17 @@ describe.skipIf(!addon)('the OpenBLAS engine', () => {
 describe('OpenBLAS kernels pinned', () => {
   // the machine image here sets OPENBLAS_CORETYPE=Haswell, whose SGEMM sums rows 6–11 of each tile
   // of 12 differently (bench/openblas-kernels.mjs): a row's bytes depended on its place in a batch
-  const x64avx = process.platform === 'linux' && process.arch === 'x64' && existsSync('/proc/cpuinfo') && /^flags\s*:.*\bavx\b/m.test(readFileSync('/proc/cpuinfo', 'utf8'));
-  it.skipIf(engine !== 'openblas' || !x64avx)('the Sandybridge family on x86-64 with AVX: a row of a product has the same bytes at any place and any batch size; the numerics name it', async () => {
+  const flags = process.platform === 'linux' && process.arch === 'x64' && existsSync('/proc/cpuinfo') ? new Set((/^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? '').trim().split(/\s+/)) : new Set<string>();
+  const family = pinnedOpenBlasCore(flags);
+  it('the family follows the CPU: Sandybridge with AVX (with AVX-512 too), none without', () => {
+    expect(pinnedOpenBlasCore(new Set(['avx', 'avx2', 'fma', 'avx512f', 'avx512bw', 'avx512dq', 'avx512vl']))).toBe('Sandybridge');
+    expect(pinnedOpenBlasCore(new Set(['avx', 'avx2', 'fma']))).toBe('Sandybridge');
+    expect(pinnedOpenBlasCore(new Set(['sse4_2']))).toBeUndefined();
+  });
+  it.skipIf(engine !== 'openblas' || !family)('pinned here: a row of a product has the same bytes at any place in the batch and any batch size; the numerics name the family', async () => {
     const active = await new NodeBackend(undefined, { engines: ['openblas'] }).activate();
-    expect(process.env.OPENBLAS_CORETYPE).toBe('Sandybridge');
-    expect(active.numerics).toMatch(/^openblas-sandybridge\+/);
+    expect(process.env.OPENBLAS_CORETYPE).toBe(family);
+    expect(active.numerics).toMatch(new RegExp(`^openblas-${family!.toLowerCase()}\\+`));
     const rnd = new Random(3);
     const K = 512;
     const rows = Array.from({ length: 31 }, () => rnd.uniformArray(K, -1, 1));
@@ -308,11 +314,11 @@ describe('OpenBLAS kernels pinned', () => {
       c.dispose();
       return row;
     };
-    const alone = productRow([0], 0);
-    for (const [size, at] of [[12, 7], [12, 11], [24, 18], [29, 9], [5, 4], [30, 0]]) {
+    const reference = productRow([0], 0);
+    for (const [size, at] of [[12, 7], [12, 11], [24, 18], [29, 9], [5, 4], [30, 0], [4, 3]]) {
       const order = Array.from({ length: size }, (_, i) => i + 1);
       order[at] = 0;
-      expect(Array.from(productRow(order, at)), `row 0 at place ${at} of ${size}`).toEqual(Array.from(alone));
+      expect(Array.from(productRow(order, at)), `row 0 at place ${at} of ${size}`).toEqual(Array.from(reference));
     }
     w.dispose();
   });

@@ -48,22 +48,24 @@ export function addonPath(): string {
 
 let cached: AddonLoad | undefined;
 
-/** The OpenBLAS kernel family TopicKD asks for on x86-64 machines with AVX. */
-export const PINNED_OPENBLAS_CORE = 'Sandybridge';
+/** The OpenBLAS kernel family TopicKD asks for on an x86-64 CPU with these flags: Sandybridge where it has AVX. */
+export function pinnedOpenBlasCore(flags: ReadonlySet<string>): 'Sandybridge' | undefined {
+  return flags.has('avx') ? 'Sandybridge' : undefined;
+}
 
 /**
- * Pins OpenBLAS's kernels (OPENBLAS_CORETYPE, read when it loads) to the Sandybridge family on
- * an x86-64 Linux machine with AVX — over a family the environment names, since TopicKD's
+ * Pins OpenBLAS's kernels (OPENBLAS_CORETYPE, read when it loads) on an x86-64 Linux machine
+ * with AVX to the Sandybridge family — over a family the environment names, since TopicKD's
  * promise that results never depend on batching or on what a cache held rests on it. Why
- * (measured, Debian's OpenBLAS 0.3.21; `node bench/openblas-kernels.mjs`): the Haswell/Zen
- * SGEMM sums a row differently by its place in a tile of 12 (places 6–11), so an embedding
- * depended on its batch-mates — on this machine image, whose environment sets
- * OPENBLAS_CORETYPE=Haswell, embeddings read from a cache differed from a cold run's; and
- * without a pin the family is whatever the CPU reports (Cooperlake here), so bytes differ
- * between machines. Sandybridge's SGEMM sums every row alike at any place and any product size,
- * runs on every x86-64 CPU with AVX, and was as fast as Haswell's here (SkylakeX's, where
- * AVX-512 exists, ~35% faster on products but with other bytes). Returns the family pinned,
- * if any.
+ * (measured, Debian's OpenBLAS 0.3.21; `node bench/openblas-kernels.mjs`, BENCHMARKS.md): the
+ * Haswell/Zen SGEMM sums a row differently by its place in a tile of 12 (places 6–11), so an
+ * embedding depended on its batch-mates — on this machine image, whose environment sets
+ * OPENBLAS_CORETYPE=Haswell, embeddings read from a cache differed from a cold run's; the
+ * SkylakeX/Cooperlake SGEMM (what the CPU here reports) takes other paths for small products,
+ * at sizes that depend on the product's shape (a 4-row product of 512×256 differs from a 12-row
+ * one). Sandybridge's sums every row alike at any place and any size, runs on every x86-64 CPU
+ * with AVX, and was as fast as Haswell's here (SkylakeX's ~1.5× faster on a 1024×512×512
+ * product: the price of the same bytes). Returns the family pinned, if any.
  */
 export function pinOpenBlasCore(): string | undefined {
   if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
@@ -74,9 +76,9 @@ export function pinOpenBlasCore(): string | undefined {
   } catch {
     return undefined;
   }
-  if (!flags.has('avx')) return undefined;
-  process.env.OPENBLAS_CORETYPE = PINNED_OPENBLAS_CORE;
-  return PINNED_OPENBLAS_CORE;
+  const core = pinnedOpenBlasCore(flags);
+  if (core) process.env.OPENBLAS_CORETYPE = core;
+  return core;
 }
 
 /**
