@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { comparisonsOf, pairedBootstrap } from 'topickd/app';
+import { comparisonsOf, pairedBootstrap, teacherNotes } from 'topickd/app';
 
 describe('paired comparisons', () => {
   it('the bootstrap interval of identical differences is that value; a mix of signs contains 0', () => {
@@ -29,5 +29,18 @@ describe('paired comparisons', () => {
     expect(alone.significant).toBe(false); // the M10 K=20 case: no significant difference
     expect(byPair['distilled − baseline:prodlda'].significant).toBe(true);
     expect(byPair['distilled − baseline:prodlda'].meanDifference).toBeGreaterThan(0);
+  });
+});
+
+describe('what results.md says of the teachers', () => {
+  const run = (K: number, role: string, npmi: number, seed = 0) => ({ K, role, npmi, seed }) as never;
+  const runs = [run(20, 'teacher', 0.0476), run(20, 'student', 0.0552), run(20, 'student', 0.056, 1), run(50, 'teacher', 0.0556), run(50, 'student', 0.0257)];
+  it('a long run whose teacher is below the student alone gets a note naming both; a teacher above, none', () => {
+    const notes = teacherNotes({ runs, epochs: 100 });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^At K=20 the teacher \(NPMI 0\.0476\) is below the student alone \(0\.0556\): in a 100-epoch run/);
+  });
+  it("a short run (the auto recipe's phase) gets none", () => {
+    expect(teacherNotes({ runs, epochs: 30 })).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
  * options of a grid, the paper's α and T, a model's evaluation and report view, and the
  * results table. Shared by the local runner (experiment.ts), its steps and `tune`.
  */
-import { ReferenceCorpus, coherence, distillHyper, meanDocumentLength, topicDiversity, type DistillHyper, type DistillRecipeName, type TopicModel, type Dataset, type Float32Matrix, type LossSpec, DEFAULT_TRAIN } from '@topickd/core';
+import { ReferenceCorpus, coherence, distillHyper, meanDocumentLength, topicDiversity, type DistillHyper, type DistillRecipeName, type TopicModel, type Dataset, type Float32Matrix, type LossSpec, DEFAULT_TRAIN, AUTO_SHORT_RUN } from '@topickd/core';
 import { reportModelData, type Evaluation, type ReportDocuments, type ReportModelData } from '../report/report.js';
 import { formatMeanStd } from '../run/format.js';
 import { comparisonsOf, comparisonsTable, machineRecord, type Comparison, type MachineRecord } from './comparisons.js';
@@ -162,6 +162,29 @@ export function resultsTable(res: ExperimentResults): string {
     }
   }
   const machine = res.machine ? `\nMeasured on ${res.machine.cpu} (${res.machine.cores} cores), Node ${res.machine.node}.\n` : '';
-  return lines.join('\n') + '\n' + comparisonsTable(res.comparisons ?? comparisonsOf(res.runs)) + machine;
+  const notes = teacherNotes(res);
+  return lines.join('\n') + '\n' + comparisonsTable(res.comparisons ?? comparisonsOf(res.runs)) + (notes.length ? `\n${notes.join('\n\n')}\n` : '') + machine;
+}
+
+/**
+ * What the grid says of its teachers, where it matters: in a run longer than the `auto`
+ * recipe's short runs, a teacher below the student alone has little to give (M10 K = 20 and
+ * 20NG K = 50 at 100 epochs: no schedule measured gave a gain; docs/concepts.md).
+ */
+export function teacherNotes(res: Pick<ExperimentResults, 'runs' | 'epochs'>): string[] {
+  if (!(res.epochs > AUTO_SHORT_RUN)) return [];
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const notes: string[] = [];
+  for (const K of [...new Set(res.runs.map((r) => r.K))]) {
+    const of = (role: Role) => res.runs.filter((r) => r.K === K && r.role === role).map((r) => r.npmi);
+    const [teacher, alone] = [of('teacher'), of('student')];
+    if (!teacher.length || !alone.length || !(mean(teacher) < mean(alone))) continue;
+    notes.push(
+      `At K=${K} the teacher (NPMI ${mean(teacher).toFixed(4)}) is below the student alone (${mean(alone).toFixed(4)}): in a ${res.epochs}-epoch run the ` +
+        'distilled student has little to take from it (no distillation schedule measured gained there). Train a teacher that beats the student alone ' +
+        `(more epochs, other hidden layers), or distil in a run of at most ${AUTO_SHORT_RUN} epochs, where the auto recipe's phase helps even a weaker teacher's student (docs/concepts.md).`,
+    );
+  }
+  return notes;
 }
 
