@@ -188,14 +188,23 @@ describe('fit, infer, evaluate, distill, export end to end (precomputed embeddin
     for (const k of ['model', 'topics', 'params', 'epochs', 'finalLoss', 'seconds', 'docsPerSecond', 'topicWords']) expect(j).toHaveProperty(k);
   });
 
-  it('distill refuses a teacher whose vocabulary does not fit the data', async () => {
+  it("distill reads another corpus over the teacher's vocabulary (as tkd.distill); one with none of its words is refused", async () => {
     const other = join(dir, 'other.txt');
     writeFileSync(other, titles.slice(100).join('\n'));
     const npy = join(dir, 'other.npy');
     writeFileSync(npy, encodeNpy({ rows: 140, cols: 16, data: new Float32Array(140 * 16).fill(0.1) }));
-    const r = await run('distill', '--teacher', teacherDir, '--data', other, '--encoder', `precomputed:${npy}`, '--out', join(dir, 'x'), '--quiet');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/vocabulary/);
+    const r = await run('distill', '--teacher', teacherDir, '--data', other, '--encoder', `precomputed:${npy}`, '--teacher-encoder', `precomputed:${npy}`, '--epochs', '2', '--out', join(dir, 'x'), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const vocabulary = (d: string) => JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8')).vocabulary;
+    expect(vocabulary(join(dir, 'x'))).toEqual(vocabulary(teacherDir));
+    const none = join(dir, 'none.txt');
+    writeFileSync(none, 'qqqq zzzz\nwwww vvvv\n');
+    const npy2 = join(dir, 'none.npy');
+    writeFileSync(npy2, encodeNpy({ rows: 2, cols: 16, data: new Float32Array(2 * 16).fill(0.1) }));
+    const r2 = await run('distill', '--teacher', teacherDir, '--data', none, '--encoder', `precomputed:${npy2}`, '--teacher-encoder', `precomputed:${npy2}`, '--out', join(dir, 'y'), '--quiet');
+    expect(r2.code).not.toBe(0);
+    expect(r2.stderr).toMatch(/none of the 2 documents of .*none\.txt has a word of the model's vocabulary/);
+    expect(existsSync(join(dir, 'y'))).toBe(false);
   });
 
   it('export refuses a model the browser cannot load (precomputed embeddings), before writing anything', async () => {
