@@ -169,7 +169,8 @@ export function resultsTable(res: ExperimentResults): string {
 /**
  * What the grid says of its teachers, where it matters: in a run longer than the `auto`
  * recipe's short runs, a teacher below the student alone has little to give (M10 K = 20 and
- * 20NG K = 50 at 100 epochs: no schedule measured gave a gain; docs/concepts.md).
+ * 20NG K = 50 at 100 epochs: no schedule measured gave a gain, nor a teacher of higher NPMI;
+ * docs/concepts.md); in runs of at most AUTO_SHORT_RUN epochs the phase helps anyway.
  */
 export function teacherNotes(res: Pick<ExperimentResults, 'runs' | 'epochs'>): string[] {
   if (!(res.epochs > AUTO_SHORT_RUN)) return [];
@@ -181,8 +182,8 @@ export function teacherNotes(res: Pick<ExperimentResults, 'runs' | 'epochs'>): s
     if (!teacher.length || !alone.length || !(mean(teacher) < mean(alone))) continue;
     notes.push(
       `At K=${K} the teacher (NPMI ${mean(teacher).toFixed(4)}) is below the student alone (${mean(alone).toFixed(4)}): in a ${res.epochs}-epoch run the ` +
-        'distilled student has little to take from it (no distillation schedule measured gained there). Train a teacher that beats the student alone ' +
-        `(more epochs, other hidden layers), or distil in a run of at most ${AUTO_SHORT_RUN} epochs, where the auto recipe's phase helps even a weaker teacher's student (docs/concepts.md).`,
+        'distilled student has little to take from it (no distillation schedule measured gained there, nor a teacher of higher NPMI). ' +
+        `Distil in a run of at most ${AUTO_SHORT_RUN} epochs instead, where the auto recipe's phase helps even a weaker teacher's student (docs/concepts.md).`,
     );
   }
   return notes;
