@@ -242,11 +242,17 @@ export function bowForModel(texts: readonly string[], saved: Pick<SavedModel, 'p
   return bagOfWordsFor(texts, saved.vocabulary, saved.preprocessing, pretokenized);
 }
 
-export function loadDataset(cfg: RunConfig, data = cfg.data, logger: Logger = { warn: (m) => process.stderr.write(`topickd: warning: ${m}\n`) }): Dataset {
+/** Warnings of a command run without a logger of its own: one line each on stderr. */
+const STDERR_LOGGER: Logger = { warn: (m) => process.stderr.write(`topickd: warning: ${m}\n`) };
+
+/** The corpus `--data` names (a bundled dataset, a folder or a file). */
+function corpusOfData(cfg: RunConfig, data: string | undefined): Corpus {
   if (!data) throw new ConfigError('no data: give --data (an OCTIS folder, .tsv, .jsonl, .txt, or m10 / 20ng)', 'data');
-  const path = resolveDataPath(data, cfg.baseDir);
-  const corpus = loadCorpus(path, { textField: cfg.textField });
-  const dataset = corpusToDataset(corpus, { vocabularySize: cfg.vocabularySize, minDf: cfg.minDf, maxDf: cfg.maxDf });
+  return loadCorpus(resolveDataPath(data, cfg.baseDir), { textField: cfg.textField });
+}
+
+export function loadDataset(cfg: RunConfig, data = cfg.data, logger: Logger = STDERR_LOGGER): Dataset {
+  const dataset = corpusToDataset(corpusOfData(cfg, data), { vocabularySize: cfg.vocabularySize, minDf: cfg.minDf, maxDf: cfg.maxDf });
   for (const w of dataset.warnings) logger.warn(`${data}: ${w}`);
   return dataset;
 }
@@ -256,9 +262,8 @@ export function loadDataset(cfg: RunConfig, data = cfg.data, logger: Logger = { 
  * (words it does not know are left out; the preprocessing settings of `cfg` do not apply).
  * What `distill`, `tune` and `tkd.distill` train on: a teacher's vocabulary is the student's.
  */
-export function loadDatasetForModel(cfg: RunConfig, saved: Pick<SavedModel, 'preprocessing' | 'vocabulary'>, data = cfg.data, logger: Logger = { warn: (m) => process.stderr.write(`topickd: warning: ${m}\n`) }): Dataset {
-  if (!data) throw new ConfigError('no data: give --data (an OCTIS folder, .tsv, .jsonl, .txt, or m10 / 20ng)', 'data');
-  const corpus = loadCorpus(resolveDataPath(data, cfg.baseDir), { textField: cfg.textField });
+export function loadDatasetForModel(cfg: RunConfig, saved: Pick<SavedModel, 'preprocessing' | 'vocabulary'>, data = cfg.data, logger: Logger = STDERR_LOGGER): Dataset {
+  const corpus = corpusOfData(cfg, data);
   let dataset: Dataset;
   try {
     dataset = datasetForModel(corpus, saved);
