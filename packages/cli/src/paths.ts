@@ -10,7 +10,7 @@ const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperC
  * file's to the file's folder — whatever the command does with it. With a config file, the
  * app layer resolves relative paths against the file's folder (`baseDir`, as the API resolves
  * against its `baseDir`), so a relative path given as a flag is made absolute here, against the
- * working directory; and a relative path a config file gives for a path the command writes
+ * working directory (a command's own path flags, such as --teacher, too); and a relative path a config file gives for a path the command writes
  * (`out`) is made absolute against the file's folder. Without a config file nothing changes:
  * both are the working directory. Bundled dataset names (m10, 20ng) are names, not paths.
  */
@@ -26,6 +26,8 @@ export function resolvePathFlags(spec: Record<string, FlagSpec>, flags: ParsedFl
     const abs = (v: unknown) => (typeof v === 'string' && v !== '' && !isBundledDataset(v) ? resolve(base, v) : v);
     if (Array.isArray(c[key])) c[key] = (c[key] as unknown[]).map(abs);
     else if (c[key] !== undefined) c[key] = abs(c[key]);
+    // a command's own path flags too (--teacher, --model, …): the API it calls resolves against baseDir
+    if (fromFlag) flags[key] = (Array.isArray(flags[key]) ? (flags[key] as unknown[]).map(abs) : abs(flags[key])) as ParsedFlags[string];
   }
 }
 

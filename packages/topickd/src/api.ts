@@ -7,6 +7,7 @@ import { readTrainingTheta, reduceTopics } from './app/run/reduce.js';
 import { topicLabels } from './app/report/topic-labels.js';
 import {
   ALL_METRICS,
+  checkSeed,
   ConfigError,
   ReferenceCorpus,
   corpusToDataset,
@@ -39,8 +40,12 @@ import { TopicModelView } from './model-view.js';
 import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
 import { runDistillation, vocabularyTeacher } from './app/run/distillation-run.js';
-import { copyModel, embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, isBundledDataset, trainingRecord, embedDataset, encoderSpecOf, fitOn, kindNeedsEmbeddings, loadDataset, loadModelWith, NO_ENCODER, noEmbeddings, resolveDataPath, type Runtime } from './app/run/pipeline.js';
+import { runFit, trainingRunOf, type TrainingRun } from './app/run/fit-run.js';
+import { checkpointHooks, fingerprintedOptions, readResume } from './app/run/checkpointing.js';
+import { copyModel, embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, embeddingsDigest, isBundledDataset, trainingRecord, encoderSpecOf, loadDataset, loadDatasetForModel, loadModelWith, noEmbeddings, resolveDataPath, runFingerprint, type Runtime } from './app/run/pipeline.js';
 import { runExperiment } from './app/experiment/experiment.js';
+import { runExperimentOnQueue } from './app/queue/experiment-queue.js';
+import { queueModule } from './app/queue/queue-module.js';
 import { hyperFor, type ExperimentOptions, type ExperimentResults } from './app/experiment/experiment-results.js';
 import { Progress, type ProgressEvent } from './app/run/progress.js';
 import { environmentConfig, validateRunConfig, type ModelArchitecture, type RunConfig } from './app/run/run-config.js';
@@ -66,7 +71,13 @@ export interface TopicKDConfig extends PluginConfig {
   cacheDir?: string;
   /** Folder relative paths resolve against (default: the working directory). */
   baseDir?: string;
+  /** `fit` on a path: `.txt`/`.jsonl` files larger than this many MiB are streamed from disk (default: the smaller of 64 and the read limit; the environment's TOPICKD_STREAM_MB). */
+  streamMb?: number;
+  /** Seconds a plugin's module may take to load (default 60; the environment's TOPICKD_PLUGIN_TIMEOUT_S). */
+  pluginTimeout?: number;
   logger?: Logger;
+  /** Draw progress on stderr as the command line does (a bar on a terminal, a line per epoch otherwise); default false. */
+  showProgress?: boolean;
   /** Progress of embedding and training. */
   onProgress?: (event: ProgressEvent) => void;
   /** Cancels training between batches. */
@@ -91,13 +102,21 @@ export interface FitOptions {
    * Seeded topics: topic k is steered towards the k-th list of words (its top words start on
    * them and a cross-entropy term keeps them there), as `--seed-topics`; recorded in `training`.
    */
-  seedTopics?: string[][];
+  seedTopics?: string[][] | string;
   /** The weight of the seed term per document (default 0.3). */
   seedStrength?: number;
   /** Preprocessing of raw text (defaults: 2,000 words, minDf 1, maxDf 1). */
   vocabularySize?: number;
   minDf?: number;
   maxDf?: number;
+  /** JSONL corpora: the field holding the text (default "text"). */
+  textField?: string;
+  /** Samples of z averaged per document for θ of the training documents (what `save` writes as theta.npy; default 20). */
+  samples?: number;
+  /** Write a resumable checkpoint (model + optimizer + RNG) into `checkpoint.dir` every `checkpoint.every` epochs, as `--checkpoint-every` (the CLI writes it into --out). */
+  checkpoint?: { dir: string; every: number };
+  /** Continue from a checkpoint (its folder or checkpoint.tkdc file) with the same data and options, as `--resume`; a checkpoint of another run is refused, naming what differs. */
+  resume?: string;
 }
 
 export interface DistillOptions extends Omit<FitOptions, 'topics' | 'vocabularySize' | 'minDf' | 'maxDf'> {
@@ -112,9 +131,11 @@ export interface DistillOptions extends Omit<FitOptions, 'topics' | 'vocabularyS
   losses?: LossSpec[];
   /** Distil for the first `kdEpochs` epochs, then the VAE loss alone (default: from the recipe — auto: the first half; paper, or both α and T given: all). */
   kdEpochs?: number;
+  /** The teachers' encoder when it differs from the one they saved (e.g. `precomputed:FILE.npy`). */
+  teacherEncoder?: string;
 }
 
-export interface ExperimentRequest {
+export interface ExperimentRequest extends Pick<FitOptions, 'batchSize' | 'learningRate' | 'dropout' | 'validationFraction' | 'patience' | 'vocabularySize' | 'minDf' | 'maxDf' | 'textField'> {
   /** `m10`, `20ng` or a corpus path. */
   dataset: string;
   topics?: number[];
@@ -127,6 +148,22 @@ export interface ExperimentRequest {
   temperature?: number;
   /** How α and T not given are chosen: `auto` (default: T 4, α from the mean document length) or `paper` (the paper's table). */
   recipe?: DistillRecipeName;
+  /** Distil for the first N epochs, then the VAE loss alone (default: from the recipe). */
+  kdEpochs?: number;
+  /** Distillation losses (default: w2 and ce, those the teacher serves). */
+  losses?: LossSpec[];
+  /** Train the teacher once per K (default, with `teacherSeed`) or once per K and seed. */
+  teacherPer?: 'K' | 'seed';
+  /** With `teacherPer: 'K'`: the seed of the shared teacher (default: the first seed); lets a later run add seeds to an earlier grid. */
+  teacherSeed?: number;
+  /** The teacher's encoder (default: the instance's). */
+  teacherEncoder?: string;
+  /** Each model kind's own settings, by kind (e.g. `{ lda: { passes: 20 } }` for an `lda` baseline). */
+  modelOptions?: Record<string, ModelOptions>;
+  /** redis://HOST:PORT: run the grid as a flow of jobs (a teacher per K, then a job per K and seed) that `topickd worker` processes run; `out`, the data and the cache must be in a folder every worker shares. */
+  queue?: string;
+  /** With `queue`: seconds to ride out a Redis outage before giving up (default 300; 0: for ever). */
+  queueTimeout?: number;
   teacher?: ModelArchitecture;
   student?: ModelArchitecture;
   /** Baseline model kinds trained beside the student per K and seed (e.g. `['prodlda']`): `role: "baseline"` rows and comparisons. */
@@ -162,6 +199,12 @@ export interface TuneApiRequest {
   queue?: string;
   /** Also train the student alone and with the default α, T (default true). */
   reference?: boolean;
+  /** Seed of the candidate points (default 0). */
+  searchSeed?: number;
+  /** With `queue`: seconds to ride out a Redis outage before giving up (default 300; 0: for ever). */
+  queueTimeout?: number;
+  /** JSONL corpora: the field holding the text (default "text"). */
+  textField?: string;
 }
 
 /** Choosing K (`tkd.tune({ data, topics })`, as `topickd tune --topics`): no teacher. */
@@ -179,6 +222,8 @@ export interface TopicsTuneRequest {
   epochs?: number;
   /** Folder for tune.json and report.html (default `runs/tune-k`). */
   out?: string;
+  /** JSONL corpora: the field holding the text (default "text"). */
+  textField?: string;
 }
 
 export type EvaluationResult = Partial<Record<MetricName, MetricResult>>;
@@ -199,6 +244,10 @@ export class TrainedTopicModel extends TopicModelView {
     private savedIn?: string,
     /** Set for a model updated from another (`tkd.update`): its parent's digest and the documents added. */
     readonly lineage?: ModelLineage,
+    /** For a model trained in this process (fit, distill): its epochs, final loss, time, and the documents it was trained on. */
+    readonly run?: TrainingRun,
+    /** The digest of the manifest it was loaded from. */
+    private readonly loadedDigest?: string,
   ) {
     super(model, vocabulary);
   }
@@ -254,6 +303,12 @@ export class TrainedTopicModel extends TopicModelView {
     return labels.map((l) => l.label);
   }
 
+  /** The digest of its manifest: the one it was loaded with, else the one `save` would write (what a student's checkpoint records of its teacher). */
+  async digest(): Promise<string> {
+    this.checkLive('digest');
+    return this.loadedDigest ?? (await instanceGate.run(this.owner.runtime, async () => (await serializeModel(this.saved())).manifest.digest!));
+  }
+
   /** @internal θ of the training documents, for a model trained in this process. */
   trainingThetaOrUndefined(): TrainingTheta | undefined {
     return this.trainingTheta;
@@ -296,9 +351,9 @@ export class TopicKD {
     if (unknown.length) throw new ConfigError(`createTopicKD: unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; the settings are ${API_CONFIG_KEYS.join(', ')}`, unknown[0]);
     // resolved in the CLI's order: defaults < the environment (TOPICKD_THREADS, …) < these settings
     const env = environmentConfig();
-    const settings: TopicKDConfig = { ...(env.threads !== undefined ? { threads: env.threads } : {}), ...stripUndefined({ ...config }) };
-    const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize } = settings;
-    const runConfig = validateRunConfig(stripUndefined({ ...env, backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize }), 'createTopicKD');
+    const settings: TopicKDConfig = { ...stripUndefined({ threads: env.threads, streamMb: env.streamMb, pluginTimeout: env.pluginTimeout }), ...stripUndefined({ ...config }) };
+    const { backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize, streamMb, pluginTimeout } = settings;
+    const runConfig = validateRunConfig(stripUndefined({ backend, fallback, encoder, losses, plugins, backendOptions, baseDir, threads, embeddingThreads, trainingThreads, cacheDir, quantize, streamMb, pluginTimeout }), 'createTopicKD');
     // activation changes the process's backend: in its turn, as every other instance's operation
     return instanceGate.run(undefined, async () => {
       const rt = await createRuntime(runConfig, config.logger ?? { warn: (m) => console.warn(`topickd: warning: ${m}`) });
@@ -321,21 +376,20 @@ export class TopicKD {
     return this.rt.registry;
   }
 
-  /** Trains a topic model on `texts`. */
+  /**
+   * Trains a topic model on `texts` (a path is read as `topickd fit --data` reads it: a `.txt`
+   * or `.jsonl` file larger than `streamMb` is streamed from disk, its embeddings precomputed).
+   */
   async fit(texts: Texts, options: FitOptions): Promise<TrainedTopicModel> {
     return instanceGate.run(this.rt, async () => {
       if (!options || !Number.isInteger(options.topics)) throw new ConfigError('fit needs { topics: K }', 'topics');
-      const cfg = this.runConfig(options);
-      const dataset = corpusToDataset(this.corpusOf(texts), { vocabularySize: options.vocabularySize, minDf: options.minDf, maxDf: options.maxDf });
-      for (const w of dataset.warnings) this.rt.logger.warn(w);
-      const progress = this.progress();
+      const cfg = this.embedConfig(this.runConfig(options));
       const kind = options.model ?? 'combined';
-      const emb = kindNeedsEmbeddings(this.rt, kind)
-        ? await embedDataset(this.rt, dataset, this.config.encoder, this.embedConfig(cfg), progress)
-        : { embeddings: noEmbeddings(dataset.bow.rows), encoderId: NO_ENCODER.id, encoderType: NO_ENCODER.type };
       const seed = options.seed ?? 0;
-      const { model, result, seeded } = await fitOn(this.rt, dataset, emb.embeddings, { kind, topics: options.topics, hidden: options.hidden }, cfg, progress, kind, seed, { signal: this.config.signal });
-      return new TrainedTopicModel(this, model, dataset.vocabulary, encoderReferenceOf(emb), dataset.preprocessing, this.record(dataset, result, seed, seeded), trainingThetaOf(model, dataset, emb.embeddings));
+      const data = typeof texts === 'string' ? texts : this.corpusOf(texts);
+      const run = await runFit(this.rt, cfg, this.progress(), { data, kind, topics: options.topics, hidden: options.hidden, seed, checkpoint: this.checkpointOf(options), resume: options.resume === undefined ? undefined : this.path(options.resume), signal: this.config.signal });
+      const { model, data: trained } = run;
+      return new TrainedTopicModel(this, model, trained.dataset.vocabulary, run.encoder, trained.dataset.preprocessing, run.training, trainingThetaOf(model, trained.dataset, trained.embeddings, cfg.samples), undefined, undefined, trainingRunOf(run.result, trained));
     });
   }
 
@@ -346,43 +400,54 @@ export class TopicKD {
    * softened word distributions averaged (the posterior from the first neural one).
    */
   async distill(teachers: TrainedTopicModel | TrainedTopicModel[], texts: Texts, options: DistillOptions = {}): Promise<TrainedTopicModel> {
+    const all = Array.isArray(teachers) ? teachers : [teachers];
+    // what a checkpoint records of each teacher (each computed on its own instance, before this one's turn)
+    const digests = options.checkpoint !== undefined || options.resume !== undefined ? await Promise.all(all.map((t) => t.digest())) : [];
     return instanceGate.run(this.rt, async () => {
-      const all = Array.isArray(teachers) ? teachers : [teachers];
-      const cfg = this.runConfig(options);
-      const dataset = datasetForModel(this.corpusOf(texts), vocabularyTeacher(all)); // the teacher's vocabulary and preprocessing
-      const run = await runDistillation(this.rt, cfg, this.progress(), {
+      const cfg = this.embedConfig(this.runConfig(options));
+      const resume = await readResume({ checkpoint: this.checkpointOf(options), resume: options.resume === undefined ? undefined : this.path(options.resume) });
+      // the documents over the teacher's vocabulary, tokenized as its corpus was
+      const dataset = typeof texts === 'string' ? loadDatasetForModel(cfg, vocabularyTeacher(all), texts, this.rt.logger) : datasetForModel(this.corpusOf(texts), vocabularyTeacher(all));
+      const seed = options.seed ?? 0;
+      const progress = this.progress();
+      const run = await runDistillation(this.rt, cfg, progress, {
         teachers: all.map((t) => ({ model: t.model, encoder: t.encoder, vocabulary: t.vocabulary, record: { ...(t.folder !== undefined ? { dir: t.folder } : {}), kind: t.kind, params: t.params } })),
         dataset,
         datasetName: typeof texts === 'string' ? texts : undefined,
         student: { kind: options.model ?? 'zeroshot', topics: options.topics, hidden: options.hidden },
-        seed: options.seed ?? 0,
+        seed,
         hyper: options,
         encoder: this.config.encoder,
+        teacherEncoder: options.teacherEncoder,
         losses: options.losses ?? this.config.losses,
-        embedConfig: this.embedConfig(cfg),
-        training: () => ({ signal: this.config.signal }),
+        // checkpoints and resume, as for fit: the fingerprint also covers the teachers, α, T and the losses
+        training: (plan) => {
+          const fingerprinted = fingerprintedOptions(cfg, seed, { alpha: plan.alpha, temperature: plan.temperature, kdEpochs: plan.kdEpochs ?? null, losses: plan.losses });
+          const idOf = (i: number) => ({ digest: digests[i], embeddings: embeddingsDigest(plan.teacherEmbeddings[i]) });
+          const teacher = all.length === 1 ? idOf(0) : { teachers: all.map((_, i) => idOf(i)) };
+          const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: plan.studentEmbeddings, config: plan.config, options: fingerprinted, teacher });
+          const hooks = checkpointHooks({ checkpoint: this.checkpointOf(options) }, resume, { config: plan.config, vocabulary: dataset.vocabulary, encoder: plan.encoder, options: fingerprinted, fingerprint }, progress);
+          return { ...hooks, ...(this.config.signal ? { signal: this.config.signal } : {}) };
+        },
       });
-      return new TrainedTopicModel(this, run.model, dataset.vocabulary, run.encoder, dataset.preprocessing, run.training, trainingThetaOf(run.model, dataset, run.embeddings));
+      const trained = { dataset, streamed: false };
+      return new TrainedTopicModel(this, run.model, dataset.vocabulary, run.encoder, dataset.preprocessing, run.training, trainingThetaOf(run.model, dataset, run.embeddings, cfg.samples), undefined, undefined, trainingRunOf(run.result, trained));
     });
   }
 
-  /**
-   * Coherence (NPMI, C_V, UMass, UCI — equal to gensim's), topic diversity and inverted RBO of
-   * a model's topics, with `texts` (tokenized as the model's training corpus was) as reference.
-   */
   /**
    * Continues training a copy of `model` on new documents (its vocabulary, a fresh optimizer;
    * default 20 epochs), as `topickd update`; the result's `lineage` names the parent (the digest
    * its saved manifest has) and the documents added. `model` stays as it was.
    */
-  async update(model: TrainedTopicModel, texts: Texts, options: { epochs?: number; seed?: number; batchSize?: number; learningRate?: number } = {}): Promise<TrainedTopicModel> {
+  async update(model: TrainedTopicModel, texts: Texts, options: { epochs?: number; seed?: number; batchSize?: number; learningRate?: number; textField?: string; samples?: number } = {}): Promise<TrainedTopicModel> {
+    const parent = await model.digest(); // the digest of the manifest it was loaded with (or would be saved with)
     return instanceGate.run(this.rt, async () => {
       const saved = model.saved();
-      const { manifest } = await serializeModel(saved);
-      const cfg = this.embedConfig(this.runConfig({ epochs: options.epochs, seed: options.seed, batchSize: options.batchSize, learningRate: options.learningRate }));
-      const up = await updateModel(this.rt, cfg, saved, manifest.digest!, this.corpusOf(texts), this.progress());
+      const cfg = this.embedConfig(this.runConfig({ epochs: options.epochs, seed: options.seed, batchSize: options.batchSize, learningRate: options.learningRate, textField: options.textField, samples: options.samples }));
+      const up = await updateModel(this.rt, cfg, saved, parent, this.corpusOf(texts, cfg.textField), this.progress());
       const training = { ...this.record(up.dataset, up.result, cfg.seed ?? 0), ...(model.folder ? { updatedFrom: model.folder } : {}) };
-      return new TrainedTopicModel(this, up.model, saved.vocabulary, saved.encoder, saved.preprocessing, training, trainingThetaOf(up.model, up.dataset, up.embeddings), undefined, up.lineage);
+      return new TrainedTopicModel(this, up.model, saved.vocabulary, saved.encoder, saved.preprocessing, training, trainingThetaOf(up.model, up.dataset, up.embeddings, cfg.samples), undefined, up.lineage, trainingRunOf(up.result, { dataset: up.dataset, streamed: false }));
     });
   }
 
@@ -394,16 +459,16 @@ export class TopicKD {
    * (a model trained here, or a folder with theta.npy). `model` stays as it was.
    */
   async reduce(model: TrainedTopicModel, options: { topics: number }): Promise<TrainedTopicModel> {
+    if (!options || !Number.isInteger(options.topics)) throw new ConfigError('reduce needs { topics: K }', 'topics');
+    const parent = await model.digest();
     return instanceGate.run(this.rt, async () => {
-      if (!options || !Number.isInteger(options.topics)) throw new ConfigError('reduce needs { topics: K }', 'topics');
       const saved = model.saved();
-      const { manifest } = await serializeModel(saved);
       // a copy of the parent's weights: the two models never share tensors
       const copy = copyModel(this.rt, saved.model);
       let reduced;
       try {
         const theta = model.trainingThetaOrUndefined() ?? (model.folder ? readTrainingTheta(this.path(model.folder), saved.model.numTopics) : undefined);
-        reduced = reduceTopics({ model: copy }, manifest.digest!, options.topics, theta);
+        reduced = reduceTopics({ model: copy }, parent, options.topics, theta);
       } catch (e) {
         copy.dispose();
         throw e;
@@ -417,11 +482,16 @@ export class TopicKD {
     return model.topicsOverTime(texts, times, options);
   }
 
-  async evaluate(model: TrainedTopicModel, texts: Texts, options: { topn?: number; metrics?: MetricName[] } = {}): Promise<EvaluationResult> {
+  /**
+   * Coherence (NPMI, C_V, UMass, UCI — equal to gensim's), topic diversity and inverted RBO of
+   * a model's topics, with `texts` (tokenized as the model's training corpus was) as reference;
+   * topic words the reference lacks are skipped unless `skipUnknownWords: false` (then an error names them).
+   */
+  async evaluate(model: TrainedTopicModel, texts: Texts, options: { topn?: number; metrics?: MetricName[]; skipUnknownWords?: boolean; textField?: string } = {}): Promise<EvaluationResult> {
     return instanceGate.run(this.rt, async () => {
-      const dataset = datasetForModel(this.corpusOf(texts), model);
+      const dataset = datasetForModel(this.corpusOf(texts, options.textField), model);
       const topn = options.topn ?? 10;
-      return evaluateTopics(new ReferenceCorpus(dataset.tokens), model.topics(Math.max(topn, 25)), options.metrics ?? [...ALL_METRICS], { topn, skipUnknownWords: true });
+      return evaluateTopics(new ReferenceCorpus(dataset.tokens), model.topics(Math.max(topn, 25)), options.metrics ?? [...ALL_METRICS], { topn, skipUnknownWords: options.skipUnknownWords ?? true });
     });
   }
 
@@ -429,7 +499,7 @@ export class TopicKD {
   async load(dir: string): Promise<TrainedTopicModel> {
     return instanceGate.run(this.rt, async () => {
       const saved = await loadModelWith(this.rt, this.path(dir));
-      return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training, undefined, dir, saved.lineage);
+      return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training, undefined, dir, saved.lineage, undefined, saved.manifest.digest ?? saved.manifest.weights.sha256);
     });
   }
 
@@ -440,28 +510,41 @@ export class TopicKD {
   async experiment(request: ExperimentRequest): Promise<ExperimentResults> {
     return instanceGate.run(this.rt, async () => {
       const name = request.dataset;
+      if (typeof name !== 'string' || name === '') throw new ConfigError('experiment needs { dataset: m10, 20ng or a corpus path }', 'dataset');
+      const topics = request.topics ?? [20, 50];
+      const seeds = request.seeds ?? [0, 1, 2];
+      for (const K of topics) if (!Number.isInteger(K) || K <= 0) throw new ConfigError(`topics must list positive integers, got ${K}`, 'topics');
+      checkSeed(seeds, 'seeds');
+      if (request.teacherPer !== undefined && request.teacherPer !== 'K' && request.teacherPer !== 'seed') throw new ConfigError(`teacherPer must be K or seed, got ${JSON.stringify(request.teacherPer)}`, 'teacher-per');
+      if (request.teacherSeed !== undefined && request.teacherPer === 'seed') throw new ConfigError('teacherSeed applies to a teacher shared per K; drop it or teacherPer seed', 'teacher-seed');
+      if (request.tune && (request.alpha !== undefined || request.temperature !== undefined)) throw new ConfigError('tune searches α and T: drop alpha/temperature, or drop tune', 'tune');
+      if (request.tune && request.queue) throw new ConfigError('tune runs in the submitting process; with a queue, run `topickd tune --queue URL` on a teacher, then `experiment --alpha A --temperature T --queue URL`', 'tune');
+      const queue = request.queue === undefined ? undefined : (await queueModule()).queueUrl(request.queue, false)!;
       const out = this.path(request.out ?? `runs/${name.replace(/[^\w.-]+/g, '_')}`);
-      const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
+      const cfg: RunConfig = {
+        ...this.embedConfig(this.runConfig({ epochs: request.epochs, batchSize: request.batchSize, learningRate: request.learningRate, dropout: request.dropout, validationFraction: request.validationFraction, patience: request.patience, vocabularySize: request.vocabularySize, minDf: request.minDf, maxDf: request.maxDf, textField: request.textField })),
+        ...stripUndefined({ teacherEncoder: request.teacherEncoder, kdEpochs: request.kdEpochs, queueTimeout: request.queueTimeout, modelOptions: request.modelOptions }),
+        losses: request.losses ?? this.config.losses,
+      };
+      validateRunConfig(stripUndefined({ ...cfg }), 'experiment');
       claimOutputDir(out, { dataset: isBundledDataset(name) ? undefined : name }, this.config.baseDir);
       const dataset = loadDataset(cfg, name, this.rt.logger);
-      return runExperiment(
-        this.rt,
-        dataset,
-        cfg,
-        {
-          datasetName: datasetNameOf(name),
-          topics: request.topics ?? [20, 50],
-          seeds: request.seeds ?? [0, 1, 2],
-          out,
-          hyper: hyperFor({ ...request, epochs: request.epochs }, dataset, name),
-          teacher: { model: request.teacher?.model ?? 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
-          student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
-          saveModels: request.saveModels,
-          baselines: request.baselines,
-          tune: tuneOptionsOf(request.tune, name),
-        },
-        this.progress(),
-      );
+      const options: ExperimentOptions = {
+        datasetName: datasetNameOf(name),
+        topics,
+        seeds,
+        out,
+        hyper: hyperFor({ ...request, epochs: request.epochs }, dataset, name),
+        teacher: { model: request.teacher?.model ?? 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
+        student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
+        saveModels: request.saveModels,
+        baselines: request.baselines,
+        teacherPer: request.teacherPer === 'seed' ? 'seed' : 'K',
+        teacherSeed: request.teacherSeed,
+        tune: tuneOptionsOf(request.tune, name),
+      };
+      if (queue) return runExperimentOnQueue(queue, this.rt, dataset, isBundledDataset(name) ? name.toLowerCase() : this.path(name), cfg, options, this.progress());
+      return runExperiment(this.rt, dataset, cfg, options, this.progress());
     });
   }
 
@@ -480,7 +563,7 @@ export class TopicKD {
       return instanceGate.run(this.rt, async () => {
         const out = this.path(r.out ?? 'runs/tune-k');
         const topics = parseTopicsRange(r.topics.join(','), 'topics');
-        const cfg = this.embedConfig(this.runConfig({ epochs: r.epochs }));
+        const cfg = this.embedConfig(this.runConfig({ epochs: r.epochs, textField: r.textField }));
         const bundled = isBundledDataset(r.data);
         claimOutputDir(out, { data: bundled ? undefined : r.data }, this.config.baseDir);
         return searchTopics(this.rt, cfg, { data: bundled ? r.data.toLowerCase() : this.path(r.data), datasetName: datasetNameOf(r.data), model: r.model ?? 'combined', hidden: r.hidden, topics, seeds: r.seeds, out }, this.progress());
@@ -490,7 +573,13 @@ export class TopicKD {
       const name = request.data;
       const bundled = isBundledDataset(name);
       const out = this.path(request.out ?? 'runs/tune');
-      const cfg = this.embedConfig(this.runConfig({ epochs: request.epochs }));
+      const cfg: RunConfig = { ...this.embedConfig(this.runConfig({ epochs: request.epochs, textField: request.textField })), ...stripUndefined({ queueTimeout: request.queueTimeout }) };
+      const space = { alpha: request.alpha ?? [0.1, 0.9], temperature: request.temperature ?? [1, 5] };
+      const range = (r: unknown) => Array.isArray(r) && r.length === 2 && r.every(Number.isFinite) && r[0] <= r[1];
+      if (!range(space.alpha) || space.alpha[0] < 0 || space.alpha[1] > 1) throw new ConfigError(`alpha must be [LOW, HIGH] in [0, 1] with LOW ≤ HIGH, got ${JSON.stringify(space.alpha)}`, 'alpha');
+      if (!range(space.temperature) || !(space.temperature[0] > 0)) throw new ConfigError(`temperature must be [LOW, HIGH] > 0 with LOW ≤ HIGH, got ${JSON.stringify(space.temperature)}`, 'temperature');
+      const queue = request.queue === undefined ? undefined : (await queueModule()).queueUrl(request.queue, false)!;
+      claimOutputDir(out, { data: bundled ? undefined : name, ...(typeof request.teacher === 'string' ? { teacher: request.teacher } : {}) }, this.config.baseDir);
       let teacherDir: string;
       if (typeof request.teacher === 'string') teacherDir = this.path(request.teacher);
       else {
@@ -505,13 +594,14 @@ export class TopicKD {
           datasetName: datasetNameOf(name),
           teacherDir,
           student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
-          space: { alpha: request.alpha ?? [0.1, 0.9], temperature: request.temperature ?? [1, 5] },
+          space,
           trials: request.trials,
           seeds: request.seeds,
           epochs: request.epochs,
           jobs: request.jobs,
-          queue: request.queue,
+          queue,
           reference: request.reference,
+          searchSeed: request.searchSeed,
           out,
         },
         this.progress(),
@@ -520,8 +610,8 @@ export class TopicKD {
   }
 
   /** @internal Documents of any accepted form, as a corpus. */
-  corpusOf(texts: Texts): Corpus {
-    if (typeof texts === 'string') return loadCorpus(resolveDataPath(texts, this.config.baseDir));
+  corpusOf(texts: Texts, textField?: string): Corpus {
+    if (typeof texts === 'string') return loadCorpus(resolveDataPath(texts, this.config.baseDir), { textField });
     if (Array.isArray(texts)) {
       const documents = texts.map((t, i) => {
         const text = typeof t === 'string' ? t : (t as { text?: unknown })?.text;
@@ -552,12 +642,24 @@ export class TopicKD {
   }
 
   private progress(): Progress {
-    return new Progress({ quiet: true, listener: this.config.onProgress });
+    return new Progress({ quiet: !this.config.showProgress, listener: this.config.onProgress });
+  }
+
+  /** A checkpoint request's folder, relative to the base folder. */
+  private checkpointOf(o: Pick<FitOptions, 'checkpoint'>): FitOptions['checkpoint'] {
+    if (o.checkpoint === undefined) return undefined;
+    if (!o.checkpoint || typeof o.checkpoint.dir !== 'string') throw new ConfigError('checkpoint must be { dir: a folder, every: a positive integer of epochs }', 'checkpoint');
+    return { dir: this.path(o.checkpoint.dir), every: o.checkpoint.every };
   }
 
   private runConfig(o: Partial<FitOptions> & { topics?: number }): RunConfig {
     return validateRunConfig(
       stripUndefined({
+        vocabularySize: o.vocabularySize,
+        minDf: o.minDf,
+        maxDf: o.maxDf,
+        textField: o.textField,
+        samples: o.samples,
         epochs: o.epochs,
         batchSize: o.batchSize,
         learningRate: o.learningRate,
@@ -578,8 +680,8 @@ export class TopicKD {
   }
 
   private embedConfig(cfg: RunConfig): RunConfig {
-    const { threads, embeddingThreads, trainingThreads, quantize } = this.config;
-    return { ...cfg, ...stripUndefined({ threads, embeddingThreads, trainingThreads, quantize }), cacheDir: this.path(this.config.cacheDir ?? '.topickd-cache') };
+    const { threads, embeddingThreads, trainingThreads, quantize, streamMb } = this.config;
+    return { ...cfg, ...stripUndefined({ threads, embeddingThreads, trainingThreads, quantize, streamMb }), cacheDir: this.path(this.config.cacheDir ?? '.topickd-cache') };
   }
 }
 
@@ -588,7 +690,7 @@ function stripUndefined<T extends Record<string, unknown>>(o: T): T {
 }
 
 /** Every setting `createTopicKD` takes. */
-const API_CONFIG_KEYS = ['backend', 'fallback', 'encoder', 'losses', 'plugins', 'backendOptions', 'threads', 'embeddingThreads', 'trainingThreads', 'quantize', 'cacheDir', 'baseDir', 'logger', 'onProgress', 'signal'] as const;
+const API_CONFIG_KEYS = ['backend', 'fallback', 'encoder', 'losses', 'plugins', 'backendOptions', 'threads', 'embeddingThreads', 'trainingThreads', 'quantize', 'cacheDir', 'baseDir', 'streamMb', 'pluginTimeout', 'logger', 'onProgress', 'showProgress', 'signal'] as const;
 
 /** A configured TopicKD: plugins loaded, backend active. Any config key of the CLI's config files works here too. */
 export function createTopicKD(config: TopicKDConfig = {}): Promise<TopicKD> {

@@ -5,6 +5,8 @@
 export * from './api.js';
 export * from './app/run/pipeline.js';
 export { canStreamCorpus, collectGarbage, corpusChunks, countCorpusDocuments, linesOf, type CorpusChunkOptions } from './app/run/corpus-chunks.js';
+export { runFit, trainingRunOf, type FitRequest, type FitOutcome, type TrainingRun } from './app/run/fit-run.js';
+export { checkpointHooks, fingerprintedOptions, readResume, type CheckpointRequest, type LoadedCheckpoint } from './app/run/checkpointing.js';
 export { runDistillation, vocabularyTeacher, type DistillationTeacher, type DistillationPlan, type DistillationRequest, type DistillationOutcome } from './app/run/distillation-run.js';
 export * from './app/experiment/experiment.js';
 export * from './app/experiment/experiment-results.js';

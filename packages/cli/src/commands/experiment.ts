@@ -2,13 +2,14 @@ import { checkSeed, ConfigError, TopicKDError } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import { mergeReportData, renderReport, type ReportData } from 'topickd/app';
 import type { ExperimentResults } from 'topickd/app';
 import { QUEUE_TIMEOUT_FLAG, queueOf, RECIPE_FLAG, TRAIN_FLAGS, defineCommand } from '../command.js';
-import { claimOutputDir, createRuntime, datasetNameOf, embedDataset, isBundledDataset, loadDataset } from 'topickd/app';
-import { hyperFor, resultsTable, runExperiment, runExperimentOnQueue, withComparisons, type ExperimentOptions, type RunConfig } from 'topickd/app';
+import { topicKDOf } from '../api-of.js';
+import { claimOutputDir, createRuntime, embedDataset, loadDataset } from 'topickd/app';
+import { resultsTable, withComparisons } from 'topickd/app';
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));
@@ -73,15 +74,15 @@ export const experimentCommand = defineCommand({
     checkSeed(seeds, 'seeds');
     if (flags.teacherSeed !== undefined && teacherPer(flags.teacherPer) === 'seed') throw new ConfigError('--teacher-seed applies to a teacher shared per K; drop it or --teacher-per seed', 'teacher-seed');
     claimOutputDir(flags.out, { dataset: datasetArg }, cfg.baseDir);
-    const name = datasetNameOf(datasetArg);
     const queue = await queueOf(flags.queue);
     if (flags.tune && (cfg.alpha !== undefined || cfg.temperature !== undefined)) throw new ConfigError('--tune searches α and T: drop --alpha/--temperature, or drop --tune', 'tune');
     if (flags.tune && queue) throw new ConfigError('--tune runs in the submitting process; with a queue, run `topickd tune --queue URL` on a teacher, then `experiment --alpha A --temperature T --queue URL`', 'tune');
     if (queue && flags.jobs !== undefined) throw new ConfigError('--jobs and --queue exclude each other: with --queue the workers run the jobs', 'jobs');
     const jobs = Math.min(topics.length, flags.jobs ?? availableParallelism());
+    const teacherEncoder = flags.teacherEncoder ?? cfg.teacherEncoder;
     if (jobs > 1 && !queue) {
       // embed once here (into the cache) so the parallel runs do not both compute it
-      const warm = { ...cfg, teacherEncoder: flags.teacherEncoder ?? cfg.teacherEncoder };
+      const warm = { ...cfg, teacherEncoder };
       const rt0 = await createRuntime(warm, logger);
       const ds0 = loadDataset(warm, datasetArg);
       await embedDataset(rt0, ds0, warm.encoder, warm, progress, 'student embeddings');
@@ -91,35 +92,40 @@ export const experimentCommand = defineCommand({
       else print(resultsTable(res));
       return;
     }
-    const teacherEncoder = flags.teacherEncoder ?? cfg.teacherEncoder;
-    const runCfg: RunConfig = { ...cfg, teacherEncoder };
-    const rt = await createRuntime(runCfg, logger);
-    const dataset = loadDataset(runCfg, datasetArg);
-    const options: ExperimentOptions = {
-        datasetName: name,
-        topics,
-        seeds,
-        out: flags.out,
-        hyper: hyperFor(cfg, dataset, name),
-        teacher: { model: cfg.teacher?.model ?? 'combined', hidden: flags.teacherHidden ?? cfg.teacher?.hidden ?? [100, 100] },
-        student: { model: cfg.student?.model ?? 'zeroshot', hidden: flags.studentHidden ?? cfg.student?.hidden ?? [100, 100] },
-        saveModels: !flags.noModels,
-        teacherPer: teacherPer(flags.teacherPer),
-        teacherSeed: flags.teacherSeed,
-        baselines: flags.baselines,
-        tune: flags.tune
-          ? {
-              data: datasetArg,
-              space: { alpha: parseRange(flags.tuneAlpha, [0.1, 0.9], 'tune-alpha'), temperature: parseRange(flags.tuneTemperature, [1, 5], 'tune-temperature') },
-              trials: flags.tuneTrials,
-              seeds: flags.tuneSeeds,
-            }
-          : undefined,
-      };
-    const bundled = isBundledDataset(datasetArg);
-    const res = queue
-      ? await runExperimentOnQueue(queue.url, rt, dataset, bundled ? datasetArg.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), datasetArg), runCfg, options, progress)
-      : await runExperiment(rt, dataset, runCfg, options, progress);
+    // an adapter over the API: flags → tkd.experiment's request
+    const tkd = await topicKDOf(cfg, logger, progress);
+    const res = await tkd.experiment({
+      dataset: datasetArg,
+      topics,
+      seeds,
+      out: flags.out,
+      epochs: cfg.epochs,
+      alpha: cfg.alpha,
+      temperature: cfg.temperature,
+      recipe: cfg.recipe,
+      kdEpochs: cfg.kdEpochs,
+      losses: cfg.losses,
+      teacher: { model: cfg.teacher?.model ?? 'combined', hidden: flags.teacherHidden ?? cfg.teacher?.hidden ?? [100, 100] },
+      student: { model: cfg.student?.model ?? 'zeroshot', hidden: flags.studentHidden ?? cfg.student?.hidden ?? [100, 100] },
+      teacherEncoder: typeof teacherEncoder === 'string' ? teacherEncoder : undefined,
+      teacherPer: teacherPer(flags.teacherPer),
+      teacherSeed: flags.teacherSeed,
+      baselines: flags.baselines,
+      modelOptions: cfg.modelOptions,
+      saveModels: !flags.noModels,
+      tune: flags.tune ? { alpha: parseRange(flags.tuneAlpha, [0.1, 0.9], 'tune-alpha'), temperature: parseRange(flags.tuneTemperature, [1, 5], 'tune-temperature'), trials: flags.tuneTrials, seeds: flags.tuneSeeds } : undefined,
+      queue: queue?.url,
+      queueTimeout: cfg.queueTimeout,
+      batchSize: cfg.batchSize,
+      learningRate: cfg.learningRate,
+      dropout: cfg.dropout,
+      validationFraction: cfg.validationFraction,
+      patience: cfg.patience,
+      vocabularySize: cfg.vocabularySize,
+      minDf: cfg.minDf,
+      maxDf: cfg.maxDf,
+      textField: cfg.textField,
+    });
     if (json) print(JSON.stringify(res));
     else print(resultsTable(res));
   },

@@ -1,9 +1,6 @@
-import { ConfigError, resolveModelConfig, DEFAULT_TRAIN } from '@topickd/core';
-import { CHECKPOINT_FILE, loadCheckpoint, saveCheckpoint, saveModel } from '@topickd/core/node';
-import { count, plural, seedFingerprint } from 'topickd/app';
-import { join } from 'node:path';
+import { count, plural, claimOutputDir, parseModelOptions } from 'topickd/app';
 import { defineCommand, SEED_FLAGS, TRAIN_FLAGS } from '../command.js';
-import { encoderReferenceOf, checkResumeFingerprint, claimOutputDir, createRuntime, runFingerprint, fitOn, kindNeedsEmbeddings, loadTrainingData, parseModelOptions, saveTrainingTheta, trainingRecord } from 'topickd/app';
+import { topicKDOf, trainingOptionsOf } from '../api-of.js';
 
 export const fitCommand = defineCommand({
   name: 'fit',
@@ -20,69 +17,54 @@ export const fitCommand = defineCommand({
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     claimOutputDir(flags.out, { data: flags.data }, cfg.baseDir);
-    const rt = await createRuntime(cfg, logger);
+    // an adapter over the API: flags → tkd.fit's options, then save — as a program would write it
+    const tkd = await topicKDOf(cfg, logger, progress);
     const kind = cfg.model ?? 'combined';
-    if (flags.modelOptions !== undefined) cfg.modelOptions = { ...cfg.modelOptions, [kind]: parseModelOptions(flags.modelOptions) };
-    const emb = await loadTrainingData(rt, cfg, progress, { embeddings: kindNeedsEmbeddings(rt, kind) });
-    const dataset = emb.dataset;
-    if (dataset.dropped) progress.log(`${plural(dataset.dropped, 'document')} ${dataset.dropped === 1 ? 'is' : 'are'} empty after preprocessing and left out`);
-    const seed = cfg.seed ?? 0;
-    const resumeFrom = flags.resume;
-    const resume = resumeFrom ? await loadCheckpoint(resumeFrom) : undefined;
-    const encoderRef = encoderReferenceOf(emb);
-    const options = { seed, batchSize: cfg.batchSize ?? DEFAULT_TRAIN.batchSize, learningRate: cfg.learningRate ?? DEFAULT_TRAIN.learningRate, validationFraction: cfg.validationFraction ?? DEFAULT_TRAIN.validationFraction, ...seedFingerprint(cfg) };
-    const checkpointPath = join(flags.out, CHECKPOINT_FILE);
-    const hidden = cfg.hidden;
-    const modelConfig = resolveModelConfig({ kind, numTopics: flags.topics, vocabSize: dataset.vocabulary.length, embeddingDim: emb.embeddings.cols, hiddenSizes: hidden, dropout: cfg.dropout, options: cfg.modelOptions?.[kind] });
-    const fingerprint = runFingerprint({ documents: dataset.bow, embeddings: emb.embeddings, config: modelConfig, options });
-    if (resume) {
-      const m = resume.meta;
-      if (JSON.stringify(m.vocabulary) !== JSON.stringify(dataset.vocabulary)) throw new ConfigError(`${resume.path} was written for another corpus (vocabulary differs); resume with the same --data`, 'resume');
-      if (m.encoder.id !== emb.encoderId) throw new ConfigError(`${resume.path} was trained on ${m.encoder.id} embeddings, not ${emb.encoderId}; resume with the same --encoder`, 'resume');
-      checkResumeFingerprint(resume.path, m.fingerprint, fingerprint);
-      progress.log(`resuming from ${resume.path} after epoch ${resume.state.epoch}`);
-    }
-    const { model, result, seeded } = await fitOn(rt, dataset, emb.embeddings, { kind, topics: flags.topics, hidden }, cfg, progress, kind, seed, {
-      resume: resume?.state,
-      checkpointEvery: cfg.checkpointEvery,
-      onCheckpoint: cfg.checkpointEvery
-        ? (state) => saveCheckpoint(checkpointPath, { config: modelConfig, vocabulary: dataset.vocabulary, encoder: encoderRef, options, fingerprint }, state)
-        : undefined,
-    });
-    const topicWords = model.topics(dataset.vocabulary, 10);
-    await saveModel(flags.out, {
-      model,
-      vocabulary: dataset.vocabulary,
-      encoder: encoderRef,
-      preprocessing: dataset.preprocessing,
-      training: trainingRecord(dataset, result, seed, rt.backend.name, seeded),
-    });
-    saveTrainingTheta(flags.out, model, dataset, emb.embeddings, cfg);
-    const out = {
+    const modelOptions = flags.modelOptions !== undefined ? parseModelOptions(flags.modelOptions) : cfg.modelOptions?.[kind];
+    const model = await tkd.fit(flags.data, {
+      ...trainingOptionsOf(cfg),
       model: kind,
+      modelOptions,
       topics: flags.topics,
-      params: model.paramCount(),
-      epochs: result.epochs,
-      finalLoss: result.finalLoss,
-      seconds: result.seconds,
-      docsPerSecond: result.docsPerSecond,
-      topicWords,
-      ...seeded,
-      documents: dataset.bow.rows,
-      droppedDocuments: dataset.dropped,
-      streamed: emb.streamed,
-      vocabularySize: dataset.vocabulary.length,
-      backend: rt.backend.name,
-      threads: rt.backend.threads ?? 1,
-      encoder: emb.encoderId,
-      out: flags.out,
-    };
-    if (json) print(JSON.stringify(out));
-    else {
-      print(`${kind} K=${flags.topics}: ${count(out.params)} parameters, final loss ${result.finalLoss.toFixed(4)} per document, ${result.seconds.toFixed(1)} s`);
-      topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)}: ${t.join(' ')}`));
-      print(`saved to ${flags.out} (model, and θ of the ${plural(dataset.bow.rows, 'training document')} in theta.npy)`);
+      hidden: cfg.hidden,
+      vocabularySize: cfg.vocabularySize,
+      minDf: cfg.minDf,
+      maxDf: cfg.maxDf,
+      checkpoint: cfg.checkpointEvery ? { dir: flags.out, every: cfg.checkpointEvery } : undefined,
+      resume: flags.resume,
+    });
+    try {
+      await model.save(flags.out);
+      const run = model.run!;
+      const topicWords = model.topics(10);
+      const seeded = model.training.seedTopics !== undefined ? { seedTopics: model.training.seedTopics, ...(model.training.seedStrength !== undefined ? { seedStrength: model.training.seedStrength } : {}) } : {};
+      const out = {
+        model: kind,
+        topics: flags.topics,
+        params: model.params,
+        epochs: run.epochs,
+        finalLoss: run.finalLoss,
+        seconds: run.seconds,
+        docsPerSecond: run.docsPerSecond,
+        topicWords,
+        ...seeded,
+        documents: run.documents,
+        droppedDocuments: run.droppedDocuments,
+        streamed: run.streamed,
+        vocabularySize: run.vocabularySize,
+        backend: tkd.backend.name,
+        threads: tkd.backend.threads ?? 1,
+        encoder: model.encoder.id,
+        out: flags.out,
+      };
+      if (json) print(JSON.stringify(out));
+      else {
+        print(`${kind} K=${flags.topics}: ${count(out.params)} parameters, final loss ${run.finalLoss.toFixed(4)} per document, ${run.seconds.toFixed(1)} s`);
+        topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)}: ${t.join(' ')}`));
+        print(`saved to ${flags.out} (model, and θ of the ${plural(run.documents, 'training document')} in theta.npy)`);
+      }
+    } finally {
+      model.dispose();
     }
-    model.dispose();
   },
 });

@@ -1,7 +1,8 @@
 import { ConfigError } from '@topickd/core';
-import { basename, resolve } from 'node:path';
-import { claimOutputDir, createRuntime, datasetNameOf, isBundledDataset, parseTopicsRange, searchTopics, tune } from 'topickd/app';
-import { QUEUE_TIMEOUT_FLAG, queueOf, TRAIN_FLAGS, defineCommand } from '../command.js';
+import { resolve } from 'node:path';
+import { parseTopicsRange } from 'topickd/app';
+import { QUEUE_TIMEOUT_FLAG, TRAIN_FLAGS, defineCommand } from '../command.js';
+import { topicKDOf } from '../api-of.js';
 import { parseRange } from './experiment.js';
 
 const f4 = (x: number) => x.toFixed(4);
@@ -41,25 +42,10 @@ export const tuneCommand = defineCommand({
       for (const f of ['alpha', 'temperature', 'trials', 'student', 'searchSeed', 'noReference', 'jobs', 'queue'] as const) {
         if (flags[f] !== undefined && flags[f] !== false) throw new ConfigError(`--${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} belongs to the α/T search; the K search (--topics) trains one model kind at every K`, f);
       }
-      const topics = parseTopicsRange(flags.topics);
-      const out = resolve(cfg.baseDir ?? process.cwd(), flags.out);
-      claimOutputDir(out, { data }, cfg.baseDir);
-      const rt = await createRuntime(cfg, logger);
-      const bundled = isBundledDataset(data);
-      const res = await searchTopics(
-        rt,
-        cfg,
-        {
-          data: bundled ? data.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), data),
-          datasetName: datasetNameOf(data),
-          model: flags.model ?? cfg.model ?? 'combined',
-          hidden: flags.hidden ?? cfg.hidden,
-          topics,
-          seeds: flags.seeds,
-          out,
-        },
-        progress,
-      );
+      // an adapter over the API: flags → tkd.tune's request (choosing K)
+      const tkd = await topicKDOf(cfg, logger, progress);
+      const res = await tkd.tune({ data, topics: parseTopicsRange(flags.topics), model: flags.model ?? cfg.model ?? 'combined', hidden: flags.hidden ?? cfg.hidden, seeds: flags.seeds, epochs: cfg.epochs, textField: cfg.textField, out: flags.out });
+      const out = tkd.path(flags.out);
       if (json) print(JSON.stringify(res));
       else {
         for (const p of res.byK) print(`K=${String(p.K).padStart(3)}  NPMI ${f4(p.npmi)}  C_V ${f4(p.cv)}  TD ${p.td.toFixed(3)}  (s.e. of NPMI ${f4(p.npmiSe)})${p.K === res.recommendedK ? '  ← recommended' : ''}`);
@@ -72,30 +58,26 @@ export const tuneCommand = defineCommand({
     const space = { alpha: parseRange(flags.alpha, [0.1, 0.9], 'alpha'), temperature: parseRange(flags.temperature, [1, 5], 'temperature') };
     if (space.alpha[0] < 0 || space.alpha[1] > 1) throw new ConfigError(`--alpha must lie in [0, 1], got ${space.alpha.join(':')}`, 'alpha');
     if (!(space.temperature[0] > 0)) throw new ConfigError(`--temperature must be > 0, got ${space.temperature.join(':')}`, 'temperature');
-    const bundled = isBundledDataset(data);
-    const out = resolve(cfg.baseDir ?? process.cwd(), flags.out);
-    claimOutputDir(out, { data, teacher: teacherDir }, cfg.baseDir);
-    const rt = await createRuntime(cfg, logger);
-    const res = await tune(
-      rt,
-      cfg,
-      {
-        data: bundled ? data.toLowerCase() : resolve(cfg.baseDir ?? process.cwd(), data),
-        datasetName: datasetNameOf(data),
-        teacherDir,
-        student: { model: flags.student ?? cfg.student?.model ?? 'zeroshot', hidden: flags.hidden ?? cfg.student?.hidden ?? [100, 100] },
-        space,
-        trials: flags.trials,
-        seeds: flags.seeds,
-        epochs: cfg.epochs,
-        searchSeed: flags.searchSeed,
-        reference: !flags.noReference,
-        jobs: flags.jobs,
-        queue: (await queueOf(flags.queue))?.url,
-        out,
-      },
-      progress,
-    );
+    // an adapter over the API: flags → tkd.tune's request (the α/T search)
+    const tkd = await topicKDOf(cfg, logger, progress);
+    const res = await tkd.tune({
+      data,
+      teacher: teacherDir,
+      student: { model: flags.student ?? cfg.student?.model ?? 'zeroshot', hidden: flags.hidden ?? cfg.student?.hidden ?? [100, 100] },
+      alpha: space.alpha,
+      temperature: space.temperature,
+      trials: flags.trials,
+      seeds: flags.seeds,
+      epochs: cfg.epochs,
+      searchSeed: flags.searchSeed,
+      reference: !flags.noReference,
+      jobs: flags.jobs,
+      queue: flags.queue,
+      queueTimeout: cfg.queueTimeout,
+      textField: cfg.textField,
+      out: flags.out,
+    });
+    const out = tkd.path(flags.out);
     if (json) print(JSON.stringify(res));
     else {
       print(`best α=${res.best.alpha}, T=${res.best.temperature}: mean NPMI ${f4(res.best.npmi)} over seeds ${res.seeds.join(', ')} (${res.trials.length} trainings, ${(res.seconds / 60).toFixed(1)} min)`);

@@ -1,6 +1,6 @@
-import { loadCorpus, saveModel } from '@topickd/core/node';
 import { defineCommand } from '../command.js';
-import { claimOutputDir, count, createRuntime, loadModelWith, plural, resolveDataPath, saveTrainingTheta, trainingRecord, updateModel } from 'topickd/app';
+import { topicKDOf } from '../api-of.js';
+import { claimOutputDir, count, plural } from 'topickd/app';
 
 export const updateCommand = defineCommand({
   name: 'update',
@@ -21,45 +21,39 @@ export const updateCommand = defineCommand({
   async run({ cfg, flags, print, json, progress, logger }) {
     const { model: dir, data, out } = flags;
     claimOutputDir(out, { model: dir, data }, cfg.baseDir);
-    const rt = await createRuntime(cfg, logger);
-    const saved = await loadModelWith(rt, dir);
+    // an adapter over the API: tkd.load, tkd.update, save
+    const tkd = await topicKDOf(cfg, logger, progress);
+    const model = await tkd.load(dir);
     try {
-      const corpus = loadCorpus(resolveDataPath(data, cfg.baseDir), { textField: cfg.textField });
-      const up = await updateModel(rt, cfg, saved, saved.manifest.digest!, corpus, progress);
+      const updated = await tkd.update(model, data, { epochs: cfg.epochs, seed: cfg.seed, batchSize: cfg.batchSize, learningRate: cfg.learningRate, textField: cfg.textField, samples: cfg.samples });
       try {
-        const seed = cfg.seed ?? 0;
-        await saveModel(out, {
-          model: up.model,
-          vocabulary: saved.vocabulary,
-          encoder: saved.encoder,
-          ...(saved.preprocessing ? { preprocessing: saved.preprocessing } : {}),
-          training: { ...trainingRecord(up.dataset, up.result, seed, rt.backend.name), updatedFrom: dir },
-          lineage: up.lineage,
-        });
-        saveTrainingTheta(out, up.model, up.dataset, up.embeddings, cfg);
+        await updated.save(out);
+        const lineage = updated.lineage!;
+        const run = updated.run!;
+        const documents = lineage.documentsAdded + run.droppedDocuments;
         const result = {
-          model: up.model.kind,
+          model: updated.kind,
           out,
-          lineage: up.lineage,
-          documents: corpus.documents.length,
-          documentsAdded: up.lineage.documentsAdded,
-          unknownTokenShare: up.lineage.unknownTokenShare,
-          epochs: up.result.epochs,
-          finalLoss: up.result.finalLoss,
-          seconds: up.result.seconds,
-          topicWords: up.model.topics(saved.vocabulary, 10),
+          lineage,
+          documents,
+          documentsAdded: lineage.documentsAdded,
+          unknownTokenShare: lineage.unknownTokenShare,
+          epochs: run.epochs,
+          finalLoss: run.finalLoss,
+          seconds: run.seconds,
+          topicWords: updated.topics(10),
         };
         if (json) print(JSON.stringify(result));
         else {
-          print(`updated ${up.model.kind} on ${plural(up.lineage.documentsAdded, 'document')} (${count(corpus.documents.length - up.lineage.documentsAdded)} without a known word left out; ${(100 * (up.lineage.unknownTokenShare ?? 0)).toFixed(1)}% of the new tokens are not in the model's vocabulary), ${up.result.epochs} epochs, final loss ${up.result.finalLoss.toFixed(4)}`);
+          print(`updated ${updated.kind} on ${plural(lineage.documentsAdded, 'document')} (${count(documents - lineage.documentsAdded)} without a known word left out; ${(100 * (lineage.unknownTokenShare ?? 0)).toFixed(1)}% of the new tokens are not in the model's vocabulary), ${run.epochs} epochs, final loss ${run.finalLoss.toFixed(4)}`);
           result.topicWords.forEach((t, k) => print(`  topic ${String(k).padStart(2)}: ${t.join(' ')}`));
-          print(`saved to ${out} (lineage: parent ${up.lineage.parent.slice(0, 12)}…)`);
+          print(`saved to ${out} (lineage: parent ${lineage.parent.slice(0, 12)}…)`);
         }
       } finally {
-        up.model.dispose();
+        updated.dispose();
       }
     } finally {
-      saved.model.dispose();
+      model.dispose();
     }
   },
 });

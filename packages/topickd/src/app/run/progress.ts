@@ -42,6 +42,11 @@ export class Progress {
     this.tty = Boolean(this.stream.isTTY);
   }
 
+  /** Whether nothing is drawn (--quiet). */
+  get quiet(): boolean {
+    return Boolean(this.options.quiet);
+  }
+
   log(message: string): void {
     this.options.listener?.({ type: 'log', message });
     if (this.options.quiet) return;
