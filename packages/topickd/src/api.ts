@@ -1,4 +1,4 @@
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { tune, type TuneResults } from './app/tune/tune.js';
 import { parseTopicsRange, searchTopics, type TopicsSearchResults } from './app/tune/topics-search.js';
 import { binDocuments, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
@@ -10,7 +10,6 @@ import {
   checkSeed,
   ConfigError,
   ReferenceCorpus,
-  corpusToDataset,
   type DistillRecipeName,
   evaluateTopics,
   type ActiveBackend,
@@ -41,8 +40,11 @@ import { instanceGate } from './instance-gate.js';
 import { embedWithCache } from '@topickd/encoders';
 import { runDistillation, vocabularyTeacher } from './app/run/distillation-run.js';
 import { runFit, trainingRunOf, type TrainingRun } from './app/run/fit-run.js';
+import { runInfer, type InferOutcome, type ThetaBlock } from './app/run/infer-run.js';
+import { thetaOfCorpus } from './app/run/corpus-theta.js';
+import { INFER_BATCH } from './app/queue/distributed.js';
 import { checkpointHooks, fingerprintedOptions, readResume } from './app/run/checkpointing.js';
-import { copyModel, embeddingCacheVariant, encoderReferenceOf, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, bowForModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, embeddingsDigest, isBundledDataset, trainingRecord, encoderSpecOf, loadDataset, loadDatasetForModel, loadModelWith, noEmbeddings, resolveDataPath, runFingerprint, type Runtime } from './app/run/pipeline.js';
+import { copyModel, embeddingCacheVariant, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, embeddingsDigest, isBundledDataset, trainingRecord, encoderSpecOf, loadDataset, loadDatasetForModel, loadModelWith, resolveDataPath, runFingerprint, type Runtime } from './app/run/pipeline.js';
 import { runExperiment } from './app/experiment/experiment.js';
 import { runExperimentOnQueue } from './app/queue/experiment-queue.js';
 import { queueModule } from './app/queue/queue-module.js';
@@ -265,12 +267,7 @@ export class TrainedTopicModel extends TopicModelView {
 
   /** θ of `texts` as one matrix, with the bag of words it was computed from (transform, topicsOverTime and labels). */
   private thetaWithBow(texts: Texts, options: { samples?: number; seed?: number }): Promise<{ theta: Float32Matrix; bow: CsrMatrix }> {
-    return instanceGate.run(this.owner.runtime, async () => {
-      const corpus = this.owner.corpusOf(texts);
-      const bow = bowForModel(corpus.documents, this, corpus.pretokenized);
-      const embeddings = this.encoder.dim === 0 ? noEmbeddings(bow.rows) : await this.owner.embed(corpus.encoderTexts ?? corpus.documents, encoderSpecOfModel(this.encoder));
-      return { theta: this.thetaMatrix(bow, embeddings, options), bow };
-    });
+    return instanceGate.run(this.owner.runtime, () => this.owner.thetaOfCorpus(this, this.owner.corpusOf(texts), options));
   }
 
   /**
@@ -301,6 +298,11 @@ export class TrainedTopicModel extends TopicModelView {
     const embed = this.encoder.dim === 0 || spec === 'precomputed' ? null : (t: string[]) => instanceGate.run(this.owner.runtime, () => this.owner.embed(t, spec));
     const labels = await topicLabels({ texts, theta, topicWord, vocabulary: this.vocabulary, preprocessing: this.preprocessing ?? preprocessingRecord({}), embed, ...options });
     return labels.map((l) => l.label);
+  }
+
+  /** @internal A typed error when it was disposed. */
+  checkUsable(what: string): void {
+    this.checkLive(what);
   }
 
   /** The digest of its manifest: the one it was loaded with, else the one `save` would write (what a student's checkpoint records of its teacher). */
@@ -477,6 +479,24 @@ export class TopicKD {
     });
   }
 
+  /**
+   * θ of new documents with `model`, as `topickd infer`: a `.txt`/`.jsonl` path is read, embedded
+   * and inferred a block of `shardSize` documents at a time (with `onBlock`, memory holds one block;
+   * θ rows equal one pass over the whole input); with the instance's `threads` > 1, blocks are
+   * inferred in worker threads from the model's folder; with `queue`, as jobs for `topickd worker`
+   * processes. The encoder is the model's, or the instance's `encoder` when set (e.g.
+   * `precomputed:FILE.npy` for the input).
+   */
+  async infer(model: TrainedTopicModel, texts: Texts, options: { samples?: number; seed?: number; shardSize?: number; textField?: string; queue?: string; queueTimeout?: number; onBlock?: (block: ThetaBlock) => void } = {}): Promise<InferOutcome> {
+    model.checkUsable('infer');
+    return instanceGate.run(this.rt, async () => {
+      const cfg: RunConfig = { ...this.embedConfig(this.runConfig({ seed: options.seed, textField: options.textField, samples: options.samples })), ...stripUndefined({ queueTimeout: options.queueTimeout }) };
+      const queue = options.queue === undefined ? undefined : (await queueModule()).queueUrl(options.queue, false)!;
+      const input = typeof texts === 'string' ? texts : this.corpusOf(texts);
+      return runInfer(this.rt, cfg, model.saved(), model.folder === undefined ? undefined : this.path(model.folder), { input, samples: options.samples, seed: options.seed, shardSize: options.shardSize, queue, onBlock: options.onBlock }, this.progress());
+    });
+  }
+
   /** Topics over time or per class of `texts` with `model` (see TrainedTopicModel.topicsOverTime). */
   async topicsOverTime(model: TrainedTopicModel, texts: readonly string[], times: readonly (string | number)[], options: { bins?: TimeBins; top?: number; samples?: number; seed?: number } = {}): Promise<TopicsOverTime> {
     return model.topicsOverTime(texts, times, options);
@@ -623,6 +643,17 @@ export class TopicKD {
     const c = texts as Corpus;
     if (!c || !Array.isArray(c.documents)) throw new ConfigError('texts must be strings, { text } records, a corpus, or a path', 'texts');
     return c;
+  }
+
+  /**
+   * @internal θ of a corpus with a model, as `infer` computes it (the same blocks, cache and
+   * seeding; in worker threads from the model's folder when `threads` > 1), with its own encoder.
+   */
+  async thetaOfCorpus(model: TrainedTopicModel, corpus: Corpus, options: { samples?: number; seed?: number }): Promise<{ theta: Float32Matrix; bow: CsrMatrix }> {
+    const cfg: RunConfig = { ...this.embedConfig(this.runConfig({})), encoder: undefined };
+    const folder = model.folder === undefined ? undefined : this.path(model.folder);
+    const { theta, bow } = await thetaOfCorpus(this.rt, folder ? cfg : { ...cfg, threads: 1 }, model.saved(), folder ?? '.', corpus, this.progress(), { samples: options.samples, seed: options.seed, shardSize: 2 * INFER_BATCH });
+    return { theta, bow };
   }
 
   /** @internal Embeds texts with the named encoder, through the cache. */

@@ -51,6 +51,12 @@ epochs = [];
 await (await tkd.distill(whole, corpus, { ...dopts, resume: 'dck' })).save('dresumed');
 out.dresumedEpochs = [...epochs];
 try { await tkd.distill(whole, corpus, { ...dopts, alpha: 0.3, resume: 'dck' }); out.otherDistill = 'accepted'; } catch (e) { out.otherDistill = e.message; }
+// θ of a corpus file, whole or block by block (a model that has no folder is inferred in this thread)
+const inferred = await tkd.infer(whole, corpus, { shardSize: 512 });
+out.infer = { rows: inferred.theta.rows, cols: inferred.theta.cols, documents: inferred.documents, threads: inferred.threads, sum: Array.from(inferred.theta.data.subarray(0, 4)).reduce((a, b) => a + b, 0) };
+const blocks = [];
+const none = await tkd.infer(whole, corpus, { onBlock: (b) => blocks.push([b.offset, b.theta.rows]) });
+out.blocks = { blocks, kept: none.theta === undefined };
 // streamed from disk: a corpus file above streamMb
 const streaming = await createTopicKD({ backend: 'wasm', encoder: 'precomputed:' + npy, cacheDir: 'cache', streamMb: 0.001 });
 const streamed = await streaming.fit(corpus, opts);
@@ -89,6 +95,11 @@ describe('the API has what the command line has', () => {
     expect(out.otherRun).toMatch(/was written for other training options/);
     expect(weights(join(work, 'dresumed')).equals(weights(join(work, 'dwhole')))).toBe(true);
     expect(out.otherDistill).toMatch(/was written for other training options/);
+    expect(out.infer.rows).toBe(300);
+    expect(out.infer.cols).toBe(4);
+    expect(out.infer.threads).toBe(1);
+    expect(out.infer.sum).toBeCloseTo(1, 5);
+    expect(out.blocks).toEqual({ blocks: [[0, 300]], kept: true });
     expect(out.streamedRun).toMatchObject({ streamed: true, documents: 300, vocabularySize: out.run.vocabularySize });
     expect(weights(join(work, 'streamed')).equals(weights(join(work, 'whole')))).toBe(true);
   }, 300_000);

@@ -1,8 +1,6 @@
-import { ConfigError, type Float32Matrix } from '@topickd/core';
-import { loadCorpus } from '@topickd/core/node';
-import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, defineCommand } from '../command.js';
-import { dirname, resolve } from 'node:path';
-import { canStreamCorpus, collectGarbage, concatRows, corpusChunks, countCorpusDocuments, createRuntime, inferenceEncoderSpec, INFER_BATCH, inferOnQueue, resolveDataPath, loadModelWith, thetaOfChunks } from 'topickd/app';
+import type { ThetaBlock } from 'topickd';
+import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, defineCommand } from '../command.js';
+import { topicKDOf } from '../api-of.js';
 
 export const inferCommand = defineCommand({
   name: 'infer',
@@ -23,61 +21,23 @@ export const inferCommand = defineCommand({
   },
   async run({ cfg, flags, print, json, progress, logger }) {
     const { model: dir, input } = flags;
-    const rt = await createRuntime(cfg, logger);
-    const saved = await loadModelWith(rt, dir);
+    // an adapter over the API: tkd.load, tkd.infer (blocks printed as they come, or one JSON document)
+    const tkd = await topicKDOf(cfg, logger, progress);
+    const model = await tkd.load(dir);
     try {
-      const path = resolveDataPath(input);
-      const shardSize = flags.shardSize ?? 2 * INFER_BATCH;
-      const samples = cfg.samples ?? 20;
-      const seed = cfg.seed ?? 0;
-      const queue = await queueOf(flags.queue);
-      const extra = (threads: number | undefined) => (threads !== undefined ? { threads } : {});
-      const printJson = (theta: Float32Array, rows: number, K: number, threads: number | undefined) => {
-        const out: number[][] = [];
-        for (let i = 0; i < rows; i++) out.push(Array.from(theta.subarray(i * K, (i + 1) * K)));
-        print(JSON.stringify({ model: saved.model.kind, topics: K, documents: rows, theta: out, topicWords: saved.model.topics(saved.vocabulary, 10), ...extra(threads) }));
+      const printRows = ({ theta }: ThetaBlock) => {
+        const K = theta.cols;
+        for (let i = 0; i < theta.rows; i++) print(Array.from(theta.data.subarray(i * K, (i + 1) * K), (v) => v.toFixed(4)).join('\t'));
       };
-      const printRows = (theta: Float32Array, rows: number, K: number) => {
-        for (let i = 0; i < rows; i++) print(Array.from(theta.subarray(i * K, (i + 1) * K), (v) => v.toFixed(4)).join('\t'));
-      };
-      if (queue) {
-        const corpus = loadCorpus(path, { textField: cfg.textField });
-        const onProgress = progress.embedding('inferring (queue)');
-        const theta = await inferOnQueue(queue.url, dir, { documents: corpus.documents, encoderTexts: corpus.encoderTexts ?? corpus.documents, pretokenized: corpus.pretokenized }, inferenceEncoderSpec(cfg, saved), {
-          shardSize,
-          workDir: dirname(resolve(input)),
-          cacheDir: cfg.cacheDir ?? '.topickd-cache',
-          samples,
-          seed,
-          queueTimeout: cfg.queueTimeout,
-          log: (l) => progress.log(l),
-          onProgress: (done, total) => onProgress({ done, total }),
-        });
-        if (json) printJson(theta.data, theta.rows, theta.cols, 'threads' in theta ? (theta.threads as number) : undefined);
-        else printRows(theta.data, theta.rows, theta.cols);
-        return;
-      }
-      if (shardSize % INFER_BATCH !== 0) throw new ConfigError(`--shard-size for infer must be a multiple of ${INFER_BATCH}, got ${shardSize}`, 'shardSize');
-      // a .txt or .jsonl file is read and inferred one block of --shard-size documents at a time
-      // (θ rows equal to one pass over the whole input; memory holds one block), after a first
-      // pass that counts its documents and refuses bad input before anything is printed; an
-      // OCTIS folder is loaded whole
-      const streamed = canStreamCorpus(path);
-      const total = streamed ? await countCorpusDocuments(path, { textField: cfg.textField }) : undefined;
-      const chunks = streamed ? corpusChunks(path, { size: shardSize, textField: cfg.textField }) : [loadCorpus(path, { textField: cfg.textField })];
-      const parts: Float32Matrix[] = [];
-      let threads: number | undefined;
-      for await (const { theta } of thetaOfChunks(rt, cfg, saved, dir, chunks, progress, { samples, seed, shardSize, total, betweenChunks: streamed ? collectGarbage : undefined })) {
-        threads = Math.max(threads ?? 0, theta.threads ?? 1);
-        if (json) parts.push(theta);
-        else printRows(theta.data, theta.rows, theta.cols);
-      }
+      const r = await tkd.infer(model, input, { samples: cfg.samples, seed: cfg.seed, shardSize: flags.shardSize, textField: cfg.textField, queue: flags.queue, queueTimeout: cfg.queueTimeout, onBlock: json ? undefined : printRows });
       if (json) {
-        const all = concatRows(parts);
-        printJson(all.data, all.rows, all.cols, threads);
+        const theta = r.theta!;
+        const rows: number[][] = [];
+        for (let i = 0; i < theta.rows; i++) rows.push(Array.from(theta.data.subarray(i * theta.cols, (i + 1) * theta.cols)));
+        print(JSON.stringify({ model: model.kind, topics: r.topics, documents: theta.rows, theta: rows, topicWords: model.topics(10), ...(r.threads !== undefined ? { threads: r.threads } : {}) }));
       }
     } finally {
-      saved.model.dispose();
+      model.dispose();
     }
   },
 });

@@ -17,6 +17,7 @@ const program = join(generated, 'cli-is-api.mjs');
 
 const API = `
 import { createTopicKD } from 'topickd';
+import { writeFileSync } from 'node:fs';
 const [corpus, cache, other] = process.argv.slice(2);
 const tkd = await createTopicKD({ backend: 'wasm', cacheDir: cache });
 const teacher = await tkd.fit(corpus, { model: 'combined', topics: 5, epochs: 2, seed: 0, hidden: [20] });
@@ -26,6 +27,11 @@ await student.save('student');
 // a corpus other than the teacher's: read over the teacher's vocabulary by both
 await (await tkd.distill(teacher, other, { model: 'zeroshot', hidden: [10], epochs: 2, seed: 0 })).save('student-other');
 await tkd.experiment({ dataset: corpus, topics: [5], seeds: [0], epochs: 2, out: 'grid', teacher: { hidden: [20] }, student: { hidden: [10] } });
+// θ of new documents: tkd.infer as topickd infer computes it, and transform the same rows
+const loaded = await tkd.load('student');
+const inferred = await tkd.infer(loaded, other);
+const rows = (m) => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
+writeFileSync('theta.json', JSON.stringify({ infer: rows(inferred.theta), transform: await loaded.transform(other) }));
 `;
 
 const weights = (dir: string) => readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('weights-'))!));
@@ -74,6 +80,13 @@ describe('the CLI is the API', () => {
     for (const m of ['teacher', 'student', 'student-other']) {
       for (const f of ['theta.npy', 'theta.json']) expect(readFileSync(join(viaCli, m, f)).equals(readFileSync(join(viaApi, m, f))), `${m}/${f}`).toBe(true);
     }
+    // θ: topickd infer (its JSON) = tkd.infer = transform, row for row
+    const inf = ok(await topickd(['infer', ...common, '--model', 'student', '--input', other, '--json'], viaCli));
+    const apiTheta = JSON.parse(readFileSync(join(viaApi, 'theta.json'), 'utf8'));
+    const cliTheta = JSON.parse(inf.stdout).theta;
+    expect(cliTheta.length).toBe(151);
+    expect(apiTheta.infer).toEqual(cliTheta);
+    expect(apiTheta.transform).toEqual(cliTheta);
     const results = (root: string) => comparable(JSON.parse(readFileSync(join(root, 'grid', 'results.json'), 'utf8')), root);
     expect(results(viaCli)).toEqual(results(viaApi));
   }, 600_000);
