@@ -13,8 +13,18 @@ export function topicKDOf(cfg: RunConfig, logger: Logger, progress?: Progress): 
   return createTopicKD(Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined)) as TopicKDConfig);
 }
 
-/** The training options every command that trains reads from the run configuration (flags → the API's options object). */
-export function trainingOptionsOf(cfg: RunConfig) {
+/**
+ * The training options every command that trains reads from the run configuration (flags → the
+ * API's options object); with `run`, also its checkpoints (every --checkpoint-every epochs into
+ * --out) and --resume.
+ */
+export function trainingOptionsOf(cfg: RunConfig, run?: { out: string; resume?: string }) {
   const { epochs, seed, batchSize, learningRate, dropout, validationFraction, patience, seedTopics, seedStrength, textField, samples } = cfg;
-  return { epochs, seed, batchSize, learningRate, dropout, validationFraction, patience, seedTopics, seedStrength, textField, samples };
+  const checkpoint = run && cfg.checkpointEvery ? { dir: run.out, every: cfg.checkpointEvery } : undefined;
+  return { epochs, seed, batchSize, learningRate, dropout, validationFraction, patience, seedTopics, seedStrength, textField, samples, checkpoint, resume: run?.resume };
+}
+
+/** The seed words a model was steered with, as its record has them (for a command's JSON). */
+export function seededOf(training: Record<string, unknown>): { seedTopics?: unknown; seedStrength?: unknown } {
+  return training.seedTopics !== undefined ? { seedTopics: training.seedTopics, ...(training.seedStrength !== undefined ? { seedStrength: training.seedStrength } : {}) } : {};
 }

@@ -1,5 +1,5 @@
 import { RECIPE_FLAG, SEED_FLAGS, TRAIN_FLAGS, defineCommand } from '../command.js';
-import { topicKDOf, trainingOptionsOf } from '../api-of.js';
+import { seededOf, topicKDOf, trainingOptionsOf } from '../api-of.js';
 import type { TrainedTopicModel } from 'topickd';
 import { claimOutputDir, count, plural } from 'topickd/app';
 
@@ -31,7 +31,7 @@ export const distillCommand = defineCommand({
       for (const dir of teacherDirs) teachers.push(await tkd.load(dir));
       const studentKind = flags.student ?? cfg.student?.model ?? 'zeroshot';
       const student = await tkd.distill(teachers, flags.data, {
-        ...trainingOptionsOf(cfg),
+        ...trainingOptionsOf(cfg, { out: flags.out, resume: flags.resume }),
         model: studentKind,
         topics: cfg.topics,
         hidden: cfg.hidden ?? cfg.student?.hidden,
@@ -41,12 +41,10 @@ export const distillCommand = defineCommand({
         kdEpochs: cfg.kdEpochs,
         losses: cfg.losses,
         teacherEncoder: flags.teacherEncoder,
-        checkpoint: cfg.checkpointEvery ? { dir: flags.out, every: cfg.checkpointEvery } : undefined,
-        resume: flags.resume,
       });
       try {
         await student.save(flags.out);
-        const t = student.training as { alpha: number; temperature: number; recipe: string; kdEpochs?: number; lossWeights: Record<string, number>; lossOptions?: Record<string, unknown>; teacherParams: number; teachers: unknown[]; seedTopics?: string[][]; seedStrength?: number };
+        const t = student.training as { alpha: number; temperature: number; recipe: string; kdEpochs?: number; lossWeights: Record<string, number>; lossOptions?: Record<string, unknown>; teacherParams: number; teachers: unknown[] };
         const run = student.run!;
         const topicWords = student.topics(10);
         const out = {
@@ -66,7 +64,7 @@ export const distillCommand = defineCommand({
           lossWeights: t.lossWeights,
           ...(t.lossOptions ? { lossOptions: t.lossOptions } : {}),
           kdEpochs: t.kdEpochs ?? run.epochs,
-          ...(t.seedTopics !== undefined ? { seedTopics: t.seedTopics, seedStrength: t.seedStrength } : {}),
+          ...seededOf(student.training),
           backend: tkd.backend.name,
           encoder: student.encoder.id,
           out: flags.out,

@@ -1,6 +1,6 @@
 import { count, plural, claimOutputDir, parseModelOptions } from 'topickd/app';
 import { defineCommand, SEED_FLAGS, TRAIN_FLAGS } from '../command.js';
-import { topicKDOf, trainingOptionsOf } from '../api-of.js';
+import { seededOf, topicKDOf, trainingOptionsOf } from '../api-of.js';
 
 export const fitCommand = defineCommand({
   name: 'fit',
@@ -22,7 +22,7 @@ export const fitCommand = defineCommand({
     const kind = cfg.model ?? 'combined';
     const modelOptions = flags.modelOptions !== undefined ? parseModelOptions(flags.modelOptions) : cfg.modelOptions?.[kind];
     const model = await tkd.fit(flags.data, {
-      ...trainingOptionsOf(cfg),
+      ...trainingOptionsOf(cfg, { out: flags.out, resume: flags.resume }),
       model: kind,
       modelOptions,
       topics: flags.topics,
@@ -30,14 +30,11 @@ export const fitCommand = defineCommand({
       vocabularySize: cfg.vocabularySize,
       minDf: cfg.minDf,
       maxDf: cfg.maxDf,
-      checkpoint: cfg.checkpointEvery ? { dir: flags.out, every: cfg.checkpointEvery } : undefined,
-      resume: flags.resume,
     });
     try {
       await model.save(flags.out);
       const run = model.run!;
       const topicWords = model.topics(10);
-      const seeded = model.training.seedTopics !== undefined ? { seedTopics: model.training.seedTopics, ...(model.training.seedStrength !== undefined ? { seedStrength: model.training.seedStrength } : {}) } : {};
       const out = {
         model: kind,
         topics: flags.topics,
@@ -47,7 +44,7 @@ export const fitCommand = defineCommand({
         seconds: run.seconds,
         docsPerSecond: run.docsPerSecond,
         topicWords,
-        ...seeded,
+        ...seededOf(model.training),
         documents: run.documents,
         droppedDocuments: run.droppedDocuments,
         streamed: run.streamed,
