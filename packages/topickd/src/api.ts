@@ -4,7 +4,7 @@ import { parseTopicsRange, searchTopics, type TopicsSearchResults } from './app/
 import { binDocuments, topicsOverTimeOf, type TimeBins, type TopicsOverTime } from './app/report/topics-over-time.js';
 import { updateModel } from './app/run/update.js';
 import { readTrainingTheta, reduceTopics } from './app/run/reduce.js';
-import { topicLabels } from './app/report/topic-labels.js';
+import { modelLabels } from './app/report/model-labels.js';
 import {
   ALL_METRICS,
   checkSeed,
@@ -276,11 +276,12 @@ export class TrainedTopicModel extends TopicModelView {
    * class (`bins: 'class'`, `times` the labels), with its words in each bin (c-TF-IDF over the
    * bin's documents of that topic), as `topickd topics-over-time`.
    */
-  async topicsOverTime(texts: readonly string[], times: readonly (string | number)[], options: { bins?: TimeBins; top?: number; samples?: number; seed?: number } = {}): Promise<TopicsOverTime> {
+  async topicsOverTime(texts: Texts, times: readonly (string | number)[], options: { bins?: TimeBins; top?: number; samples?: number; seed?: number } = {}): Promise<TopicsOverTime> {
     this.checkLive('topicsOverTime');
-    if (times.length !== texts.length) throw new ConfigError(`give one time (or class) per text: ${texts.length} texts, ${times.length} times`, 'times');
+    const corpus = this.owner.corpusOf(texts);
+    if (times.length !== corpus.documents.length) throw new ConfigError(`give one time (or class) per text: ${corpus.documents.length} texts, ${times.length} times`, 'times');
     const { bin, bins } = binDocuments(times, options.bins ?? 10);
-    const { theta, bow } = await this.thetaWithBow([...texts], options);
+    const { theta, bow } = await this.thetaWithBow(corpus, options);
     return topicsOverTimeOf(theta, bow, this.vocabulary, bin, bins, this.topics(10), options.top ?? 5);
   }
 
@@ -290,14 +291,13 @@ export class TrainedTopicModel extends TopicModelView {
    * and its five most representative documents of `texts`) and kept apart from the labels of
    * the topics before it (maximal marginal relevance), as `topickd topics --labels`.
    */
-  async labels(texts: readonly string[], options: { diversity?: number; candidates?: number } = {}): Promise<string[]> {
+  async labels(texts: Texts, options: { diversity?: number; candidates?: number } = {}): Promise<string[]> {
     this.checkLive('labels');
-    const { theta } = await this.thetaWithBow([...texts], {});
-    const topicWord = instanceGate.sync(this.owner.runtime, () => this.model.topicWordDistribution());
-    const spec = encoderSpecOfModel(this.encoder);
-    const embed = this.encoder.dim === 0 || spec === 'precomputed' ? null : (t: string[]) => instanceGate.run(this.owner.runtime, () => this.owner.embed(t, spec));
-    const labels = await topicLabels({ texts, theta, topicWord, vocabulary: this.vocabulary, preprocessing: this.preprocessing ?? preprocessingRecord({}), embed, ...options });
-    return labels.map((l) => l.label);
+    return instanceGate.run(this.owner.runtime, async () => {
+      const corpus = this.owner.corpusOf(texts);
+      const { theta, spec } = await this.owner.thetaOfCorpus(this, corpus, {});
+      return modelLabels(this.owner.runtime, this.saved(), spec, { texts: corpus.encoderTexts ?? corpus.documents, theta, pretokenized: corpus.pretokenized && !corpus.encoderTexts }, options);
+    });
   }
 
   /** @internal A typed error when it was disposed. */
@@ -649,11 +649,10 @@ export class TopicKD {
    * @internal θ of a corpus with a model, as `infer` computes it (the same blocks, cache and
    * seeding; in worker threads from the model's folder when `threads` > 1), with its own encoder.
    */
-  async thetaOfCorpus(model: TrainedTopicModel, corpus: Corpus, options: { samples?: number; seed?: number }): Promise<{ theta: Float32Matrix; bow: CsrMatrix }> {
+  async thetaOfCorpus(model: TrainedTopicModel, corpus: Corpus, options: { samples?: number; seed?: number }): Promise<{ theta: Float32Matrix; bow: CsrMatrix; spec: EncoderSpec | null }> {
     const cfg: RunConfig = { ...this.embedConfig(this.runConfig({})), encoder: undefined };
     const folder = model.folder === undefined ? undefined : this.path(model.folder);
-    const { theta, bow } = await thetaOfCorpus(this.rt, folder ? cfg : { ...cfg, threads: 1 }, model.saved(), folder ?? '.', corpus, this.progress(), { samples: options.samples, seed: options.seed, shardSize: 2 * INFER_BATCH });
-    return { theta, bow };
+    return thetaOfCorpus(this.rt, folder ? cfg : { ...cfg, threads: 1 }, model.saved(), folder ?? '.', corpus, this.progress(), { samples: options.samples, seed: options.seed, shardSize: 2 * INFER_BATCH });
   }
 
   /** @internal Embeds texts with the named encoder, through the cache. */

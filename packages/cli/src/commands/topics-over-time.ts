@@ -2,7 +2,8 @@ import { ConfigError } from '@topickd/core';
 import { loadCorpus, writeFileAtomic } from '@topickd/core/node';
 import { resolve } from 'node:path';
 import { defineCommand } from '../command.js';
-import { binDocuments, createRuntime, documentGrouping, groupingValues, loadModelWith, renderTopicsOverTimePage, resolveDataPath, thetaOfCorpus, topicsOverTimeOf, INFER_BATCH } from 'topickd/app';
+import { documentGrouping, groupingValues, renderTopicsOverTimePage, resolveDataPath } from 'topickd/app';
+import { topicKDOf } from '../api-of.js';
 
 export const topicsOverTimeCommand = defineCommand({
   name: 'topics-over-time',
@@ -29,14 +30,14 @@ export const topicsOverTimeCommand = defineCommand({
     if (!Number.isInteger(top) || top < 1 || top > 100) throw new ConfigError(`--top must be an integer from 1 to 100, got ${top}`, 'top');
     const out = cfg.out ? resolve(cfg.baseDir ?? process.cwd(), cfg.out) : undefined;
     const corpus = loadCorpus(path, { textField: cfg.textField });
-    const { bin, bins: binList } = binDocuments(groupingValues(grouping, corpus, data, path), grouping.bins);
-    const rt = await createRuntime(cfg, logger);
-    const saved = await loadModelWith(rt, dir);
+    // an adapter over the API: tkd.load, model.topicsOverTime
+    const tkd = await topicKDOf(cfg, logger, progress);
+    const model = await tkd.load(dir);
     try {
-      const { theta, bow } = await thetaOfCorpus(rt, cfg, saved, dir, corpus, progress, { samples: cfg.samples, seed: cfg.seed, shardSize: 2 * INFER_BATCH });
-      const res = topicsOverTimeOf(theta, bow, saved.vocabulary, bin, binList, saved.model.topics(saved.vocabulary, 10), top);
-      if (out) writeFileAtomic(out, renderTopicsOverTimePage(res, `Topics ${byClass ? 'per class' : 'over time'} — ${saved.model.kind}, K=${res.topics.length}, ${data}`));
-      if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, documents: corpus.documents.length, groupedBy: byClass ? 'class' : grouping.timeField, ...res }));
+      // the values as read (binDocuments refuses a bad one, naming the document)
+      const res = await model.topicsOverTime(corpus, groupingValues(grouping, corpus, data, path) as (string | number)[], { bins: grouping.bins, top, samples: cfg.samples, seed: cfg.seed });
+      if (out) writeFileAtomic(out, renderTopicsOverTimePage(res, `Topics ${byClass ? 'per class' : 'over time'} — ${model.kind}, K=${res.topics.length}, ${data}`));
+      if (json) print(JSON.stringify({ model: dir, kind: model.kind, documents: corpus.documents.length, groupedBy: byClass ? 'class' : grouping.timeField, ...res }));
       else {
         for (let b = 0; b < res.bins.length; b++) {
           const row = res.share[b];
@@ -46,7 +47,7 @@ export const topicsOverTimeCommand = defineCommand({
         if (out) print(`wrote ${out}`);
       }
     } finally {
-      saved.model.dispose();
+      model.dispose();
     }
   },
 });

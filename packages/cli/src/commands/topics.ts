@@ -1,6 +1,8 @@
 import { ConfigError } from '@topickd/core';
 import { defineCommand } from '../command.js';
-import { createRuntime, labelsOfData, loadModelWith } from 'topickd/app';
+import { loadCorpus } from '@topickd/core/node';
+import { requireLabelData, resolveDataPath } from 'topickd/app';
+import { topicKDOf } from '../api-of.js';
 
 export const topicsCommand = defineCommand({
   name: 'topics',
@@ -18,16 +20,18 @@ export const topicsCommand = defineCommand({
     const dir = flags.model;
     const top = flags.top ?? 10;
     if (!(top > 0)) throw new ConfigError(`--top must be a positive integer, got ${top}`, 'top');
-    const rt = await createRuntime(cfg, logger);
-    const saved = await loadModelWith(rt, dir);
+    const labelData = flags.labels ? requireLabelData(cfg) : undefined; // before anything is loaded
+    // an adapter over the API: tkd.load, model.topics, model.labels
+    const tkd = await topicKDOf(cfg, logger, progress);
+    const model = await tkd.load(dir);
     try {
-      if (top > saved.vocabulary.length) throw new ConfigError(`--top ${top} is more than the model's ${saved.vocabulary.length} words`, 'top');
-      const topicWords = saved.model.topics(saved.vocabulary, top);
-      const labels = flags.labels ? await labelsOfData(rt, cfg, saved, dir, progress) : undefined;
-      if (json) print(JSON.stringify({ model: dir, kind: saved.model.kind, topics: topicWords.length, topicWords, ...(labels ? { labels } : {}) }));
+      if (top > model.vocabulary.length) throw new ConfigError(`--top ${top} is more than the model's ${model.vocabulary.length} words`, 'top');
+      const topicWords = model.topics(top);
+      const labels = labelData !== undefined ? await model.labels(loadCorpus(resolveDataPath(labelData, cfg.baseDir), { textField: cfg.textField })) : undefined;
+      if (json) print(JSON.stringify({ model: dir, kind: model.kind, topics: topicWords.length, topicWords, ...(labels ? { labels } : {}) }));
       else topicWords.forEach((t, k) => print(`topic ${String(k).padStart(String(topicWords.length - 1).length)}${labels ? ` [${labels[k]}]` : ''}: ${t.join(' ')}`));
     } finally {
-      saved.model.dispose();
+      model.dispose();
     }
   },
 });

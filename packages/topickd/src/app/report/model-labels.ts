@@ -18,6 +18,7 @@ export async function modelLabels(
   saved: SavedModel,
   spec: EncoderSpec | null | undefined,
   docs: { texts: readonly string[]; theta: Float32Matrix; pretokenized: boolean },
+  options: { diversity?: number; candidates?: number } = {},
 ): Promise<string[]> {
   const encoder = spec && saved.encoder.dim > 0 && encoderType(spec) !== 'precomputed' ? rt.registry.createEncoder(spec) : null;
   try {
@@ -29,6 +30,7 @@ export async function modelLabels(
       preprocessing: saved.preprocessing ?? preprocessingRecord({ pretokenized: docs.pretokenized }),
       pretokenized: docs.pretokenized,
       embed: encoder ? (t) => encoder.embed(t) : null,
+      ...options,
     });
     return labels.map((l) => l.label);
   } finally {
