@@ -41,6 +41,7 @@ import { embedWithCache } from '@topickd/encoders';
 import { runDistillation, vocabularyTeacher } from './app/run/distillation-run.js';
 import { runFit, trainingRunOf, type TrainingRun } from './app/run/fit-run.js';
 import { runInfer, type InferOutcome, type ThetaBlock } from './app/run/infer-run.js';
+import { checkBundleOut, writeBundle, type BundleRecord } from './app/run/export-bundle.js';
 import { thetaOfCorpus } from './app/run/corpus-theta.js';
 import { INFER_BATCH } from './app/queue/distributed.js';
 import { checkpointHooks, fingerprintedOptions, readResume } from './app/run/checkpointing.js';
@@ -495,6 +496,22 @@ export class TopicKD {
       const input = typeof texts === 'string' ? texts : this.corpusOf(texts);
       return runInfer(this.rt, cfg, model.saved(), model.folder === undefined ? undefined : this.path(model.folder), { input, samples: options.samples, seed: options.seed, shardSize: options.shardSize, queue, onBlock: options.onBlock }, this.progress());
     });
+  }
+
+  /**
+   * Writes a bundle a web page loads (`tkd.load` of its URL there), as `topickd export`: the model,
+   * its encoder's files (the use encoder's weights quantized when `quantize` asks, or the static
+   * table it was trained with; none with `encoder: false`) and bundle.json — with a label per topic
+   * from `labels`' documents (as `model.labels`) when given. Written into a temporary folder and
+   * renamed into place: a failure leaves no partial bundle.
+   */
+  async export(model: TrainedTopicModel, out: string, options: { quantize?: 'int8' | 'float16'; encoder?: boolean; labels?: Texts } = {}): Promise<BundleRecord> {
+    model.checkUsable('export');
+    const dir = this.path(out);
+    const noEncoder = options.encoder === false;
+    checkBundleOut(dir, model.folder === undefined ? undefined : this.path(model.folder), { quantize: options.quantize, noEncoder });
+    const labelTexts = options.labels;
+    return instanceGate.run(this.rt, () => writeBundle(model.saved(), dir, { quantize: options.quantize, noEncoder, labels: labelTexts === undefined ? undefined : () => model.labels(labelTexts) }));
   }
 
   /** Topics over time or per class of `texts` with `model` (see TrainedTopicModel.topicsOverTime). */

@@ -5,6 +5,7 @@
 export * from './api.js';
 export * from './app/run/pipeline.js';
 export { canStreamCorpus, collectGarbage, corpusChunks, countCorpusDocuments, linesOf, type CorpusChunkOptions } from './app/run/corpus-chunks.js';
+export { writeBundle, checkBundleOut, type BundleRecord, type BundleOptions } from './app/run/export-bundle.js';
 export { runInfer, type InferRequest, type InferOutcome, type ThetaBlock } from './app/run/infer-run.js';
 export { runFit, trainingRunOf, type FitRequest, type FitOutcome, type TrainingRun } from './app/run/fit-run.js';
 export { checkpointHooks, fingerprintedOptions, readResume, type CheckpointRequest, type LoadedCheckpoint } from './app/run/checkpointing.js';

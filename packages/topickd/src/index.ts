@@ -24,7 +24,8 @@ export type { TopicsSearchResults } from './app/tune/topics-search.js';
 export type { TopicsOverTime, TimeBins } from './app/report/topics-over-time.js';
 export type { ProgressEvent } from './app/run/progress.js';
 export type { TrainingRun } from './app/run/fit-run.js';
-export type { InferOutcome, ThetaBlock } from './app/run/infer-run.js';
+export type { InferOutcome } from './app/run/infer-run.js';
+export type { BundleRecord } from './app/run/export-bundle.js';
 export type { ModelArchitecture } from './app/run/run-config.js';
 export { TopicModelView } from './model-view.js';
 // Errors a program catches: every TopicKD error is a TopicKDError with a `code` and a `kind`.

@@ -1,4 +1,4 @@
-import type { ThetaBlock } from 'topickd';
+import type { ThetaBlock } from 'topickd/app';
 import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, defineCommand } from '../command.js';
 import { topicKDOf } from '../api-of.js';
 
