@@ -28,3 +28,9 @@ export function trainingOptionsOf(cfg: RunConfig, run?: { out: string; resume?: 
 export function seededOf(training: Record<string, unknown>): { seedTopics?: unknown; seedStrength?: unknown } {
   return training.seedTopics !== undefined ? { seedTopics: training.seedTopics, ...(training.seedStrength !== undefined ? { seedStrength: training.seedStrength } : {}) } : {};
 }
+
+/** The settings an `experiment` request takes from the run configuration besides its grid (the demo's too). */
+export function experimentSettingsOf(cfg: RunConfig) {
+  const { epochs, alpha, temperature, recipe, kdEpochs, losses, modelOptions, queueTimeout, batchSize, learningRate, dropout, validationFraction, patience, vocabularySize, minDf, maxDf, textField } = cfg;
+  return { epochs, alpha, temperature, recipe, kdEpochs, losses, modelOptions, queueTimeout, batchSize, learningRate, dropout, validationFraction, patience, vocabularySize, minDf, maxDf, textField };
+}

@@ -25,6 +25,17 @@ import { tuneCommand } from './commands/tune.js';
 import { Progress } from 'topickd/app';
 import { loadConfigFile, mergeConfig, withCeLogits } from 'topickd/app';
 
+/**
+ * The API's messages name an option in backquotes (`topn`, `teacherSeed`); where it is a flag of
+ * this command the CLI names the flag (--topn, --teacher-seed), so one check serves both.
+ */
+export function flagNamed(message: string, flags: Record<string, unknown>): string {
+  return message.replace(/`([A-Za-z][\w-]*)`/g, (all, name: string) => {
+    const flag = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    return Object.hasOwn(flags, flag) ? `--${flag}` : all;
+  });
+}
+
 export const COMMANDS: Command[] = [demoCommand, fitCommand, updateCommand, distillCommand, distillEncoderCommand, experimentCommand, tuneCommand, evaluateCommand, inferCommand, topicsCommand, topicsOverTimeCommand, reduceCommand, embedCommand, reportCommand, exportCommand, infoCommand, workerCommand, statusCommand];
 
 function generalHelp(): string {
@@ -87,7 +98,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo): Pro
   } catch (e) {
     discardCreatedOutputDirs(); // a failed run leaves no empty output folder (nor its parents) behind
     if (isTopicKDError(e)) {
-      io.stderr(`topickd: error: ${e.message}\n`);
+      io.stderr(`topickd: error: ${flagNamed(e.message, command.flags)}\n`);
       if (debug && e.stack) io.stderr(`${e.stack}\n`);
       return e.kind === 'usage' ? 2 : 1;
     }

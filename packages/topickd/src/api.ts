@@ -8,6 +8,7 @@ import { modelLabels } from './app/report/model-labels.js';
 import {
   ALL_METRICS,
   checkSeed,
+  DISTILL_EPOCHS,
   ConfigError,
   ReferenceCorpus,
   type DistillRecipeName,
@@ -41,8 +42,12 @@ import { embedWithCache } from '@topickd/encoders';
 import { runDistillation, vocabularyTeacher } from './app/run/distillation-run.js';
 import { runFit, trainingRunOf, type TrainingRun } from './app/run/fit-run.js';
 import { runInfer, type InferOutcome, type ThetaBlock } from './app/run/infer-run.js';
-import { checkBundleOut, writeBundle, type BundleRecord } from './app/run/export-bundle.js';
+import { writeBundle, type BundleRecord } from './app/run/export-bundle.js';
 import { thetaOfCorpus } from './app/run/corpus-theta.js';
+import { runEmbed, type EmbedOutcome } from './app/run/embed-run.js';
+import { runReport, type ReportOutcome, type ReportRequest } from './app/report/report-run.js';
+import { distillStaticEncoder, type DistillEncoderOptions, type DistilledEncoder } from './app/encoder/distill-encoder.js';
+import { evaluateTopicsOf, type EvaluationResult, type TopicsEvaluation, type TopicsSource } from './app/run/evaluate-topics.js';
 import { INFER_BATCH } from './app/queue/distributed.js';
 import { checkpointHooks, fingerprintedOptions, readResume } from './app/run/checkpointing.js';
 import { copyModel, embeddingCacheVariant, trainingThetaOf, writeTrainingTheta, type TrainingTheta, encoderSpecOfModel, claimOutputDir, createRuntime, datasetForModel, datasetNameOf, embeddingsDigest, isBundledDataset, trainingRecord, encoderSpecOf, loadDataset, loadDatasetForModel, loadModelWith, resolveDataPath, runFingerprint, type Runtime } from './app/run/pipeline.js';
@@ -125,6 +130,8 @@ export interface FitOptions {
 export interface DistillOptions extends Omit<FitOptions, 'topics' | 'vocabularySize' | 'minDf' | 'maxDf'> {
   /** K (default: the teacher's). */
   topics?: number;
+  /** Epochs of the student's training (default 30, DISTILL_EPOCHS; `fit` defaults to 100). */
+  epochs?: number;
   /** Weight of the distillation terms, in [0, 1] (default: from `recipe`; auto: n̄ / (n̄ + 7.5), n̄ the mean tokens per document). */
   alpha?: number;
   /** Softmax temperature of the soft labels (default: from `recipe`; auto: 4). */
@@ -145,6 +152,7 @@ export interface ExperimentRequest extends Pick<FitOptions, 'batchSize' | 'learn
   seeds?: number[];
   /** Folder for results.json, results.md, report.html and the models (default `runs/<dataset>`). */
   out?: string;
+  /** Epochs of every model of the grid (default 30, DISTILL_EPOCHS: the budget the default recipe is validated at). */
   epochs?: number;
   /** α and T for every K (default: from `recipe`). */
   alpha?: number;
@@ -193,7 +201,7 @@ export interface TuneApiRequest {
   trials?: number;
   /** Seeds each candidate trains with (default [0, 1]). */
   seeds?: number[];
-  /** Epochs of a full training, the last rung's (default 100). */
+  /** Epochs of a full training, the last rung's (default 30, DISTILL_EPOCHS: a distilled student's). */
   epochs?: number;
   student?: ModelArchitecture;
   /** Trainings at once in worker threads (default 1). */
@@ -229,7 +237,7 @@ export interface TopicsTuneRequest {
   textField?: string;
 }
 
-export type EvaluationResult = Partial<Record<MetricName, MetricResult>>;
+export type { EvaluationResult };
 
 /** A trained (or loaded) topic model with everything needed to use it on new text. */
 export class TrainedTopicModel extends TopicModelView {
@@ -407,7 +415,7 @@ export class TopicKD {
     // what a checkpoint records of each teacher (each computed on its own instance, before this one's turn)
     const digests = options.checkpoint !== undefined || options.resume !== undefined ? await Promise.all(all.map((t) => t.digest())) : [];
     return instanceGate.run(this.rt, async () => {
-      const cfg = this.embedConfig(this.runConfig(options));
+      const cfg = this.embedConfig(this.runConfig({ ...options, epochs: options.epochs ?? DISTILL_EPOCHS }));
       const resume = await readResume({ checkpoint: this.checkpointOf(options), resume: options.resume === undefined ? undefined : this.path(options.resume) });
       // the documents over the teacher's vocabulary, tokenized as its corpus was
       const dataset = typeof texts === 'string' ? loadDatasetForModel(cfg, vocabularyTeacher(all), texts, this.rt.logger) : datasetForModel(this.corpusOf(texts), vocabularyTeacher(all));
@@ -509,9 +517,8 @@ export class TopicKD {
     model.checkUsable('export');
     const dir = this.path(out);
     const noEncoder = options.encoder === false;
-    checkBundleOut(dir, model.folder === undefined ? undefined : this.path(model.folder), { quantize: options.quantize, noEncoder });
     const labelTexts = options.labels;
-    return instanceGate.run(this.rt, () => writeBundle(model.saved(), dir, { quantize: options.quantize, noEncoder, labels: labelTexts === undefined ? undefined : () => model.labels(labelTexts) }));
+    return instanceGate.run(this.rt, () => writeBundle(model.saved(), dir, { quantize: options.quantize, noEncoder, modelDir: model.folder === undefined ? undefined : this.path(model.folder), labels: labelTexts === undefined ? undefined : () => model.labels(labelTexts) }));
   }
 
   /** Topics over time or per class of `texts` with `model` (see TrainedTopicModel.topicsOverTime). */
@@ -525,10 +532,21 @@ export class TopicKD {
    * topic words the reference lacks are skipped unless `skipUnknownWords: false` (then an error names them).
    */
   async evaluate(model: TrainedTopicModel, texts: Texts, options: { topn?: number; metrics?: MetricName[]; skipUnknownWords?: boolean; textField?: string } = {}): Promise<EvaluationResult> {
+    return (await this.evaluateTopics(model, texts, options)).scores;
+  }
+
+  /**
+   * As `evaluate`, for a model or a bare list of topics (arrays of words: then raw `texts` are
+   * tokenized with TopicKD's defaults, every word kept), with what the scores were measured
+   * against: the reference's size and preprocessing (`topickd evaluate --json`).
+   */
+  async evaluateTopics(topics: TrainedTopicModel | readonly (readonly string[])[], texts: Texts, options: { topn?: number; metrics?: readonly MetricName[]; skipUnknownWords?: boolean; textField?: string } = {}): Promise<TopicsEvaluation> {
+    if (topics instanceof TrainedTopicModel) topics.checkUsable('evaluate');
+    else if (!Array.isArray(topics)) throw new ConfigError('evaluateTopics needs a model or a list of topics (arrays of words)', 'topics');
     return instanceGate.run(this.rt, async () => {
-      const dataset = datasetForModel(this.corpusOf(texts, options.textField), model);
-      const topn = options.topn ?? 10;
-      return evaluateTopics(new ReferenceCorpus(dataset.tokens), model.topics(Math.max(topn, 25)), options.metrics ?? [...ALL_METRICS], { topn, skipUnknownWords: options.skipUnknownWords ?? true });
+      const progress = this.progress();
+      const source: TopicsSource = topics instanceof TrainedTopicModel ? { model: topics } : { topics };
+      return evaluateTopicsOf(source, this.corpusOf(texts, options.textField), { topn: options.topn, metrics: options.metrics, skipUnknownWords: options.skipUnknownWords ?? true, log: (l) => progress.log(l) });
     });
   }
 
@@ -546,20 +564,11 @@ export class TopicKD {
    */
   async experiment(request: ExperimentRequest): Promise<ExperimentResults> {
     return instanceGate.run(this.rt, async () => {
-      const name = request.dataset;
-      if (typeof name !== 'string' || name === '') throw new ConfigError('experiment needs { dataset: m10, 20ng or a corpus path }', 'dataset');
-      const topics = request.topics ?? [20, 50];
-      const seeds = request.seeds ?? [0, 1, 2];
-      for (const K of topics) if (!Number.isInteger(K) || K <= 0) throw new ConfigError(`topics must list positive integers, got ${K}`, 'topics');
-      checkSeed(seeds, 'seeds');
-      if (request.teacherPer !== undefined && request.teacherPer !== 'K' && request.teacherPer !== 'seed') throw new ConfigError(`teacherPer must be K or seed, got ${JSON.stringify(request.teacherPer)}`, 'teacher-per');
-      if (request.teacherSeed !== undefined && request.teacherPer === 'seed') throw new ConfigError('teacherSeed applies to a teacher shared per K; drop it or teacherPer seed', 'teacher-seed');
-      if (request.tune && (request.alpha !== undefined || request.temperature !== undefined)) throw new ConfigError('tune searches α and T: drop alpha/temperature, or drop tune', 'tune');
-      if (request.tune && request.queue) throw new ConfigError('tune runs in the submitting process; with a queue, run `topickd tune --queue URL` on a teacher, then `experiment --alpha A --temperature T --queue URL`', 'tune');
+      const { dataset: name, topics, seeds } = checkExperimentRequest(request);
       const queue = request.queue === undefined ? undefined : (await queueModule()).queueUrl(request.queue, false)!;
       const out = this.path(request.out ?? `runs/${name.replace(/[^\w.-]+/g, '_')}`);
       const cfg: RunConfig = {
-        ...this.embedConfig(this.runConfig({ epochs: request.epochs, batchSize: request.batchSize, learningRate: request.learningRate, dropout: request.dropout, validationFraction: request.validationFraction, patience: request.patience, vocabularySize: request.vocabularySize, minDf: request.minDf, maxDf: request.maxDf, textField: request.textField })),
+        ...this.embedConfig(this.runConfig({ epochs: request.epochs ?? DISTILL_EPOCHS, batchSize: request.batchSize, learningRate: request.learningRate, dropout: request.dropout, validationFraction: request.validationFraction, patience: request.patience, vocabularySize: request.vocabularySize, minDf: request.minDf, maxDf: request.maxDf, textField: request.textField })),
         ...stripUndefined({ teacherEncoder: request.teacherEncoder, kdEpochs: request.kdEpochs, queueTimeout: request.queueTimeout, modelOptions: request.modelOptions }),
         losses: request.losses ?? this.config.losses,
       };
@@ -571,7 +580,7 @@ export class TopicKD {
         topics,
         seeds,
         out,
-        hyper: hyperFor({ ...request, epochs: request.epochs }, dataset, name),
+        hyper: hyperFor({ ...request, epochs: cfg.epochs }, dataset, name),
         teacher: { model: request.teacher?.model ?? 'combined', hidden: request.teacher?.hidden ?? [100, 100] },
         student: { model: request.student?.model ?? 'zeroshot', hidden: request.student?.hidden ?? [100, 100] },
         saveModels: request.saveModels,
@@ -610,11 +619,11 @@ export class TopicKD {
       const name = request.data;
       const bundled = isBundledDataset(name);
       const out = this.path(request.out ?? 'runs/tune');
-      const cfg: RunConfig = { ...this.embedConfig(this.runConfig({ epochs: request.epochs, textField: request.textField })), ...stripUndefined({ queueTimeout: request.queueTimeout }) };
+      const cfg: RunConfig = { ...this.embedConfig(this.runConfig({ epochs: request.epochs ?? DISTILL_EPOCHS, textField: request.textField })), ...stripUndefined({ queueTimeout: request.queueTimeout }) };
       const space = { alpha: request.alpha ?? [0.1, 0.9], temperature: request.temperature ?? [1, 5] };
       const range = (r: unknown) => Array.isArray(r) && r.length === 2 && r.every(Number.isFinite) && r[0] <= r[1];
-      if (!range(space.alpha) || space.alpha[0] < 0 || space.alpha[1] > 1) throw new ConfigError(`alpha must be [LOW, HIGH] in [0, 1] with LOW ≤ HIGH, got ${JSON.stringify(space.alpha)}`, 'alpha');
-      if (!range(space.temperature) || !(space.temperature[0] > 0)) throw new ConfigError(`temperature must be [LOW, HIGH] > 0 with LOW ≤ HIGH, got ${JSON.stringify(space.temperature)}`, 'temperature');
+      if (!range(space.alpha) || space.alpha[0] < 0 || space.alpha[1] > 1) throw new ConfigError(`\`alpha\` must lie in [0, 1] (a range LOW ≤ HIGH), got ${JSON.stringify(space.alpha)}`, 'alpha');
+      if (!range(space.temperature) || !(space.temperature[0] > 0)) throw new ConfigError(`\`temperature\` must be > 0 (a range LOW ≤ HIGH), got ${JSON.stringify(space.temperature)}`, 'temperature');
       const queue = request.queue === undefined ? undefined : (await queueModule()).queueUrl(request.queue, false)!;
       claimOutputDir(out, { data: bundled ? undefined : name, ...(typeof request.teacher === 'string' ? { teacher: request.teacher } : {}) }, this.config.baseDir);
       let teacherDir: string;
@@ -634,7 +643,7 @@ export class TopicKD {
           space,
           trials: request.trials,
           seeds: request.seeds,
-          epochs: request.epochs,
+          epochs: cfg.epochs,
           jobs: request.jobs,
           queue,
           reference: request.reference,
@@ -672,10 +681,54 @@ export class TopicKD {
     return thetaOfCorpus(this.rt, folder ? cfg : { ...cfg, threads: 1 }, model.saved(), folder ?? '.', corpus, this.progress(), { samples: options.samples, seed: options.seed, shardSize: 2 * INFER_BATCH });
   }
 
-  /** @internal Embeds texts with the named encoder, through the cache. */
-  async embed(texts: readonly string[], spec: EncoderSpec) {
-    const encoder = this.rt.registry.createEncoder(encoderSpecOf(spec, this.config.baseDir, encoderType(spec) === 'use' ? this.config.quantize : undefined));
-    return embedWithCache(encoder, texts, this.path(this.config.cacheDir ?? '.topickd-cache'), { logger: this.rt.logger, variant: embeddingCacheVariant(this.rt.backend) });
+  /**
+   * Sentence embeddings of `texts` with an encoder (default: the configured one), as `topickd
+   * embed`: in blocks of `shardSize` documents through the embedding cache (`cache: false`: not
+   * read nor written), or as jobs on `queue` that `topickd worker` processes run — then `workDir`
+   * is a folder every worker shares. The same bytes either way.
+   */
+  async embed(texts: Texts, options: { encoder?: EncoderSpec; batchSize?: number; shardSize?: number; cache?: boolean; textField?: string; queue?: string; queueTimeout?: number; workDir?: string } = {}): Promise<EmbedOutcome> {
+    return instanceGate.run(this.rt, async () => {
+      const cfg: RunConfig = { ...this.embedConfig(this.runConfig({ textField: options.textField })), ...stripUndefined({ queueTimeout: options.queueTimeout }) };
+      const spec = options.encoder ?? this.config.encoder ?? 'use';
+      const queue = options.queue === undefined ? undefined : (await queueModule()).queueUrl(options.queue, false)!;
+      return runEmbed(this.rt, cfg, { input: typeof texts === 'string' ? texts : this.corpusOf(texts), spec: encoderSpecOf(spec, this.config.baseDir, this.config.quantize), batchSize: options.batchSize, shardSize: options.shardSize, cache: options.cache, queue, workDir: options.workDir === undefined ? undefined : this.path(options.workDir) }, this.progress());
+    });
+  }
+
+  /**
+   * The interactive HTML report of saved models on their training corpus, as `topickd report`:
+   * topics, relevance, representative documents, intertopic map, the teacher first and each
+   * student aligned with it; topics over time or per class, and a K search's curves, when asked.
+   */
+  async report(request: ReportRequest): Promise<ReportOutcome> {
+    if (!request || !Array.isArray(request.models) || typeof request.corpus !== 'string' || typeof request.out !== 'string') throw new ConfigError('report needs { models: [folders], corpus: a path, out: FILE.html }', 'models');
+    return instanceGate.run(this.rt, async () => {
+      const cfg = this.embedConfig(this.runConfig({}));
+      return runReport(this.rt, cfg, request, this.progress());
+    });
+  }
+
+  /**
+   * A static encoder distilled from the use encoder on `texts` (Model2Vec-style: a small int8
+   * table, thousands of times faster), written to `out` — as `topickd distill-encoder`; models
+   * use it as the encoder `static:OUT`. Unless `piecesAlone`, the corpus is embedded (through the
+   * cache) and refines the table.
+   */
+  async distillEncoder(texts: Texts, out: string, options: Omit<DistillEncoderOptions, 'documentEmbeddings' | 'quantize' | 'onProgress' | 'logger'> & { piecesAlone?: boolean; textField?: string } = {}): Promise<DistilledEncoder> {
+    return instanceGate.run(this.rt, async () => {
+      const dir = this.path(out);
+      claimOutputDir(dir, { data: typeof texts === 'string' ? texts : undefined }, this.config.baseDir);
+      const cfg = this.embedConfig(this.runConfig({ textField: options.textField }));
+      const corpus = this.corpusOf(texts, options.textField);
+      const docs = corpus.encoderTexts ?? corpus.documents;
+      const progress = this.progress();
+      // the corpus through the sentence encoder, through the cache as training embeds it
+      const documentEmbeddings = options.piecesAlone ? undefined : await embedWithCache(this.rt.registry.createEncoder(encoderSpecOf('use', this.config.baseDir, this.config.quantize)), docs, cfg.cacheDir!, { onProgress: progress.embedding('embedding the corpus'), logger: this.rt.logger, variant: embeddingCacheVariant(this.rt.backend) });
+      const onProgress = progress.embedding('pieces through the encoder');
+      const { piecesAlone: _p, textField: _t, ...distillOptions } = options;
+      return distillStaticEncoder(docs, dir, { ...distillOptions, documentEmbeddings, quantize: this.config.quantize, onProgress: (done, total) => onProgress({ done, total }), logger: this.rt.logger });
+    });
   }
 
   /** @internal A path relative to the configured base folder. */
@@ -734,6 +787,25 @@ export class TopicKD {
 
 function stripUndefined<T extends Record<string, unknown>>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * The checks of an experiment request that need no data, with its defaults (K 20 and 50, seeds
+ * 0, 1, 2): what `tkd.experiment` checks first, and `topickd experiment` before it spawns one
+ * process per K. Option names in messages are backquoted (the CLI names its flags there).
+ */
+export function checkExperimentRequest(request: Pick<ExperimentRequest, 'dataset' | 'topics' | 'seeds' | 'teacherPer' | 'teacherSeed' | 'tune' | 'alpha' | 'temperature' | 'queue'>): { dataset: string; topics: number[]; seeds: number[] } {
+  const name = request.dataset;
+  if (typeof name !== 'string' || name === '') throw new ConfigError('experiment needs `dataset`: m10, 20ng or a corpus path', 'dataset');
+  const topics = request.topics ?? [20, 50];
+  const seeds = request.seeds ?? [0, 1, 2];
+  for (const K of topics) if (!Number.isInteger(K) || K <= 0) throw new ConfigError(`\`topics\` must list positive integers, got ${K}`, 'topics');
+  checkSeed(seeds, 'seeds');
+  if (request.teacherPer !== undefined && request.teacherPer !== 'K' && request.teacherPer !== 'seed') throw new ConfigError(`\`teacherPer\` must be K or seed, got ${JSON.stringify(request.teacherPer)}`, 'teacherPer');
+  if (request.teacherSeed !== undefined && request.teacherPer === 'seed') throw new ConfigError('`teacherSeed` applies to a teacher shared per K; drop it or `teacherPer` seed', 'teacherSeed');
+  if (request.tune && (request.alpha !== undefined || request.temperature !== undefined)) throw new ConfigError('`tune` searches α and T: drop `alpha`/`temperature`, or drop `tune`', 'tune');
+  if (request.tune && request.queue) throw new ConfigError('`tune` runs in the submitting process; with a queue, run `topickd tune --queue URL` on a teacher, then `experiment --alpha A --temperature T --queue URL`', 'tune');
+  return { dataset: name, topics: [...topics], seeds: [...seeds] };
 }
 
 /** Every setting `createTopicKD` takes. */

@@ -5,8 +5,11 @@
 export * from './api.js';
 export * from './app/run/pipeline.js';
 export { canStreamCorpus, collectGarbage, corpusChunks, countCorpusDocuments, linesOf, type CorpusChunkOptions } from './app/run/corpus-chunks.js';
-export { writeBundle, checkBundleOut, type BundleRecord, type BundleOptions } from './app/run/export-bundle.js';
+export { writeBundle, type BundleRecord, type BundleOptions } from './app/run/export-bundle.js';
 export { runInfer, type InferRequest, type InferOutcome, type ThetaBlock } from './app/run/infer-run.js';
+export { evaluateTopicsOf, type TopicsEvaluation, type TopicsSource, type EvaluateOptions } from './app/run/evaluate-topics.js';
+export { runReport, readTopicsSearch, type ReportRequest, type ReportOutcome, type ReportedModel } from './app/report/report-run.js';
+export { runEmbed, type EmbedRequest, type EmbedOutcome } from './app/run/embed-run.js';
 export { runFit, trainingRunOf, type FitRequest, type FitOutcome, type TrainingRun } from './app/run/fit-run.js';
 export { checkpointHooks, fingerprintedOptions, readResume, type CheckpointRequest, type LoadedCheckpoint } from './app/run/checkpointing.js';
 export { runDistillation, vocabularyTeacher, type DistillationTeacher, type DistillationPlan, type DistillationRequest, type DistillationOutcome } from './app/run/distillation-run.js';

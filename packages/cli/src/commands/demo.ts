@@ -1,8 +1,7 @@
-import { basename, join } from 'node:path';
-import { plural } from 'topickd/app';
+import { join } from 'node:path';
+import { gridReference, plural } from 'topickd/app';
 import { RECIPE_FLAG, defineCommand } from '../command.js';
-import { claimOutputDir, createRuntime, loadDataset } from 'topickd/app';
-import { gridReference, hyperFor, runExperiment } from 'topickd/app';
+import { experimentSettingsOf, topicKDOf } from '../api-of.js';
 
 const ROLE_LABEL = { teacher: 'teacher', student: 'student alone', distilled: 'distilled student', baseline: 'baseline' } as const;
 
@@ -23,27 +22,12 @@ export const demoCommand = defineCommand({
   async run({ cfg, print, json, progress, logger }) {
     const out = cfg.out ?? join('runs', 'demo');
     const K = cfg.topics ?? 20;
-    const runCfg = { ...cfg, epochs: cfg.epochs ?? 30 };
-    claimOutputDir(out, { data: cfg.data }, cfg.baseDir);
-    const rt = await createRuntime(runCfg, logger);
+    const epochs = cfg.epochs ?? 30;
     const data = cfg.data ?? 'm10';
-    progress.log(`TopicKD demo: ${data === 'm10' ? 'M10 (bundled)' : data}, Universal Sentence Encoder, backend ${rt.backend.name}; teacher CombinedTM → student ZeroShotTM, K=${K}, ${plural(runCfg.epochs, 'epoch')} each`);
-    const dataset = loadDataset(runCfg, data);
-    const res = await runExperiment(
-      rt,
-      dataset,
-      runCfg,
-      {
-        datasetName: data === 'm10' ? 'M10' : basename(data),
-        topics: [K],
-        seeds: [cfg.seed ?? 0],
-        out,
-        hyper: hyperFor(runCfg, dataset, data),
-        teacher: { model: 'combined', hidden: [100, 100] },
-        student: { model: 'zeroshot', hidden: [100, 100] },
-      },
-      progress,
-    );
+    // an adapter over the API: the demo is tkd.experiment with one K and one seed
+    const tkd = await topicKDOf(cfg, logger, progress);
+    progress.log(`TopicKD demo: ${data === 'm10' ? 'M10 (bundled)' : data}, Universal Sentence Encoder, backend ${tkd.backend.name}; teacher CombinedTM → student ZeroShotTM, K=${K}, ${plural(epochs, 'epoch')} each`);
+    const res = await tkd.experiment({ ...experimentSettingsOf(cfg), dataset: data, topics: [K], seeds: [cfg.seed ?? 0], out, epochs });
     if (json) {
       print(JSON.stringify(res));
       return;
@@ -58,8 +42,8 @@ export const demoCommand = defineCommand({
     print(`\nteacher ${t.params.toLocaleString('en-US')} params, NPMI ${t.npmi.toFixed(4)} | student alone ${s.params.toLocaleString('en-US')} params, NPMI ${s.npmi.toFixed(4)} | distilled student, NPMI ${d.npmi.toFixed(4)} (${(t.params / d.params).toFixed(1)}× fewer parameters than the teacher)`);
     const diff = d.npmi - s.npmi;
     const sign = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(4)}`;
-    print(`distilled − alone, this run (one seed, ${plural(runCfg.epochs, 'epoch')}, α ${d.alpha?.toFixed(3)}, T ${d.temperature}, recipe ${d.recipe ?? 'given'}): ${sign(diff)}`);
-    const grid = gridReference(data, K, d.recipe, runCfg.epochs);
+    print(`distilled − alone, this run (one seed, ${plural(epochs, 'epoch')}, α ${d.alpha?.toFixed(3)}, T ${d.temperature}, recipe ${d.recipe ?? 'given'}): ${sign(diff)}`);
+    const grid = gridReference(data, K, d.recipe, epochs);
     if (grid) {
       print(`the committed grid (${grid.source}: ${grid.seeds} seeds, ${grid.epochs} epochs, same recipe): mean ${sign(grid.meanDifference)}, paired bootstrap 95% interval [${sign(grid.interval95[0])}, ${sign(grid.interval95[1])}]${grid.interval95[0] > 0 ? ' — the evidence' : ''}`);
     } else {

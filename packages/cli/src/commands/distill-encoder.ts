@@ -1,7 +1,5 @@
-import { loadCorpus } from '@topickd/core/node';
 import { defineCommand, QUANTIZE_FLAG } from '../command.js';
-import { embedWithCache } from '@topickd/encoders';
-import { claimOutputDir, createRuntime, distillStaticEncoder, embeddingCacheVariant, encoderSpecOf, resolveDataPath } from 'topickd/app';
+import { topicKDOf } from '../api-of.js';
 
 export const distillEncoderCommand = defineCommand({
   name: 'distill-encoder',
@@ -19,14 +17,9 @@ export const distillEncoderCommand = defineCommand({
     out: { required: true, path: 'output', type: 'string', arg: 'DIR', description: 'the folder to write (static.json, vectors.i8, scales.f32, vocab.json)' },
   },
   async run({ cfg, flags, print, json, progress, logger }) {
-    claimOutputDir(flags.out, { data: flags.data }, cfg.baseDir);
-    const rt = await createRuntime(cfg, logger);
-    const corpus = loadCorpus(resolveDataPath(flags.data, cfg.baseDir), { textField: cfg.textField });
-    const onProgress = progress.embedding('pieces through the encoder');
-    const texts = corpus.encoderTexts ?? corpus.documents;
-    // the corpus through the sentence encoder (through the cache, as training embeds it)
-    const documentEmbeddings = flags.piecesAlone ? undefined : await embedWithCache(rt.registry.createEncoder(encoderSpecOf('use', cfg.baseDir, cfg.quantize)), texts, cfg.cacheDir ?? '.topickd-cache', { onProgress: progress.embedding('embedding the corpus'), logger: rt.logger, variant: embeddingCacheVariant(rt.backend) });
-    const res = await distillStaticEncoder(texts, flags.out, { documentEmbeddings, from: flags.from, dim: flags.dim, sifA: flags.sifA, refineEpochs: flags.refineEpochs, quantize: cfg.quantize, onProgress: (done, total) => onProgress({ done, total }), logger });
+    // an adapter over the API: flags → tkd.distillEncoder
+    const tkd = await topicKDOf(cfg, logger, progress);
+    const res = await tkd.distillEncoder(flags.data, flags.out, { from: flags.from, dim: flags.dim, sifA: flags.sifA, refineEpochs: flags.refineEpochs, piecesAlone: flags.piecesAlone, textField: cfg.textField });
     const summary = { out: flags.out, dim: res.manifest.dim, pieces: res.manifest.pieces, tokens: res.manifest.tokens, source: res.manifest.source, bytes: res.bytes, varianceKept: res.varianceKept, seconds: res.seconds, sha256: res.manifest.sha256 };
     if (json) print(JSON.stringify(summary));
     else print(`static encoder written to ${flags.out}: ${res.manifest.tokens} pieces × ${res.manifest.dim} dims (int8), ${(res.bytes / 1e6).toFixed(2)} MB, ${(100 * res.varianceKept).toFixed(1)}% of the variance kept, ${res.seconds.toFixed(1)} s; use it with --encoder static:${flags.out}`);

@@ -13,6 +13,7 @@ export const distillCommand = defineCommand({
     ...SEED_FLAGS,
     data: { ...TRAIN_FLAGS.data, required: true },
     out: { ...TRAIN_FLAGS.out, required: true },
+    epochs: { ...TRAIN_FLAGS.epochs, description: "the student's training epochs (default 30: the budget the default recipe is validated at; fit's default is 100)" },
     student: { type: 'string', arg: 'KIND', description: 'student kind: zeroshot (default) or combined' },
     alpha: { type: 'number', arg: 'A', description: "weight of the distillation terms in [0, 1] (default: from the recipe; auto: n̄/(n̄ + 7.5) for the corpus's mean document length n̄)" },
     temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default: from the recipe; auto: 4)' },

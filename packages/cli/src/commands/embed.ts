@@ -1,8 +1,8 @@
-import { loadCorpus, writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
+import { writeFileAtomic, prepareOutputFile } from '@topickd/core/node';
 import { encodeNpy } from '@topickd/encoders';
 import { QUANTIZE_FLAG, QUEUE_TIMEOUT_FLAG, queueOf, defineCommand } from '../command.js';
 import { dirname, resolve } from 'node:path';
-import { embeddingCacheVariant, createRuntime, DEFAULT_SHARD_SIZE, embedInBlocks, embeddingPool, embedOnQueue, encoderSpecOf, resolveDataPath } from 'topickd/app';
+import { topicKDOf } from '../api-of.js';
 
 export const embedCommand = defineCommand({
   name: 'embed',
@@ -24,54 +24,18 @@ export const embedCommand = defineCommand({
   async run({ cfg, flags, print, json, progress, logger }) {
     const { input, out } = flags;
     prepareOutputFile(out);
-    const rt = await createRuntime(cfg, logger);
-    const corpus = loadCorpus(resolveDataPath(input), { textField: cfg.textField });
-    const texts = corpus.encoderTexts ?? corpus.documents;
-    const spec = encoderSpecOf(cfg.encoder ?? 'use', cfg.baseDir, cfg.quantize);
-    const encoder = rt.registry.createEncoder(spec);
-    const t0 = performance.now();
+    // an adapter over the API: flags → tkd.embed; with --queue the workers share --out's folder
+    const tkd = await topicKDOf(cfg, logger, progress);
     const queue = await queueOf(flags.queue);
+    const res = await tkd.embed(input, { batchSize: flags.batchSize, shardSize: flags.shardSize, cache: !flags.noCache, textField: cfg.textField, queue: queue?.url, queueTimeout: cfg.queueTimeout, workDir: dirname(resolve(out)) });
+    writeFileAtomic(out, encodeNpy(res.matrix));
+    const { matrix, ...made } = res;
     if (queue) {
-      const onProgress = progress.embedding('embedding (queue)');
-      const m = await embedOnQueue(queue.url, texts, spec, {
-        queueTimeout: cfg.queueTimeout,
-        log: (l) => progress.log(l),
-        shardSize: flags.shardSize,
-        workDir: dirname(resolve(out)),
-        cacheDir: flags.noCache ? null : (cfg.cacheDir ?? '.topickd-cache'),
-        batchSize: flags.batchSize,
-        onProgress: (done, total) => onProgress({ done, total }),
-      });
-      const seconds = (performance.now() - t0) / 1000;
-      writeFileAtomic(out, encodeNpy(m));
-      const res = { encoder: encoder.id, queue: queue.shown, shards: m.shards, rows: m.rows, dim: m.cols, seconds, docsPerSecond: m.rows / seconds, out };
-      if (json) print(JSON.stringify(res));
-      else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}, ${m.shards} jobs on ${queue.shown}) written to ${out}`);
+      if (json) print(JSON.stringify({ encoder: made.encoder, queue: queue.shown, shards: made.shards, rows: made.rows, dim: made.dim, seconds: made.seconds, docsPerSecond: made.docsPerSecond, out }));
+      else print(`${matrix.rows.toLocaleString('en-US')} × ${matrix.cols} embeddings (${made.encoder}, ${made.shards} jobs on ${queue.shown}) written to ${out}`);
       return;
     }
-    const pool = embeddingPool(rt.backend, cfg, spec, { batchSize: flags.batchSize, encoder });
-    // The input is embedded in blocks of --shard-size documents, each one call through the
-    // cache — the same blocks a distributed run's jobs embed, so both give the same bytes.
-    const shardSize = flags.shardSize ?? DEFAULT_SHARD_SIZE;
-    const onProgress = progress.embedding('embedding');
-    let m;
-    try {
-      m = await embedInBlocks(encoder, texts, flags.noCache ? undefined : (cfg.cacheDir ?? '.topickd-cache'), shardSize, {
-        batchSize: flags.batchSize,
-        onProgress: (done, total) => onProgress({ done, total }),
-        logger,
-        parallel: pool?.parallel,
-        variant: embeddingCacheVariant(rt.backend),
-      });
-    } finally {
-      await pool?.close();
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    progress.embedded('embedding', m.rows, m.rows - m.computed, seconds);
-    writeFileAtomic(out, encodeNpy(m));
-    // worker threads of the embedding pool, else the backend's own (the node engine splits the encoder's products over its threads)
-    const res = { encoder: encoder.id, threads: pool?.parallel.threads ?? rt.backend.threads ?? 1, rows: m.rows, dim: m.cols, computed: m.computed, seconds, docsPerSecond: m.rows / seconds, out, backend: rt.backend.name };
-    if (json) print(JSON.stringify(res));
-    else print(`${m.rows.toLocaleString('en-US')} × ${m.cols} embeddings (${encoder.id}) written to ${out}`);
+    if (json) print(JSON.stringify({ encoder: made.encoder, threads: made.threads, rows: made.rows, dim: made.dim, computed: made.computed, seconds: made.seconds, docsPerSecond: made.docsPerSecond, out, backend: made.backend }));
+    else print(`${matrix.rows.toLocaleString('en-US')} × ${matrix.cols} embeddings (${made.encoder}) written to ${out}`);
   },
 });

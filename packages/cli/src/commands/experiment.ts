@@ -1,4 +1,4 @@
-import { checkSeed, ConfigError, TopicKDError } from '@topickd/core';
+import { ConfigError, TopicKDError } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -7,9 +7,9 @@ import { readFileSync, existsSync } from 'node:fs';
 import { mergeReportData, renderReport, type ReportData } from 'topickd/app';
 import type { ExperimentResults } from 'topickd/app';
 import { QUEUE_TIMEOUT_FLAG, queueOf, RECIPE_FLAG, TRAIN_FLAGS, defineCommand } from '../command.js';
-import { topicKDOf } from '../api-of.js';
+import { experimentSettingsOf, topicKDOf } from '../api-of.js';
 import { claimOutputDir, createRuntime, embedDataset, loadDataset } from 'topickd/app';
-import { resultsTable, withComparisons } from 'topickd/app';
+import { checkExperimentRequest, resultsTable, withComparisons } from 'topickd/app';
 
 function pick<T>(o: Record<string, T>, keys: string[]): Record<string, T> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));
@@ -42,7 +42,7 @@ export const experimentCommand = defineCommand({
     alpha: { type: 'number', arg: 'A', description: 'KD weight for every K (default: from the recipe)' },
     temperature: { type: 'number', arg: 'T', description: 'temperature for every K (default: from the recipe)' },
     recipe: RECIPE_FLAG,
-    epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 100)' },
+    epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 30: the budget the default recipe is validated at)' },
     losses: { type: 'list', arg: 'L,L', description: 'distillation losses (default w2,ce)' },
     'ce-logits': TRAIN_FLAGS['ce-logits'],
     encoder: { type: 'string', arg: 'NAME', description: 'student encoder (default use)' },
@@ -68,21 +68,16 @@ export const experimentCommand = defineCommand({
   async run({ cfg, flags, argv, print, json, progress, logger }) {
     const datasetArg = flags.dataset ?? cfg.data;
     if (!datasetArg) throw new ConfigError('give --dataset m10, 20ng or a corpus path', 'dataset');
-    const topics = flags.topics ?? [20, 50];
-    const seeds = flags.seeds ?? [0, 1, 2];
-    for (const K of topics) if (!Number.isInteger(K) || K <= 0) throw new ConfigError(`--topics must list positive integers, got ${K}`, 'topics');
-    checkSeed(seeds, 'seeds');
-    if (flags.teacherSeed !== undefined && teacherPer(flags.teacherPer) === 'seed') throw new ConfigError('--teacher-seed applies to a teacher shared per K; drop it or --teacher-per seed', 'teacher-seed');
-    claimOutputDir(flags.out, { dataset: datasetArg }, cfg.baseDir);
     const queue = await queueOf(flags.queue);
-    if (flags.tune && (cfg.alpha !== undefined || cfg.temperature !== undefined)) throw new ConfigError('--tune searches α and T: drop --alpha/--temperature, or drop --tune', 'tune');
-    if (flags.tune && queue) throw new ConfigError('--tune runs in the submitting process; with a queue, run `topickd tune --queue URL` on a teacher, then `experiment --alpha A --temperature T --queue URL`', 'tune');
+    // the request's checks (tkd.experiment's own), before a process per K is spawned
+    const { topics, seeds } = checkExperimentRequest({ dataset: datasetArg, topics: flags.topics, seeds: flags.seeds, teacherPer: teacherPer(flags.teacherPer), teacherSeed: flags.teacherSeed, tune: flags.tune, alpha: cfg.alpha, temperature: cfg.temperature, queue: queue?.url });
     if (queue && flags.jobs !== undefined) throw new ConfigError('--jobs and --queue exclude each other: with --queue the workers run the jobs', 'jobs');
     const jobs = Math.min(topics.length, flags.jobs ?? availableParallelism());
     const teacherEncoder = flags.teacherEncoder ?? cfg.teacherEncoder;
     if (jobs > 1 && !queue) {
       // embed once here (into the cache) so the parallel runs do not both compute it
       const warm = { ...cfg, teacherEncoder };
+      claimOutputDir(flags.out, { dataset: datasetArg }, cfg.baseDir);
       const rt0 = await createRuntime(warm, logger);
       const ds0 = loadDataset(warm, datasetArg);
       await embedDataset(rt0, ds0, warm.encoder, warm, progress, 'student embeddings');
@@ -99,32 +94,16 @@ export const experimentCommand = defineCommand({
       topics,
       seeds,
       out: flags.out,
-      epochs: cfg.epochs,
-      alpha: cfg.alpha,
-      temperature: cfg.temperature,
-      recipe: cfg.recipe,
-      kdEpochs: cfg.kdEpochs,
-      losses: cfg.losses,
+      ...experimentSettingsOf(cfg),
       teacher: { model: cfg.teacher?.model ?? 'combined', hidden: flags.teacherHidden ?? cfg.teacher?.hidden ?? [100, 100] },
       student: { model: cfg.student?.model ?? 'zeroshot', hidden: flags.studentHidden ?? cfg.student?.hidden ?? [100, 100] },
       teacherEncoder: typeof teacherEncoder === 'string' ? teacherEncoder : undefined,
       teacherPer: teacherPer(flags.teacherPer),
       teacherSeed: flags.teacherSeed,
       baselines: flags.baselines,
-      modelOptions: cfg.modelOptions,
       saveModels: !flags.noModels,
       tune: flags.tune ? { alpha: parseRange(flags.tuneAlpha, [0.1, 0.9], 'tune-alpha'), temperature: parseRange(flags.tuneTemperature, [1, 5], 'tune-temperature'), trials: flags.tuneTrials, seeds: flags.tuneSeeds } : undefined,
       queue: queue?.url,
-      queueTimeout: cfg.queueTimeout,
-      batchSize: cfg.batchSize,
-      learningRate: cfg.learningRate,
-      dropout: cfg.dropout,
-      validationFraction: cfg.validationFraction,
-      patience: cfg.patience,
-      vocabularySize: cfg.vocabularySize,
-      minDf: cfg.minDf,
-      maxDf: cfg.maxDf,
-      textField: cfg.textField,
     });
     if (json) print(JSON.stringify(res));
     else print(resultsTable(res));

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { loadCorpus } from '@topickd/core/node';
 import { defineCommand } from '../command.js';
 import { topicKDOf } from '../api-of.js';
-import { checkBundleOut, count, requireLabelData, resolveDataPath } from 'topickd/app';
+import { count, requireLabelData, resolveDataPath } from 'topickd/app';
 export const exportCommand = defineCommand({
   name: 'export',
   summary: 'write a bundle a web page can load: model manifest + weights + vocabulary + encoder files',
@@ -19,7 +18,6 @@ export const exportCommand = defineCommand({
   async run({ cfg, flags, print, json, progress, logger }) {
     const modelDir = flags.model;
     const labelData = flags.labels ? requireLabelData(cfg) : undefined; // before anything is loaded or written
-    checkBundleOut(resolve(flags.out), modelDir, { quantize: cfg.quantize, noEncoder: flags.noEncoder });
     // an adapter over the API: tkd.load, tkd.export
     const tkd = await topicKDOf(cfg, logger, progress);
     const model = await tkd.load(modelDir);

@@ -24,15 +24,17 @@ export interface BundleOptions {
   noEncoder?: boolean;
   /** A label per topic, written into bundle.json (the page shows them). */
   labels?: () => Promise<string[]>;
+  /** The model's folder, when it has one: the bundle may not be written into it. */
+  modelDir?: string;
 }
 
 /** Refuses, before any work, an output folder that is not new, empty or an earlier bundle, or that holds the model. */
-export function checkBundleOut(out: string, modelDir: string | undefined, options: Pick<BundleOptions, 'quantize' | 'noEncoder'>): void {
+function checkBundleOut(out: string, modelDir: string | undefined, options: Pick<BundleOptions, 'quantize' | 'noEncoder'>): void {
   if (existsSync(out) && (!statSync(out).isDirectory() || (readdirSync(out).length > 0 && !existsSync(join(out, 'bundle.json'))))) {
-    throw new ConfigError(`--out ${out} exists and is not an earlier bundle; give a new or empty folder`, 'out');
+    throw new ConfigError(`\`out\` ${out} exists and is not an earlier bundle; give a new or empty folder`, 'out');
   }
   if (modelDir) refuseOutputOverInput(out, { model: modelDir });
-  if (options.quantize && options.noEncoder) throw new ConfigError('--quantize applies to the encoder files, which --no-encoder leaves out; give one of them', 'quantize');
+  if (options.quantize && options.noEncoder) throw new ConfigError('`quantize` applies to the encoder files, which `noEncoder` leaves out; give one of them', 'quantize');
 }
 
 /**
@@ -44,7 +46,7 @@ export function checkBundleOut(out: string, modelDir: string | undefined, option
 export async function writeBundle(saved: SavedModel, outDir: string, options: BundleOptions = {}): Promise<BundleRecord> {
   const out = resolve(outDir);
   const quantize = options.quantize;
-  checkBundleOut(out, undefined, options);
+  checkBundleOut(out, options.modelDir, options);
   if (saved.encoder.type === 'static' && quantize) throw new ConfigError('--quantize applies to the use encoder; a static encoder is an int8 table already', 'quantize');
   if (saved.encoder.type !== 'use' && saved.encoder.type !== 'static') {
     // the browser loader embeds text with the bundled Universal Sentence Encoder only: a bundle of anything else would be refused there
