@@ -4,7 +4,7 @@
  * with the weights of the run that never stopped, and a checkpoint of another run is refused,
  * naming what differs — for `tkd.fit` and `tkd.distill`; a corpus file above `streamMb` streamed
  * from disk by `tkd.fit` (its embeddings precomputed) trains the model the in-memory read trains;
- * `model.run` reports the run.
+ * `model.run` reports the run; a distillation that gives no epochs trains the default student budget.
  */
 import { describe, it, expect } from 'vitest';
 import { runNode } from '../../../test-support/child-process.js';
@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeNpy } from '@topickd/core';
+import { DISTILL_EPOCHS, encodeNpy } from '@topickd/core';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const corpus = fileURLToPath(new URL('../../cli/test/e2e/fixtures/m10-raw-300.jsonl', import.meta.url));
@@ -62,6 +62,9 @@ const streaming = await createTopicKD({ backend: 'wasm', encoder: 'precomputed:'
 const streamed = await streaming.fit(corpus, opts);
 await streamed.save('streamed');
 out.streamedRun = streamed.run;
+// a distillation that gives no epochs: the default student budget (DISTILL_EPOCHS), the auto recipe's phase its first half
+const dflt = await tkd.distill(whole, corpus, { model: 'zeroshot', seed: 2, hidden: [8] });
+out.defaultDistill = { epochs: dflt.run.epochs, kdEpochs: dflt.training.kdEpochs, recipe: dflt.training.recipe };
 console.log(JSON.stringify(out));
 `;
 
@@ -102,5 +105,7 @@ describe('the API has what the command line has', () => {
     expect(out.blocks).toEqual({ blocks: [[0, 300]], kept: true });
     expect(out.streamedRun).toMatchObject({ streamed: true, documents: 300, vocabularySize: out.run.vocabularySize });
     expect(weights(join(work, 'streamed')).equals(weights(join(work, 'whole')))).toBe(true);
+    expect(out.defaultDistill).toEqual({ epochs: DISTILL_EPOCHS, kdEpochs: DISTILL_EPOCHS / 2, recipe: 'auto' });
+    expect(DISTILL_EPOCHS).toBe(30);
   }, 300_000);
 });

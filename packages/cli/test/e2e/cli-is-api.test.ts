@@ -32,6 +32,13 @@ const loaded = await tkd.load('student');
 const inferred = await tkd.infer(loaded, other);
 const rows = (m) => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 writeFileSync('theta.json', JSON.stringify({ infer: rows(inferred.theta), transform: await loaded.transform(other) }));
+// scores of a model and of a bare topic list, embeddings, and the report of two models
+const scored = await tkd.evaluateTopics(loaded, corpus, { metrics: ['npmi', 'cv', 'td'] });
+const listed = await tkd.evaluateTopics([['soil', 'water'], ['crop', 'yield']], corpus, { metrics: ['npmi'], topn: 2 });
+const embedded = await tkd.embed(other);
+writeFileSync('embedded.bin', Buffer.from(embedded.matrix.data.buffer, embedded.matrix.data.byteOffset, embedded.matrix.data.byteLength));
+const reported = await tkd.report({ models: ['student'], teacher: 'teacher', corpus, out: 'report.html' });
+writeFileSync('scores.json', JSON.stringify({ scored, listed, embedded: { rows: embedded.rows, dim: embedded.dim }, reported }));
 `;
 
 const weights = (dir: string) => readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('weights-'))!));
@@ -48,7 +55,7 @@ function comparable(value: unknown, folder: string): unknown {
 }
 
 describe('the CLI is the API', () => {
-  it('fit, distill and experiment: the same weights, manifests and results from both', async () => {
+  it('fit, distill, experiment, infer, evaluate, embed and report: the same weights, manifests, θ, scores and pages from both', async () => {
     const work = scratchDir('cli-is-api');
     const cache = join(work, 'cache');
     const viaApi = join(work, 'api');
@@ -89,5 +96,22 @@ describe('the CLI is the API', () => {
     expect(apiTheta.transform).toEqual(cliTheta);
     const results = (root: string) => comparable(JSON.parse(readFileSync(join(root, 'grid', 'results.json'), 'utf8')), root);
     expect(results(viaCli)).toEqual(results(viaApi));
+
+    // evaluate (a model; a topic list), embed and report: the command's JSON = the API's result
+    const api = JSON.parse(readFileSync(join(viaApi, 'scores.json'), 'utf8'));
+    const ev = JSON.parse(ok(await topickd(['evaluate', ...common, '--corpus', RAW_CORPUS, '--topics', 'student', '--metrics', 'npmi,cv,td', '--json'], viaCli)).stdout);
+    expect({ npmi: ev.npmi, cv: ev.cv, td: ev.td, topics: ev.topics, topn: ev.topn, documents: ev.documents, preprocessing: ev.preprocessing }).toEqual({ ...api.scored.scores, topics: api.scored.topics, topn: api.scored.topn, documents: api.scored.documents, preprocessing: 'model' });
+    writeFileSync(join(viaCli, 'topics.json'), JSON.stringify([['soil', 'water'], ['crop', 'yield']]));
+    const listed = JSON.parse(ok(await topickd(['evaluate', ...common, '--corpus', RAW_CORPUS, '--topics', 'topics.json', '--metrics', 'npmi', '--topn', '2', '--json'], viaCli)).stdout);
+    expect({ npmi: listed.npmi, documents: listed.documents, preprocessing: listed.preprocessing }).toEqual({ ...api.listed.scores, documents: api.listed.documents, preprocessing: 'default' });
+    ok(await topickd(['embed', ...common, '--input', other, '--out', 'embedded.npy'], viaCli));
+    const npy = readFileSync(join(viaCli, 'embedded.npy'));
+    const apiBytes = readFileSync(join(viaApi, 'embedded.bin'));
+    expect(npy.subarray(npy.length - apiBytes.length).equals(apiBytes)).toBe(true);
+    expect(api.embedded).toEqual({ rows: 151, dim: 512 });
+    const rep = JSON.parse(ok(await topickd(['report', ...common, '--model', 'student', '--teacher', 'teacher', '--corpus', RAW_CORPUS, '--out', 'report.html', '--json'], viaCli)).stdout);
+    expect(rep).toEqual(api.reported);
+    // the page's data (every topic, document and coordinate) is the same; only the embedded folder names could differ
+    expect(readFileSync(join(viaCli, 'report.html'), 'utf8')).toBe(readFileSync(join(viaApi, 'report.html'), 'utf8'));
   }, 600_000);
 });
