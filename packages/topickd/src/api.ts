@@ -240,27 +240,50 @@ export interface TopicsTuneRequest {
 export type { EvaluationResult };
 
 /** A trained (or loaded) topic model with everything needed to use it on new text. */
+/** @internal What a TrainedTopicModel is made of (the API builds them; programs get them from fit, distill, load, …). */
+interface TrainedModelParts {
+  model: TopicModel;
+  vocabulary: string[];
+  encoder: EncoderReference;
+  preprocessing: PreprocessingRecord | undefined;
+  training: Record<string, unknown>;
+  trainingTheta?: TrainingTheta;
+  folder?: string;
+  lineage?: ModelLineage;
+  run?: TrainingRun;
+  loadedDigest?: string;
+}
+
 export class TrainedTopicModel extends TopicModelView {
+  readonly encoder: EncoderReference;
+  /** How raw text becomes its bag of words (the training corpus's preprocessing). */
+  readonly preprocessing: PreprocessingRecord | undefined;
+  readonly training: Record<string, unknown>;
+  /** Set for a model updated from another (`tkd.update`): its parent's digest and the documents added. */
+  readonly lineage?: ModelLineage;
+  /** For a model trained in this process (fit, distill): its epochs, final loss, time, and the documents it was trained on. */
+  readonly run?: TrainingRun;
+  /** θ of the training documents (fit, distill), written by `save` as theta.npy + theta.json, as the CLI writes them. */
+  private readonly trainingTheta?: TrainingTheta;
+  /** The folder it was loaded from or last saved to, as given (recorded as a distilled student's teacher). */
+  private savedIn?: string;
+  /** The digest of the manifest it was loaded from. */
+  private readonly loadedDigest?: string;
+
+  /** @internal */
   constructor(
     private readonly owner: TopicKD,
-    model: TopicModel,
-    vocabulary: string[],
-    readonly encoder: EncoderReference,
-    /** How raw text becomes its bag of words (the training corpus's preprocessing). */
-    readonly preprocessing: PreprocessingRecord | undefined,
-    readonly training: Record<string, unknown>,
-    /** θ of the training documents (fit, distill), written by `save` as theta.npy + theta.json, as the CLI writes them. */
-    private readonly trainingTheta?: TrainingTheta,
-    /** The folder it was loaded from or last saved to, as given (recorded as a distilled student's teacher). */
-    private savedIn?: string,
-    /** Set for a model updated from another (`tkd.update`): its parent's digest and the documents added. */
-    readonly lineage?: ModelLineage,
-    /** For a model trained in this process (fit, distill): its epochs, final loss, time, and the documents it was trained on. */
-    readonly run?: TrainingRun,
-    /** The digest of the manifest it was loaded from. */
-    private readonly loadedDigest?: string,
+    parts: TrainedModelParts,
   ) {
-    super(model, vocabulary);
+    super(parts.model, parts.vocabulary);
+    this.encoder = parts.encoder;
+    this.preprocessing = parts.preprocessing;
+    this.training = parts.training;
+    this.lineage = parts.lineage;
+    this.run = parts.run;
+    this.trainingTheta = parts.trainingTheta;
+    this.savedIn = parts.folder;
+    this.loadedDigest = parts.loadedDigest;
   }
 
   /** The folder it was loaded from or last saved to, as given (recorded as a distilled student's teacher). */
@@ -400,7 +423,7 @@ export class TopicKD {
       const data = typeof texts === 'string' ? texts : this.corpusOf(texts);
       const run = await runFit(this.rt, cfg, this.progress(), { data, kind, topics: options.topics, hidden: options.hidden, seed, checkpoint: this.checkpointOf(options), resume: options.resume === undefined ? undefined : this.path(options.resume), signal: this.config.signal });
       const { model, data: trained } = run;
-      return new TrainedTopicModel(this, model, trained.dataset.vocabulary, run.encoder, trained.dataset.preprocessing, run.training, trainingThetaOf(model, trained.dataset, trained.embeddings, cfg.samples), undefined, undefined, trainingRunOf(run.result, trained));
+      return new TrainedTopicModel(this, { model, vocabulary: trained.dataset.vocabulary, encoder: run.encoder, preprocessing: trained.dataset.preprocessing, training: run.training, trainingTheta: trainingThetaOf(model, trained.dataset, trained.embeddings, cfg.samples), run: trainingRunOf(run.result, trained) });
     });
   }
 
@@ -442,7 +465,7 @@ export class TopicKD {
         },
       });
       const trained = { dataset, streamed: false };
-      return new TrainedTopicModel(this, run.model, dataset.vocabulary, run.encoder, dataset.preprocessing, run.training, trainingThetaOf(run.model, dataset, run.embeddings, cfg.samples), undefined, undefined, trainingRunOf(run.result, trained));
+      return new TrainedTopicModel(this, { model: run.model, vocabulary: dataset.vocabulary, encoder: run.encoder, preprocessing: dataset.preprocessing, training: run.training, trainingTheta: trainingThetaOf(run.model, dataset, run.embeddings, cfg.samples), run: trainingRunOf(run.result, trained) });
     });
   }
 
@@ -458,7 +481,7 @@ export class TopicKD {
       const cfg = this.embedConfig(this.runConfig({ epochs: options.epochs, seed: options.seed, batchSize: options.batchSize, learningRate: options.learningRate, textField: options.textField, samples: options.samples }));
       const up = await updateModel(this.rt, cfg, saved, parent, this.corpusOf(texts, cfg.textField), this.progress());
       const training = { ...this.record(up.dataset, up.result, cfg.seed ?? 0), ...(model.folder ? { updatedFrom: model.folder } : {}) };
-      return new TrainedTopicModel(this, up.model, saved.vocabulary, saved.encoder, saved.preprocessing, training, trainingThetaOf(up.model, up.dataset, up.embeddings, cfg.samples), undefined, up.lineage, trainingRunOf(up.result, { dataset: up.dataset, streamed: false }));
+      return new TrainedTopicModel(this, { model: up.model, vocabulary: saved.vocabulary, encoder: saved.encoder, preprocessing: saved.preprocessing, training, trainingTheta: trainingThetaOf(up.model, up.dataset, up.embeddings, cfg.samples), lineage: up.lineage, run: trainingRunOf(up.result, { dataset: up.dataset, streamed: false }) });
     });
   }
 
@@ -484,7 +507,7 @@ export class TopicKD {
         copy.dispose();
         throw e;
       }
-      return new TrainedTopicModel(this, reduced.model, saved.vocabulary, saved.encoder, saved.preprocessing, { ...saved.training, reduced: reduced.record }, reduced.trainingTheta);
+      return new TrainedTopicModel(this, { model: reduced.model, vocabulary: saved.vocabulary, encoder: saved.encoder, preprocessing: saved.preprocessing, training: { ...saved.training, reduced: reduced.record }, trainingTheta: reduced.trainingTheta });
     });
   }
 
@@ -554,7 +577,7 @@ export class TopicKD {
   async load(dir: string): Promise<TrainedTopicModel> {
     return instanceGate.run(this.rt, async () => {
       const saved = await loadModelWith(this.rt, this.path(dir));
-      return new TrainedTopicModel(this, saved.model, saved.vocabulary, saved.encoder, saved.preprocessing, saved.training, undefined, dir, saved.lineage, undefined, saved.manifest.digest ?? saved.manifest.weights.sha256);
+      return new TrainedTopicModel(this, { model: saved.model, vocabulary: saved.vocabulary, encoder: saved.encoder, preprocessing: saved.preprocessing, training: saved.training, folder: dir, lineage: saved.lineage, loadedDigest: saved.manifest.digest ?? saved.manifest.weights.sha256 });
     });
   }
 
