@@ -1,4 +1,4 @@
-import type { Logger } from '@topickd/core';
+import { DEFAULT_TRAIN, type Logger } from '@topickd/core';
 import type { FlagSpec, FlagValues, ParsedFlags } from './args.js';
 import { queueModule, RUN_CONFIG_KEYS, type Progress, type RunConfig } from 'topickd/app';
 
@@ -82,7 +82,7 @@ export const TRAIN_FLAGS = {
   'text-field': { type: 'string', arg: 'NAME', description: 'JSONL: the field holding the text (default "text")' },
   topics: { type: 'integer', arg: 'K', description: 'number of topics (required)' },
   hidden: { type: 'numbers', arg: 'H,H', description: 'hidden layer sizes of the inference network (default 100,100; "" for none)' },
-  epochs: { type: 'integer', arg: 'N', description: 'training epochs (default 100)' },
+  epochs: { type: 'integer', arg: 'N', description: `training epochs (default ${DEFAULT_TRAIN.epochs})` },
   'batch-size': { type: 'integer', arg: 'N', description: 'documents per batch (default 64)' },
   'learning-rate': { type: 'number', arg: 'LR', description: 'Adam learning rate (default 0.002)' },
   seed: { type: 'integer', arg: 'S', description: 'random seed (default 0)' },

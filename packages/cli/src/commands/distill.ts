@@ -1,3 +1,4 @@
+import { DEFAULT_TRAIN, DISTILL_EPOCHS } from '@topickd/core';
 import { RECIPE_FLAG, SEED_FLAGS, TRAIN_FLAGS, defineCommand } from '../command.js';
 import { seededOf, topicKDOf, trainingOptionsOf } from '../api-of.js';
 import type { TrainedTopicModel } from 'topickd';
@@ -13,7 +14,7 @@ export const distillCommand = defineCommand({
     ...SEED_FLAGS,
     data: { ...TRAIN_FLAGS.data, required: true },
     out: { ...TRAIN_FLAGS.out, required: true },
-    epochs: { ...TRAIN_FLAGS.epochs, description: "the student's training epochs (default 30: the budget the default recipe is validated at; fit's default is 100)" },
+    epochs: { ...TRAIN_FLAGS.epochs, description: `the student's training epochs (default ${DISTILL_EPOCHS}: the budget the default recipe is validated at; fit's default is ${DEFAULT_TRAIN.epochs})` },
     student: { type: 'string', arg: 'KIND', description: 'student kind: zeroshot (default) or combined' },
     alpha: { type: 'number', arg: 'A', description: "weight of the distillation terms in [0, 1] (default: from the recipe; auto: n̄/(n̄ + 7.5) for the corpus's mean document length n̄)" },
     temperature: { type: 'number', arg: 'T', description: 'softmax temperature of the soft labels, > 0 (default: from the recipe; auto: 4)' },

@@ -1,4 +1,4 @@
-import { ConfigError, TopicKDError } from '@topickd/core';
+import { ConfigError, DISTILL_EPOCHS, TopicKDError } from '@topickd/core';
 import { writeFileAtomic } from '@topickd/core/node';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -42,7 +42,7 @@ export const experimentCommand = defineCommand({
     alpha: { type: 'number', arg: 'A', description: 'KD weight for every K (default: from the recipe)' },
     temperature: { type: 'number', arg: 'T', description: 'temperature for every K (default: from the recipe)' },
     recipe: RECIPE_FLAG,
-    epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 30: the budget the default recipe is validated at)' },
+    epochs: { type: 'integer', arg: 'N', description: `epochs per model (default ${DISTILL_EPOCHS}: the budget the default recipe is validated at)` },
     losses: { type: 'list', arg: 'L,L', description: 'distillation losses (default w2,ce)' },
     'ce-logits': TRAIN_FLAGS['ce-logits'],
     encoder: { type: 'string', arg: 'NAME', description: 'student encoder (default use)' },

@@ -1,4 +1,4 @@
-import { ConfigError } from '@topickd/core';
+import { ConfigError, DEFAULT_TRAIN, DISTILL_EPOCHS } from '@topickd/core';
 import { resolve } from 'node:path';
 import { parseTopicsRange } from 'topickd/app';
 import { QUEUE_TIMEOUT_FLAG, TRAIN_FLAGS, defineCommand } from '../command.js';
@@ -23,7 +23,7 @@ export const tuneCommand = defineCommand({
     temperature: { type: 'string', arg: 'LOW:HIGH', description: 'range of T (default 1:5)' },
     trials: { type: 'integer', arg: 'N', description: 'candidates of the first rung; the best 1/3 go on each rung (default 9)' },
     seeds: { type: 'numbers', arg: 'S,S', description: 'seeds every candidate is trained with; the objective is the mean NPMI over them (default 0,1)' },
-    epochs: { type: 'integer', arg: 'N', description: "epochs of the last rung, a full training (default 30, as distill's; with --topics 100, as fit's); earlier rungs train 1/3, 1/9, … of it" },
+    epochs: { type: 'integer', arg: 'N', description: `epochs of the last rung, a full training (default ${DISTILL_EPOCHS}, as distill's; with --topics ${DEFAULT_TRAIN.epochs}, as fit's); earlier rungs train 1/3, 1/9, … of it` },
     'search-seed': { type: 'integer', arg: 'S', description: 'seed of the candidate points (default 0)' },
     'no-reference': { type: 'boolean', description: 'skip the reference runs (the student alone and with the default α, T on every seed)' },
     jobs: { type: 'integer', arg: 'N', description: 'trainings at once, in worker threads (default 1)' },
