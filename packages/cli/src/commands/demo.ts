@@ -1,3 +1,4 @@
+import { DISTILL_EPOCHS } from '@topickd/core';
 import { join } from 'node:path';
 import { gridReference, plural } from 'topickd/app';
 import { RECIPE_FLAG, defineCommand } from '../command.js';
@@ -10,7 +11,7 @@ export const demoCommand = defineCommand({
   summary: 'the main job on the embedded defaults: train a teacher on M10, distill a student, print topics and coherence, write the report',
   example: 'topickd demo --epochs 100',
   flags: {
-    epochs: { type: 'integer', arg: 'N', description: 'epochs per model (default 30)' },
+    epochs: { type: 'integer', arg: 'N', description: `epochs per model (default ${DISTILL_EPOCHS}, as experiment's)` },
     topics: { type: 'integer', arg: 'K', description: 'topics (default 20)' },
     seed: { type: 'integer', arg: 'S', description: 'seed (default 0)' },
     data: { path: 'input', type: 'string', arg: 'PATH', description: 'corpus (default m10, bundled)' },
@@ -22,7 +23,7 @@ export const demoCommand = defineCommand({
   async run({ cfg, print, json, progress, logger }) {
     const out = cfg.out ?? join('runs', 'demo');
     const K = cfg.topics ?? 20;
-    const epochs = cfg.epochs ?? 30;
+    const epochs = cfg.epochs ?? DISTILL_EPOCHS;
     const data = cfg.data ?? 'm10';
     // an adapter over the API: the demo is tkd.experiment with one K and one seed
     const tkd = await topicKDOf(cfg, logger, progress);
