@@ -65,6 +65,9 @@ out.streamedRun = streamed.run;
 // a distillation that gives no epochs: the default student budget (DISTILL_EPOCHS), the auto recipe's phase its first half
 const dflt = await tkd.distill(whole, corpus, { model: 'zeroshot', seed: 2, hidden: [8] });
 out.defaultDistill = { epochs: dflt.run.epochs, kdEpochs: dflt.training.kdEpochs, recipe: dflt.training.recipe };
+// and a grid that gives none: every model of it trains DISTILL_EPOCHS
+const grid = await tkd.experiment({ dataset: corpus, topics: [4], seeds: [0], out: 'grid', teacher: { hidden: [8] }, student: { hidden: [8] }, saveModels: false });
+out.gridEpochs = { epochs: grid.epochs, kdEpochs: grid.runs.find((r) => r.role === 'distilled').kdEpochs };
 console.log(JSON.stringify(out));
 `;
 
@@ -106,6 +109,7 @@ describe('the API has what the command line has', () => {
     expect(out.streamedRun).toMatchObject({ streamed: true, documents: 300, vocabularySize: out.run.vocabularySize });
     expect(weights(join(work, 'streamed')).equals(weights(join(work, 'whole')))).toBe(true);
     expect(out.defaultDistill).toEqual({ epochs: DISTILL_EPOCHS, kdEpochs: DISTILL_EPOCHS / 2, recipe: 'auto' });
+    expect(out.gridEpochs).toEqual({ epochs: DISTILL_EPOCHS, kdEpochs: DISTILL_EPOCHS / 2 });
     expect(DISTILL_EPOCHS).toBe(30);
   }, 300_000);
 });
