@@ -713,9 +713,8 @@ export class TopicKD {
   async embed(texts: Texts, options: { encoder?: EncoderSpec; batchSize?: number; shardSize?: number; cache?: boolean; textField?: string; queue?: string; queueTimeout?: number; workDir?: string } = {}): Promise<EmbedOutcome> {
     return instanceGate.run(this.rt, async () => {
       const cfg: RunConfig = { ...this.embedConfig(this.runConfig({ textField: options.textField })), ...stripUndefined({ queueTimeout: options.queueTimeout }) };
-      const spec = options.encoder ?? this.config.encoder ?? 'use';
       const queue = options.queue === undefined ? undefined : (await queueModule()).queueUrl(options.queue, false)!;
-      return runEmbed(this.rt, cfg, { input: typeof texts === 'string' ? texts : this.corpusOf(texts), spec: encoderSpecOf(spec, this.config.baseDir, this.config.quantize), batchSize: options.batchSize, shardSize: options.shardSize, cache: options.cache, queue, workDir: options.workDir === undefined ? undefined : this.path(options.workDir) }, this.progress());
+      return runEmbed(this.rt, cfg, { corpus: this.corpusOf(texts, options.textField), spec: encoderSpecOf(options.encoder ?? this.config.encoder, this.config.baseDir, this.config.quantize), batchSize: options.batchSize, shardSize: options.shardSize, cache: options.cache, queue, workDir: options.workDir === undefined ? undefined : this.path(options.workDir) }, this.progress());
     });
   }
 

@@ -2,9 +2,8 @@
  * The interactive HTML report of several saved models on one corpus (teacher first, each student
  * aligned with it): the one implementation of `topickd report` and `tkd.report`.
  */
-import { basename, isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { ConfigError, inferTheta, ReferenceCorpus, type EncoderSpec, type Float32Matrix } from '@topickd/core';
 import { loadCorpus, prepareOutputFile, readTextChecked, writeFileAtomic } from '@topickd/core/node';
 import { encoderSpecOfModel, datasetForModel, embedDataset, resolveDataPath, loadModelWith, noEmbeddings, type Runtime } from '../run/pipeline.js';

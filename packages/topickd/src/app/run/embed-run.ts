@@ -6,16 +6,15 @@
  */
 import { resolve } from 'node:path';
 import { ConfigError, type Corpus, type EncoderSpec, type Float32Matrix } from '@topickd/core';
-import { loadCorpus } from '@topickd/core/node';
 import { DEFAULT_SHARD_SIZE, embedInBlocks, embedOnQueue } from '../queue/distributed.js';
 import { embeddingPool } from '../workers/embed-pool.js';
-import { embeddingCacheVariant, resolveDataPath, type Runtime } from './pipeline.js';
+import { embeddingCacheVariant, type Runtime } from './pipeline.js';
 import type { Progress } from './progress.js';
 import type { RunConfig } from './run-config.js';
 
 export interface EmbedRequest {
-  /** A corpus path (resolved against cfg.baseDir) or a loaded corpus. */
-  input: string | Corpus;
+  /** The documents (the API's `corpusOf`: a path, strings or records, loaded). */
+  corpus: Corpus;
   /** The encoder, resolved (encoderSpecOf). */
   spec: EncoderSpec;
   /** Documents per forward pass (default: the encoder's). */
@@ -49,8 +48,7 @@ export interface EmbedOutcome {
 }
 
 export async function runEmbed(rt: Runtime, cfg: RunConfig, req: EmbedRequest, progress: Progress): Promise<EmbedOutcome> {
-  const corpus = typeof req.input === 'string' ? loadCorpus(resolveDataPath(req.input, cfg.baseDir), { textField: cfg.textField }) : req.input;
-  const texts = corpus.encoderTexts ?? corpus.documents;
+  const texts = req.corpus.encoderTexts ?? req.corpus.documents;
   const encoder = rt.registry.createEncoder(req.spec);
   const cacheDir = req.cache === false ? undefined : (cfg.cacheDir ?? '.topickd-cache');
   const t0 = performance.now();

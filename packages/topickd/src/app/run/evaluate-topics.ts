@@ -40,7 +40,7 @@ export function evaluateTopicsOf(source: TopicsSource, corpus: Corpus, options: 
   for (const m of metrics) if (!ALL_METRICS.includes(m)) throw new ConfigError(`unknown metric "${m}"; choose from ${ALL_METRICS.join(', ')}`, 'metrics');
   const topn = options.topn ?? 10;
   if (!Number.isInteger(topn) || topn <= 0) throw new ConfigError(`\`topn\` must be a positive integer, got ${topn}`, 'topn');
-  let topics: string[][];
+  let topics: readonly (readonly string[])[];
   let tokens: string[][];
   let preprocessing: TopicsEvaluation['preprocessing'];
   if ('model' in source) {
@@ -51,8 +51,7 @@ export function evaluateTopicsOf(source: TopicsSource, corpus: Corpus, options: 
     preprocessing = 'model';
     if (!source.model.preprocessing) options.log?.('the model records no preprocessing (saved by an earlier version): using the defaults');
   } else {
-    validateTopics(source.topics);
-    topics = source.topics.map((t) => [...t]);
+    topics = source.topics;
     // a topic list has no preprocessing of its own: a tokenized corpus (OCTIS) as it is, raw
     // text with the default tokenizer and stopwords, every word kept (no vocabulary limit)
     const tokenizer = { pretokenized: corpus.pretokenized };
